@@ -1,0 +1,51 @@
+/* config.h: netbootd.conf, the model (CONTRACT: server-min/ and efi-shim/
+ * rely on the names in this file; extend, do not rename).
+ *
+ * Freestanding: fixed-size storage, no malloc, no libc. The same object
+ * file is linked into netbootd, netboot-embed and alpineboot.efi.
+ * Format and defaults: docs/netbootd.conf.5.
+ */
+#ifndef NB_CONFIG_H
+#define NB_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define NB_ERR_MAX 256          /* "FILE:LINE: what is wrong" */
+
+/* [server] section. Every field has an "unset" value so that the command
+ * line can override the file and the file can override the defaults. */
+struct nb_server_conf {
+	char listen[16];          /* dotted quad; "" = unset */
+	char interface[16];       /* IFNAMSIZ; "" = unset */
+	char root[256];           /* "" = unset */
+	char user[32];            /* "" = unset */
+	char log_level[8];        /* "" = unset */
+	uint16_t http_port;       /* 0 = unset */
+	uint16_t tftp_port;       /* 0 = unset */
+	int8_t dhcp, tftp, http;  /* -1 unset, 0 off, 1 on */
+	/* Boot file per client kind (proxyDHCP option 67 / file field).
+	 * ipxe_url may contain ${server} (http base) and iPXE's own
+	 * ${...} settings, which iPXE expands itself. */
+	char boot_bios[128];      /* default "undionly.kpxe" */
+	char boot_efi64[128];     /* default "alpineboot.efi" */
+	char boot_ipxe[256];      /* default "${server}/boot.ipxe?mac=${net0/mac:hexhyp}" */
+};
+
+struct nb_config;   /* profiles and clients: defined below by embed/ */
+
+/* Parse text (len bytes) read from a file called name. On error: -EINVAL
+ * and err filled with "name:LINE: what is wrong"; *cfg then holds garbage.
+ * An empty text yields the defaults. 0 on success. */
+int nb_config_parse(struct nb_config *cfg, const char *name,
+		    const char *text, size_t len, char err[NB_ERR_MAX]);
+
+/* The defaults of an empty file. */
+void nb_config_defaults(struct nb_config *cfg);
+
+/* The [server] section of a parsed config. */
+const struct nb_server_conf *nb_config_server(const struct nb_config *cfg);
+
+#include "embed/config_model.h"   /* struct nb_config itself */
+
+#endif

@@ -1,0 +1,91 @@
+/* plan.h: a resolved boot plan, the thing a client executes
+ * (CONTRACT: server-min/ and efi-shim/ rely on the names in this file;
+ * extend, do not rename).
+ *
+ * The server resolves config + client identity into a plan and renders it as
+ * an iPXE script (boot.ipxe) or a flat plan (boot.plan, docs/boot-plan.md);
+ * alpineboot.efi parses boot.plan back into this struct. Entry 0 is what the
+ * client boots first; the others are the fallback menu.
+ * Freestanding: no malloc, no libc.
+ */
+#ifndef NB_PLAN_H
+#define NB_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define NB_PLAN_VERSION      1
+#define NB_PLAN_MAX_ENTRIES  16
+#define NB_PLAN_MAX_INITRDS  4
+#define NB_URL_MAX           256
+#define NB_LABEL_MAX         80
+#define NB_CMDLINE_MAX       1024   /* well under x86 COMMAND_LINE_SIZE 2048 */
+#define NB_PLAN_TEXT_MAX     32768  /* a rendered boot.plan never exceeds this */
+
+enum nb_action {
+	NB_ACT_BOOT,       /* kernel + initrds + cmdline */
+	NB_ACT_RETRY,      /* run entry 0 again */
+	NB_ACT_SHELL,      /* iPXE shell: chain snponly.efi / drop to iPXE prompt */
+	NB_ACT_REBOOT,
+	NB_ACT_EXIT,       /* return to the firmware */
+	NB_ACT_FIRMWARE,   /* reboot into firmware setup */
+};
+
+struct nb_file {
+	char url[NB_URL_MAX];     /* absolute http:// URL */
+	uint64_t size;            /* pinned size, 0 = not pinned */
+	uint8_t sha256[32];
+	int has_sha256;
+};
+
+struct nb_entry {
+	enum nb_action action;
+	char label[NB_LABEL_MAX];
+	struct nb_file kernel;                      /* NB_ACT_BOOT only */
+	struct nb_file initrd[NB_PLAN_MAX_INITRDS];
+	unsigned n_initrd;
+	char cmdline[NB_CMDLINE_MAX];               /* without initrd= */
+};
+
+struct nb_plan {
+	unsigned version;
+	char server[NB_URL_MAX];      /* http base, e.g. "http://198.18.0.1" */
+	char title[NB_LABEL_MAX];
+	unsigned timeout_s;           /* menu countdown */
+	unsigned default_entry;       /* index into entry[] */
+	uint64_t max_file_size;       /* no download may exceed this */
+	struct nb_entry entry[NB_PLAN_MAX_ENTRIES];
+	unsigned n_entry;
+};
+
+/* Parse a boot.plan text. 0, or -EINVAL (malformed; *ret_plan garbage),
+ * -E2BIG (a field or count over its limit). Never reads past len. */
+int nb_plan_parse(struct nb_plan *ret_plan, const char *text, size_t len);
+
+/* Render plan as boot.plan text into out (cap bytes, NUL-terminated).
+ * 0 and *ret_len, or -ENOSPC. */
+int nb_plan_format(const struct nb_plan *plan, char *out, size_t cap,
+		   size_t *ret_len);
+
+/* Who is asking: what the server knows of a client. */
+struct nb_client {
+	uint8_t mac[6];
+	int has_mac;
+	char uuid[40];          /* SMBIOS UUID, "" when unknown */
+	int arch;               /* RFC 4578 client arch, -1 when unknown */
+};
+
+enum nb_format { NB_FMT_IPXE, NB_FMT_PLAN, NB_FMT_CMDLINE };
+
+/* Resolve cfg for client c and render in fmt. http_base: "http://ADDR[:PORT]"
+ * of the server, used for relative paths. 0 and *ret_len (out NUL-terminated),
+ * -ENOSPC when out is too small, -EINVAL when the resolved plan is invalid. */
+int nb_render(const struct nb_config *cfg, const struct nb_client *c,
+	      const char *http_base, enum nb_format fmt,
+	      char *out, size_t cap, size_t *ret_len);
+
+/* Parse a MAC in "aa:bb:cc:dd:ee:ff" or "aa-bb-cc-dd-ee-ff" form (any case).
+ * 0 or -EINVAL. */
+int nb_mac_parse(const char *s, size_t len, uint8_t ret_mac[6]);
+
+#endif

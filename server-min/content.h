@@ -1,0 +1,35 @@
+/* content.h: what a client may download, for TFTP and HTTP alike.
+ *
+ * One entry point decides: a rendered per-client document (boot.ipxe,
+ * boot.plan), a regular file beneath --root, or the distribution's copy of
+ * an iPXE binary. Both protocols call it, so the safety rules (nothing
+ * outside the root, regular files only, open once then fstat) live in one
+ * place.
+ */
+#ifndef NETBOOTD_CONTENT_H
+#define NETBOOTD_CONTENT_H
+
+#include <stdint.h>
+#include <time.h>
+#include <netinet/in.h>
+
+#include "server-min/netbootd.h"
+
+struct content {
+	int fd;              /* an open regular file, or -1 for mem */
+	char *mem;           /* a rendered document (owned), or NULL */
+	uint64_t size;
+	time_t mtime;
+	const char *source;  /* "root", "ipxe-dist" or "rendered", for the log */
+};
+
+/* path: as the client sent it (HTTP: after percent-decoding, without the
+ * query); query: the part after '?', or NULL; peer: the client, used to find
+ * its MAC in the kernel's neighbour table when the query names none.
+ * 0 and *ret filled; -ENOENT no such file; -EACCES refused (escapes the
+ * root, not a regular file, bad name); -ENOMEM. *ret untouched on error. */
+int content_open(struct netbootd *nb, const char *path, const char *query,
+		 const struct sockaddr_in *peer, struct content *ret);
+void content_close(struct content *c);
+
+#endif

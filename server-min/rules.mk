@@ -1,0 +1,1 @@
+# server-min/rules.mk: included by the top-level Makefile (see its header for the lists).

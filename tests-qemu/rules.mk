@@ -1,0 +1,1 @@
+# tests-qemu/rules.mk: included by the top-level Makefile (see its header for the lists).
