@@ -1,1 +1,4 @@
-# embed/rules.mk: included by the top-level Makefile (see its header for the lists).
+# embed/rules.mk: the boot-plan core and netboot-embed.
+# EMBED_CORE_SRCS: the freestanding core, linked into netbootd, netboot-embed
+# and (compiled for EFI) alpineboot.efi.
+EMBED_CORE_SRCS =

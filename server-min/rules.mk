@@ -1,1 +1,11 @@
-# server-min/rules.mk: included by the top-level Makefile (see its header for the lists).
+# server-min/rules.mk: netbootd. Each protocol's fragment adds its own
+# sources, tests and fuzzers; this file holds what they share.
+PROGRAMS    += netbootd
+netbootd_SRCS = server-min/main.c server-min/event.c server-min/log.c \
+                server-min/content.c $(EMBED_CORE_SRCS)
+CHECK_BUILD += $(B)/san/netbootd
+DEPS_PKGS   += ipxe iproute2 curl
+
+include server-min/http.mk
+include server-min/tftp.mk
+include server-min/dhcp.mk

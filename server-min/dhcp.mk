@@ -1,0 +1,1 @@
+# server-min/dhcp.mk: the dhcp part of netbootd (sources, tests, fuzzers).

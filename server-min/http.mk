@@ -1,0 +1,1 @@
+# server-min/http.mk: the http part of netbootd (sources, tests, fuzzers).

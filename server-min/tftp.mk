@@ -1,0 +1,1 @@
+# server-min/tftp.mk: the tftp part of netbootd (sources, tests, fuzzers).
