@@ -29,6 +29,7 @@ struct netbootd {
 	int root_fd;                      /* O_PATH|O_DIRECTORY of --root */
 	const char *root;                 /* --root as given, for messages */
 	int ipxe_fd;                      /* the distribution's iPXE dir, or -1 */
+	int efi_fd;                       /* where our alpineboot.efi was installed, or -1 */
 	struct in_addr addr;              /* our IPv4 address */
 	char ifname[IF_NAMESIZE];         /* "" when no --interface */
 	uint16_t http_port, tftp_port;

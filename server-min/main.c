@@ -1,0 +1,472 @@
+/* main.c: netbootd's life: parse, bind, drop privileges, one loop, exit.
+ *
+ * Command line (a contract; docs/netbootd.8):
+ *   netbootd --root DIR [--listen ADDR] [--interface IFACE] [--config FILE]
+ *            [--http-port N] [--tftp-port N] [--no-dhcp] [--no-tftp] [--no-http]
+ *            [--user NAME] [--log-level LEVEL] [--check-config] [--version] [--help]
+ *
+ * Precedence: command line, then the [server] section of --config, then the
+ * defaults. Anything wrong with a flag or the file is reported as
+ * "FILE:LINE: what is wrong" (or "netbootd: ...") and exits 2 before a
+ * single socket is bound. A bind failure exits 1. SIGTERM and SIGINT stop
+ * the loop; every module closes its sockets; exit 0.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <ifaddrs.h>
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#include "embed/config.h"
+#include "server-min/log.h"
+#include "server-min/netbootd.h"
+
+#define NETBOOTD_VERSION "0.1.0"
+#define CONFIG_MAX_BYTES (1024 * 1024)
+
+/* BRING-UP ONLY (removed at integration): while the protocol modules are
+ * being written, a module not linked yet is reported instead of failing the
+ * link for the others. */
+#pragma weak proxydhcp_start
+#pragma weak proxydhcp_stop
+#pragma weak tftp_start
+#pragma weak tftp_stop
+#pragma weak http_start
+#pragma weak http_stop
+
+static int module_missing(const char *name)
+{
+	log_error("main", "-", "%s is not built into this netbootd", name);
+	return -ENOSYS;
+}
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static const char usage_text[] =
+	"usage: netbootd --root DIR [--listen ADDR] [--interface IFACE] [--config FILE]\n"
+	"                [--http-port N] [--tftp-port N] [--no-dhcp] [--no-tftp] [--no-http]\n"
+	"                [--user NAME] [--log-level error|warn|info|debug]\n"
+	"                [--check-config] [--version] [--help]\n"
+	"\n"
+	"Serves network boot for diskless Alpine Linux clients: proxyDHCP (udp 67,\n"
+	"4011), TFTP (udp 69) and HTTP (tcp 80) from one process, beside the site's\n"
+	"own DHCP server. See netbootd(8) and netbootd.conf(5).\n";
+
+/* Where distribution boot loaders live: Debian first, then Alpine. */
+static const char *const ipxe_dirs[] = { "/usr/lib/ipxe", "/usr/share/ipxe" };
+static const char *const efi_dirs[] = { "/usr/local/lib/netbootd", "/usr/lib/netbootd" };
+
+enum opt_id {
+	OPT_ROOT = 'r', OPT_LISTEN = 'l', OPT_IFACE = 'i', OPT_CONFIG = 'c',
+	OPT_HELP = 'h', OPT_VERSION = 'V',
+	OPT_HTTP_PORT = 256, OPT_TFTP_PORT, OPT_NO_DHCP, OPT_NO_TFTP, OPT_NO_HTTP,
+	OPT_USER, OPT_LOG_LEVEL, OPT_CHECK,
+};
+
+static const struct option long_opts[] = {
+	{ "root",         required_argument, NULL, OPT_ROOT },
+	{ "listen",       required_argument, NULL, OPT_LISTEN },
+	{ "interface",    required_argument, NULL, OPT_IFACE },
+	{ "config",       required_argument, NULL, OPT_CONFIG },
+	{ "http-port",    required_argument, NULL, OPT_HTTP_PORT },
+	{ "tftp-port",    required_argument, NULL, OPT_TFTP_PORT },
+	{ "no-dhcp",      no_argument,       NULL, OPT_NO_DHCP },
+	{ "no-tftp",      no_argument,       NULL, OPT_NO_TFTP },
+	{ "no-http",      no_argument,       NULL, OPT_NO_HTTP },
+	{ "user",         required_argument, NULL, OPT_USER },
+	{ "log-level",    required_argument, NULL, OPT_LOG_LEVEL },
+	{ "check-config", no_argument,       NULL, OPT_CHECK },
+	{ "version",      no_argument,       NULL, OPT_VERSION },
+	{ "help",         no_argument,       NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Bounded number from the command line: 0 and *ret, or -EINVAL. */
+static int parse_uint(const char *s, unsigned long min, unsigned long max,
+		      unsigned long *ret)
+{
+	char *end;
+	unsigned long v;
+
+	if (!*s || *s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+static int copy_str(char *dst, size_t cap, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= cap)
+		return -E2BIG;
+	memcpy(dst, src, n + 1);
+	return 0;
+}
+
+/* Read a whole config file, bounded. 0 and *ret_text (malloc'd), or -errno. */
+static int read_file(const char *path, char **ret_text, size_t *ret_len)
+{
+	struct stat st;
+	char *buf;
+	size_t got = 0;
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		r = -EINVAL;
+		goto out_close;
+	}
+	if (st.st_size > CONFIG_MAX_BYTES) {
+		r = -EFBIG;
+		goto out_close;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		r = -ENOMEM;
+		goto out_close;
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	*ret_text = buf;
+	*ret_len = got;
+	r = 0;
+out_close:
+	close(fd);
+	return r;
+}
+
+/* The first IPv4 address of ifname, or the interface that holds addr. */
+static int find_iface(const char *ifname, struct in_addr *addr, char ret_ifname[IF_NAMESIZE])
+{
+	struct ifaddrs *ifa, *i;
+	int r = -ENOENT;
+
+	if (getifaddrs(&ifa) < 0)
+		return -errno;
+	for (i = ifa; i; i = i->ifa_next) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)i->ifa_addr;
+		if (!sin || sin->sin_family != AF_INET)
+			continue;
+		if (ifname[0] && strcmp(i->ifa_name, ifname) == 0) {
+			if (addr->s_addr == INADDR_ANY)
+				*addr = sin->sin_addr;
+			else if (addr->s_addr != sin->sin_addr.s_addr)
+				continue;
+			r = 0;
+			break;
+		}
+		if (!ifname[0] && addr->s_addr == sin->sin_addr.s_addr) {
+			snprintf(ret_ifname, IF_NAMESIZE, "%s", i->ifa_name);
+			r = 0;
+			break;
+		}
+	}
+	freeifaddrs(ifa);
+	return r;
+}
+
+static int drop_privileges(const char *user)
+{
+	struct passwd *pw;
+
+	errno = 0;
+	pw = getpwnam(user);
+	if (!pw) {
+		log_error("main", "-", "no such user: %s", user);
+		return -ENOENT;
+	}
+	if (setgroups(0, NULL) < 0 || setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0) {
+		int r = -errno;
+		log_error("main", "-", "cannot drop privileges to %s: %s", user, strerror(-r));
+		return r;
+	}
+	/* Make sure there is no way back. */
+	if (setuid(0) == 0 && pw->pw_uid != 0) {
+		log_error("main", "-", "could regain root after dropping to %s", user);
+		return -EPERM;
+	}
+	return 0;
+}
+
+static int open_first_dir(const char *const *dirs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int fd = open(dirs[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0)
+			return fd;
+	}
+	return -1;
+}
+
+/* alpineboot.efi next to a netbootd run from the build tree (make demo,
+ * the tests), else where `make install` would put it. */
+static int open_efi_dir(void)
+{
+	char exe[PATH_MAX], dir[PATH_MAX + 16];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n > 0) {
+		char *slash;
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			/* build/san/netbootd -> build/efi-shim; build/netbootd -> build/efi-shim */
+			snprintf(dir, sizeof(dir), "%s/efi-shim", exe);
+			int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+			if (fd >= 0)
+				return fd;
+			snprintf(dir, sizeof(dir), "%s/../efi-shim", exe);
+			fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+			if (fd >= 0)
+				return fd;
+		}
+	}
+	return open_first_dir(efi_dirs, sizeof(efi_dirs) / sizeof(efi_dirs[0]));
+}
+
+static int flag_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "netbootd: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	static struct nb_config cfg;       /* large and fixed-size: not on the stack */
+	struct nb_server_conf cli = { .dhcp = -1, .tftp = -1, .http = -1 };
+	const struct nb_server_conf *file;
+	struct netbootd nb = { .root_fd = -1, .ipxe_fd = -1, .efi_fd = -1 };
+	struct proxydhcp *dhcp = NULL;
+	struct tftp_server *tftp = NULL;
+	struct http_server *http = NULL;
+	const char *config_path = NULL, *root, *user, *level_name;
+	enum log_level level;
+	int check_only = 0, opt, r, rc = 1;
+	unsigned long v;
+	struct sigaction sa;
+	char addr_text[INET_ADDRSTRLEN], tftp_text[8];
+
+	while ((opt = getopt_long(argc, argv, "r:l:i:c:hV", long_opts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_ROOT:
+			if (copy_str(cli.root, sizeof(cli.root), optarg) < 0)
+				return flag_error("--root: path too long: %s", optarg);
+			break;
+		case OPT_LISTEN:
+			if (copy_str(cli.listen, sizeof(cli.listen), optarg) < 0)
+				return flag_error("--listen: not an IPv4 address: %s", optarg);
+			break;
+		case OPT_IFACE:
+			if (copy_str(cli.interface, sizeof(cli.interface), optarg) < 0)
+				return flag_error("--interface: name too long: %s", optarg);
+			break;
+		case OPT_CONFIG:
+			config_path = optarg;
+			break;
+		case OPT_HTTP_PORT:
+			if (parse_uint(optarg, 1, 65535, &v) < 0)
+				return flag_error("--http-port: not a port (1-65535): %s", optarg);
+			cli.http_port = (uint16_t)v;
+			break;
+		case OPT_TFTP_PORT:
+			if (parse_uint(optarg, 1, 65535, &v) < 0)
+				return flag_error("--tftp-port: not a port (1-65535): %s", optarg);
+			cli.tftp_port = (uint16_t)v;
+			break;
+		case OPT_NO_DHCP: cli.dhcp = 0; break;
+		case OPT_NO_TFTP: cli.tftp = 0; break;
+		case OPT_NO_HTTP: cli.http = 0; break;
+		case OPT_USER:
+			if (copy_str(cli.user, sizeof(cli.user), optarg) < 0)
+				return flag_error("--user: name too long: %s", optarg);
+			break;
+		case OPT_LOG_LEVEL:
+			if (copy_str(cli.log_level, sizeof(cli.log_level), optarg) < 0 ||
+			    log_level_parse(optarg, &level) < 0)
+				return flag_error("--log-level: one of error, warn, info, debug: %s", optarg);
+			break;
+		case OPT_CHECK: check_only = 1; break;
+		case OPT_VERSION:
+			printf("netbootd %s\n", NETBOOTD_VERSION);
+			return 0;
+		case OPT_HELP:
+			fputs(usage_text, stdout);
+			return 0;
+		default:
+			fputs(usage_text, stderr);
+			return 2;
+		}
+	}
+	if (optind < argc)
+		return flag_error("unexpected argument: %s (see --help)", argv[optind]);
+
+	if (config_path) {
+		char err[NB_ERR_MAX], *text = NULL;
+		size_t len = 0;
+
+		r = read_file(config_path, &text, &len);
+		if (r < 0) {
+			fprintf(stderr, "%s: cannot read: %s\n", config_path, strerror(-r));
+			return 2;
+		}
+		r = nb_config_parse(&cfg, config_path, text, len, err);
+		free(text);
+		if (r < 0) {
+			fprintf(stderr, "%s\n", err);
+			return 2;
+		}
+	} else {
+		nb_config_defaults(&cfg);
+	}
+	file = nb_config_server(&cfg);
+	nb.config = &cfg;
+
+	/* Merge: the command line wins over the file. */
+	root = cli.root[0] ? cli.root : file->root;
+	user = cli.user[0] ? cli.user : file->user;
+	level_name = cli.log_level[0] ? cli.log_level : (file->log_level[0] ? file->log_level : "info");
+	if (log_level_parse(level_name, &level) < 0)
+		return flag_error("log-level: one of error, warn, info, debug: %s", level_name);
+	log_set_level(level);
+	nb.http_port = cli.http_port ? cli.http_port : (file->http_port ? file->http_port : 80);
+	nb.tftp_port = cli.tftp_port ? cli.tftp_port : (file->tftp_port ? file->tftp_port : 69);
+	nb.dhcp_on = cli.dhcp >= 0 ? cli.dhcp : (file->dhcp >= 0 ? file->dhcp : 1);
+	nb.tftp_on = cli.tftp >= 0 ? cli.tftp : (file->tftp >= 0 ? file->tftp : 1);
+	nb.http_on = cli.http >= 0 ? cli.http : (file->http >= 0 ? file->http : 1);
+	snprintf(nb.ifname, sizeof(nb.ifname), "%s", cli.interface[0] ? cli.interface : file->interface);
+	{
+		const char *listen = cli.listen[0] ? cli.listen : file->listen;
+		if (listen[0] && inet_pton(AF_INET, listen, &nb.addr) != 1)
+			return flag_error("--listen: not an IPv4 address: %s", listen);
+	}
+	if (!root[0])
+		return flag_error("%s", "--root is required (or root= in [server])");
+	if (!nb.ifname[0] && nb.addr.s_addr == INADDR_ANY)
+		return flag_error("%s", "give --interface or --listen (the address clients reach)");
+	if (!nb.dhcp_on && !nb.tftp_on && !nb.http_on)
+		return flag_error("%s", "--no-dhcp, --no-tftp and --no-http: nothing left to serve");
+
+	nb.root = root;
+	nb.root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (nb.root_fd < 0) {
+		fprintf(stderr, "netbootd: --root %s: %s\n", root, strerror(errno));
+		return 2;
+	}
+	r = find_iface(nb.ifname, &nb.addr, nb.ifname);
+	if (r < 0) {
+		inet_ntop(AF_INET, &nb.addr, addr_text, sizeof(addr_text));
+		if (nb.ifname[0])
+			fprintf(stderr, "netbootd: interface %s has no IPv4 address%s%s\n", nb.ifname,
+				nb.addr.s_addr ? " " : "", nb.addr.s_addr ? addr_text : "");
+		else
+			fprintf(stderr, "netbootd: no interface holds %s\n", addr_text);
+		rc = 2;
+		goto out;
+	}
+	inet_ntop(AF_INET, &nb.addr, addr_text, sizeof(addr_text));
+	if (nb.http_port == 80)
+		snprintf(nb.http_base, sizeof(nb.http_base), "http://%s", addr_text);
+	else
+		snprintf(nb.http_base, sizeof(nb.http_base), "http://%s:%u", addr_text, nb.http_port);
+	if (check_only) {
+		printf("%s: ok\n", config_path ? config_path : "(no config)");
+		rc = 0;
+		goto out;
+	}
+
+	nb.ipxe_fd = open_first_dir(ipxe_dirs, sizeof(ipxe_dirs) / sizeof(ipxe_dirs[0]));
+	nb.efi_fd = open_efi_dir();
+	r = ev_loop_new(&nb.loop);
+	if (r < 0) {
+		log_error("main", "-", "event loop: %s", strerror(-r));
+		goto out;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+
+	/* Bind everything, then give up root, then serve. */
+	if (nb.dhcp_on && (!proxydhcp_start ? module_missing("dhcp") : proxydhcp_start(&nb, &dhcp)) < 0)
+		goto out;
+	if (nb.tftp_on && (!tftp_start ? module_missing("tftp") : tftp_start(&nb, &tftp)) < 0)
+		goto out;
+	if (nb.http_on && (!http_start ? module_missing("http") : http_start(&nb, &http)) < 0)
+		goto out;
+	if (user[0] && drop_privileges(user) < 0)
+		goto out;
+
+	snprintf(tftp_text, sizeof(tftp_text), "%u", nb.tftp_port);
+	log_info("main", "-", "ready addr=%s interface=%s root=%s dhcp=%s tftp=%s http=%s%s%s%s",
+		 addr_text, nb.ifname[0] ? nb.ifname : "-", root,
+		 nb.dhcp_on ? "67,4011" : "off",
+		 nb.tftp_on ? tftp_text : "off",
+		 nb.http_on ? nb.http_base : "off",
+		 nb.ipxe_fd >= 0 ? "" : " (no distribution iPXE found)",
+		 user[0] ? " user=" : "", user);
+	r = ev_run(nb.loop, &stop_requested);
+	if (r < 0) {
+		log_error("main", "-", "event loop failed: %s", strerror(-r));
+		goto out;
+	}
+	log_info("main", "-", "stopping: dhcp answered=%llu ignored=%llu malformed=%llu; "
+		 "tftp started=%llu done=%llu failed=%llu malformed=%llu; "
+		 "http requests=%llu malformed=%llu",
+		 (unsigned long long)nb.stats.dhcp_answered, (unsigned long long)nb.stats.dhcp_ignored,
+		 (unsigned long long)nb.stats.dhcp_malformed, (unsigned long long)nb.stats.tftp_started,
+		 (unsigned long long)nb.stats.tftp_done, (unsigned long long)nb.stats.tftp_failed,
+		 (unsigned long long)nb.stats.tftp_malformed, (unsigned long long)nb.stats.http_requests,
+		 (unsigned long long)nb.stats.http_malformed);
+	rc = 0;
+out:
+	if (http)
+		http_stop(http);
+	if (tftp)
+		tftp_stop(tftp);
+	if (dhcp)
+		proxydhcp_stop(dhcp);
+	ev_loop_free(nb.loop);
+	if (nb.efi_fd >= 0)
+		close(nb.efi_fd);
+	if (nb.ipxe_fd >= 0)
+		close(nb.ipxe_fd);
+	if (nb.root_fd >= 0)
+		close(nb.root_fd);
+	return rc;
+}
