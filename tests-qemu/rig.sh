@@ -1,0 +1,365 @@
+# tests-qemu/rig.sh: the QEMU boot-test rig, sourced by each scenario and
+# by the demo.
+#
+# One scenario = one private network, built and torn down here:
+#
+#   namespace $RIG_NS ("lan")                 namespace $RIG_RT ("router")
+#   br0 198.18.N.1/24  <- netbootd            vr1 198.18.N.2/24 <- dnsmasq,
+#    |- tap0 .. tapK   <- one QEMU each        addresses .100-.200, NO PXE
+#    `- vr0 ----------- veth ---------------- '  options (the site's router)
+#
+# netbootd (proxyDHCP 67/4011, TFTP 69, HTTP 80) and dnsmasq both want UDP
+# 67, so dnsmasq lives in a namespace of its own, joined to the bridge by a
+# veth: clients see two DHCP servers on one LAN, as at a real site. QEMU runs
+# inside $RIG_NS with -netdev tap (script=no), so nothing reaches the host's
+# network. Names carry $$ so scenarios run side by side; everything (VMs,
+# netbootd, dnsmasq, namespaces, temp files) goes away on any exit, Ctrl-C
+# included. Every wait is bounded.
+#
+#   . tests-qemu/rig.sh
+#   rig_init NAME                     # temp dir, traps, tools present?
+#   rig_guest_files virt ml-mark ovl-mark "pkg pkg"   # boot/*-virt + apkovl
+#   rig_config <<EOF ... EOF          # netbootd.conf for this scenario
+#   rig_start                         # namespaces, dnsmasq, netbootd
+#   rig_vm c1 bios virtio-net-pci 52:54:00:00:00:01
+#   rig_wait_result c1                # the guest's NBRESULT line, or fail
+#   rig_result_has c1 modloop=ok:ml-mark
+#   rig_cmdline_has c1 ip=dhcp        # exact argument, not a substring
+#   rig_log_has 'http .*vmlinuz-virt' # netbootd's log
+#   rig_done                          # "N passed, M failed", exit status
+
+set -u
+RIG_TOP=${RIG_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+B=${B:-build}
+NETBOOTD=${NETBOOTD:-$RIG_TOP/$B/san/netbootd}
+RIG_GUEST=${RIG_GUEST:-$RIG_TOP/$B/guest}
+RIG_EFI=${RIG_EFI:-$RIG_TOP/$B/efi-shim/alpineboot.efi}
+RIG_EMBED=${RIG_EMBED:-$RIG_TOP/$B/netboot-embed}
+RIG_VM_TIMEOUT=${RIG_VM_TIMEOUT:-240}   # hard limit per VM, seconds
+RIG_RUNS=${RIG_RUNS:-$RIG_TOP/$B/qemu-runs}
+OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
+OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
+QEMU=${QEMU:-qemu-system-x86_64}
+
+RIG_NAME= RIG_DIR= RIG_ROOT= RIG_LOG= RIG_CONF=
+RIG_NS= RIG_RT= RIG_NBD_PID= RIG_DNSMASQ_PID=
+RIG_NET=${RIG_NET:-198.18.0}
+RIG_SRV=$RIG_NET.1
+RIG_ROUTER=$RIG_NET.2
+RIG_PASS=0 RIG_FAIL=0 RIG_TAPS=0
+RIG_KEEP=${RIG_KEEP:-}                  # keep $RIG_DIR after the run
+declare -A RIG_VM_PID=() RIG_VM_T0=()
+
+rig_die() { echo "$RIG_NAME: $*" >&2; exit 1; }
+
+rig_init() {
+	RIG_NAME=$1
+	[ "$(id -u)" -eq 0 ] || rig_die "needs root (network namespaces, tap devices)"
+	local t
+	for t in "$QEMU" dnsmasq mksquashfs tar ip perl; do
+		command -v "$t" >/dev/null || rig_die "missing $t (make deps)"
+	done
+	[ -f "$RIG_GUEST/vmlinuz" ] && [ -f "$RIG_GUEST/initramfs" ] ||
+		rig_die "no guest in $RIG_GUEST (make $B/guest/initramfs)"
+	mkdir -p "$RIG_RUNS"
+	RIG_DIR=$(mktemp -d "$RIG_RUNS/$RIG_NAME.XXXXXX")
+	RIG_ROOT=$RIG_DIR/root
+	RIG_LOG=$RIG_DIR/netbootd.log
+	RIG_CONF=$RIG_DIR/netbootd.conf
+	mkdir -p "$RIG_ROOT/boot"
+	: >"$RIG_CONF"
+	trap rig_cleanup EXIT
+	trap 'exit 130' INT TERM HUP
+}
+
+# Kill what runs in our namespaces (each by its pid: they are ours, we
+# created the namespaces), then the namespaces, then the files.
+rig_cleanup() {
+	local rc=$? pid ns i
+	for pid in "${RIG_VM_PID[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+	[ -n "$RIG_NBD_PID" ] && kill -TERM "$RIG_NBD_PID" 2>/dev/null
+	[ -n "$RIG_DNSMASQ_PID" ] && kill -TERM "$RIG_DNSMASQ_PID" 2>/dev/null
+	for ns in $RIG_NS $RIG_RT; do
+		for i in 1 2 3 4 5 6 7 8 9 10; do
+			[ -z "$(ip netns pids "$ns" 2>/dev/null)" ] && break
+			[ $i -eq 10 ] && for pid in $(ip netns pids "$ns" 2>/dev/null); do
+				kill -KILL "$pid" 2>/dev/null; done
+			sleep 0.2
+		done
+		ip netns del "$ns" 2>/dev/null
+	done
+	wait 2>/dev/null
+	if [ -n "$RIG_DIR" ] && [ -z "$RIG_KEEP" ]; then rm -rf "$RIG_DIR"; fi
+	return $rc
+}
+
+rig_ok()   { RIG_PASS=$((RIG_PASS + 1)); echo "ok   - $RIG_NAME: $*"; }
+rig_fail() { RIG_FAIL=$((RIG_FAIL + 1)); echo "FAIL - $RIG_NAME: $*"; }
+
+# --- what the server serves -------------------------------------------------
+
+# A modloop: squashfs with /marker and modules/<kernel release>/, which
+# OpenRC's modloop service (and our guest) require.
+rig_modloop() {
+	local out=$1 marker=$2 kv src
+	kv=$(cat "$RIG_GUEST/kernel-release")
+	src=$(mktemp -d "$RIG_DIR/ml.XXXXXX")
+	mkdir -p "$src/modules/$kv"
+	echo "$marker" >"$src/marker"
+	mksquashfs "$src" "$out" -comp gzip -noappend -quiet -no-progress >/dev/null
+	rm -rf "$src"
+}
+
+# An apkovl: tar.gz with etc/nbtest-marker and etc/apk/world.
+rig_apkovl() {
+	local out=$1 marker=$2 world=$3 src p
+	src=$(mktemp -d "$RIG_DIR/ovl.XXXXXX")
+	mkdir -p "$src/etc/apk"
+	echo "$marker" >"$src/etc/nbtest-marker"
+	: >"$src/etc/apk/world"
+	for p in $world; do echo "$p" >>"$src/etc/apk/world"; done
+	tar -czf "$out" -C "$src" etc
+	rm -rf "$src"
+}
+
+# rig_guest_files FLAVOR MODLOOP-MARKER APKOVL-MARKER "WORLD" [APKOVL-NAME]:
+# the Alpine netboot layout, boot/{vmlinuz,initramfs,modloop}-FLAVOR, with
+# the test guest's kernel and initramfs, plus apkovl/NAME (default
+# FLAVOR.apkovl.tar.gz).
+rig_guest_files() {
+	local fl=$1 mlm=$2 ovm=$3 world=$4 ovl=${5:-$1.apkovl.tar.gz}
+	mkdir -p "$RIG_ROOT/boot" "$RIG_ROOT/apkovl"
+	cp "$RIG_GUEST/vmlinuz" "$RIG_ROOT/boot/vmlinuz-$fl"
+	cp "$RIG_GUEST/initramfs" "$RIG_ROOT/boot/initramfs-$fl"
+	rig_modloop "$RIG_ROOT/boot/modloop-$fl" "$mlm"
+	rig_apkovl "$RIG_ROOT/apkovl/$ovl" "$ovm" "$world"
+}
+
+# rig_config: netbootd.conf from stdin; @SRV@ becomes the server address.
+rig_config() { sed "s/@SRV@/$RIG_SRV/g" >"$RIG_CONF"; }
+
+# --- the network and the servers ------------------------------------------
+
+# rig_start [NETBOOTD-ARGS...]: the network, the site DHCP, netbootd.
+rig_start() {
+	rig_net
+	rig_netbootd "$@"
+}
+
+rig_net() {
+	RIG_NS=nbq-$RIG_NAME-$$
+	RIG_RT=nbr-$RIG_NAME-$$
+	# Interface-name-safe: namespace names may be long, device names not.
+	ip netns add "$RIG_NS" || rig_die "cannot create namespace $RIG_NS"
+	ip netns add "$RIG_RT" || rig_die "cannot create namespace $RIG_RT"
+	ip -n "$RIG_NS" link set lo up
+	ip -n "$RIG_RT" link set lo up
+	ip -n "$RIG_NS" link add br0 type bridge
+	# No STP and no forwarding delay: a port forwards the moment it is up,
+	# so the firmware's first DHCPDISCOVER is not eaten by the bridge.
+	ip -n "$RIG_NS" link set br0 type bridge stp_state 0 forward_delay 0
+	ip -n "$RIG_NS" addr add "$RIG_SRV/24" dev br0
+	ip -n "$RIG_NS" link set br0 up
+	ip -n "$RIG_NS" link add vr0 type veth peer name vr1 netns "$RIG_RT"
+	ip -n "$RIG_NS" link set vr0 master br0 up
+	ip -n "$RIG_RT" addr add "$RIG_ROUTER/24" dev vr1
+	ip -n "$RIG_RT" link set vr1 up
+
+	# The site's DHCP server: addresses only. --port=0: no DNS. No
+	# dhcp-boot, no pxe-service, no option 60/43/66/67: it knows nothing of
+	# netbooting, like a router a site will not reconfigure.
+	ip netns exec "$RIG_RT" dnsmasq --keep-in-foreground --no-daemon \
+		--conf-file=/dev/null --port=0 --user=root --group=root \
+		--interface=vr1 --bind-interfaces \
+		--dhcp-range="$RIG_NET.100,$RIG_NET.200,255.255.255.0,10m" \
+		--dhcp-leasefile="$RIG_DIR/dnsmasq.leases" \
+		--log-dhcp --log-facility=- --pid-file= \
+		>"$RIG_DIR/dnsmasq.log" 2>&1 &
+	RIG_DNSMASQ_PID=$!
+	local i
+	for i in $(seq 1 50); do
+		grep -q 'started' "$RIG_DIR/dnsmasq.log" && break
+		kill -0 "$RIG_DNSMASQ_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$RIG_DNSMASQ_PID" 2>/dev/null || {
+		cat "$RIG_DIR/dnsmasq.log"; rig_die "dnsmasq did not start"; }
+}
+
+# netbootd on br0, waiting (at most 10 s) for its ready line.
+rig_netbootd() {
+	[ -x "$NETBOOTD" ] || rig_die "no netbootd at $NETBOOTD (make all)"
+	: >"$RIG_LOG"
+	local args=(--root "$RIG_ROOT" --interface br0)
+	[ -s "$RIG_CONF" ] && args+=(--config "$RIG_CONF")
+	ip netns exec "$RIG_NS" "$NETBOOTD" "${args[@]}" "$@" 2>>"$RIG_LOG" &
+	RIG_NBD_PID=$!
+	local i
+	for i in $(seq 1 100); do
+		grep -q 'main - ready' "$RIG_LOG" && break
+		kill -0 "$RIG_NBD_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	grep -q 'main - ready' "$RIG_LOG" || {
+		echo "--- netbootd log:"; cat "$RIG_LOG"
+		RIG_NBD_PID=; rig_die "netbootd did not become ready"; }
+}
+
+# --- VMs ----------------------------------------------------------------------
+
+# rig_vm NAME FIRMWARE NIC MAC [QEMU-ARGS...]
+#   FIRMWARE: bios (SeaBIOS, -machine pc) or uefi (OVMF, -machine q35)
+#   NIC: a QEMU NIC model (virtio-net-pci, e1000, ...); it boots first.
+# Serial goes to $RIG_DIR/NAME.serial, the monitor to $RIG_DIR/NAME.mon (for
+# rig_keys). The VM is killed after $RIG_VM_TIMEOUT s whatever it does.
+rig_vm() {
+	local name=$1 fw=$2 nic=$3 mac=$4; shift 4
+	local tap=tap$RIG_TAPS
+	RIG_TAPS=$((RIG_TAPS + 1))
+	ip -n "$RIG_NS" tuntap add dev "$tap" mode tap
+	ip -n "$RIG_NS" link set "$tap" master br0 up
+	local q=(-accel tcg -m 512 -smp 1 -nographic -no-reboot
+		-chardev "file,id=ser0,path=$RIG_DIR/$name.serial" -serial chardev:ser0
+		-monitor "unix:$RIG_DIR/$name.mon,server=on,wait=off"
+		-netdev "tap,id=n0,ifname=$tap,script=no,downscript=no"
+		-device "$nic,netdev=n0,mac=$mac,bootindex=1")
+	case $fw in
+	bios) q+=(-machine pc -boot n) ;;
+	uefi)
+		cp "$OVMF_VARS" "$RIG_DIR/$name.vars.fd"
+		q+=(-machine q35
+		    -drive "if=pflash,format=raw,unit=0,readonly=on,file=$OVMF_CODE"
+		    -drive "if=pflash,format=raw,unit=1,file=$RIG_DIR/$name.vars.fd") ;;
+	*) rig_die "rig_vm: firmware $fw is not bios or uefi" ;;
+	esac
+	: >"$RIG_DIR/$name.serial"
+	ip netns exec "$RIG_NS" timeout -s KILL "$RIG_VM_TIMEOUT" \
+		"$QEMU" "${q[@]}" "$@" </dev/null >"$RIG_DIR/$name.qemu.log" 2>&1 &
+	RIG_VM_PID[$name]=$!
+	RIG_VM_T0[$name]=$(date +%s)
+	echo "     $RIG_NAME: started $name ($fw, $nic, $mac)"
+}
+
+# rig_wait_serial NAME 'ERE' [SECONDS]: wait until the serial log matches.
+# Fails early when the VM is gone.
+rig_wait_serial() {
+	local name=$1 re=$2 secs=${3:-$RIG_VM_TIMEOUT} i
+	for i in $(seq 1 $((secs * 5))); do
+		grep -Eaq -- "$re" "$RIG_DIR/$name.serial" && return 0
+		kill -0 "${RIG_VM_PID[$name]}" 2>/dev/null || break
+		sleep 0.2
+	done
+	grep -Eaq -- "$re" "$RIG_DIR/$name.serial"
+}
+
+# rig_expect_serial NAME 'ERE' [description] [SECONDS]: one assertion.
+rig_expect_serial() {
+	local name=$1 re=$2 what=${3:-"$1 serial shows /$2/"} secs=${4:-$RIG_VM_TIMEOUT}
+	if rig_wait_serial "$name" "$re" "$secs"; then rig_ok "$what"
+	else rig_fail "$what"; rig_show "$name"; return 1; fi
+}
+
+# rig_wait_result NAME: wait for the guest's NBRESULT line (it powers off
+# right after), then for QEMU to exit. The line lands in $RIG_DIR/NAME.result.
+rig_wait_result() {
+	local name=$1 i
+	if rig_wait_serial "$name" '^NBRESULT ' && grep -a '^NBRESULT ' "$RIG_DIR/$name.serial" |
+			tail -n1 | tr -d '\r' >"$RIG_DIR/$name.result"; then
+		rig_ok "$name: guest reported ($(rig_elapsed "$name") s after start)"
+		for i in $(seq 1 100); do
+			kill -0 "${RIG_VM_PID[$name]}" 2>/dev/null || break
+			sleep 0.1
+		done
+		return 0
+	fi
+	: >"$RIG_DIR/$name.result"
+	rig_fail "$name: guest reported NBRESULT"; rig_show "$name"; return 1
+}
+
+rig_elapsed() { echo $(( $(date +%s) - ${RIG_VM_T0[$1]} )); }
+
+# rig_result_has NAME key=value: one field of the NBRESULT line, exactly.
+rig_result_has() {
+	local name=$1 kv=$2 w
+	for w in $(sed 's/ cmdline=".*//' "$RIG_DIR/$name.result"); do
+		[ "$w" = "$kv" ] && { rig_ok "$name: result $kv"; return 0; }
+	done
+	rig_fail "$name: result $kv (got: $(cat "$RIG_DIR/$name.result"))"; return 1
+}
+
+# The kernel command line the guest saw, one argument per line.
+rig_cmdline_args() {
+	sed -n 's/.* cmdline="\(.*\)"$/\1/p' "$RIG_DIR/$1.result" | tr ' ' '\n' | sed '/^$/d'
+}
+
+# rig_cmdline_has NAME ARG: the guest's command line holds ARG as a whole
+# argument (split on spaces; no substring matching).
+rig_cmdline_has() {
+	local name=$1 arg=$2
+	if rig_cmdline_args "$name" | grep -Fxq -- "$arg"; then rig_ok "$name: cmdline has $arg"
+	else rig_fail "$name: cmdline has $arg (got: $(rig_cmdline_args "$name" | tr '\n' ' '))"; return 1; fi
+}
+
+rig_cmdline_lacks() {
+	local name=$1 re=$2
+	if rig_cmdline_args "$name" | grep -Eq -- "$re"; then
+		rig_fail "$name: cmdline has no /$re/ (got: $(rig_cmdline_args "$name" | tr '\n' ' '))"; return 1
+	fi
+	rig_ok "$name: cmdline has no /$re/"
+}
+
+# rig_keys NAME KEY...: QEMU monitor sendkey, one key per 100 ms (PS/2
+# keyboard: SeaBIOS/iPXE and OVMF's ConIn both read it).
+rig_keys() {
+	local name=$1; shift
+	perl -MIO::Socket::UNIX -e '
+		my $s = IO::Socket::UNIX->new(Peer => shift, Type => SOCK_STREAM)
+			or die "monitor: $!\n";
+		$s->autoflush(1);
+		for (@ARGV) { print $s "sendkey $_\n"; select(undef, undef, undef, 0.1); }
+		select(undef, undef, undef, 0.3);
+	' "$RIG_DIR/$name.mon" "$@"
+}
+
+# rig_log_has 'ERE' [description]: netbootd's log; waits up to 5 s since a
+# transfer's line may trail what the guest printed.
+rig_log_has() {
+	local re=$1 what=${2:-"netbootd log has /$1/"} i
+	for i in $(seq 1 50); do
+		grep -Eq -- "$re" "$RIG_LOG" && { rig_ok "$what"; return 0; }
+		sleep 0.1
+	done
+	rig_fail "$what"; echo "--- netbootd log (last 40 lines):"; tail -n 40 "$RIG_LOG"; return 1
+}
+
+rig_log_lacks() {
+	local re=$1 what=${2:-"netbootd log lacks /$1/"}
+	if grep -Eq -- "$re" "$RIG_LOG"; then
+		rig_fail "$what"; grep -E -- "$re" "$RIG_LOG" | head -n 5; return 1
+	fi
+	rig_ok "$what"
+}
+
+# A failing VM: the last 40 lines of its serial console and of the server log.
+rig_show() {
+	echo "--- $1 serial (last 40 lines):"
+	tail -n 40 "$RIG_DIR/$1.serial" | tr -d '\r' | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g'
+	[ -s "$RIG_DIR/$1.qemu.log" ] && { echo "--- $1 qemu:"; tail -n 10 "$RIG_DIR/$1.qemu.log"; }
+	echo "--- netbootd log (last 40 lines):"
+	tail -n 40 "$RIG_LOG"
+}
+
+rig_done() {
+	if [ -n "$RIG_NBD_PID" ]; then
+		local pid=$RIG_NBD_PID rc=0 i
+		RIG_NBD_PID=
+		kill -TERM "$pid" 2>/dev/null
+		for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+		kill -0 "$pid" 2>/dev/null && { kill -KILL "$pid"; rc=124; }
+		[ $rc -eq 0 ] && { wait "$pid"; rc=$?; }
+		if [ $rc -eq 0 ]; then rig_ok "netbootd exits 0 on SIGTERM"
+		else rig_fail "netbootd exits 0 on SIGTERM (got $rc)"; tail -n 20 "$RIG_LOG"; fi
+	fi
+	echo "$RIG_NAME: $RIG_PASS passed, $RIG_FAIL failed"
+	[ "$RIG_FAIL" -eq 0 ] && [ "$RIG_PASS" -gt 0 ]
+}
