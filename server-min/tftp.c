@@ -1,0 +1,777 @@
+/* tftp.c: the read-only TFTP server of netbootd.
+ *
+ * RFC 1350 with options (RFC 2347), blksize (RFC 2348), timeout and tsize
+ * (RFC 2349) and windowsize (RFC 7440). Packets are parsed and built by
+ * tftp_proto.c; this file owns sockets, timers and transfers.
+ *
+ * Shape, after OpenBSD tftpd: requests arrive on one socket (--tftp-port);
+ * each accepted read request becomes one struct tftp_xfer with its own UDP
+ * socket on an ephemeral port (the server's "transfer ID", RFC 1350 sec. 4)
+ * and its own timer. A transfer is allocated in xfer_start() and freed in
+ * xfer_free() only; every way out (done, timeout, client error, I/O error,
+ * server stop) goes through xfer_end(), which logs the one line per
+ * transfer and frees it.
+ *
+ * Decisions and the clients that forced them:
+ * - The transfer socket is bound but not connected. A connected socket
+ *   would make the kernel drop a packet from another port (or answer it
+ *   with ICMP), but RFC 1350 sec. 4 wants ERROR 5 sent to that port while
+ *   the transfer goes on. The path MTU is read from a short-lived connected
+ *   probe socket instead (IP_MTU), falling back to the interface MTU.
+ * - blksize is clamped to the path MTU minus IP (20), UDP (8) and TFTP (4)
+ *   headers: 1468 on Ethernet. Fragmented DATA is lost whole when one
+ *   fragment is, and PXE ROMs reassemble badly or not at all.
+ * - A duplicate ACK never triggers a resend (Sorcerer's Apprentice, RFC 1350
+ *   errata, RFC 1123 sec. 4.2.3.1): only our own timer retransmits, the
+ *   whole current window, at most TFTP_RETRIES times, then we give up.
+ * - An ACK in the middle of the window (the client saw a gap) restarts the
+ *   window after it, as RFC 7440 sec. 4 describes.
+ * - Block numbers are 16 bits on the wire and 64 bits here: the wire number
+ *   is the low half, so files past 65535 blocks wrap to 0 and go on (what
+ *   tftp-hpa, curl and iPXE expect; "rollover to 0", not to 1).
+ * - netascii is converted on the fly (LF -> CR LF, CR -> CR NUL). Its size
+ *   on the wire differs from the file's, so tsize is not acknowledged in
+ *   netascii mode (RFC 2349 lets the server ignore it).
+ * - A retransmitted RRQ (same client address and port as a running
+ *   transfer) is ignored: our own timer already retransmits.
+ * - A write request gets ERROR 2 and nothing is created: the server is
+ *   read-only. Unknown files get ERROR 1, refused ones ERROR 2; the error
+ *   is one small packet for one request, never a default file.
+ * - At TFTP_MAX_XFERS running transfers new requests are dropped (not
+ *   refused): a PXE ROM retries its RRQ, it does not retry after an ERROR.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "server-min/content.h"
+#include "server-min/event.h"
+#include "server-min/log.h"
+#include "server-min/netbootd.h"
+#include "server-min/tftp_proto.h"
+
+#define TFTP_MAX_XFERS      512
+#define TFTP_RETRIES        5
+#define TFTP_TIMEOUT_MS     1000   /* when the client set no timeout */
+#define TFTP_BACKOFF_MAX    3      /* default timeout doubles up to 8 s */
+#define TFTP_RX_BUDGET      64     /* packets per socket per wakeup */
+#define TFTP_REQ_BUF        2048   /* RRQs beyond this are malformed */
+#define TFTP_XFER_BUF       1024   /* ACKs and ERRORs from the client */
+#define TFTP_IPUDP_HDR      28     /* IPv4 without options + UDP */
+/* Block start states kept: the current window plus one, for any window
+ * we grant (TFTP_WINDOWSIZE_GRANT). */
+#define TFTP_RING           128
+
+enum xfer_state {
+	XFER_OACK,   /* OACK sent; waiting for ACK 0 */
+	XFER_DATA,   /* window after `acked` being sent; waiting for its ACK */
+};
+
+/* Where block n starts: in the source (off, plus a netascii pair's second
+ * byte still to go out) and on the wire (payload bytes before it). */
+struct block_start {
+	uint64_t off;
+	uint64_t wire;
+	uint8_t pending;
+};
+
+struct tftp_server {
+	struct netbootd *nb;
+	int fd;
+	unsigned active;
+	uint64_t cap_warned_ms;       /* last "too many transfers" log */
+	struct tftp_xfer *xfers;      /* running transfers */
+};
+
+struct tftp_xfer {
+	struct tftp_server *srv;
+	struct tftp_xfer *prev, *next;
+	enum xfer_state state;
+	int fd;                       /* our transfer ID */
+	struct sockaddr_in peer;      /* the client's transfer ID */
+	char client[INET_ADDRSTRLEN + 8];
+	char name[TFTP_FILENAME_MAX]; /* as requested, printable, for the log */
+	enum tftp_mode mode;
+	struct content content;
+	struct tftp_params params;
+	struct ev_timer timer;
+	struct timespec started;
+	uint64_t acked;               /* highest block acknowledged (0: none) */
+	uint64_t next_send;           /* next block to send */
+	uint64_t sent_hi;             /* highest block sent so far */
+	uint64_t last;                /* the final, short block; 0: not yet known */
+	unsigned retries;             /* timeouts since the last progress */
+	int want_out;                 /* waiting for EPOLLOUT after EAGAIN */
+	struct block_start ring[TFTP_RING];
+	uint8_t *pkt;                 /* TFTP_HDR + blksize */
+	uint8_t *scratch;             /* netascii source bytes, blksize */
+	uint8_t buf[];
+};
+
+static void xfer_io(struct ev_loop *loop, int fd, uint32_t events, void *arg);
+static void xfer_timeout(struct ev_loop *loop, void *arg);
+
+static void fmt_client(const struct sockaddr_in *sin, char *out, size_t size)
+{
+	char ip[INET_ADDRSTRLEN];
+
+	if (!inet_ntop(AF_INET, &sin->sin_addr, ip, sizeof(ip)))
+		snprintf(ip, sizeof(ip), "?");
+	snprintf(out, size, "%s:%u", ip, (unsigned)ntohs(sin->sin_port));
+}
+
+/* Request file names are the client's bytes: keep them printable in logs. */
+static void fmt_name(const char *in, char *out, size_t size)
+{
+	size_t i;
+
+	for (i = 0; in[i] && i + 1 < size; i++)
+		out[i] = ((unsigned char)in[i] >= 0x21 && (unsigned char)in[i] < 0x7f) ?
+			 in[i] : '?';
+	out[i] = '\0';
+}
+
+static double elapsed_s(const struct timespec *since)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - since->tv_sec) +
+	       (double)(now.tv_nsec - since->tv_nsec) / 1e9;
+}
+
+static int same_peer(const struct sockaddr_in *a, const struct sockaddr_in *b)
+{
+	return a->sin_addr.s_addr == b->sin_addr.s_addr && a->sin_port == b->sin_port;
+}
+
+/* A new UDP socket on our address, ephemeral port: a new transfer ID. */
+static int open_tid(const struct netbootd *nb)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_addr = nb->addr,
+		.sin_port = 0,
+	};
+	int fd;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+		int r = -errno;
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+static void send_error(int fd, const struct sockaddr_in *to, enum tftp_err code,
+		       const char *msg)
+{
+	uint8_t pkt[TFTP_HDR + 64];
+	int n;
+
+	n = tftp_build_error(pkt, sizeof(pkt), code, msg);
+	if (n > 0)
+		(void)sendto(fd, pkt, (size_t)n, 0, (const struct sockaddr *)to, sizeof(*to));
+}
+
+/* Largest blksize that fits the path to peer unfragmented. */
+static uint32_t path_max_blksize(const struct netbootd *nb, const struct sockaddr_in *peer)
+{
+	int mtu = 0, fd;
+	socklen_t sl = sizeof(mtu);
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0) {
+		if (connect(fd, (const struct sockaddr *)peer, sizeof(*peer)) < 0 ||
+		    getsockopt(fd, IPPROTO_IP, IP_MTU, &mtu, &sl) < 0)
+			mtu = 0;
+		if (mtu == 0 && nb->ifname[0]) {
+			struct ifreq ifr;
+
+			memset(&ifr, 0, sizeof(ifr));
+			snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", nb->ifname);
+			if (ioctl(fd, SIOCGIFMTU, &ifr) == 0)
+				mtu = ifr.ifr_mtu;
+		}
+		close(fd);
+	}
+	if (mtu <= TFTP_IPUDP_HDR + TFTP_HDR + TFTP_BLKSIZE_MIN)
+		mtu = 1500;   /* Ethernet, when nothing better is known */
+	return (uint32_t)(mtu - TFTP_IPUDP_HDR - TFTP_HDR);
+}
+
+/* Up to len source bytes at off, never past the size fstat gave when the
+ * file was opened (so tsize stays true if the file grows). Short only at
+ * the end. Bytes read, or -errno. */
+static ssize_t source_read(struct tftp_xfer *t, uint64_t off, uint8_t *out, size_t len)
+{
+	size_t got = 0;
+
+	if (off >= t->content.size)
+		return 0;
+	if (len > t->content.size - off)
+		len = (size_t)(t->content.size - off);
+	if (t->content.mem) {
+		memcpy(out, t->content.mem + off, len);
+		return (ssize_t)len;
+	}
+	while (got < len) {
+		ssize_t n = pread(t->content.fd, out + got, len - got, (off_t)(off + got));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;    /* the file shrank under us: end here */
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+/* Fill t->pkt with block n from its start state; record where block n+1
+ * starts and, for a short block, that n is the last. Payload length or
+ * -errno. */
+static ssize_t block_fill(struct tftp_xfer *t, uint64_t n)
+{
+	const struct block_start *bs = &t->ring[n % TFTP_RING];
+	struct block_start *next = &t->ring[(n + 1) % TFTP_RING];
+	uint32_t bsz = t->params.blksize;
+	uint8_t *out = t->pkt + TFTP_HDR;
+	uint8_t pending = bs->pending;
+	size_t used, len;
+	ssize_t r;
+
+	if (t->mode == TFTP_MODE_OCTET) {
+		r = source_read(t, bs->off, out, bsz);
+		if (r < 0)
+			return r;
+		used = len = (size_t)r;
+	} else {
+		/* each source byte becomes one or two: bsz of them fill a block */
+		r = source_read(t, bs->off, t->scratch, bsz);
+		if (r < 0)
+			return r;
+		len = tftp_netascii_encode(t->scratch, (size_t)r, &used, out, bsz, &pending);
+	}
+	next->off = bs->off + used;
+	next->wire = bs->wire + len;
+	next->pending = pending;
+	if (len < bsz)
+		t->last = n;
+	(void)tftp_build_data_hdr(t->pkt, TFTP_HDR, (uint16_t)n);
+	return (ssize_t)len;
+}
+
+/* Payload bytes the client has acknowledged. */
+static uint64_t xfer_bytes(const struct tftp_xfer *t)
+{
+	return t->ring[(t->acked + 1) % TFTP_RING].wire;
+}
+
+static void xfer_free(struct tftp_xfer *t)
+{
+	struct tftp_server *srv = t->srv;
+
+	ev_timer_cancel(srv->nb->loop, &t->timer);
+	ev_del(srv->nb->loop, t->fd);
+	close(t->fd);
+	content_close(&t->content);
+	if (t->prev)
+		t->prev->next = t->next;
+	else
+		srv->xfers = t->next;
+	if (t->next)
+		t->next->prev = t->prev;
+	srv->active--;
+	free(t);
+}
+
+/* The one way out of a transfer: log its line, count it, free it.
+ * why: NULL when the client acknowledged the last block. */
+static void xfer_end(struct tftp_xfer *t, enum log_level lvl, const char *verb,
+		     const char *why)
+{
+	struct netbootd_stats *st = &t->srv->nb->stats;
+	double s = elapsed_s(&t->started);
+	uint64_t bytes = xfer_bytes(t);
+	double rate = s > 0 ? (double)bytes / s / 1e6 : 0;
+
+	if (!why) {
+		st->tftp_done++;
+		log_msg(lvl, "tftp", t->client,
+			"%s %s %llu bytes in %.3f s (%.1f MB/s) blksize=%u windowsize=%u mode=%s",
+			verb, t->name, (unsigned long long)bytes, s, rate,
+			t->params.blksize, t->params.windowsize, tftp_mode_name(t->mode));
+	} else {
+		st->tftp_failed++;
+		log_msg(lvl, "tftp", t->client,
+			"%s %s after %llu bytes in %.3f s (%.1f MB/s): %s blksize=%u windowsize=%u mode=%s",
+			verb, t->name, (unsigned long long)bytes, s, rate, why,
+			t->params.blksize, t->params.windowsize, tftp_mode_name(t->mode));
+	}
+	xfer_free(t);
+}
+
+static void xfer_want_out(struct tftp_xfer *t, int on)
+{
+	if (t->want_out == on)
+		return;
+	if (ev_mod(t->srv->nb->loop, t->fd, on ? EPOLLIN | EPOLLOUT : EPOLLIN, NULL, NULL) == 0)
+		t->want_out = on;
+}
+
+/* Send blocks from next_send up to the end of the window (or the file).
+ * 0, also when the socket is full (we continue on EPOLLOUT, or the timer
+ * resends); -errno when reading the file fails. */
+static int xfer_pump(struct tftp_xfer *t)
+{
+	uint64_t limit = t->acked + t->params.windowsize;
+
+	while (t->next_send <= limit && (!t->last || t->next_send <= t->last)) {
+		ssize_t len = block_fill(t, t->next_send);
+
+		if (len < 0)
+			return (int)len;
+		if (sendto(t->fd, t->pkt, TFTP_HDR + (size_t)len, 0,
+			   (struct sockaddr *)&t->peer, sizeof(t->peer)) < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				xfer_want_out(t, 1);
+				return 0;
+			}
+			if (errno == EINTR)
+				continue;
+			/* ENOBUFS and the like: as if lost, the timer resends */
+			break;
+		}
+		if (t->next_send > t->sent_hi)
+			t->sent_hi = t->next_send;
+		t->next_send++;
+	}
+	xfer_want_out(t, 0);
+	return 0;
+}
+
+static void xfer_send_oack(struct tftp_xfer *t)
+{
+	uint8_t pkt[128];
+	int n = tftp_build_oack(pkt, sizeof(pkt), &t->params);
+
+	if (n > 0)
+		(void)sendto(t->fd, pkt, (size_t)n, 0, (struct sockaddr *)&t->peer,
+			     sizeof(t->peer));
+}
+
+static void xfer_arm(struct tftp_xfer *t)
+{
+	uint64_t ms;
+
+	if (t->params.timeout) {
+		/* RFC 2349: the client's value, as it asked */
+		ms = (uint64_t)t->params.timeout * 1000;
+	} else {
+		unsigned shift = t->retries < TFTP_BACKOFF_MAX ? t->retries : TFTP_BACKOFF_MAX;
+		ms = (uint64_t)TFTP_TIMEOUT_MS << shift;
+	}
+	ev_timer_arm(t->srv->nb->loop, &t->timer, ms);
+}
+
+/* 1 when t was freed. */
+static int xfer_go(struct tftp_xfer *t)
+{
+	int r = xfer_pump(t);
+
+	if (r < 0) {
+		char why[64];
+
+		snprintf(why, sizeof(why), "read error: %s", strerror(-r));
+		xfer_end(t, LOG_LVL_ERROR, "failed", why);
+		return 1;
+	}
+	xfer_arm(t);
+	return 0;
+}
+
+/* 1 when t was freed. */
+static int xfer_ack(struct tftp_xfer *t, uint16_t block)
+{
+	uint64_t diff, cand;
+
+	if (t->state == XFER_OACK) {
+		if (block != 0)
+			return 0;          /* stray: only ACK 0 answers an OACK */
+		t->state = XFER_DATA;
+		t->retries = 0;
+		return xfer_go(t);
+	}
+	diff = (uint16_t)(block - (uint16_t)t->acked);
+	if (diff == 0)
+		return 0;                  /* duplicate: never resend on it */
+	cand = t->acked + diff;
+	if (cand > t->sent_hi)
+		return 0;                  /* not a block we sent, or long stale */
+	t->acked = cand;
+	t->retries = 0;
+	if (t->last && t->acked >= t->last) {
+		xfer_end(t, LOG_LVL_INFO, "sent", NULL);
+		return 1;
+	}
+	t->next_send = t->acked + 1;   /* RFC 7440: the next window starts here */
+	return xfer_go(t);
+}
+
+/* One packet on the transfer socket. 1 when t was freed. */
+static int xfer_input(struct tftp_xfer *t, const uint8_t *buf, size_t len,
+		      const struct sockaddr_in *from)
+{
+	char msg[64], why[128];
+	uint16_t block, code;
+
+	if (!same_peer(from, &t->peer)) {
+		/* RFC 1350 sec. 4: answer the stranger, keep the transfer.
+		 * One small packet per packet; both fit a minimum Ethernet
+		 * frame, so nothing is amplified. */
+		if (len >= TFTP_HDR)
+			send_error(t->fd, from, TFTP_ERR_BADID, NULL);
+		return 0;
+	}
+	switch (tftp_opcode(buf, len)) {
+	case TFTP_OP_ACK:
+		if (tftp_parse_ack(buf, len, &block) < 0)
+			break;
+		return xfer_ack(t, block);
+	case TFTP_OP_ERROR:
+		if (tftp_parse_error(buf, len, &code, msg, sizeof(msg)) < 0)
+			break;
+		snprintf(why, sizeof(why), "client sent ERROR %u (%s)", (unsigned)code, msg);
+		xfer_end(t, LOG_LVL_INFO, "aborted", why);
+		return 1;
+	default:
+		break;
+	}
+	t->srv->nb->stats.tftp_malformed++;
+	log_debug("tftp", t->client, "dropped malformed packet of %zu bytes", len);
+	return 0;
+}
+
+static void xfer_io(struct ev_loop *loop, int fd, uint32_t events, void *arg)
+{
+	struct tftp_xfer *t = arg;
+
+	(void)loop;
+	if (events & EPOLLOUT) {
+		if (xfer_go(t))
+			return;
+	}
+	if (!(events & (EPOLLIN | EPOLLERR)))
+		return;
+	for (int i = 0; i < TFTP_RX_BUDGET; i++) {
+		uint8_t buf[TFTP_XFER_BUF];
+		struct sockaddr_in from;
+		socklen_t fl = sizeof(from);
+		ssize_t n;
+
+		n = recvfrom(fd, buf, sizeof(buf), MSG_TRUNC, (struct sockaddr *)&from, &fl);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return;    /* EAGAIN, or a queued ICMP error: nothing to do */
+		}
+		if (fl != sizeof(from) || from.sin_family != AF_INET)
+			continue;
+		if ((size_t)n > sizeof(buf)) {
+			t->srv->nb->stats.tftp_malformed++;
+			continue;
+		}
+		if (xfer_input(t, buf, (size_t)n, &from))
+			return;
+	}
+}
+
+static void xfer_timeout(struct ev_loop *loop, void *arg)
+{
+	struct tftp_xfer *t = arg;
+	char why[64];
+
+	(void)loop;
+	if (t->retries >= TFTP_RETRIES) {
+		snprintf(why, sizeof(why), "timeout after %u retries", TFTP_RETRIES);
+		xfer_end(t, LOG_LVL_WARN, "failed", why);
+		return;
+	}
+	t->retries++;
+	if (t->state == XFER_OACK) {
+		xfer_send_oack(t);
+		xfer_arm(t);
+		return;
+	}
+	t->next_send = t->acked + 1;   /* the whole current window again */
+	(void)xfer_go(t);
+}
+
+static struct tftp_xfer *xfer_find(struct tftp_server *srv, const struct sockaddr_in *peer)
+{
+	for (struct tftp_xfer *t = srv->xfers; t; t = t->next)
+		if (same_peer(&t->peer, peer))
+			return t;
+	return NULL;
+}
+
+/* Map content_open's answer to the ERROR the client gets. */
+static void refuse(int fd, const struct sockaddr_in *peer, const char *client,
+		   const char *name, int err)
+{
+	switch (err) {
+	case -ENOENT:
+		send_error(fd, peer, TFTP_ERR_NOTFOUND, NULL);
+		log_info("tftp", client, "refused %s: not found (ERROR 1)", name);
+		break;
+	case -EACCES:
+		send_error(fd, peer, TFTP_ERR_ACCESS, NULL);
+		log_info("tftp", client, "refused %s: access violation (ERROR 2)", name);
+		break;
+	default:
+		send_error(fd, peer, TFTP_ERR_UNDEF, "Server error");
+		log_error("tftp", client, "refused %s: %s (ERROR 0)", name, strerror(-err));
+		break;
+	}
+}
+
+/* A read request from peer: open the file, settle options, start. */
+static void handle_rrq(struct tftp_server *srv, const struct tftp_request *req,
+		       const struct sockaddr_in *peer, const char *client)
+{
+	struct netbootd *nb = srv->nb;
+	char path[TFTP_FILENAME_MAX], name[TFTP_FILENAME_MAX];
+	const char *query = NULL;
+	struct tftp_params params;
+	struct content c;
+	struct tftp_xfer *t;
+	char *q;
+	size_t extra;
+	int fd, r;
+
+	fmt_name(req->filename, name, sizeof(name));
+	if (xfer_find(srv, peer)) {
+		log_debug("tftp", client, "ignored repeated request for %s", name);
+		return;
+	}
+	if (srv->active >= TFTP_MAX_XFERS) {
+		uint64_t now = ev_now_ms(nb->loop);
+
+		if (now - srv->cap_warned_ms >= 1000 || srv->cap_warned_ms == 0) {
+			srv->cap_warned_ms = now;
+			log_warn("tftp", client, "dropped request for %s: %u transfers running",
+				 name, srv->active);
+		}
+		return;
+	}
+
+	fd = open_tid(nb);
+	if (fd < 0) {
+		log_error("tftp", client, "no socket for %s: %s", name, strerror(-fd));
+		return;
+	}
+	/* "boot.plan?mac=..." over TFTP: the same query as over HTTP */
+	snprintf(path, sizeof(path), "%s", req->filename);
+	q = strchr(path, '?');
+	if (q) {
+		*q = '\0';
+		query = q + 1;
+	}
+	r = content_open(nb, path, query, peer, &c);
+	if (r < 0) {
+		refuse(fd, peer, client, name, r);
+		goto out_close;
+	}
+
+	tftp_negotiate(req, path_max_blksize(nb, peer), req->mode == TFTP_MODE_OCTET,
+		       c.size, &params);
+	extra = TFTP_HDR + params.blksize +
+		(req->mode == TFTP_MODE_NETASCII ? params.blksize : 0);
+	t = calloc(1, sizeof(*t) + extra);
+	if (!t) {
+		refuse(fd, peer, client, name, -ENOMEM);
+		goto out_content;
+	}
+	t->srv = srv;
+	t->fd = fd;
+	t->peer = *peer;
+	snprintf(t->client, sizeof(t->client), "%s", client);
+	memcpy(t->name, name, sizeof(t->name));
+	t->mode = req->mode;
+	t->content = c;
+	t->params = params;
+	t->pkt = t->buf;
+	t->scratch = req->mode == TFTP_MODE_NETASCII ? t->buf + TFTP_HDR + params.blksize : NULL;
+	t->next_send = 1;
+	/* ring[1] = {0, 0, 0}: block 1 starts at the file's start (calloc) */
+	clock_gettime(CLOCK_MONOTONIC, &t->started);
+	ev_timer_init(&t->timer, xfer_timeout, t);
+	r = ev_add(nb->loop, fd, EPOLLIN, xfer_io, t);
+	if (r < 0) {
+		log_error("tftp", client, "cannot watch socket for %s: %s", name, strerror(-r));
+		send_error(fd, peer, TFTP_ERR_UNDEF, "Server error");
+		free(t);
+		goto out_content;
+	}
+	t->next = srv->xfers;
+	if (srv->xfers)
+		srv->xfers->prev = t;
+	srv->xfers = t;
+	srv->active++;
+	nb->stats.tftp_started++;
+	log_debug("tftp", client, "start %s (%s, %llu bytes) blksize=%u windowsize=%u timeout=%u",
+		  name, c.source ? c.source : "?", (unsigned long long)c.size,
+		  params.blksize, params.windowsize, params.timeout);
+
+	/* RFC 2347: an OACK only when an option was accepted; else DATA 1 */
+	if (params.oack) {
+		t->state = XFER_OACK;
+		xfer_send_oack(t);
+		xfer_arm(t);
+	} else {
+		t->state = XFER_DATA;
+		(void)xfer_go(t);
+	}
+	return;
+
+out_content:
+	content_close(&c);
+out_close:
+	close(fd);
+}
+
+/* One packet on the request socket. */
+static void server_input(struct tftp_server *srv, const uint8_t *buf, size_t len,
+			 const struct sockaddr_in *from)
+{
+	struct tftp_request req;
+	char client[INET_ADDRSTRLEN + 8], name[TFTP_FILENAME_MAX];
+	int op = tftp_opcode(buf, len), r, fd;
+
+	fmt_client(from, client, sizeof(client));
+	if (op != TFTP_OP_RRQ && op != TFTP_OP_WRQ)
+		goto malformed;   /* DATA/ACK/ERROR/OACK have no business on port 69 */
+	r = tftp_parse_request(buf, len, &req);
+	if (r == -EBADMSG)
+		goto malformed;
+
+	if (r == -EPROTONOSUPPORT || req.op == TFTP_OP_WRQ) {
+		/* refusals come from a new transfer ID, as any answer would */
+		fd = open_tid(srv->nb);
+		if (fd < 0)
+			return;
+		if (r == -EPROTONOSUPPORT) {
+			send_error(fd, from, TFTP_ERR_BADOP, "Unknown mode");
+			log_info("tftp", client, "refused request: unknown mode (ERROR 4)");
+		} else {
+			fmt_name(req.filename, name, sizeof(name));
+			send_error(fd, from, TFTP_ERR_ACCESS, "Read-only server");
+			log_info("tftp", client, "refused write %s: read-only server (ERROR 2)", name);
+		}
+		close(fd);
+		return;
+	}
+	handle_rrq(srv, &req, from, client);
+	return;
+
+malformed:
+	srv->nb->stats.tftp_malformed++;
+	log_debug("tftp", client, "dropped malformed request of %zu bytes", len);
+}
+
+static void server_io(struct ev_loop *loop, int fd, uint32_t events, void *arg)
+{
+	struct tftp_server *srv = arg;
+
+	(void)loop;
+	(void)events;
+	for (int i = 0; i < TFTP_RX_BUDGET; i++) {
+		uint8_t buf[TFTP_REQ_BUF];
+		struct sockaddr_in from;
+		socklen_t fl = sizeof(from);
+		ssize_t n;
+
+		n = recvfrom(fd, buf, sizeof(buf), MSG_TRUNC, (struct sockaddr *)&from, &fl);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		if (fl != sizeof(from) || from.sin_family != AF_INET || from.sin_port == 0)
+			continue;    /* nowhere to answer */
+		if ((size_t)n > sizeof(buf)) {
+			srv->nb->stats.tftp_malformed++;
+			continue;
+		}
+		server_input(srv, buf, (size_t)n, &from);
+	}
+}
+
+int tftp_start(struct netbootd *nb, struct tftp_server **ret)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_addr = nb->addr,
+		.sin_port = htons(nb->tftp_port),
+	};
+	struct tftp_server *srv;
+	char where[INET_ADDRSTRLEN + 8];
+	int r;
+
+	fmt_client(&sin, where, sizeof(where));
+	srv = calloc(1, sizeof(*srv));
+	if (!srv)
+		return -ENOMEM;
+	srv->nb = nb;
+	srv->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (srv->fd < 0) {
+		r = -errno;
+		log_error("tftp", "-", "socket: %s", strerror(-r));
+		goto err_free;
+	}
+	if (bind(srv->fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+		r = -errno;
+		log_error("tftp", "-", "bind %s: %s", where, strerror(-r));
+		goto err_close;
+	}
+	r = ev_add(nb->loop, srv->fd, EPOLLIN, server_io, srv);
+	if (r < 0) {
+		log_error("tftp", "-", "watching %s: %s", where, strerror(-r));
+		goto err_close;
+	}
+	log_info("tftp", "-", "listening on %s", where);
+	*ret = srv;
+	return 0;
+
+err_close:
+	close(srv->fd);
+err_free:
+	free(srv);
+	return r;
+}
+
+void tftp_stop(struct tftp_server *srv)
+{
+	if (!srv)
+		return;
+	while (srv->xfers)
+		xfer_end(srv->xfers, LOG_LVL_WARN, "failed", "server stopping");
+	ev_del(srv->nb->loop, srv->fd);
+	close(srv->fd);
+	free(srv);
+}

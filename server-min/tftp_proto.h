@@ -1,0 +1,145 @@
+/* tftp_proto.h: the TFTP wire format, without sockets or files.
+ *
+ * Pure functions over (const uint8_t *buf, size_t len): they parse what a
+ * client sends (RRQ/WRQ with options, ACK, ERROR), build what the server
+ * sends (DATA header, OACK, ERROR), negotiate options and convert octets to
+ * netascii. tftp.c owns the sockets and the transfers; everything here is
+ * unit-tested (tftp_test.c) and fuzzed (tftp_fuzz.c) on its own.
+ *
+ * RFC 1350 (TFTP rev. 2), RFC 2347 (option extension), RFC 2348 (blksize),
+ * RFC 2349 (timeout, tsize), RFC 7440 (windowsize).
+ */
+#ifndef NETBOOTD_TFTP_PROTO_H
+#define NETBOOTD_TFTP_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* RFC 1350 sec. 5 */
+enum tftp_op {
+	TFTP_OP_RRQ   = 1,
+	TFTP_OP_WRQ   = 2,
+	TFTP_OP_DATA  = 3,
+	TFTP_OP_ACK   = 4,
+	TFTP_OP_ERROR = 5,
+	TFTP_OP_OACK  = 6,   /* RFC 2347 */
+};
+
+/* RFC 1350 appendix, RFC 2347 (8) */
+enum tftp_err {
+	TFTP_ERR_UNDEF    = 0,
+	TFTP_ERR_NOTFOUND = 1,
+	TFTP_ERR_ACCESS   = 2,
+	TFTP_ERR_NOSPACE  = 3,
+	TFTP_ERR_BADOP    = 4,
+	TFTP_ERR_BADID    = 5,
+	TFTP_ERR_EXISTS   = 6,
+	TFTP_ERR_NOUSER   = 7,
+	TFTP_ERR_OPTNEG   = 8,
+	TFTP_ERR_COUNT
+};
+
+enum tftp_mode { TFTP_MODE_NETASCII, TFTP_MODE_OCTET };
+
+/* The options we understand; bit (1u << TFTP_OPT_x) in opts masks. */
+enum tftp_opt {
+	TFTP_OPT_BLKSIZE,     /* RFC 2348 */
+	TFTP_OPT_TIMEOUT,     /* RFC 2349 */
+	TFTP_OPT_TSIZE,       /* RFC 2349 */
+	TFTP_OPT_WINDOWSIZE,  /* RFC 7440 */
+	TFTP_OPT_COUNT
+};
+
+#define TFTP_HDR               4        /* opcode + block number */
+#define TFTP_BLKSIZE_DEFAULT   512      /* RFC 1350 */
+#define TFTP_BLKSIZE_MIN       8        /* RFC 2348 */
+#define TFTP_BLKSIZE_MAX       65464    /* RFC 2348 */
+#define TFTP_TIMEOUT_MIN       1        /* RFC 2349, seconds */
+#define TFTP_TIMEOUT_MAX       255
+#define TFTP_WINDOWSIZE_MIN    1        /* RFC 7440 */
+#define TFTP_WINDOWSIZE_MAX    65535
+/* What we grant at most: a window of 64 blocks already fills a gigabit
+ * path; more only grows what a timeout makes us resend. */
+#define TFTP_WINDOWSIZE_GRANT  64
+#define TFTP_FILENAME_MAX      512      /* incl. the NUL */
+
+/* A read or write request as the client sent it. Option values are what
+ * the client asked, already brought into the RFC's range: an option whose
+ * value is not a number in range is left out of opts, as RFC 2347 lets a
+ * server ignore an option it does not accept. */
+struct tftp_request {
+	enum tftp_op op;                  /* RRQ or WRQ */
+	enum tftp_mode mode;
+	char filename[TFTP_FILENAME_MAX];
+	unsigned opts;                    /* options asked with a usable value */
+	uint32_t blksize;                 /* 8..65464 (larger asks clamped) */
+	uint32_t timeout;                 /* 1..255 */
+	uint64_t tsize;                   /* RRQ: 0 as RFC 2349 says; any number */
+	uint32_t windowsize;              /* 1..65535 */
+};
+
+/* What the server settled on for one transfer. */
+struct tftp_params {
+	uint32_t blksize;
+	uint32_t timeout;                 /* seconds; 0: server default */
+	uint32_t windowsize;
+	uint64_t tsize;
+	unsigned oack;                    /* options to acknowledge; 0: no OACK */
+};
+
+/* The opcode of a packet: 1..65535 (not checked against the enum, so the
+ * caller can reply "Illegal TFTP operation"); -EBADMSG when len < 2. */
+int tftp_opcode(const uint8_t *buf, size_t len);
+
+/* RRQ/WRQ (RFC 1350 sec. 5, RFC 2347): filename NUL mode NUL
+ * [name NUL value NUL]...
+ * 0 and *ret filled; -EBADMSG malformed (not RRQ/WRQ, missing NUL, empty or
+ * over-long filename, option without value); -EPROTONOSUPPORT a mode other
+ * than netascii or octet ("mail" included). Unknown options are ignored. */
+int tftp_parse_request(const uint8_t *buf, size_t len, struct tftp_request *ret);
+
+/* ACK: 0 and *ret_block; -EBADMSG when not a 4-byte ACK. RFC 1350 allows
+ * nothing after the block number; we tolerate trailing bytes, as some PXE
+ * ROMs pad short frames. */
+int tftp_parse_ack(const uint8_t *buf, size_t len, uint16_t *ret_block);
+
+/* ERROR: 0, *ret_code and (when msg_size > 0) ret_msg, NUL-terminated,
+ * truncated to msg_size - 1, non-printable bytes replaced by '?' so it can
+ * be logged; -EBADMSG when not an ERROR packet. A missing final NUL is
+ * tolerated (clients differ); the message ends at len. */
+int tftp_parse_error(const uint8_t *buf, size_t len, uint16_t *ret_code,
+		     char *ret_msg, size_t msg_size);
+
+/* Settle the options of a read request.
+ * max_blksize: what the path allows (MTU minus IP, UDP and TFTP headers);
+ * tsize_known: whether we can state the transfer size (octet mode of a file
+ * whose size we know), then tsize is that size.
+ * Only options the client asked appear in ret->oack (RFC 2347: the server
+ * must not add options); an option we cannot honour is left out of it. */
+void tftp_negotiate(const struct tftp_request *req, uint32_t max_blksize,
+		    int tsize_known, uint64_t tsize, struct tftp_params *ret);
+
+/* The builders return the packet's length, or -ENOBUFS when cap is too
+ * small (then buf may hold a partial packet). */
+int tftp_build_oack(uint8_t *buf, size_t cap, const struct tftp_params *p);
+/* msg NULL: the RFC's text for code from the table. */
+int tftp_build_error(uint8_t *buf, size_t cap, enum tftp_err code, const char *msg);
+int tftp_build_data_hdr(uint8_t *buf, size_t cap, uint16_t block);
+
+/* The RFC 1350 text of an error code ("Undefined error" for unknown). */
+const char *tftp_err_text(unsigned code);
+const char *tftp_mode_name(enum tftp_mode mode);
+
+/* Netascii (RFC 764, as RFC 1350 names it): LF -> CR LF, CR -> CR NUL.
+ * Converts in[0..in_len) into out[0..out_cap), never splitting more than
+ * fits: when the second byte of a pair does not fit it is kept in *pending
+ * (0: none; a pair's second byte is '\n' or '\0', so pending uses
+ * TFTP_ASCII_PEND_* to tell them apart) and goes out first on the next
+ * call. *ret_used: input bytes consumed. Returns the bytes written. */
+#define TFTP_ASCII_PEND_NONE 0
+#define TFTP_ASCII_PEND_LF   1
+#define TFTP_ASCII_PEND_NUL  2
+size_t tftp_netascii_encode(const uint8_t *in, size_t in_len, size_t *ret_used,
+			    uint8_t *out, size_t out_cap, uint8_t *pending);
+
+#endif
