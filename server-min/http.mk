@@ -1,1 +1,7 @@
 # server-min/http.mk: the http part of netbootd (sources, tests, fuzzers).
+UNIT_TESTS += http_test
+http_test_SRCS = server-min/http_test.c server-min/http_proto.c
+
+FUZZERS += http_fuzz
+http_fuzz_SRCS = server-min/http_fuzz.c server-min/http_proto.c
+http_fuzz_SEEDS = server-min/fuzz/http
