@@ -1,0 +1,80 @@
+/* tftp_fuzz.c: libFuzzer target for the TFTP wire format.
+ *
+ * The input is one packet as it would arrive on either socket. Every
+ * parser sees it; what parses is pushed through negotiation and the
+ * builders, and the results are checked against the RFC ranges, so a
+ * parser that accepts nonsense fails here, not only one that over-reads.
+ * The input's tail also drives the netascii encoder in small blocks.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server-min/tftp_proto.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct tftp_request req;
+	struct tftp_params p;
+	uint8_t out[1024];
+	uint16_t block, code;
+	char msg[32];
+
+	(void)tftp_opcode(data, size);
+	if (tftp_parse_request(data, size, &req) == 0) {
+		size_t fl = strnlen(req.filename, sizeof(req.filename));
+
+		if (fl == 0 || fl >= sizeof(req.filename))
+			abort();
+		if ((req.opts & (1u << TFTP_OPT_BLKSIZE)) &&
+		    (req.blksize < TFTP_BLKSIZE_MIN || req.blksize > TFTP_BLKSIZE_MAX))
+			abort();
+		if ((req.opts & (1u << TFTP_OPT_TIMEOUT)) &&
+		    (req.timeout < TFTP_TIMEOUT_MIN || req.timeout > TFTP_TIMEOUT_MAX))
+			abort();
+		if ((req.opts & (1u << TFTP_OPT_WINDOWSIZE)) &&
+		    (req.windowsize < TFTP_WINDOWSIZE_MIN || req.windowsize > TFTP_WINDOWSIZE_MAX))
+			abort();
+		tftp_negotiate(&req, size > 1 ? (uint32_t)(data[0] << 8 | data[1]) : 1468,
+			       req.mode == TFTP_MODE_OCTET, size, &p);
+		if (p.oack & ~req.opts)
+			abort();   /* RFC 2347: never an option the client did not ask */
+		if (p.blksize < TFTP_BLKSIZE_MIN || p.blksize > TFTP_BLKSIZE_MAX ||
+		    p.windowsize < 1 || p.windowsize > TFTP_WINDOWSIZE_GRANT)
+			abort();
+		if (tftp_build_oack(out, sizeof(out), &p) < 2)
+			abort();
+	}
+	if (tftp_parse_ack(data, size, &block) == 0 && size < 4)
+		abort();
+	if (tftp_parse_error(data, size, &code, msg, sizeof(msg)) == 0) {
+		if (strlen(msg) >= sizeof(msg))
+			abort();
+		if (tftp_build_error(out, sizeof(out), (enum tftp_err)(code % TFTP_ERR_COUNT), msg) < 5)
+			abort();
+	}
+
+	/* netascii: the output never exceeds the block, input never overruns */
+	{
+		size_t off = 0, used, chunk = size ? (size_t)data[0] % 16 + 1 : 1;
+		uint8_t pending = TFTP_ASCII_PEND_NONE;
+
+		/* each round writes at least one byte; the output is at most
+		 * twice the input: a bound, not a guess */
+		for (size_t guard = 0; guard <= 2 * size + 1; guard++) {
+			size_t n = tftp_netascii_encode(data + off, size - off, &used, out, chunk,
+							&pending);
+			if (n > chunk || used > size - off)
+				abort();
+			off += used;
+			if (n < chunk)
+				break;
+		}
+		if (off != size || pending != TFTP_ASCII_PEND_NONE)
+			abort();
+	}
+	return 0;
+}
