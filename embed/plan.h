@@ -45,6 +45,10 @@ struct nb_entry {
 	struct nb_file initrd[NB_PLAN_MAX_INITRDS];
 	unsigned n_initrd;
 	char cmdline[NB_CMDLINE_MAX];               /* without initrd= */
+	/* Offset in cmdline where the user's extra arguments begin (== its
+	 * length when there are none); nb_cmdline_entry() inserts initrd=
+	 * there (embed/cmdline.h). */
+	unsigned cmdline_extra;
 };
 
 struct nb_plan {
@@ -76,6 +80,8 @@ struct nb_client {
 };
 
 enum nb_format { NB_FMT_IPXE, NB_FMT_PLAN, NB_FMT_CMDLINE };
+
+struct nb_config;   /* embed/config.h */
 
 /* Resolve cfg for client c and render in fmt. http_base: "http://ADDR[:PORT]"
  * of the server, used for relative paths. 0 and *ret_len (out NUL-terminated),

@@ -1,4 +1,6 @@
 # embed/rules.mk: the boot-plan core and netboot-embed.
 # EMBED_CORE_SRCS: the freestanding core, linked into netbootd, netboot-embed
-# and (compiled for EFI) alpineboot.efi.
-EMBED_CORE_SRCS =
+# and (compiled for EFI) alpineboot.efi. No libc: embed/freestanding-check.sh
+# proves it on every `make check`.
+EMBED_CORE_SRCS = embed/str.c embed/mac.c embed/config.c embed/resolve.c \
+                  embed/cmdline.c embed/plan.c embed/ipxe_script.c embed/render.c

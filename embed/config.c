@@ -1,0 +1,988 @@
+/* config.c: the netbootd.conf parser (format: docs/netbootd.conf.5).
+ *
+ * INI-like and line-oriented: "[section]" headers, "key = value" lines,
+ * '#' or ';' comments on lines of their own. Sections: [server],
+ * [profile NAME], [client MAC], [client uuid=UUID], [client arch=N].
+ *
+ * Every value is checked here, once, against what the command line, the
+ * iPXE script and the boot plan can carry (no spaces or quotes in URLs, no
+ * '$' except the known ${...} variables), so the renderers can trust the
+ * model. Each error names "FILE:LINE: what is wrong". The parser reads the
+ * text only through (text, len) and never past it; it is a fuzz target
+ * (embed/fuzz_config.c).
+ */
+#include "embed/config.h"
+#include "embed/resolve.h"
+#include "embed/str.h"
+
+enum section { SEC_NONE, SEC_SERVER, SEC_PROFILE, SEC_CLIENT };
+
+struct parser {
+	struct nb_config *cfg;
+	const char *name;
+	unsigned line;
+	char *err;
+	enum section sec;
+	struct nb_profile *prof;          /* [profile] or the client's over */
+	struct nb_client_conf *client;    /* [client] only */
+	uint32_t seen;                    /* keys given in this section */
+};
+
+/* A value parser: NULL on success, else what is wrong. */
+typedef const char *parse_fn(void *field, size_t size, const char *v, size_t n);
+
+struct key {
+	const char *name;
+	parse_fn *parse;
+	size_t off, size;
+	uint32_t bit;        /* NB_SET_* (profile keys) or a bit of its own */
+	int repeatable;
+};
+
+/* ---- character classes ------------------------------------------------ */
+
+/* ${...} names a profile value may use; expanded by embed/resolve.c. */
+static const char *const expand_vars[] = {
+	"flavor", "branch", "arch", "mac", "server",
+};
+
+static int var_known(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(expand_vars) / sizeof(expand_vars[0]); i++)
+		if (nb_tok_eq(s, n, expand_vars[i]))
+			return 1;
+	return 0;
+}
+
+/* Printable ASCII that survives a kernel command line, an iPXE script line
+ * and a boot.plan line unquoted: no space, no quotes, no backslash, no
+ * shell or iPXE metacharacters. '$' and '{' '}' are checked by the caller. */
+static int url_char(char c)
+{
+	if (c <= ' ' || c > '~')
+		return 0;
+	switch (c) {
+	case '"': case '\'': case '`': case '\\': case '<': case '>':
+	case '^': case '|': case ';': case '$': case '{': case '}':
+		return 0;
+	}
+	return 1;
+}
+
+/* URL or path text with ${var} (known names) and, when alpine is set,
+ * Alpine's own {MAC} and {UUID} placeholders (mkinitfs initramfs-init
+ * replaces those in apkovl=). */
+static const char *check_url_text(const char *v, size_t n, int alpine)
+{
+	size_t i = 0;
+
+	if (n == 0)
+		return "empty value";
+	while (i < n) {
+		if (v[i] == '$') {
+			size_t j;
+
+			if (i + 1 >= n || v[i + 1] != '{')
+				return "'$' outside ${variable}";
+			for (j = i + 2; j < n && v[j] != '}'; j++)
+				;
+			if (j >= n)
+				return "unterminated ${";
+			if (!var_known(v + i + 2, j - i - 2))
+				return "unknown ${variable} (flavor, branch, arch, mac, server)";
+			i = j + 1;
+		} else if (v[i] == '{') {
+			if (alpine && nb_has_prefix(v + i, n - i, "{MAC}"))
+				i += 5;
+			else if (alpine && nb_has_prefix(v + i, n - i, "{UUID}"))
+				i += 6;
+			else
+				return "'{' outside ${variable} or {MAC}/{UUID}";
+		} else if (!url_char(v[i])) {
+			return "space, quote or control character in URL";
+		} else {
+			i++;
+		}
+	}
+	return NULL;
+}
+
+/* "scheme://" present: the scheme must be one we allow. A value without
+ * "://" is a path below the server. */
+static const char *check_scheme(const char *v, size_t n, int https_ok)
+{
+	size_t i;
+
+	for (i = 0; i + 2 < n; i++)
+		if (v[i] == ':' && v[i + 1] == '/' && v[i + 2] == '/')
+			break;
+	if (i + 2 >= n)
+		return NULL;
+	if (nb_has_prefix(v, n, "http://"))
+		return n > 7 ? NULL : "URL without a host";
+	if (https_ok && nb_has_prefix(v, n, "https://"))
+		return n > 8 ? NULL : "URL without a host";
+	return https_ok ? "only http:// and https:// URLs"
+			: "only http:// URLs (iPXE and alpineboot.efi fetch it)";
+}
+
+static int name_char(char c)
+{
+	return nb_is_alnum(c) || c == '-' || c == '_' || c == '.';
+}
+
+/* ---- value parsers ---------------------------------------------------- */
+
+static const char *put_str(void *field, size_t size, const char *v, size_t n)
+{
+	return nb_strlcpy(field, size, v, n) ? "value too long" : NULL;
+}
+
+static const char *p_flavor(void *field, size_t size, const char *v, size_t n)
+{
+	if (!nb_tok_eq(v, n, "lts") && !nb_tok_eq(v, n, "virt"))
+		return "flavor must be lts or virt";
+	return put_str(field, size, v, n);
+}
+
+/* Alpine branch names as used in mirror paths: latest-stable, edge, v3.NN. */
+static const char *check_branch(const char *v, size_t n)
+{
+	size_t i = 1, d;
+
+	if (nb_tok_eq(v, n, "latest-stable") || nb_tok_eq(v, n, "edge"))
+		return NULL;
+	if (n < 4 || v[0] != 'v')
+		return "branch must be latest-stable, edge or vMAJOR.MINOR";
+	for (d = 0; i < n && nb_is_digit(v[i]); i++)
+		d++;
+	if (d == 0 || i >= n || v[i] != '.')
+		return "branch must be latest-stable, edge or vMAJOR.MINOR";
+	for (d = 0, i++; i < n && nb_is_digit(v[i]); i++)
+		d++;
+	if (d == 0 || i != n)
+		return "branch must be latest-stable, edge or vMAJOR.MINOR";
+	return NULL;
+}
+
+static const char *p_branch(void *field, size_t size, const char *v, size_t n)
+{
+	const char *why = check_branch(v, n);
+
+	return why ? why : put_str(field, size, v, n);
+}
+
+static const char *list_add(struct nb_url_list *l, const char *v, size_t n)
+{
+	if (l->n >= NB_MAX_MIRRORS)
+		return "too many values (at most 4)";
+	if (nb_strlcpy(l->v[l->n], NB_URL_MAX, v, n))
+		return "URL too long";
+	l->n++;
+	return NULL;
+}
+
+static const char *p_mirror(void *field, size_t size, const char *v, size_t n)
+{
+	const char *why;
+
+	(void)size;
+	while (n > 0 && v[n - 1] == '/')
+		n--;
+	if (!nb_has_prefix(v, n, "http://") && !nb_has_prefix(v, n, "https://"))
+		return "mirror must be an http:// or https:// URL";
+	if ((why = check_url_text(v, n, 0)) || (why = check_scheme(v, n, 1)))
+		return why;
+	return list_add(field, v, n);
+}
+
+static const char *p_repos(void *field, size_t size, const char *v, size_t n)
+{
+	char out[64];
+	struct nb_buf b;
+	size_t i = 0, words = 0;
+
+	nb_buf_init(&b, out, sizeof(out));
+	while (i < n) {
+		size_t s;
+
+		while (i < n && nb_is_space(v[i]))
+			i++;
+		for (s = i; i < n && !nb_is_space(v[i]); i++)
+			if (!nb_is_lower(v[i]) && !nb_is_digit(v[i]) && v[i] != '-')
+				return "repos: words of a-z, 0-9 and '-'";
+		if (i == s)
+			break;
+		if (words++ > 0)
+			nb_buf_putc(&b, ' ');
+		nb_buf_putn(&b, v + s, i - s);
+	}
+	if (words == 0)
+		return "repos: at least one (e.g. main community)";
+	if (words > 6 || b.overflow)
+		return "repos: too many";
+	return put_str(field, size, out, b.len);
+}
+
+static const char *p_path(void *field, size_t size, const char *v, size_t n)
+{
+	const char *why;
+
+	if ((why = check_url_text(v, n, 0)) || (why = check_scheme(v, n, 0)))
+		return why;
+	return put_str(field, size, v, n);
+}
+
+static const char *p_path_add(void *field, size_t size, const char *v, size_t n)
+{
+	const char *why;
+
+	(void)size;
+	if ((why = check_url_text(v, n, 0)) || (why = check_scheme(v, n, 0)))
+		return why;
+	return list_add(field, v, n);
+}
+
+/* modloop and apkovl are fetched by Alpine's userspace (wget), which can
+ * do https. */
+static const char *p_modloop(void *field, size_t size, const char *v, size_t n)
+{
+	const char *why;
+
+	if ((why = check_url_text(v, n, 0)) || (why = check_scheme(v, n, 1)))
+		return why;
+	return put_str(field, size, v, n);
+}
+
+static const char *p_apkovl(void *field, size_t size, const char *v, size_t n)
+{
+	const char *why;
+
+	if (nb_tok_eq(v, n, "none"))
+		return put_str(field, size, v, 0);
+	if ((why = check_url_text(v, n, 1)) || (why = check_scheme(v, n, 1)))
+		return why;
+	return put_str(field, size, v, n);
+}
+
+/* ip=dhcp, or the kernel's static form that Alpine's initramfs-init reads:
+ * client:server:gw:mask:hostname:device:autoconf:dns1:dns2 (9 fields at
+ * most, any may be empty). */
+static const char *p_ip(void *field, size_t size, const char *v, size_t n)
+{
+	size_t i, colons = 0;
+
+	if (nb_tok_eq(v, n, "dhcp"))
+		return put_str(field, size, v, n);
+	for (i = 0; i < n; i++) {
+		if (v[i] == ':')
+			colons++;
+		else if (!name_char(v[i]))
+			return "ip: dhcp or client:server:gw:mask:host:dev:autoconf:dns1:dns2";
+	}
+	if (colons < 3 || colons > 8)
+		return "ip: dhcp or client:server:gw:mask:host:dev:autoconf:dns1:dns2";
+	return put_str(field, size, v, n);
+}
+
+/* Module names, separated by commas or spaces; stored comma-joined. */
+static const char *p_modules(void *field, size_t size, const char *v, size_t n)
+{
+	char out[128];
+	struct nb_buf b;
+	size_t i = 0, words = 0;
+
+	nb_buf_init(&b, out, sizeof(out));
+	while (i < n) {
+		size_t s;
+
+		while (i < n && (nb_is_space(v[i]) || v[i] == ','))
+			i++;
+		for (s = i; i < n && !nb_is_space(v[i]) && v[i] != ','; i++)
+			if (!nb_is_alnum(v[i]) && v[i] != '_' && v[i] != '-')
+				return "modules: names of a-z, 0-9, '_' and '-'";
+		if (i == s)
+			break;
+		if (words++ > 0)
+			nb_buf_putc(&b, ',');
+		nb_buf_putn(&b, v + s, i - s);
+	}
+	if (b.overflow)
+		return "modules: too long";
+	return put_str(field, size, out, b.len);
+}
+
+static const char *p_hostname(void *field, size_t size, const char *v, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > 63)
+		return "hostname: 1 to 63 characters";
+	for (i = 0; i < n; i++)
+		if (!nb_is_alnum(v[i]) && v[i] != '-' && v[i] != '.')
+			return "hostname: letters, digits, '-' and '.'";
+	return put_str(field, size, v, n);
+}
+
+/* Arguments the command line builder owns; a user extra may not set them
+ * again (two modloop= would leave which one wins to Alpine's parser). */
+static const char *const owned_args[] = {
+	"modules=", "modloop=", "apkovl=", "alpine_repo=", "ip=", "BOOTIF=",
+	"initrd=",
+};
+
+/* Extra kernel arguments, split on spaces; each printable, no quotes (the
+ * kernel's quoting would not survive iPXE), no '$' (iPXE would expand it). */
+static const char *p_cmdline(void *field, size_t size, const char *v, size_t n)
+{
+	char out[NB_EXTRA_MAX];
+	struct nb_buf b;
+	size_t i = 0, k, words = 0;
+
+	nb_buf_init(&b, out, sizeof(out));
+	while (i < n) {
+		size_t s;
+
+		while (i < n && nb_is_space(v[i]))
+			i++;
+		for (s = i; i < n && !nb_is_space(v[i]); i++)
+			if (!url_char(v[i]) && v[i] != '{' && v[i] != '}')
+				return "cmdline: quote, '$', '\\' or control character";
+		if (i == s)
+			break;
+		for (k = 0; k < sizeof(owned_args) / sizeof(owned_args[0]); k++)
+			if (nb_has_prefix(v + s, i - s, owned_args[k]))
+				return "cmdline: this argument has its own key";
+		if (words++ > 0)
+			nb_buf_putc(&b, ' ');
+		nb_buf_putn(&b, v + s, i - s);
+	}
+	if (b.overflow)
+		return "cmdline: too long";
+	return put_str(field, size, out, b.len);
+}
+
+static const char *p_timeout(void *field, size_t size, const char *v, size_t n)
+{
+	uint64_t t;
+
+	(void)size;
+	if (nb_parse_u64(v, n, 3600, &t))
+		return "timeout: seconds, 0 to 3600";
+	*(unsigned *)field = (unsigned)t;
+	return NULL;
+}
+
+/* Menu items by name: default = and fallback = use the same words. */
+static const struct { const char *name; uint32_t item; } fallback_words[] = {
+	{ "retry", NB_FB_RETRY },
+	{ "mirrors", NB_FB_MIRRORS },
+	{ "flavor", NB_FB_FLAVOR },
+	{ "no-apkovl", NB_FB_NOAPKOVL },
+	{ "shell", NB_FB_SHELL },
+	{ "reboot", NB_FB_REBOOT },
+	{ "exit", NB_FB_EXIT },
+};
+
+static uint32_t fallback_word(const char *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(fallback_words) / sizeof(fallback_words[0]); i++)
+		if (nb_tok_eq(v, n, fallback_words[i].name))
+			return fallback_words[i].item;
+	return 0;
+}
+
+/* default = retry | mirrors | flavor | no-apkovl | shell | reboot | exit |
+ * branch:NAME. */
+static const char *p_default(void *field, size_t size, const char *v, size_t n)
+{
+	if (nb_has_prefix(v, n, "branch:")) {
+		if (check_branch(v + 7, n - 7))
+			return "default: branch:NAME needs a branch name";
+	} else if (!fallback_word(v, n)) {
+		return "default: retry, mirrors, flavor, no-apkovl, shell, reboot, exit or branch:NAME";
+	}
+	return put_str(field, size, v, n);
+}
+
+/* fallback = words from fallback_words, branch:NAME (repeatable) or none. */
+static const char *p_fallback(void *field, size_t size, const char *v, size_t n)
+{
+	struct nb_fallback fb;
+	size_t i = 0;
+
+	(void)size;
+	nb_memset(&fb, 0, sizeof(fb));
+	while (i < n) {
+		size_t s;
+		uint32_t item;
+
+		while (i < n && nb_is_space(v[i]))
+			i++;
+		for (s = i; i < n && !nb_is_space(v[i]); i++)
+			;
+		if (i == s)
+			break;
+		if (nb_tok_eq(v + s, i - s, "none"))
+			continue;
+		if (nb_has_prefix(v + s, i - s, "branch:")) {
+			if (check_branch(v + s + 7, i - s - 7))
+				return "fallback: branch:NAME needs a branch name";
+			if (fb.n_branch >= NB_MAX_ALT_BRANCH)
+				return "fallback: at most 4 branch: items";
+			nb_strlcpy(fb.branch[fb.n_branch++], NB_BRANCH_MAX,
+				   v + s + 7, i - s - 7);
+			fb.items |= NB_FB_BRANCH;
+			continue;
+		}
+		if (!(item = fallback_word(v + s, i - s)))
+			return "fallback: retry, mirrors, branch:NAME, flavor, no-apkovl, shell, reboot, exit or none";
+		fb.items |= item;
+	}
+	nb_memcpy(field, &fb, sizeof(fb));
+	return NULL;
+}
+
+static const char *p_sha(void *field, size_t size, const char *v, size_t n)
+{
+	(void)size;
+	return nb_hex_parse(v, n, field, 32) ? "sha256: 64 hex digits" : NULL;
+}
+
+static const char *p_sha_add(void *field, size_t size, const char *v, size_t n)
+{
+	struct nb_sha_list *l = field;
+
+	(void)size;
+	if (l->n >= NB_PLAN_MAX_INITRDS)
+		return "too many values (at most 4)";
+	if (nb_hex_parse(v, n, l->v[l->n], 32))
+		return "sha256: 64 hex digits";
+	l->n++;
+	return NULL;
+}
+
+/* Bytes, with an optional K, M or G suffix (powers of 1024). */
+static const char *p_size(void *field, size_t size, const char *v, size_t n)
+{
+	uint64_t x, mul = 1;
+
+	(void)size;
+	if (n > 0 && (v[n - 1] == 'K' || v[n - 1] == 'M' || v[n - 1] == 'G')) {
+		mul = v[n - 1] == 'K' ? 1024 : v[n - 1] == 'M' ? 1024 * 1024 :
+		      1024 * 1024 * 1024;
+		n--;
+	}
+	if (nb_parse_u64(v, n, ((uint64_t)1 << 40) / mul, &x) || x == 0)
+		return "size: bytes (or K, M, G), 1 to 1T";
+	*(uint64_t *)field = x * mul;
+	return NULL;
+}
+
+/* Titles appear in iPXE's menu and echo lines: no '$' (expansion), no
+ * control characters. */
+static const char *p_title(void *field, size_t size, const char *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] < ' ' || v[i] > '~' || v[i] == '$' || v[i] == '"')
+			return "title: printable ASCII without '$' or '\"'";
+	return put_str(field, size, v, n);
+}
+
+static const char *p_name(void *field, size_t size, const char *v, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return "empty name";
+	for (i = 0; i < n; i++)
+		if (!name_char(v[i]))
+			return "names use letters, digits, '-', '_' and '.'";
+	return put_str(field, size, v, n);
+}
+
+/* ---- [server] values -------------------------------------------------- */
+
+static const char *p_ipv4(void *field, size_t size, const char *v, size_t n)
+{
+	size_t i = 0, part;
+
+	for (part = 0; part < 4; part++) {
+		size_t s = i;
+		uint64_t x;
+
+		while (i < n && nb_is_digit(v[i]))
+			i++;
+		if (nb_parse_u64(v + s, i - s, 255, &x) || i - s > 3)
+			return "listen: a dotted-quad IPv4 address";
+		if (part < 3 && (i >= n || v[i++] != '.'))
+			return "listen: a dotted-quad IPv4 address";
+	}
+	if (i != n)
+		return "listen: a dotted-quad IPv4 address";
+	return put_str(field, size, v, n);
+}
+
+static const char *p_ifname(void *field, size_t size, const char *v, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > 15)
+		return "interface: 1 to 15 characters";
+	for (i = 0; i < n; i++)
+		if (!name_char(v[i]) && v[i] != ':' && v[i] != '@')
+			return "interface: not an interface name";
+	return put_str(field, size, v, n);
+}
+
+static const char *p_root(void *field, size_t size, const char *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] < ' ' || v[i] > '~')
+			return "root: printable path";
+	return put_str(field, size, v, n);
+}
+
+static const char *p_user(void *field, size_t size, const char *v, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > 31)
+		return "user: 1 to 31 characters";
+	for (i = 0; i < n; i++)
+		if (!nb_is_alnum(v[i]) && v[i] != '_' && v[i] != '-')
+			return "user: not a user name";
+	return put_str(field, size, v, n);
+}
+
+static const char *p_loglevel(void *field, size_t size, const char *v, size_t n)
+{
+	if (!nb_tok_eq(v, n, "error") && !nb_tok_eq(v, n, "warn") &&
+	    !nb_tok_eq(v, n, "info") && !nb_tok_eq(v, n, "debug"))
+		return "log-level: error, warn, info or debug";
+	return put_str(field, size, v, n);
+}
+
+static const char *p_port(void *field, size_t size, const char *v, size_t n)
+{
+	uint64_t x;
+
+	(void)size;
+	if (nb_parse_u64(v, n, 65535, &x) || x == 0)
+		return "port: 1 to 65535";
+	*(uint16_t *)field = (uint16_t)x;
+	return NULL;
+}
+
+static const char *p_bool(void *field, size_t size, const char *v, size_t n)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+	size_t i;
+
+	(void)size;
+	for (i = 0; i < 4; i++) {
+		if (nb_tok_eq(v, n, yes[i])) {
+			*(int8_t *)field = 1;
+			return NULL;
+		}
+		if (nb_tok_eq(v, n, no[i])) {
+			*(int8_t *)field = 0;
+			return NULL;
+		}
+	}
+	return "yes/no, true/false, on/off or 1/0";
+}
+
+/* Boot file names and the iPXE URL go into DHCP option 67 as they are;
+ * iPXE expands ${...} in the URL itself, so only the character set is
+ * checked. */
+static const char *p_bootfile(void *field, size_t size, const char *v, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return "empty value";
+	for (i = 0; i < n; i++)
+		if (v[i] <= ' ' || v[i] > '~' || v[i] == '"' || v[i] == '\'' ||
+		    v[i] == '\\')
+			return "space, quote or control character";
+	return put_str(field, size, v, n);
+}
+
+/* ---- key tables ------------------------------------------------------- */
+
+#define FIELD(type, f) offsetof(struct type, f), sizeof(((struct type *)0)->f)
+#define SK(name, fn, f, bit) { name, fn, FIELD(nb_server_conf, f), bit, 0 }
+#define PK(name, fn, f, bit, rep) { name, fn, FIELD(nb_profile, f), bit, rep }
+
+static const struct key server_keys[] = {
+	SK("listen", p_ipv4, listen, 1u << 0),
+	SK("interface", p_ifname, interface, 1u << 1),
+	SK("root", p_root, root, 1u << 2),
+	SK("user", p_user, user, 1u << 3),
+	SK("log-level", p_loglevel, log_level, 1u << 4),
+	SK("http-port", p_port, http_port, 1u << 5),
+	SK("tftp-port", p_port, tftp_port, 1u << 6),
+	SK("dhcp", p_bool, dhcp, 1u << 7),
+	SK("tftp", p_bool, tftp, 1u << 8),
+	SK("http", p_bool, http, 1u << 9),
+	SK("boot-bios", p_bootfile, boot_bios, 1u << 10),
+	SK("boot-efi64", p_bootfile, boot_efi64, 1u << 11),
+	SK("boot-ipxe", p_bootfile, boot_ipxe, 1u << 12),
+};
+
+/* Valid in [profile NAME] and [client ...]. The same table drives
+ * nb_profile_merge, so a key added here is inherited correctly. */
+static const struct key profile_keys[] = {
+	PK("title", p_title, title, NB_SET_TITLE, 0),
+	PK("flavor", p_flavor, flavor, NB_SET_FLAVOR, 0),
+	PK("branch", p_branch, branch, NB_SET_BRANCH, 0),
+	PK("mirror", p_mirror, mirror, NB_SET_MIRROR, 1),
+	PK("repos", p_repos, repos, NB_SET_REPOS, 0),
+	PK("kernel", p_path, kernel, NB_SET_KERNEL, 0),
+	PK("initrd", p_path_add, initrd, NB_SET_INITRD, 1),
+	PK("modloop", p_modloop, modloop, NB_SET_MODLOOP, 0),
+	PK("apkovl", p_apkovl, apkovl, NB_SET_APKOVL, 0),
+	PK("ip", p_ip, ip, NB_SET_IP, 0),
+	PK("modules", p_modules, modules, NB_SET_MODULES, 0),
+	PK("hostname", p_hostname, hostname, NB_SET_HOSTNAME, 0),
+	PK("cmdline", p_cmdline, cmdline, NB_SET_CMDLINE, 0),
+	PK("timeout", p_timeout, timeout_s, NB_SET_TIMEOUT, 0),
+	PK("default", p_default, default_item, NB_SET_DEFAULT, 0),
+	PK("fallback", p_fallback, fallback, NB_SET_FALLBACK, 0),
+	PK("kernel-sha256", p_sha, kernel_sha256, NB_SET_KERNEL_SHA, 0),
+	PK("initrd-sha256", p_sha_add, initrd_sha256, NB_SET_INITRD_SHA, 1),
+	PK("max-file-size", p_size, max_file_size, NB_SET_MAX_SIZE, 0),
+};
+
+#define N_KEYS(t) (sizeof(t) / sizeof((t)[0]))
+
+void nb_profile_merge(struct nb_profile *dst, const struct nb_profile *src)
+{
+	size_t i;
+
+	for (i = 0; i < N_KEYS(profile_keys); i++) {
+		const struct key *k = &profile_keys[i];
+
+		if (!(src->set & k->bit))
+			continue;
+		nb_memcpy((char *)dst + k->off, (const char *)src + k->off,
+			  k->size);
+		dst->set |= k->bit;
+	}
+}
+
+/* ---- the parser ------------------------------------------------------- */
+
+static int fail(struct parser *p, const char *what, const char *v, size_t n)
+{
+	struct nb_buf b;
+
+	nb_buf_init(&b, p->err, NB_ERR_MAX);
+	nb_buf_puts(&b, p->name);
+	nb_buf_putc(&b, ':');
+	nb_buf_putu(&b, p->line);
+	nb_buf_puts(&b, ": ");
+	nb_buf_puts(&b, what);
+	if (v != NULL) {
+		size_t i;
+
+		nb_buf_puts(&b, ": '");
+		for (i = 0; i < n && i < 64; i++)
+			nb_buf_putc(&b, v[i] >= ' ' && v[i] <= '~' ? v[i] : '?');
+		nb_buf_puts(&b, n > 64 ? "...'" : "'");
+	}
+	return -NB_EINVAL;
+}
+
+static void trim(const char **s, size_t *n)
+{
+	while (*n > 0 && nb_is_space(**s)) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n > 0 && (nb_is_space((*s)[*n - 1]) || (*s)[*n - 1] == '\r'))
+		(*n)--;
+}
+
+/* "uuid=" value: 8-4-4-4-12 hex digits, stored lower case. */
+static int parse_uuid(const char *v, size_t n, char ret[40])
+{
+	size_t i;
+	char out[37];
+
+	if (n != 36)
+		return -NB_EINVAL;
+	for (i = 0; i < n; i++) {
+		char c = v[i];
+
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (c != '-')
+				return -NB_EINVAL;
+		} else if (c >= 'A' && c <= 'F') {
+			c = (char)(c - 'A' + 'a');
+		} else if (!nb_is_digit(c) && !(c >= 'a' && c <= 'f')) {
+			return -NB_EINVAL;
+		}
+		out[i] = c;
+	}
+	out[36] = '\0';
+	nb_memcpy(ret, out, sizeof(out));
+	return 0;
+}
+
+static int section_client(struct parser *p, const char *a, size_t n)
+{
+	struct nb_config *cfg = p->cfg;
+	struct nb_client_conf c;
+	unsigned i;
+
+	nb_memset(&c, 0, sizeof(c));
+	c.arch = -1;
+	if (nb_has_prefix(a, n, "uuid=")) {
+		c.match = NB_MATCH_UUID;
+		if (parse_uuid(a + 5, n - 5, c.uuid))
+			return fail(p, "bad UUID (8-4-4-4-12 hex digits)", a + 5, n - 5);
+	} else if (nb_has_prefix(a, n, "arch=")) {
+		uint64_t x;
+
+		c.match = NB_MATCH_ARCH;
+		if (nb_parse_u64(a + 5, n - 5, 65535, &x))
+			return fail(p, "bad client arch (RFC 4578 number)", a + 5, n - 5);
+		c.arch = (int)x;
+	} else {
+		c.match = NB_MATCH_MAC;
+		if (nb_mac_parse(a, n, c.mac))
+			return fail(p, "bad MAC address (aa:bb:cc:dd:ee:ff)", a, n);
+	}
+	for (i = 0; i < cfg->n_client; i++) {
+		const struct nb_client_conf *o = &cfg->client[i];
+
+		if (o->match == c.match &&
+		    ((c.match == NB_MATCH_MAC && !nb_memcmp(o->mac, c.mac, 6)) ||
+		     (c.match == NB_MATCH_UUID && !nb_strcmp(o->uuid, c.uuid)) ||
+		     (c.match == NB_MATCH_ARCH && o->arch == c.arch)))
+			return fail(p, "duplicate client section", a, n);
+	}
+	if (cfg->n_client >= NB_MAX_CLIENTS)
+		return fail(p, "too many client sections (at most 64)", NULL, 0);
+	cfg->client[cfg->n_client] = c;
+	p->client = &cfg->client[cfg->n_client++];
+	p->prof = &p->client->over;
+	p->sec = SEC_CLIENT;
+	return 0;
+}
+
+static int section(struct parser *p, const char *s, size_t n)
+{
+	struct nb_config *cfg = p->cfg;
+	size_t w;
+	const char *a;
+	size_t an;
+	unsigned i;
+
+	trim(&s, &n);
+	for (w = 0; w < n && !nb_is_space(s[w]); w++)
+		;
+	a = s + w;
+	an = n - w;
+	trim(&a, &an);
+	p->seen = 0;
+	p->prof = NULL;
+	p->client = NULL;
+
+	if (nb_tok_eq(s, w, "server") && an == 0) {
+		p->sec = SEC_SERVER;
+		return 0;
+	}
+	if (nb_tok_eq(s, w, "client") && an > 0)
+		return section_client(p, a, an);
+	if (!nb_tok_eq(s, w, "profile") || an == 0)
+		return fail(p, "unknown section (server, profile NAME, client MAC)", s, n);
+
+	for (i = 0; i < an; i++)
+		if (!name_char(a[i]))
+			return fail(p, "bad profile name", a, an);
+	if (an >= NB_NAME_MAX)
+		return fail(p, "profile name too long", a, an);
+	for (i = 0; i < cfg->n_profile; i++)
+		if (nb_tok_eq(a, an, cfg->profile[i].name))
+			return fail(p, "duplicate profile", a, an);
+	if (cfg->n_profile >= NB_MAX_PROFILES)
+		return fail(p, "too many profiles (at most 16)", NULL, 0);
+	{
+		struct nb_named_profile *np = &cfg->profile[cfg->n_profile++];
+
+		nb_memset(np, 0, sizeof(*np));
+		nb_strlcpy(np->name, sizeof(np->name), a, an);
+		np->line = p->line;
+		p->prof = &np->p;
+	}
+	p->sec = SEC_PROFILE;
+	return 0;
+}
+
+static const struct key *find_key(const struct key *t, size_t nt,
+				  const char *k, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < nt; i++)
+		if (nb_tok_eq(k, n, t[i].name))
+			return &t[i];
+	return NULL;
+}
+
+static int assign(struct parser *p, const char *k, size_t kn,
+		  const char *v, size_t vn)
+{
+	const struct key *key;
+	void *base;
+	const char *why;
+
+	switch (p->sec) {
+	case SEC_NONE:
+		return fail(p, "key outside a section", k, kn);
+	case SEC_SERVER:
+		key = find_key(server_keys, N_KEYS(server_keys), k, kn);
+		if (key == NULL)
+			return fail(p, "unknown key in [server]", k, kn);
+		base = &p->cfg->server;
+		break;
+	default:
+		if (p->sec == SEC_CLIENT && nb_tok_eq(k, kn, "profile")) {
+			if (p->client->profile[0] != '\0')
+				return fail(p, "duplicate key", k, kn);
+			why = p_name(p->client->profile,
+				     sizeof(p->client->profile), v, vn);
+			if (why)
+				return fail(p, why, v, vn);
+			p->client->profile_line = p->line;
+			return 0;
+		}
+		key = find_key(profile_keys, N_KEYS(profile_keys), k, kn);
+		if (key == NULL)
+			return fail(p, p->sec == SEC_CLIENT ?
+				    "unknown key in [client]" :
+				    "unknown key in [profile]", k, kn);
+		base = p->prof;
+		break;
+	}
+	if ((p->seen & key->bit) && !key->repeatable)
+		return fail(p, "duplicate key", k, kn);
+	why = key->parse((char *)base + key->off, key->size, v, vn);
+	if (why)
+		return fail(p, why, v, vn);
+	p->seen |= key->bit;
+	if (p->prof)
+		p->prof->set |= key->bit;
+	return 0;
+}
+
+static int parse_line(struct parser *p, const char *s, size_t n)
+{
+	size_t eq, kn;
+	const char *v;
+	size_t vn;
+
+	trim(&s, &n);
+	if (n == 0 || s[0] == '#' || s[0] == ';')
+		return 0;
+	if (s[0] == '[') {
+		if (s[n - 1] != ']' || n < 2)
+			return fail(p, "section header without ']'", s, n);
+		return section(p, s + 1, n - 2);
+	}
+	for (eq = 0; eq < n && s[eq] != '='; eq++)
+		;
+	if (eq == n)
+		return fail(p, "expected key = value", s, n);
+	kn = eq;
+	trim(&s, &kn);
+	v = s + eq + 1;
+	vn = n - eq - 1;
+	trim(&v, &vn);
+	if (kn == 0)
+		return fail(p, "empty key", NULL, 0);
+	return assign(p, s, kn, v, vn);
+}
+
+/* After the whole file: references and cross-key checks. */
+static int finish(struct parser *p)
+{
+	struct nb_config *cfg = p->cfg;
+	unsigned i, j;
+
+	for (i = 0; i < cfg->n_client; i++) {
+		const struct nb_client_conf *c = &cfg->client[i];
+
+		if (c->profile[0] == '\0')
+			continue;
+		for (j = 0; j < cfg->n_profile; j++)
+			if (!nb_strcmp(cfg->profile[j].name, c->profile))
+				break;
+		if (j == cfg->n_profile) {
+			p->line = c->profile_line;
+			return fail(p, "no such profile", c->profile,
+				    nb_strlen(c->profile));
+		}
+	}
+	return 0;
+}
+
+int nb_config_parse(struct nb_config *cfg, const char *name,
+		    const char *text, size_t len, char err[NB_ERR_MAX])
+{
+	struct parser p;
+	size_t i = 0;
+	int r;
+
+	nb_config_defaults(cfg);
+	nb_memset(&p, 0, sizeof(p));
+	p.cfg = cfg;
+	p.name = name;
+	p.err = err;
+	err[0] = '\0';
+
+	while (i < len) {
+		size_t s = i;
+
+		p.line++;
+		while (i < len && text[i] != '\n') {
+			if (text[i] == '\0')
+				return fail(&p, "NUL byte in text", NULL, 0);
+			i++;
+		}
+		if ((r = parse_line(&p, text + s, i - s)) < 0)
+			return r;
+		if (i < len)
+			i++;   /* the '\n' */
+	}
+	return finish(&p);
+}
+
+void nb_config_defaults(struct nb_config *cfg)
+{
+	struct nb_server_conf *s = &cfg->server;
+
+	nb_memset(cfg, 0, sizeof(*cfg));
+	s->dhcp = s->tftp = s->http = -1;
+	nb_strlcpy(s->boot_bios, sizeof(s->boot_bios), "undionly.kpxe", 13);
+	nb_strlcpy(s->boot_efi64, sizeof(s->boot_efi64), "alpineboot.efi", 14);
+	nb_strlcpy(s->boot_ipxe, sizeof(s->boot_ipxe),
+		   "${server}/boot.ipxe?mac=${net0/mac:hexhyp}", 42);
+}
+
+const struct nb_server_conf *nb_config_server(const struct nb_config *cfg)
+{
+	return &cfg->server;
+}

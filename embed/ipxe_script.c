@@ -1,0 +1,206 @@
+/* ipxe_script.c: a resolved plan as an iPXE script (GET /boot.ipxe).
+ *
+ * The script boots entry 0 at once; any failure ("|| goto failed") shows a
+ * menu of the other entries with the profile's default and timeout.
+ *
+ * It must run on the iPXE Debian 12 ships (1.0.0+git-20190125) as well as
+ * current iPXE, so it uses only commands that build has by default:
+ * kernel, initrd, boot, imgfree, echo, goto, menu, item, choose, shell,
+ * exit, and reboot. reboot is REBOOT_CMD, off in upstream's default
+ * config/general.h of 2019 but on in Debian's build: checked with
+ * `strings /usr/lib/ipxe/ipxe.efi | grep -x reboot` (undionly.kpxe is
+ * compressed, strings cannot see into it; the same Debian config builds
+ * both). Where reboot is missing, the command fails and the script goes
+ * back to the menu rather than stopping.
+ *
+ * iPXE expands ${...} everywhere in a line and splits on spaces, so no
+ * field may carry a '$', a newline or (in URLs and arguments) a space;
+ * config.c refuses those already, this file checks again because a plan
+ * can come from elsewhere.
+ */
+#include "embed/cmdline.h"
+#include "embed/ipxe_script.h"
+#include "embed/mac.h"
+#include "embed/str.h"
+
+static int line_ok(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (s[i] < ' ' || s[i] > '~' || s[i] == '$')
+			return 0;
+	return 1;
+}
+
+static void put_label(struct nb_buf *b, unsigned i)
+{
+	nb_buf_puts(b, "e");
+	nb_buf_putu(b, i);
+}
+
+static int put_boot(struct nb_buf *b, const struct nb_plan *plan, unsigned i)
+{
+	const struct nb_entry *e = &plan->entry[i];
+	char names[NB_PLAN_MAX_INITRDS][NB_URL_MAX];
+	const char *np[NB_PLAN_MAX_INITRDS];
+	char line[NB_CMDLINE_MAX + NB_PLAN_MAX_INITRDS * 32];
+	unsigned k;
+	int r;
+
+	if (e->n_initrd > NB_PLAN_MAX_INITRDS || !line_ok(e->kernel.url))
+		return -NB_EINVAL;
+	for (k = 0; k < e->n_initrd; k++) {
+		if (!line_ok(e->initrd[k].url))
+			return -NB_EINVAL;
+		/* iPXE names an image after the last part of its URL; the
+		 * EFI stub finds the initrd by that name (initrd=). */
+		if ((r = nb_url_basename(e->initrd[k].url, names[k],
+					 sizeof(names[k]))) < 0)
+			return r;
+		np[k] = names[k];
+	}
+	if ((r = nb_cmdline_entry(e, np, e->n_initrd, line, sizeof(line),
+				  NULL)) < 0)
+		return r;
+	if (!line_ok(line))
+		return -NB_EINVAL;
+
+	nb_buf_putc(b, ':');
+	put_label(b, i);
+	nb_buf_puts(b, "\necho netboot: booting ");
+	nb_buf_puts(b, e->label);
+	nb_buf_puts(b, "\necho netboot: kernel ");
+	nb_buf_puts(b, e->kernel.url);
+	/* After a failed attempt, drop what was fetched before fetching again. */
+	nb_buf_puts(b, "\nimgfree\nkernel ");
+	nb_buf_puts(b, e->kernel.url);
+	nb_buf_putc(b, ' ');
+	nb_buf_puts(b, line);
+	nb_buf_puts(b, " || goto failed\n");
+	for (k = 0; k < e->n_initrd; k++) {
+		nb_buf_puts(b, "initrd ");
+		nb_buf_puts(b, e->initrd[k].url);
+		nb_buf_puts(b, " || goto failed\n");
+	}
+	nb_buf_puts(b, "echo netboot: starting the kernel\n");
+	nb_buf_puts(b, "boot || goto failed\n\n");
+	return 0;
+}
+
+/* The menu item of entry i; 0 when iPXE has nothing to offer for it. */
+static int put_item(struct nb_buf *b, const struct nb_plan *plan, unsigned i)
+{
+	const struct nb_entry *e = &plan->entry[i];
+
+	switch (e->action) {
+	case NB_ACT_BOOT:
+		nb_buf_puts(b, "item ");
+		put_label(b, i);
+		break;
+	case NB_ACT_RETRY:
+		nb_buf_puts(b, "item e0");
+		break;
+	case NB_ACT_SHELL:
+		nb_buf_puts(b, "item shell");
+		break;
+	case NB_ACT_REBOOT:
+		nb_buf_puts(b, "item reboot");
+		break;
+	case NB_ACT_EXIT:
+		nb_buf_puts(b, "item exit");
+		break;
+	default:
+		return 0;    /* NB_ACT_FIRMWARE: no iPXE command for it */
+	}
+	nb_buf_putc(b, ' ');
+	nb_buf_puts(b, e->label);
+	nb_buf_putc(b, '\n');
+	return 1;
+}
+
+static void put_target(struct nb_buf *b, const struct nb_plan *plan, unsigned i)
+{
+	switch (plan->entry[i].action) {
+	case NB_ACT_BOOT:
+		put_label(b, i);
+		break;
+	case NB_ACT_SHELL:
+		nb_buf_puts(b, "shell");
+		break;
+	case NB_ACT_REBOOT:
+		nb_buf_puts(b, "reboot");
+		break;
+	case NB_ACT_EXIT:
+		nb_buf_puts(b, "exit");
+		break;
+	default:
+		nb_buf_puts(b, "e0");
+		break;
+	}
+}
+
+int nb_ipxe_render(const struct nb_plan *plan, const struct nb_client *c,
+		   char *out, size_t cap, size_t *ret_len)
+{
+	struct nb_buf b;
+	unsigned i, items = 0;
+	int r;
+
+	if (plan->n_entry == 0 || plan->n_entry > NB_PLAN_MAX_ENTRIES ||
+	    plan->entry[0].action != NB_ACT_BOOT || !line_ok(plan->title))
+		return -NB_EINVAL;
+	for (i = 0; i < plan->n_entry; i++)
+		if (!line_ok(plan->entry[i].label))
+			return -NB_EINVAL;
+
+	nb_buf_init(&b, out, cap);
+	nb_buf_puts(&b, "#!ipxe\n# boot.ipxe for ");
+	if (c != NULL && c->has_mac) {
+		char mac[18];
+
+		nb_mac_format(c->mac, ':', mac);
+		nb_buf_puts(&b, mac);
+	} else {
+		nb_buf_puts(&b, "an unknown client");
+	}
+	nb_buf_puts(&b, ", rendered by netbootd (embed/ipxe_script.c)\n\n");
+	if ((r = put_boot(&b, plan, 0)) < 0)
+		return r;
+
+	nb_buf_puts(&b, ":failed\necho netboot: boot failed\n:menu\nmenu ");
+	nb_buf_puts(&b, plan->title);
+	nb_buf_puts(&b, ": boot failed\n");
+	for (i = 1; i < plan->n_entry; i++)
+		items += (unsigned)put_item(&b, plan, i);
+	if (items == 0) {
+		nb_buf_puts(&b, "# no fallback entries configured\nshell\n");
+	} else {
+		unsigned d = plan->default_entry < plan->n_entry ?
+			     plan->default_entry : 0;
+
+		nb_buf_puts(&b, "choose --default ");
+		put_target(&b, plan, d);
+		if (plan->timeout_s > 0) {
+			nb_buf_puts(&b, " --timeout ");
+			nb_buf_putu(&b, (uint64_t)plan->timeout_s * 1000);
+		}
+		/* No console, or Esc: the shell is the only thing left. */
+		nb_buf_puts(&b, " target || goto shell\ngoto ${target}\n\n");
+	}
+	for (i = 1; i < plan->n_entry; i++)
+		if (plan->entry[i].action == NB_ACT_BOOT &&
+		    (r = put_boot(&b, plan, i)) < 0)
+			return r;
+	nb_buf_puts(&b,
+		    ":shell\n"
+		    "echo netboot: iPXE shell, type exit to return to the menu\n"
+		    "shell\n"
+		    "goto menu\n"
+		    ":reboot\n"
+		    "reboot\n"
+		    "goto menu\n"
+		    ":exit\n"
+		    "exit\n");
+	return nb_buf_finish(&b, ret_len);
+}

@@ -1,0 +1,496 @@
+/* resolve.c: config + client -> the plan the client boots.
+ *
+ * Picks the client's section (MAC, else SMBIOS UUID, else client arch),
+ * layers the profiles (resolve.h), expands ${flavor} ${branch} ${arch}
+ * ${mac} ${server} in paths, makes them absolute against the server's
+ * http base, and builds entry 0 (the boot) plus the fallback entries the
+ * profile asks for. The command line of each boot entry comes from
+ * nb_cmdline_build() (cmdline.c) and nowhere else.
+ */
+#include "embed/cmdline.h"
+#include "embed/mac.h"
+#include "embed/resolve.h"
+#include "embed/str.h"
+
+#define DEFAULT_MIRROR    "https://dl-cdn.alpinelinux.org/alpine"
+#define DEFAULT_MAX_SIZE  (512ull * 1024 * 1024)
+
+void nb_profile_defaults(struct nb_profile *ret)
+{
+	struct nb_profile *p = ret;
+
+	nb_memset(p, 0, sizeof(*p));
+	nb_strlcpy(p->flavor, sizeof(p->flavor), "lts", 3);
+	nb_strlcpy(p->branch, sizeof(p->branch), "latest-stable", 13);
+	nb_strlcpy(p->mirror.v[0], NB_URL_MAX, DEFAULT_MIRROR,
+		   sizeof(DEFAULT_MIRROR) - 1);
+	p->mirror.n = 1;
+	nb_strlcpy(p->repos, sizeof(p->repos), "main community", 14);
+	nb_strlcpy(p->kernel, sizeof(p->kernel), "boot/vmlinuz-${flavor}", 22);
+	nb_strlcpy(p->initrd.v[0], NB_URL_MAX, "boot/initramfs-${flavor}", 24);
+	p->initrd.n = 1;
+	nb_strlcpy(p->modloop, sizeof(p->modloop), "boot/modloop-${flavor}", 22);
+	nb_strlcpy(p->ip, sizeof(p->ip), "dhcp", 4);
+	p->timeout_s = 10;
+	nb_strlcpy(p->default_item, sizeof(p->default_item), "retry", 5);
+	p->fallback.items = NB_FB_RETRY | NB_FB_MIRRORS | NB_FB_FLAVOR |
+			    NB_FB_NOAPKOVL | NB_FB_SHELL | NB_FB_REBOOT |
+			    NB_FB_EXIT;
+	p->max_file_size = DEFAULT_MAX_SIZE;
+}
+
+/* IANA "Processor Architecture Types" (RFC 4578 section 2.1, RFC 5970)
+ * to Alpine's architecture names. */
+static const struct { int arch; const char *name; } arch_names[] = {
+	{ 0, "x86_64" },     /* x86 BIOS: Alpine's x86_64 netboot files */
+	{ 6, "x86" },        /* x86 UEFI (32-bit) */
+	{ 7, "x86_64" },     /* x64 UEFI */
+	{ 9, "x86_64" },     /* "EBC", sent by x64 UEFI firmware in practice */
+	{ 10, "armv7" },     /* ARM 32-bit UEFI */
+	{ 11, "aarch64" },   /* ARM 64-bit UEFI */
+	{ 16, "x86_64" },    /* x64 UEFI HTTP boot */
+	{ 19, "aarch64" },   /* ARM 64-bit UEFI HTTP boot */
+};
+
+const char *nb_arch_name(int arch)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(arch_names) / sizeof(arch_names[0]); i++)
+		if (arch_names[i].arch == arch)
+			return arch_names[i].name;
+	return "x86_64";
+}
+
+static const struct nb_profile *find_profile(const struct nb_config *cfg,
+					     const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < cfg->n_profile; i++)
+		if (!nb_strcmp(cfg->profile[i].name, name))
+			return &cfg->profile[i].p;
+	return NULL;
+}
+
+static int uuid_eq(const char *conf, const char *asked)
+{
+	size_t i;
+
+	for (i = 0; conf[i] != '\0'; i++) {
+		char c = asked[i];
+
+		if (c >= 'A' && c <= 'F')
+			c = (char)(c - 'A' + 'a');
+		if (c != conf[i])
+			return 0;
+	}
+	return asked[i] == '\0';
+}
+
+static const struct nb_client_conf *find_client(const struct nb_config *cfg,
+						const struct nb_client *c)
+{
+	static const enum nb_match order[] = {
+		NB_MATCH_MAC, NB_MATCH_UUID, NB_MATCH_ARCH,
+	};
+	unsigned k, i;
+
+	if (c == NULL)
+		return NULL;
+	for (k = 0; k < 3; k++) {
+		for (i = 0; i < cfg->n_client; i++) {
+			const struct nb_client_conf *cc = &cfg->client[i];
+
+			if (cc->match != order[k])
+				continue;
+			if (order[k] == NB_MATCH_MAC && c->has_mac &&
+			    !nb_memcmp(cc->mac, c->mac, 6))
+				return cc;
+			if (order[k] == NB_MATCH_UUID && c->uuid[0] != '\0' &&
+			    uuid_eq(cc->uuid, c->uuid))
+				return cc;
+			if (order[k] == NB_MATCH_ARCH && c->arch >= 0 &&
+			    cc->arch == c->arch)
+				return cc;
+		}
+	}
+	return NULL;
+}
+
+int nb_resolve_profile(const struct nb_config *cfg, const struct nb_client *c,
+		       struct nb_profile *ret)
+{
+	const struct nb_client_conf *cc = find_client(cfg, c);
+	const struct nb_profile *p;
+
+	if (cc != NULL && cc->profile[0] != '\0' &&
+	    find_profile(cfg, cc->profile) == NULL)
+		return -NB_EINVAL;
+	nb_profile_defaults(ret);
+	if ((p = find_profile(cfg, "default")) != NULL)
+		nb_profile_merge(ret, p);
+	if (cc == NULL)
+		return 0;
+	if (cc->profile[0] != '\0')
+		nb_profile_merge(ret, find_profile(cfg, cc->profile));
+	nb_profile_merge(ret, &cc->over);
+	return 0;
+}
+
+/* ---- expansion -------------------------------------------------------- */
+
+struct vars {
+	const char *flavor, *branch, *arch, *server;
+	const uint8_t *mac;          /* NULL when unknown */
+};
+
+static int has_scheme(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (s[i] == ':' && s[i + 1] == '/' && s[i + 2] == '/')
+			return 1;
+	return 0;
+}
+
+/* tmpl with ${...} replaced; a path without "scheme://" is made absolute
+ * under the server. 0, -EINVAL (${mac} unknown, bad variable), -E2BIG. */
+static int expand(const char *tmpl, const struct vars *v, char *out, size_t cap)
+{
+	char tmp[NB_URL_MAX * 2];
+	struct nb_buf b;
+	size_t i = 0, len;
+
+	nb_buf_init(&b, tmp, sizeof(tmp));
+	while (tmpl[i] != '\0') {
+		size_t j;
+		const char *name;
+		char mac[18];
+
+		if (tmpl[i] != '$' || tmpl[i + 1] != '{') {
+			nb_buf_putc(&b, tmpl[i++]);
+			continue;
+		}
+		for (j = i + 2; tmpl[j] != '\0' && tmpl[j] != '}'; j++)
+			;
+		if (tmpl[j] != '}')
+			return -NB_EINVAL;
+		name = tmpl + i + 2;
+		if (nb_tok_eq(name, j - i - 2, "flavor")) {
+			nb_buf_puts(&b, v->flavor);
+		} else if (nb_tok_eq(name, j - i - 2, "branch")) {
+			nb_buf_puts(&b, v->branch);
+		} else if (nb_tok_eq(name, j - i - 2, "arch")) {
+			nb_buf_puts(&b, v->arch);
+		} else if (nb_tok_eq(name, j - i - 2, "server")) {
+			nb_buf_puts(&b, v->server);
+		} else if (nb_tok_eq(name, j - i - 2, "mac")) {
+			if (v->mac == NULL)
+				return -NB_EINVAL;
+			nb_mac_format(v->mac, '-', mac);
+			nb_buf_puts(&b, mac);
+		} else {
+			return -NB_EINVAL;
+		}
+		i = j + 1;
+	}
+	if (b.overflow)
+		return -NB_E2BIG;
+
+	if (has_scheme(tmp))
+		return nb_strlcpy(out, cap, tmp, b.len);
+	{
+		char abs[NB_URL_MAX * 2];
+		struct nb_buf a;
+		const char *path = tmp;
+
+		while (*path == '/')
+			path++;
+		nb_buf_init(&a, abs, sizeof(abs));
+		nb_buf_puts(&a, v->server);
+		nb_buf_putc(&a, '/');
+		nb_buf_puts(&a, path);
+		if (nb_buf_finish(&a, &len))
+			return -NB_E2BIG;
+		return nb_strlcpy(out, cap, abs, len);
+	}
+}
+
+/* ---- entries ---------------------------------------------------------- */
+
+/* What differs between the boot entries of one plan. */
+struct variant {
+	const char *flavor;
+	const char *branch;
+	const char *mirror;
+	int apkovl;              /* 0: boot without the apkovl */
+	int pinned;              /* the profile's sha256 pins apply */
+};
+
+struct ctx {
+	const struct nb_profile *p;
+	const struct nb_client *c;
+	const char *server;
+	const char *arch;
+};
+
+static int boot_entry(const struct ctx *x, const struct variant *va,
+		      const char *label, struct nb_entry *e)
+{
+	const struct nb_profile *p = x->p;
+	struct vars v = {
+		.flavor = va->flavor, .branch = va->branch, .arch = x->arch,
+		.server = x->server,
+		.mac = x->c != NULL && x->c->has_mac ? x->c->mac : NULL,
+	};
+	char modloop[NB_URL_MAX], apkovl[NB_URL_MAX] = "";
+	char extra[NB_EXTRA_MAX + 80];
+	struct nb_cmdline_in in;
+	struct nb_buf b;
+	size_t extra_off;
+	unsigned i;
+	int r;
+
+	nb_memset(e, 0, sizeof(*e));
+	e->action = NB_ACT_BOOT;
+	nb_strlcpy(e->label, sizeof(e->label), label,
+		   nb_strnlen(label, sizeof(e->label) - 1));
+	if ((r = expand(p->kernel, &v, e->kernel.url, NB_URL_MAX)) < 0)
+		return r;
+	if (va->pinned && (p->set & NB_SET_KERNEL_SHA)) {
+		nb_memcpy(e->kernel.sha256, p->kernel_sha256, 32);
+		e->kernel.has_sha256 = 1;
+	}
+	if (p->initrd.n == 0 || p->initrd_sha256.n > p->initrd.n)
+		return -NB_EINVAL;
+	for (i = 0; i < p->initrd.n; i++) {
+		if ((r = expand(p->initrd.v[i], &v, e->initrd[i].url,
+				NB_URL_MAX)) < 0)
+			return r;
+		if (va->pinned && i < p->initrd_sha256.n) {
+			nb_memcpy(e->initrd[i].sha256, p->initrd_sha256.v[i], 32);
+			e->initrd[i].has_sha256 = 1;
+		}
+	}
+	e->n_initrd = p->initrd.n;
+	if ((r = expand(p->modloop, &v, modloop, sizeof(modloop))) < 0)
+		return r;
+	if (va->apkovl && p->apkovl[0] != '\0' &&
+	    (r = expand(p->apkovl, &v, apkovl, sizeof(apkovl))) < 0)
+		return r;
+
+	nb_buf_init(&b, extra, sizeof(extra));
+	if (p->hostname[0] != '\0') {
+		nb_buf_puts(&b, "hostname=");
+		nb_buf_puts(&b, p->hostname);
+	}
+	if (p->cmdline[0] != '\0') {
+		if (b.len > 0)
+			nb_buf_putc(&b, ' ');
+		nb_buf_puts(&b, p->cmdline);
+	}
+	if (b.overflow)
+		return -NB_E2BIG;
+
+	nb_memset(&in, 0, sizeof(in));
+	in.modules = p->modules;
+	in.modloop = modloop;
+	in.apkovl = apkovl;
+	in.mirror = va->mirror;
+	in.branch = va->branch;
+	in.repos = p->repos;
+	in.ip = p->ip;
+	in.mac = v.mac;
+	in.extra = extra;
+	r = nb_cmdline_build(&in, e->cmdline, sizeof(e->cmdline), NULL,
+			     &extra_off);
+	if (r < 0)
+		return r;
+	e->cmdline_extra = (unsigned)extra_off;
+	return 0;
+}
+
+static void action_entry(struct nb_entry *e, enum nb_action a, const char *label)
+{
+	nb_memset(e, 0, sizeof(*e));
+	e->action = a;
+	nb_strlcpy(e->label, sizeof(e->label), label, nb_strlen(label));
+}
+
+/* "https://dl-cdn.alpinelinux.org/alpine" -> "dl-cdn.alpinelinux.org" */
+static void put_host(struct nb_buf *b, const char *url)
+{
+	const char *h = url;
+	size_t n;
+
+	while (*h != '\0' && !(h[0] == ':' && h[1] == '/' && h[2] == '/'))
+		h++;
+	h = *h != '\0' ? h + 3 : url;
+	for (n = 0; h[n] != '\0' && h[n] != '/'; n++)
+		;
+	nb_buf_putn(b, h, n);
+}
+
+/* Labels are cut to fit NB_LABEL_MAX; that is cosmetic, not an error. */
+static void label_of(char *out, const struct nb_profile *p,
+		     const struct variant *va, const char *what, const char *arg)
+{
+	char tmp[NB_URL_MAX + 64];
+	struct nb_buf b;
+
+	nb_buf_init(&b, tmp, sizeof(tmp));
+	nb_buf_puts(&b, "Alpine ");
+	nb_buf_puts(&b, va->flavor);
+	nb_buf_putc(&b, ' ');
+	nb_buf_puts(&b, va->branch);
+	if (what != NULL) {
+		nb_buf_puts(&b, what);
+		if (arg != NULL)
+			put_host(&b, arg);
+	} else if (p->title[0] != '\0') {
+		nb_buf_init(&b, tmp, sizeof(tmp));
+		nb_buf_puts(&b, p->title);
+	}
+	nb_strlcpy(out, NB_LABEL_MAX, tmp, nb_strnlen(tmp, NB_LABEL_MAX - 1));
+}
+
+static int add_boot(struct nb_plan *plan, const struct ctx *x,
+		    const struct variant *va, const char *what, const char *arg)
+{
+	char label[NB_LABEL_MAX];
+
+	if (plan->n_entry >= NB_PLAN_MAX_ENTRIES)
+		return -NB_E2BIG;
+	label_of(label, x->p, va, what, arg);
+	return boot_entry(x, va, label, &plan->entry[plan->n_entry++]);
+}
+
+static int add_action(struct nb_plan *plan, enum nb_action a, const char *label)
+{
+	if (plan->n_entry >= NB_PLAN_MAX_ENTRIES)
+		return -NB_E2BIG;
+	action_entry(&plan->entry[plan->n_entry++], a, label);
+	return 0;
+}
+
+static int same_files(const struct nb_entry *a, const struct nb_entry *b)
+{
+	unsigned i;
+
+	if (nb_strcmp(a->kernel.url, b->kernel.url) || a->n_initrd != b->n_initrd)
+		return 0;
+	for (i = 0; i < a->n_initrd; i++)
+		if (nb_strcmp(a->initrd[i].url, b->initrd[i].url))
+			return 0;
+	return 1;
+}
+
+int nb_resolve(const struct nb_config *cfg, const struct nb_client *c,
+	       const char *http_base, struct nb_plan *ret_plan)
+{
+	struct nb_plan *plan = ret_plan;
+	struct nb_profile p;
+	struct ctx x;
+	struct variant va;
+	const struct nb_fallback *fb;
+	const char *def;
+	unsigned i, def_at = 0;
+	int r;
+
+	if ((r = nb_resolve_profile(cfg, c, &p)) < 0)
+		return r;
+	x.p = &p;
+	x.c = c;
+	x.server = http_base;
+	x.arch = nb_arch_name(c != NULL ? c->arch : -1);
+	fb = &p.fallback;
+	def = p.default_item;
+
+	nb_memset(plan, 0, sizeof(*plan));
+	plan->version = NB_PLAN_VERSION;
+	if (nb_strlcpy(plan->server, sizeof(plan->server), http_base,
+		       nb_strlen(http_base)))
+		return -NB_E2BIG;
+	label_of(plan->title, &p, &(struct variant){ .flavor = p.flavor,
+		 .branch = p.branch }, NULL, NULL);
+	plan->timeout_s = p.timeout_s;
+	plan->max_file_size = p.max_file_size;
+
+	va = (struct variant){ .flavor = p.flavor, .branch = p.branch,
+			       .mirror = p.mirror.v[0], .apkovl = 1,
+			       .pinned = 1 };
+	if ((r = add_boot(plan, &x, &va, NULL, NULL)) < 0)
+		return r;
+
+	if ((fb->items & NB_FB_RETRY)) {
+		if (nb_tok_eq(def, nb_strlen(def), "retry"))
+			def_at = plan->n_entry;
+		if ((r = add_action(plan, NB_ACT_RETRY, "Retry")) < 0)
+			return r;
+	}
+	if (fb->items & NB_FB_MIRRORS) {
+		for (i = 1; i < p.mirror.n; i++) {
+			va.mirror = p.mirror.v[i];
+			if (i == 1 && nb_tok_eq(def, nb_strlen(def), "mirrors"))
+				def_at = plan->n_entry;
+			if ((r = add_boot(plan, &x, &va, ", mirror ",
+					  p.mirror.v[i])) < 0)
+				return r;
+		}
+		va.mirror = p.mirror.v[0];
+	}
+	for (i = 0; i < fb->n_branch; i++) {
+		va.branch = fb->branch[i];
+		if (nb_has_prefix(def, nb_strlen(def), "branch:") &&
+		    !nb_strcmp(def + 7, fb->branch[i]))
+			def_at = plan->n_entry;
+		if ((r = add_boot(plan, &x, &va, " (other branch)", NULL)) < 0)
+			return r;
+	}
+	va.branch = p.branch;
+	if (fb->items & NB_FB_FLAVOR) {
+		va.flavor = nb_strcmp(p.flavor, "lts") ? "lts" : "virt";
+		va.pinned = 0;
+		if ((r = add_boot(plan, &x, &va, " (other flavor)", NULL)) < 0)
+			return r;
+		/* A kernel path without ${flavor} gives the same files: no
+		 * point in offering them twice. */
+		if (same_files(&plan->entry[0], &plan->entry[plan->n_entry - 1]))
+			plan->n_entry--;
+		else if (nb_tok_eq(def, nb_strlen(def), "flavor"))
+			def_at = plan->n_entry - 1;
+		va.flavor = p.flavor;
+		va.pinned = 1;
+	}
+	if ((fb->items & NB_FB_NOAPKOVL) && p.apkovl[0] != '\0') {
+		va.apkovl = 0;
+		if (nb_tok_eq(def, nb_strlen(def), "no-apkovl"))
+			def_at = plan->n_entry;
+		if ((r = add_boot(plan, &x, &va, ", without apkovl", NULL)) < 0)
+			return r;
+	}
+	if (fb->items & NB_FB_SHELL) {
+		if (nb_tok_eq(def, nb_strlen(def), "shell"))
+			def_at = plan->n_entry;
+		if ((r = add_action(plan, NB_ACT_SHELL, "iPXE / boot shell")) < 0)
+			return r;
+	}
+	if (fb->items & NB_FB_REBOOT) {
+		if (nb_tok_eq(def, nb_strlen(def), "reboot"))
+			def_at = plan->n_entry;
+		if ((r = add_action(plan, NB_ACT_REBOOT, "Reboot")) < 0)
+			return r;
+	}
+	if (fb->items & NB_FB_EXIT) {
+		if (nb_tok_eq(def, nb_strlen(def), "exit"))
+			def_at = plan->n_entry;
+		if ((r = add_action(plan, NB_ACT_EXIT, "Exit to firmware")) < 0)
+			return r;
+	}
+	if (def_at == 0 && plan->n_entry > 1)
+		def_at = 1;
+	plan->default_entry = def_at;
+	return 0;
+}
