@@ -1,0 +1,712 @@
+/* nb-dhcptest: a PXE DHCP test client for netbootd's proxyDHCP.
+ *
+ * Sends one DISCOVER, REQUEST, RELEASE, DECLINE or INFORM the way a PXE ROM,
+ * OVMF or iPXE would (options 53, 55, 57, 60, 93, 94, 97, optionally 77,
+ * 175, 54), from port 68 of a given interface, broadcast to 67 or unicast
+ * to ADDR:PORT (4011 for a PXE boot-server REQUEST). Then waits a bounded
+ * time for the answer with the same xid, prints every field of it and
+ * checks each against the proxyDHCP rules and the expectations given on the
+ * command line. With --expect silence it passes only if nothing answers.
+ *
+ * Exit status: 0 all expectations held, 1 some did not (each printed with
+ * FAIL), 2 usage or system error. Packets are built and parsed with
+ * server-min/dhcp_proto.c, the same code netbootd runs; the checks here are
+ * written against the RFCs independently of netbootd's reply builder.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <net/if.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "server-min/dhcp_proto.h"
+
+#define TIMEOUT_MAX_MS 60000
+#define RX_PACKETS_MAX 1000      /* bound on foreign packets read while waiting */
+
+struct opts {
+	const char *ifname;
+	int type;                    /* DHCPDISCOVER ... */
+	struct in_addr to;           /* destination; INADDR_BROADCAST default */
+	uint16_t port;
+	int arch;                    /* -1: no option 93 */
+	uint8_t mac[6];
+	int mac_set;
+	uint8_t uuid[17];
+	int uuid_on;
+	const char *vendor;          /* NULL: "PXEClient:Arch:NNNNN:UNDI:002001" */
+	int vendor_off;
+	const char *user_class;
+	int opt175;
+	struct in_addr server_id;    /* option 54 when non-zero */
+	struct in_addr ciaddr;
+	int bcast_flag;
+	uint32_t xid;
+	int xid_set;
+	long truncate;               /* -1: send it all */
+	const char *write_path;
+	long timeout_ms;
+	/* expectations */
+	int expect;                  /* 0 none, DHCPOFFER, DHCPACK, -1 silence */
+	struct in_addr expect_server;
+	const char *expect_file;
+	int expect_dest;             /* 0 any, 1 broadcast, 2 unicast */
+	int quiet;
+};
+
+static int failures;
+static int quiet;
+
+static void check(int ok, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* One line per field: "  field  value  ok|FAIL". */
+static void check(int ok, const char *field, const char *fmt, ...)
+{
+	char val[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(val, sizeof(val), fmt, ap);
+	va_end(ap);
+	if (!ok || !quiet)
+		printf("  %-10s %-52s %s\n", field, val, ok ? "ok" : "FAIL");
+	if (!ok)
+		failures++;
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: nb-dhcptest --interface IF [what to send] [expectations]\n"
+	      "send:\n"
+	      "  --type discover|request|release|decline|inform   (discover)\n"
+	      "  --to ADDR        unicast to ADDR instead of broadcast\n"
+	      "  --port N         destination port (67)\n"
+	      "  --arch N|none    option 93 (0)\n"
+	      "  --mac MAC        chaddr (the interface's MAC)\n"
+	      "  --uuid HEX32|none option 97 (a fixed test UUID)\n"
+	      "  --vendor STR|none option 60 (PXEClient:Arch:NNNNN:UNDI:002001)\n"
+	      "  --user-class STR option 77, bare as iPXE sends it\n"
+	      "  --opt175         add iPXE's option 175\n"
+	      "  --server-id ADDR option 54\n"
+	      "  --ciaddr ADDR    client address field\n"
+	      "  --no-broadcast-flag\n"
+	      "  --xid N          transaction id (random)\n"
+	      "  --truncate N     send only the first N bytes (malformed)\n"
+	      "  --write FILE     write the packet to FILE, send nothing\n"
+	      "  --timeout MS     wait at most MS for the answer (2000)\n"
+	      "expect:\n"
+	      "  --expect offer|ack|silence\n"
+	      "  --expect-server ADDR   siaddr, option 54, sname, option 66\n"
+	      "  --expect-file NAME     option 67 and the file field\n"
+	      "  --expect-dest broadcast|unicast\n"
+	      "  --quiet          print FAIL lines and the summary only\n"
+	      "exit: 0 expectations held, 1 they did not, 2 error\n", f);
+}
+
+static int parse_long(const char *s, long min, long max, long *ret)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 0);
+	if (errno || end == s || *end || v < min || v > max)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned b[6];
+	char tail;
+
+	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &b[0], &b[1], &b[2], &b[3], &b[4],
+		   &b[5], &tail) != 6)
+		return -EINVAL;
+	for (int i = 0; i < 6; i++) {
+		if (b[i] > 0xff)
+			return -EINVAL;
+		mac[i] = (uint8_t)b[i];
+	}
+	return 0;
+}
+
+static int parse_hex(const char *s, uint8_t *out, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned v;
+
+		if (sscanf(s + 2 * i, "%2x", &v) != 1)
+			return -EINVAL;
+		out[i] = (uint8_t)v;
+	}
+	return s[2 * n] == 0 ? 0 : -EINVAL;
+}
+
+static int parse_type(const char *s)
+{
+	static const struct { const char *name; int type; } t[] = {
+		{ "discover", DHCPDISCOVER }, { "request", DHCPREQUEST },
+		{ "release", DHCPRELEASE }, { "decline", DHCPDECLINE },
+		{ "inform", DHCPINFORM },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strcmp(s, t[i].name) == 0)
+			return t[i].type;
+	return -EINVAL;
+}
+
+static const char *type_name(int t)
+{
+	static const char *const n[] = {
+		"bootp", "discover", "offer", "request", "decline", "ack", "nak",
+		"release", "inform",
+	};
+	return t >= 0 && t < (int)(sizeof(n) / sizeof(n[0])) ? n[t] : "other";
+}
+
+enum {
+	O_TYPE = 256, O_TO, O_PORT, O_ARCH, O_MAC, O_UUID, O_VENDOR, O_UCLASS,
+	O_175, O_SID, O_CIADDR, O_NOBC, O_XID, O_TRUNC, O_WRITE, O_TIMEOUT,
+	O_EXPECT, O_EXP_SERVER, O_EXP_FILE, O_EXP_DEST, O_QUIET, O_IF, O_HELP,
+};
+
+static const struct option longopts[] = {
+	{ "interface", required_argument, NULL, O_IF },
+	{ "type", required_argument, NULL, O_TYPE },
+	{ "to", required_argument, NULL, O_TO },
+	{ "port", required_argument, NULL, O_PORT },
+	{ "arch", required_argument, NULL, O_ARCH },
+	{ "mac", required_argument, NULL, O_MAC },
+	{ "uuid", required_argument, NULL, O_UUID },
+	{ "vendor", required_argument, NULL, O_VENDOR },
+	{ "user-class", required_argument, NULL, O_UCLASS },
+	{ "opt175", no_argument, NULL, O_175 },
+	{ "server-id", required_argument, NULL, O_SID },
+	{ "ciaddr", required_argument, NULL, O_CIADDR },
+	{ "no-broadcast-flag", no_argument, NULL, O_NOBC },
+	{ "xid", required_argument, NULL, O_XID },
+	{ "truncate", required_argument, NULL, O_TRUNC },
+	{ "write", required_argument, NULL, O_WRITE },
+	{ "timeout", required_argument, NULL, O_TIMEOUT },
+	{ "expect", required_argument, NULL, O_EXPECT },
+	{ "expect-server", required_argument, NULL, O_EXP_SERVER },
+	{ "expect-file", required_argument, NULL, O_EXP_FILE },
+	{ "expect-dest", required_argument, NULL, O_EXP_DEST },
+	{ "quiet", no_argument, NULL, O_QUIET },
+	{ "help", no_argument, NULL, O_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int bad(const char *what, const char *arg)
+{
+	fprintf(stderr, "nb-dhcptest: bad %s: %s\n", what, arg);
+	return -EINVAL;
+}
+
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+	static const uint8_t default_uuid[17] = {
+		0, 0x4e, 0x42, 0x44, 0x48, 0x43, 0x50, 0x54, 0x45, 0x53, 0x54,
+		0x00, 0x01, 0x02, 0x03, 0x04, 0x05,
+	};
+	long v;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->type = DHCPDISCOVER;
+	o->to.s_addr = htonl(INADDR_BROADCAST);
+	o->port = DHCP_SERVER_PORT;
+	o->bcast_flag = 1;
+	o->truncate = -1;
+	o->timeout_ms = 2000;
+	memcpy(o->uuid, default_uuid, sizeof(o->uuid));
+	o->uuid_on = 1;
+
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_IF: o->ifname = optarg; break;
+		case O_TYPE:
+			o->type = parse_type(optarg);
+			if (o->type < 0)
+				return bad("--type", optarg);
+			break;
+		case O_TO:
+			if (inet_pton(AF_INET, optarg, &o->to) != 1)
+				return bad("--to", optarg);
+			break;
+		case O_PORT:
+			if (parse_long(optarg, 1, 65535, &v) < 0)
+				return bad("--port", optarg);
+			o->port = (uint16_t)v;
+			break;
+		case O_ARCH:
+			if (strcmp(optarg, "none") == 0)
+				o->arch = -1;
+			else if (parse_long(optarg, 0, 65535, &v) < 0)
+				return bad("--arch", optarg);
+			else
+				o->arch = (int)v;
+			break;
+		case O_MAC:
+			if (parse_mac(optarg, o->mac) < 0)
+				return bad("--mac", optarg);
+			o->mac_set = 1;
+			break;
+		case O_UUID:
+			if (strcmp(optarg, "none") == 0)
+				o->uuid_on = 0;
+			else if (parse_hex(optarg, o->uuid + 1, 16) < 0)
+				return bad("--uuid (32 hex digits)", optarg);
+			break;
+		case O_VENDOR:
+			if (strcmp(optarg, "none") == 0)
+				o->vendor_off = 1;
+			else if (strlen(optarg) > 255)
+				return bad("--vendor", optarg);
+			else
+				o->vendor = optarg;
+			break;
+		case O_UCLASS:
+			if (strlen(optarg) > 255)
+				return bad("--user-class", optarg);
+			o->user_class = optarg;
+			break;
+		case O_175: o->opt175 = 1; break;
+		case O_SID:
+			if (inet_pton(AF_INET, optarg, &o->server_id) != 1)
+				return bad("--server-id", optarg);
+			break;
+		case O_CIADDR:
+			if (inet_pton(AF_INET, optarg, &o->ciaddr) != 1)
+				return bad("--ciaddr", optarg);
+			break;
+		case O_NOBC: o->bcast_flag = 0; break;
+		case O_XID:
+			if (parse_long(optarg, 0, 0xffffffffL, &v) < 0)
+				return bad("--xid", optarg);
+			o->xid = (uint32_t)v;
+			o->xid_set = 1;
+			break;
+		case O_TRUNC:
+			if (parse_long(optarg, 0, DHCP_REPLY_MAX, &v) < 0)
+				return bad("--truncate", optarg);
+			o->truncate = v;
+			break;
+		case O_WRITE: o->write_path = optarg; break;
+		case O_TIMEOUT:
+			if (parse_long(optarg, 1, TIMEOUT_MAX_MS, &o->timeout_ms) < 0)
+				return bad("--timeout", optarg);
+			break;
+		case O_EXPECT:
+			if (strcmp(optarg, "offer") == 0)
+				o->expect = DHCPOFFER;
+			else if (strcmp(optarg, "ack") == 0)
+				o->expect = DHCPACK;
+			else if (strcmp(optarg, "silence") == 0)
+				o->expect = -1;
+			else
+				return bad("--expect", optarg);
+			break;
+		case O_EXP_SERVER:
+			if (inet_pton(AF_INET, optarg, &o->expect_server) != 1)
+				return bad("--expect-server", optarg);
+			break;
+		case O_EXP_FILE: o->expect_file = optarg; break;
+		case O_EXP_DEST:
+			if (strcmp(optarg, "broadcast") == 0)
+				o->expect_dest = 1;
+			else if (strcmp(optarg, "unicast") == 0)
+				o->expect_dest = 2;
+			else
+				return bad("--expect-dest", optarg);
+			break;
+		case O_QUIET: o->quiet = 1; break;
+		case O_HELP: usage(stdout); exit(0);
+		default: usage(stderr); return -EINVAL;
+		}
+	}
+	if (optind != argc)
+		return bad("argument", argv[optind]);
+	if (!o->ifname && !o->write_path) {
+		fprintf(stderr, "nb-dhcptest: --interface is required\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The request, with the options a PXE 2.1 ROM sends (Intel Boot Agent and
+ * iPXE's own order: 53, 57, 55, 97, 94, 93, 60). */
+static int build_request(const struct opts *o, uint8_t *buf, size_t cap,
+			 size_t *ret_len)
+{
+	static const uint8_t params[] = { 1, 2, 3, 5, 6, 11, 12, 13, 15, 16, 17,
+					  18, 43, 54, 60, 66, 67, 128, 129, 130,
+					  131, 132, 133, 134, 135, 175 };
+	static const uint8_t ndi[] = { 1, 2, 1 };   /* UNDI 2.1, RFC 4578 */
+	static const uint8_t max_size[] = { 0x04, 0xec };   /* 1260 */
+	struct dhcp_builder b;
+	struct dhcp_hdr h;
+	char vendor[64];
+
+	memset(&h, 0, sizeof(h));
+	h.op = BOOTREQUEST;
+	h.htype = 1;
+	h.hlen = 6;
+	h.xid = o->xid;
+	h.flags = o->bcast_flag ? DHCP_FLAG_BROADCAST : 0;
+	h.ciaddr = o->ciaddr;
+	memcpy(h.chaddr, o->mac, 6);
+	dhcp_build_start(&b, buf, cap, &h);
+	dhcp_build_opt_u8(&b, DHCP_OPT_MSG_TYPE, (uint8_t)o->type);
+	dhcp_build_opt(&b, DHCP_OPT_MAX_SIZE, max_size, sizeof(max_size));
+	dhcp_build_opt(&b, DHCP_OPT_PARAM_LIST, params, sizeof(params));
+	if (o->uuid_on)
+		dhcp_build_opt(&b, DHCP_OPT_CLIENT_UUID, o->uuid, sizeof(o->uuid));
+	dhcp_build_opt(&b, DHCP_OPT_CLIENT_NDI, ndi, sizeof(ndi));
+	if (o->arch >= 0) {
+		uint8_t a[2] = { (uint8_t)(o->arch >> 8), (uint8_t)o->arch };
+
+		dhcp_build_opt(&b, DHCP_OPT_CLIENT_ARCH, a, sizeof(a));
+	}
+	if (!o->vendor_off) {
+		if (o->vendor)
+			snprintf(vendor, sizeof(vendor), "%.63s", o->vendor);
+		else
+			snprintf(vendor, sizeof(vendor), "PXEClient:Arch:%05d:UNDI:002001",
+				 o->arch < 0 ? 0 : o->arch);
+		dhcp_build_opt(&b, DHCP_OPT_VENDOR_CLASS, o->vendor ? o->vendor : vendor,
+			       strlen(o->vendor ? o->vendor : vendor));
+	}
+	if (o->user_class)
+		dhcp_build_opt(&b, DHCP_OPT_USER_CLASS, o->user_class,
+			       strlen(o->user_class));
+	if (o->opt175) {
+		static const uint8_t ipxe[] = { 0xb1, 0x05, 0x01, 0x80, 0x86, 0x10, 0x0e,
+						0x15, 0x01, 0x01 };   /* bus id, version */
+		dhcp_build_opt(&b, DHCP_OPT_IPXE_ENCAP, ipxe, sizeof(ipxe));
+	}
+	if (o->server_id.s_addr)
+		dhcp_build_opt(&b, DHCP_OPT_SERVER_ID, &o->server_id.s_addr, 4);
+	return dhcp_build_finish(&b, DHCP_BOOTP_MIN_LEN, ret_len);
+}
+
+static int iface_mac(int fd, const char *ifname, uint8_t mac[6])
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0)
+		return -errno;
+	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	return 0;
+}
+
+static int open_client_socket(const char *ifname, int *ret_fd)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_port = htons(DHCP_CLIENT_PORT) };
+	int one = 1, fd, r;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) < 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
+		       (socklen_t)strlen(ifname)) < 0 ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	*ret_fd = fd;
+	return 0;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Receive the first BOOTREPLY with our xid, or time out.
+ * 0 and the packet; -ETIMEDOUT; -errno. */
+static int wait_reply(int fd, uint32_t xid, long timeout_ms, uint8_t *buf,
+		      size_t cap, size_t *ret_len, struct sockaddr_in *ret_from,
+		      struct in_addr *ret_dst)
+{
+	uint64_t deadline = now_ms() + (uint64_t)timeout_ms;
+
+	for (int n = 0; n < RX_PACKETS_MAX; n++) {
+		union {
+			char b[CMSG_SPACE(sizeof(struct in_pktinfo))];
+			struct cmsghdr align;
+		} ctl;
+		struct iovec iov = { .iov_base = buf, .iov_len = cap };
+		struct msghdr mh = { .msg_name = ret_from,
+				     .msg_namelen = sizeof(*ret_from),
+				     .msg_iov = &iov, .msg_iovlen = 1,
+				     .msg_control = ctl.b,
+				     .msg_controllen = sizeof(ctl.b) };
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		uint64_t t = now_ms();
+		struct cmsghdr *c;
+		ssize_t len;
+		int r;
+
+		if (t >= deadline)
+			return -ETIMEDOUT;
+		r = poll(&p, 1, (int)(deadline - t));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			return -ETIMEDOUT;
+		len = recvmsg(fd, &mh, 0);
+		if (len < 0)
+			return -errno;
+		if ((size_t)len < DHCP_MIN_LEN || buf[0] != BOOTREPLY ||
+		    ((uint32_t)buf[4] << 24 | (uint32_t)buf[5] << 16 |
+		     (uint32_t)buf[6] << 8 | buf[7]) != xid)
+			continue;        /* someone else's conversation */
+		ret_dst->s_addr = 0;
+		for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+			if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO)
+				*ret_dst = ((struct in_pktinfo *)CMSG_DATA(c))->ipi_addr;
+		*ret_len = (size_t)len;
+		return 0;
+	}
+	return -ETIMEDOUT;
+}
+
+/* Option 43 sub-option 6 (PXE discovery control), walked with bounds.
+ * The value, or -1 when absent or malformed. */
+static int pxe_discovery_control(const struct dhcp_opt *o)
+{
+	for (size_t i = 0; o && i < o->len;) {
+		uint8_t code = o->data[i], l;
+
+		if (code == 255)
+			break;
+		if (code == 0) {
+			i++;
+			continue;
+		}
+		if (o->len - i < 2)
+			return -1;
+		l = o->data[i + 1];
+		if (o->len - i - 2 < l)
+			return -1;
+		if (code == PXE_SUBOPT_DISCOVERY_CONTROL && l == 1)
+			return o->data[i + 2];
+		i += 2 + (size_t)l;
+	}
+	return -1;
+}
+
+static int opt_equals(const struct dhcp_opt *o, const void *v, size_t len)
+{
+	return o && o->len == len && memcmp(o->data, v, len) == 0;
+}
+
+static void print_opt_str(const struct dhcp_opt *o, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	if (!o) {
+		snprintf(out, cap, "(absent)");
+		return;
+	}
+	for (size_t i = 0; i < o->len && n + 5 < cap; i++) {
+		uint8_t ch = o->data[i];
+
+		if (ch >= 0x20 && ch < 0x7f)
+			out[n++] = (char)ch;
+		else
+			n += (size_t)snprintf(out + n, cap - n, "\\x%02x", ch);
+	}
+	out[n] = 0;
+}
+
+/* Every field of the answer against the proxyDHCP rules (PXE 2.1 sec. 2.2,
+ * RFC 2131, RFC 4578) and the command line. */
+static void check_reply(const struct opts *o, const struct dhcp_msg *m,
+			const struct sockaddr_in *from, struct in_addr dst)
+{
+	static const uint8_t lease[] = { DHCP_OPT_SUBNET_MASK, DHCP_OPT_ROUTER,
+					 DHCP_OPT_DNS, DHCP_OPT_REQUESTED_IP,
+					 DHCP_OPT_LEASE_TIME, DHCP_OPT_RENEWAL_TIME,
+					 DHCP_OPT_REBINDING_TIME };
+	const struct dhcp_opt *sid = dhcp_opt_get(m, DHCP_OPT_SERVER_ID);
+	const struct dhcp_opt *vc = dhcp_opt_get(m, DHCP_OPT_VENDOR_CLASS);
+	const struct dhcp_opt *uuid = dhcp_opt_get(m, DHCP_OPT_CLIENT_UUID);
+	const struct dhcp_opt *vend = dhcp_opt_get(m, DHCP_OPT_VENDOR);
+	const struct dhcp_opt *bf = dhcp_opt_get(m, DHCP_OPT_BOOTFILE);
+	const struct dhcp_opt *tftp = dhcp_opt_get(m, DHCP_OPT_TFTP_SERVER);
+	struct in_addr server = o->expect_server;
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], s[300], mac[DHCP_MAC_STR_MAX];
+	int dc, is_bcast = dst.s_addr == htonl(INADDR_BROADCAST);
+
+	if (!server.s_addr)
+		server = m->hdr.siaddr;     /* then at least they must agree */
+	inet_ntop(AF_INET, &server, a, sizeof(a));
+
+	inet_ntop(AF_INET, &from->sin_addr, b, sizeof(b));
+	check(1, "from", "%s:%u", b, ntohs(from->sin_port));
+	inet_ntop(AF_INET, &dst, b, sizeof(b));
+	check(o->expect_dest == 0 || (o->expect_dest == 1) == is_bcast, "to", "%s (%s)",
+	      b, is_bcast ? "broadcast" : "unicast");
+	check(m->hdr.op == BOOTREPLY, "op", "%u", m->hdr.op);
+	check(m->hdr.xid == o->xid, "xid", "0x%08" PRIx32, m->hdr.xid);
+	dhcp_format_mac(&m->hdr, mac);
+	check(m->hdr.htype == 1 && m->hdr.hlen == 6 &&
+	      memcmp(m->hdr.chaddr, o->mac, 6) == 0, "chaddr", "%s", mac);
+	inet_ntop(AF_INET, &m->hdr.yiaddr, b, sizeof(b));
+	check(m->hdr.yiaddr.s_addr == 0, "yiaddr", "%s", b);
+	inet_ntop(AF_INET, &m->hdr.siaddr, b, sizeof(b));
+	check(m->hdr.siaddr.s_addr == server.s_addr && server.s_addr, "siaddr", "%s", b);
+	check(!o->expect || m->msg_type == o->expect, "opt53", "%s", type_name(m->msg_type));
+	if (sid && sid->len == 4)
+		inet_ntop(AF_INET, sid->data, b, sizeof(b));
+	else
+		snprintf(b, sizeof(b), "%s", sid ? "(bad length)" : "(absent)");
+	check(opt_equals(sid, &server.s_addr, 4), "opt54", "%s", b);
+	print_opt_str(vc, s, sizeof(s));
+	check(opt_equals(vc, "PXEClient", 9), "opt60", "%s", s);
+	if (o->uuid_on)
+		check(opt_equals(uuid, o->uuid, sizeof(o->uuid)), "opt97",
+		      "%s", uuid ? "echoed" : "(absent)");
+	else
+		check(!uuid, "opt97", "%s", uuid ? "(sent though not asked)" : "(absent)");
+	dc = pxe_discovery_control(vend);
+	check(dc >= 0 && (dc & PXE_DISCOVERY_BOOTFILE_DIRECT), "opt43",
+	      "discovery-control=%d", dc);
+	print_opt_str(bf, s, sizeof(s));
+	check(bf && bf->len && (!o->expect_file || opt_equals(bf, o->expect_file,
+			strlen(o->expect_file))), "opt67", "%s", s);
+	/* The file field carries the name too when it fits (ROMs read it). */
+	check(bf && (bf->len < sizeof(m->hdr.file) ?
+		     strlen(m->file) == bf->len && memcmp(m->file, bf->data, bf->len) == 0 :
+		     m->file[0] == 0), "file", "%s", m->file);
+	check(strcmp(m->sname, a) == 0, "sname", "%s", m->sname);
+	print_opt_str(tftp, s, sizeof(s));
+	check(opt_equals(tftp, a, strlen(a)), "opt66", "%s", s);
+	for (size_t i = 0; i < sizeof(lease); i++) {
+		char f[8];
+
+		snprintf(f, sizeof(f), "opt%u", lease[i]);
+		check(!dhcp_opt_get(m, lease[i]), f, "%s",
+		      dhcp_opt_get(m, lease[i]) ? "present (a lease option!)" : "(absent)");
+	}
+}
+
+int main(int argc, char **argv)
+{
+	uint8_t pkt[DHCP_REPLY_MAX], rx[2048];
+	struct sockaddr_in to, from;
+	struct in_addr dst = { 0 };
+	struct dhcp_msg m;
+	struct opts o;
+	size_t len, rx_len = 0;
+	int fd = -1, r, rc = 2;
+
+	if (parse_args(argc, argv, &o) < 0)
+		return 2;
+	quiet = o.quiet;
+	if (!o.xid_set && getrandom(&o.xid, sizeof(o.xid), 0) != sizeof(o.xid))
+		o.xid = (uint32_t)getpid() ^ (uint32_t)now_ms();
+	if (!o.write_path) {
+		r = open_client_socket(o.ifname, &fd);
+		if (r < 0) {
+			fprintf(stderr, "nb-dhcptest: udp 0.0.0.0:68 on %s: %s\n",
+				o.ifname, strerror(-r));
+			return 2;
+		}
+		if (!o.mac_set && (r = iface_mac(fd, o.ifname, o.mac)) < 0) {
+			fprintf(stderr, "nb-dhcptest: MAC of %s: %s\n", o.ifname,
+				strerror(-r));
+			goto out;
+		}
+	} else if (!o.mac_set)
+		memcpy(o.mac, "\x52\x54\x00\x00\x00\x01", 6);
+
+	r = build_request(&o, pkt, sizeof(pkt), &len);
+	if (r < 0) {
+		fprintf(stderr, "nb-dhcptest: building the request: %s\n", strerror(-r));
+		goto out;
+	}
+	if (o.truncate >= 0 && (size_t)o.truncate < len)
+		len = (size_t)o.truncate;
+
+	if (o.write_path) {
+		FILE *f = fopen(o.write_path, "wb");
+
+		if (!f || fwrite(pkt, 1, len, f) != len || fclose(f) != 0) {
+			fprintf(stderr, "nb-dhcptest: %s: %s\n", o.write_path, strerror(errno));
+			goto out;
+		}
+		rc = 0;
+		goto out;
+	}
+
+	to = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons(o.port),
+				   .sin_addr = o.to };
+	if (sendto(fd, pkt, len, 0, (struct sockaddr *)&to, sizeof(to)) < 0) {
+		fprintf(stderr, "nb-dhcptest: sendto %s:%u: %s\n", inet_ntoa(o.to),
+			o.port, strerror(errno));
+		goto out;
+	}
+	printf("nb-dhcptest: sent %s xid=0x%08" PRIx32 " arch=%d %zu bytes to %s:%u on %s\n",
+	       type_name(o.type), o.xid, o.arch, len, inet_ntoa(o.to), o.port, o.ifname);
+
+	r = wait_reply(fd, o.xid, o.timeout_ms, rx, sizeof(rx), &rx_len, &from, &dst);
+	if (r == -ETIMEDOUT) {
+		printf("nb-dhcptest: no answer within %ld ms\n", o.timeout_ms);
+		rc = o.expect > 0 ? 1 : 0;
+		goto summary;
+	}
+	if (r < 0) {
+		fprintf(stderr, "nb-dhcptest: receive: %s\n", strerror(-r));
+		goto out;
+	}
+	printf("nb-dhcptest: answer of %zu bytes\n", rx_len);
+	if (o.expect < 0) {
+		check(0, "silence", "answered though silence was expected");
+	}
+	r = dhcp_parse(rx, rx_len, &m);
+	if (r < 0) {
+		check(0, "parse", "%s", strerror(-r));
+	} else
+		check_reply(&o, &m, &from, dst);
+	rc = failures ? 1 : 0;
+summary:
+	if (rc == 0)
+		printf("nb-dhcptest: PASS expect=%s\n", o.expect < 0 ? "silence" :
+		       o.expect ? type_name(o.expect) : "anything");
+	else
+		printf("nb-dhcptest: FAIL expect=%s (%d field(s) wrong)\n",
+		       o.expect < 0 ? "silence" : o.expect ? type_name(o.expect) : "anything",
+		       failures);
+out:
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
