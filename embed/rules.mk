@@ -4,3 +4,6 @@
 # proves it on every `make check`.
 EMBED_CORE_SRCS = embed/str.c embed/mac.c embed/config.c embed/resolve.c \
                   embed/cmdline.c embed/plan.c embed/ipxe_script.c embed/render.c
+
+PROGRAMS += netboot-embed
+netboot-embed_SRCS = embed/netboot-embed.c $(EMBED_CORE_SRCS)
