@@ -1,1 +1,25 @@
 # bench/rules.mk: included by the top-level Makefile (see its header for the lists).
+#
+# nbload: the boot-storm load generator (bench/nbload.c), linked against the
+# same DHCP and TFTP wire code as netbootd (server-min/*_proto.c).
+# procwatch: CPU seconds and peak RSS of a set of server processes.
+# `make bench` runs bench/run.sh: netbootd against dnsmasq + tftp-hpa +
+# nginx in network namespaces of its own; results in bench/results/.
+PROGRAMS += nbload procwatch
+nbload_SRCS = bench/nbload.c bench/load_dhcp.c bench/load_tftp.c \
+              bench/load_http.c server-min/dhcp_proto.c server-min/tftp_proto.c
+procwatch_SRCS = bench/procwatch.c
+
+DEPS_PKGS += dnsmasq-base tftpd-hpa nginx-light wrk gnuplot-nox iproute2 \
+             linux-perf valgrind ipxe
+
+BENCH_ARGS ?=
+.PHONY: bench bench-smoke
+bench: $(B)/netbootd $(B)/nbload $(B)/procwatch
+	bench/run.sh $(BENCH_ARGS)
+
+# make check: five clients boot through netbootd (ASan build); no timings.
+CHECKS      += bench-smoke
+CHECK_BUILD += $(B)/nbload
+bench-smoke: $(B)/san/netbootd $(B)/nbload
+	NETBOOTD=$(B)/san/netbootd NBLOAD=$(B)/nbload bench/smoke.sh

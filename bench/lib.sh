@@ -1,0 +1,141 @@
+# bench/lib.sh: namespaces, files and servers for the benchmarks (sourced by
+# bench/run.sh and bench/smoke.sh).
+#
+# Two network namespaces joined by a veth pair: servers in $B_NS_SRV on
+# nbs0 198.18.0.1/16, the load generator in $B_NS_CLI on nbc0 198.18.1.1/16
+# plus $B_ADDRS client addresses from 198.18.2.1 on. Nothing leaves them.
+# Names carry the PID so runs can go side by side; b_cleanup (on EXIT)
+# stops what we started, by PID, and deletes the namespaces.
+#
+# The kernel's neighbour table limit (net.ipv4.neigh.default.gc_thresh3,
+# 1024) is global, not per namespace, and we leave the host's settings
+# alone: so clients share addresses (client i uses address i % B_ADDRS)
+# rather than each having its own.
+
+set -u
+B_SRV_IP=198.18.0.1
+B_CLI_IP=198.18.1.1
+B_ADDR_BASE=198.18.2.1
+B_ADDRS=${B_ADDRS:-250}
+B_NS_SRV=
+B_NS_CLI=
+B_DIR=
+B_PIDS=()
+
+b_log() { printf '%s bench: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+b_die() { b_log "error: $*"; exit 1; }
+
+b_cleanup() {
+	local p i
+	for p in "${B_PIDS[@]}"; do
+		kill -TERM "$p" 2>/dev/null
+	done
+	for p in "${B_PIDS[@]}"; do
+		for i in $(seq 1 50); do
+			kill -0 "$p" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "$p" 2>/dev/null
+	done
+	B_PIDS=()
+	[ -n "$B_NS_SRV" ] && ip netns del "$B_NS_SRV" 2>/dev/null
+	[ -n "$B_NS_CLI" ] && ip netns del "$B_NS_CLI" 2>/dev/null
+	[ -n "$B_DIR" ] && [ -z "${B_KEEP:-}" ] && rm -rf "$B_DIR"
+	return 0
+}
+
+# b_init NAME: work dir, cleanup trap, root check.
+b_init() {
+	[ "$(id -u)" -eq 0 ] || b_die "needs root (network namespaces)"
+	B_DIR=$(mktemp -d "/tmp/nbbench-$1.XXXXXX")
+	trap b_cleanup EXIT
+	trap 'exit 130' INT TERM
+}
+
+b_srv() { ip netns exec "$B_NS_SRV" "$@"; }
+b_cli() { ip netns exec "$B_NS_CLI" "$@"; }
+
+b_netns_up() {
+	local i a
+	B_NS_SRV=nbbs-$$
+	B_NS_CLI=nbbc-$$
+	ip netns add "$B_NS_SRV" || b_die "ip netns add"
+	ip netns add "$B_NS_CLI" || b_die "ip netns add"
+	ip -n "$B_NS_SRV" link add nbs0 type veth peer name nbc0 netns "$B_NS_CLI"
+	ip -n "$B_NS_SRV" addr add $B_SRV_IP/16 dev nbs0
+	ip -n "$B_NS_CLI" addr add $B_CLI_IP/16 dev nbc0
+	# Client addresses, in one batch: 198.18.2.1, .2, ... (a /16 is on-link).
+	for i in $(seq 0 $((B_ADDRS - 1))); do
+		a=$(( (2 << 8) + 1 + i ))
+		echo "addr add 198.18.$((a >> 8)).$((a & 255))/16 dev nbc0"
+	done | ip -n "$B_NS_CLI" -batch - || b_die "client addresses"
+	ip -n "$B_NS_SRV" link set lo up
+	ip -n "$B_NS_CLI" link set lo up
+	ip -n "$B_NS_SRV" link set nbs0 up
+	ip -n "$B_NS_CLI" link set nbc0 up
+	# Ephemeral ports for 1000 clients' connections from few addresses.
+	b_cli sysctl -qw net.ipv4.ip_local_port_range="10000 65000"
+	for i in $(seq 1 50); do
+		b_cli cat /sys/class/net/nbc0/operstate 2>/dev/null | grep -q up &&
+		b_srv cat /sys/class/net/nbs0/operstate 2>/dev/null | grep -q up &&
+			return 0
+		sleep 0.1
+	done
+	b_die "veth pair did not come up"
+}
+
+# b_file PATH BYTES: random content, made once per run.
+b_file() {
+	mkdir -p "$(dirname "$1")"
+	head -c "$2" /dev/urandom >"$1"
+}
+
+# b_start NAME LOG CMD...: start a server in the server namespace in the
+# background; its PID in $B_LAST_PID and in the cleanup list.
+b_start() {
+	local name=$1 log=$2; shift 2
+	ip netns exec "$B_NS_SRV" "$@" >>"$log" 2>&1 &
+	B_LAST_PID=$!
+	B_PIDS+=("$B_LAST_PID")
+	b_log "started $name (pid $B_LAST_PID)"
+}
+
+# b_stop PID: SIGTERM, wait at most 5 s, then SIGKILL. Returns the exit
+# status (124 when it had to be killed).
+b_stop() {
+	local pid=$1 i rc=0 keep=()
+	kill -TERM "$pid" 2>/dev/null
+	for i in $(seq 1 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -KILL "$pid" 2>/dev/null; rc=124
+	fi
+	wait "$pid" 2>/dev/null || { [ $rc -eq 0 ] && rc=$?; }
+	for i in "${B_PIDS[@]}"; do [ "$i" != "$pid" ] && keep+=("$i"); done
+	B_PIDS=("${keep[@]}")
+	return $rc
+}
+
+# b_wait_udp PORT / b_wait_tcp PORT: until something listens in the server
+# namespace, at most 10 s.
+b_wait_listen() {
+	local proto=$1 port=$2 i
+	for i in $(seq 1 100); do
+		b_srv ss -Hln"$proto" "sport = :$port" 2>/dev/null | grep -q . && return 0
+		sleep 0.1
+	done
+	b_die "nothing listens on $proto port $port"
+}
+
+# b_wait_log FILE REGEX: until the line appears, at most 10 s.
+b_wait_log() {
+	local i
+	for i in $(seq 1 100); do
+		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	b_log "no /$2/ in $1:"; tail -20 "$1" >&2
+	return 1
+}

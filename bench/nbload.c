@@ -1,0 +1,672 @@
+/* nbload.c: a boot-storm load generator for network boot servers.
+ *
+ * Simulates N diskless clients powering on together and doing what their
+ * firmware, iPXE and Alpine's initramfs do (nbload.h lists the steps), with
+ * the parameters real clients use: PXE ROMs fetch the NBP over TFTP with
+ * blksize 1432 in lockstep (iPXE and most ROMs), EDK2 with blksize 1468 and
+ * windowsize 4; DHCP retransmits on the PXE 2.1 schedule (4, 8, 16, 32 s);
+ * TFTP retransmits on timeout; HTTP is one GET per connection, as busybox
+ * wget does. It records each client's time per step; any error or timeout
+ * is a failed boot. It does not care which server answers: netbootd and
+ * dnsmasq + tftp-hpa + nginx are driven the same way (bench/run.sh).
+ *
+ *   nbload storm --interface IF --server ADDR --clients N [options]
+ *   nbload tftp  --server ADDR --file PATH [--blksize B] [--windowsize W]
+ *
+ * Output: one summary line on stdout ("nbload: storm ..." or
+ * "nbload: tftp ..."), per-client rows with --csv, the first errors on
+ * stderr. Exit 0 when every client booted, 1 when any failed, 2 on a usage
+ * error. Every wait is bounded: per-packet timeouts with bounded retries,
+ * and a deadline per client (--deadline, default 600 s).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+
+#include "bench/nbload.h"
+
+/* The flows (nbload.h). Steps whose HTTP path is not configured are
+ * skipped at run time. */
+static const enum nbl_step flow_bios[] = {
+	NBL_PXE_DHCP, NBL_NBP, NBL_IPXE_DHCP, NBL_SCRIPT,
+	NBL_KERNEL, NBL_INITRD, NBL_MODLOOP, NBL_APKOVL, NBL_STEP_COUNT,
+};
+static const enum nbl_step flow_efi[] = {
+	NBL_PXE_DHCP, NBL_NBP, NBL_SCRIPT,
+	NBL_KERNEL, NBL_INITRD, NBL_MODLOOP, NBL_APKOVL, NBL_STEP_COUNT,
+};
+static const enum nbl_step flow_tftp[] = { NBL_TFTP_FILE, NBL_STEP_COUNT };
+
+static const char *const step_names[NBL_STEP_COUNT] = {
+	[NBL_PXE_DHCP] = "pxe_dhcp", [NBL_NBP] = "nbp",
+	[NBL_IPXE_DHCP] = "ipxe_dhcp", [NBL_SCRIPT] = "script",
+	[NBL_KERNEL] = "kernel", [NBL_INITRD] = "initrd",
+	[NBL_MODLOOP] = "modloop", [NBL_APKOVL] = "apkovl",
+	[NBL_TFTP_FILE] = "tftp",
+};
+
+/* Errors printed to stderr; the rest are only counted (a storm of 1000
+ * identical timeouts says nothing more than the first few). */
+#define ERRORS_SHOWN 10
+static int errors_shown;
+
+const char *nbl_step_name(enum nbl_step s)
+{
+	return s < NBL_STEP_COUNT ? step_names[s] : "?";
+}
+
+uint64_t nbl_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+int nbl_watch(struct nbl *g, int fd, uint32_t events, struct nbl_client *c)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = c };
+
+	return epoll_ctl(g->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
+}
+
+int nbl_rewatch(struct nbl *g, int fd, uint32_t events, struct nbl_client *c)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = c };
+
+	return epoll_ctl(g->epfd, EPOLL_CTL_MOD, fd, &ev) < 0 ? -errno : 0;
+}
+
+static void close_step(struct nbl_client *c)
+{
+	nbl_tftp_close(c);
+	nbl_http_close(c);
+	c->deadline_us = 0;
+}
+
+static void finish(struct nbl_client *c, enum nbl_state st)
+{
+	close_step(c);
+	c->state = st;
+	c->end_us = nbl_now_us();
+	c->g->active--;
+}
+
+void nbl_fail(struct nbl_client *c, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (c->state != NBL_RUNNING)
+		return;
+	n = snprintf(c->err, sizeof(c->err), "%s: ",
+		     nbl_step_name(c->steps[c->step]));
+	va_start(ap, fmt);
+	if (n > 0 && (size_t)n < sizeof(c->err))
+		vsnprintf(c->err + n, sizeof(c->err) - (size_t)n, fmt, ap);
+	va_end(ap);
+	if (errors_shown++ < ERRORS_SHOWN)
+		fprintf(stderr, "nbload: client %d failed: %s\n", c->id, c->err);
+	finish(c, NBL_FAILED);
+}
+
+/* "aa-bb-cc-dd-ee-ff", iPXE's ${net0/mac:hexhyp}. */
+static void mac_hexhyp(const uint8_t mac[6], char out[18])
+{
+	snprintf(out, 18, "%02x-%02x-%02x-%02x-%02x-%02x",
+		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+}
+
+/* The script URL as iPXE would fetch it: the few settings a boot URL
+ * carries are expanded (${net0/mac:hexhyp}, ${net0/mac}, ${mac...},
+ * ${uuid}); any other ${...} makes the step fail, since we cannot know
+ * what iPXE would have put there. 0 or -EINVAL. */
+static int expand_ipxe_url(const struct nbl_client *c, const char *in,
+			   char *out, size_t cap)
+{
+	char hyp[18], colon[18];
+	size_t o = 0;
+
+	mac_hexhyp(c->mac, hyp);
+	snprintf(colon, sizeof(colon), "%02x:%02x:%02x:%02x:%02x:%02x",
+		 c->mac[0], c->mac[1], c->mac[2], c->mac[3], c->mac[4], c->mac[5]);
+	while (*in) {
+		const char *val = NULL;
+		char uuid[37];
+		size_t vlen, skip = 0;
+
+		if (in[0] == '$' && in[1] == '{') {
+			const char *end = strchr(in, '}');
+			size_t nlen;
+
+			if (!end)
+				return -EINVAL;
+			nlen = (size_t)(end - in - 2);
+			skip = nlen + 3;
+			if ((nlen == 15 && !strncmp(in + 2, "net0/mac:hexhyp", 15)) ||
+			    (nlen == 10 && !strncmp(in + 2, "mac:hexhyp", 10)))
+				val = hyp;
+			else if ((nlen == 8 && !strncmp(in + 2, "net0/mac", 8)) ||
+				 (nlen == 3 && !strncmp(in + 2, "mac", 3)))
+				val = colon;
+			else if (nlen == 4 && !strncmp(in + 2, "uuid", 4)) {
+				const uint8_t *u = c->uuid;
+
+				snprintf(uuid, sizeof(uuid),
+					 "%02x%02x%02x%02x-%02x%02x-%02x%02x-"
+					 "%02x%02x-%02x%02x%02x%02x%02x%02x",
+					 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7],
+					 u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+				val = uuid;
+			}
+			if (!val)
+				return -EINVAL;
+		}
+		if (val) {
+			vlen = strlen(val);
+			if (o + vlen >= cap)
+				return -EINVAL;
+			memcpy(out + o, val, vlen);
+			o += vlen;
+			in += skip;
+		} else {
+			if (o + 1 >= cap)
+				return -EINVAL;
+			out[o++] = *in++;
+		}
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+static void begin_step(struct nbl_client *c)
+{
+	struct nbl *g = c->g;
+	enum nbl_step s = c->steps[c->step];
+	char url[640], hyp[18];
+
+	c->step_start_us = nbl_now_us();
+	c->tries = 0;
+	switch (s) {
+	case NBL_PXE_DHCP:
+	case NBL_IPXE_DHCP:
+		nbl_dhcp_begin(c);
+		break;
+	case NBL_NBP:
+		if (c->arch == 0)
+			nbl_tftp_begin(c, c->bootfile, g->nbp_blksize_bios,
+				       g->nbp_windowsize_bios);
+		else
+			nbl_tftp_begin(c, c->bootfile, g->nbp_blksize_efi,
+				       g->nbp_windowsize_efi);
+		break;
+	case NBL_TFTP_FILE:
+		nbl_tftp_begin(c, g->tftp_file, g->tftp_blksize, g->tftp_windowsize);
+		break;
+	case NBL_SCRIPT:
+		if (c->arch == 0) {
+			if (expand_ipxe_url(c, c->script_url, url, sizeof(url)) < 0) {
+				nbl_fail(c, "cannot expand script URL \"%s\"",
+					 c->script_url);
+				return;
+			}
+			nbl_http_begin(c, url, 1);
+		} else {
+			mac_hexhyp(c->mac, hyp);
+			snprintf(url, sizeof(url), "%s?mac=%s", g->plan_path, hyp);
+			nbl_http_begin(c, url, 0);
+		}
+		break;
+	case NBL_KERNEL:
+	case NBL_INITRD:
+	case NBL_MODLOOP:
+	case NBL_APKOVL:
+		nbl_http_begin(c, g->http_path[s], 0);
+		break;
+	case NBL_STEP_COUNT:
+		break;
+	}
+}
+
+/* The next step that has something to do, or NBL_STEP_COUNT. */
+static void advance(struct nbl_client *c)
+{
+	for (;;) {
+		enum nbl_step s = c->steps[c->step];
+
+		if (s == NBL_STEP_COUNT) {
+			finish(c, NBL_OK);
+			return;
+		}
+		if (s >= NBL_KERNEL && s <= NBL_APKOVL && !c->g->http_path[s]) {
+			c->step++;
+			continue;
+		}
+		begin_step(c);
+		return;
+	}
+}
+
+void nbl_step_done(struct nbl_client *c)
+{
+	enum nbl_step s = c->steps[c->step];
+
+	close_step(c);
+	c->step_us[s] = nbl_now_us() - c->step_start_us;
+	c->step++;
+	advance(c);
+}
+
+static void client_start(struct nbl_client *c)
+{
+	c->state = NBL_RUNNING;
+	c->start_us = nbl_now_us();
+	c->g->active++;
+	advance(c);
+}
+
+static void client_timeout(struct nbl_client *c)
+{
+	switch (c->steps[c->step]) {
+	case NBL_PXE_DHCP:
+	case NBL_IPXE_DHCP:
+		nbl_dhcp_timeout(c);
+		break;
+	case NBL_NBP:
+	case NBL_TFTP_FILE:
+		nbl_tftp_timeout(c);
+		break;
+	default:
+		nbl_http_timeout(c);
+		break;
+	}
+}
+
+static void client_io(struct nbl_client *c, uint32_t events)
+{
+	if (c->state != NBL_RUNNING)
+		return;
+	switch (c->steps[c->step]) {
+	case NBL_NBP:
+	case NBL_TFTP_FILE:
+		nbl_tftp_input(c);
+		break;
+	case NBL_PXE_DHCP:
+	case NBL_IPXE_DHCP:
+		break;     /* replies arrive on the shared socket */
+	default:
+		nbl_http_io(c, events);
+		break;
+	}
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank percentile of sorted v[0..n), n > 0. */
+static uint64_t pct(const uint64_t *v, size_t n, unsigned p)
+{
+	size_t rank = (n * p + 99) / 100;
+
+	return v[rank ? rank - 1 : 0];
+}
+
+static void write_csv(const struct nbl *g, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	int i, s;
+
+	if (!f) {
+		fprintf(stderr, "nbload: %s: %s\n", path, strerror(errno));
+		return;
+	}
+	fprintf(f, "client,arch,ok,total_ms");
+	for (s = 0; s < NBL_STEP_COUNT; s++)
+		fprintf(f, ",%s_ms", step_names[s]);
+	fprintf(f, ",retransmits,error\n");
+	for (i = 0; i < g->nclients; i++) {
+		const struct nbl_client *c = &g->clients[i];
+
+		fprintf(f, "%d,%u,%d,%.1f", c->id, c->arch, c->state == NBL_OK,
+			(double)(c->end_us - c->start_us) / 1000.0);
+		for (s = 0; s < NBL_STEP_COUNT; s++)
+			fprintf(f, ",%.1f", (double)c->step_us[s] / 1000.0);
+		fprintf(f, ",%u,\"%s\"\n", c->retrans, c->err);
+	}
+	fclose(f);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: nbload storm --interface IF --server ADDR --clients N [options]\n"
+"       nbload tftp --server ADDR --file PATH [--blksize B] [--windowsize W]\n"
+"options:\n"
+"  --arch bios|efi|mix       client firmware (default bios)\n"
+"  --addr-base ADDR          first client address (default: kernel's choice)\n"
+"  --addrs K                 client i uses addr-base + i %% K (default 1)\n"
+"  --ramp-ms MS              spread client starts over MS (default 0)\n"
+"  --files K,I,M,A           HTTP paths of kernel, initramfs, modloop, apkovl\n"
+"                            (empty entry: skip that step)\n"
+"  --plan PATH               UEFI second stage (default /boot.plan)\n"
+"  --pxe-request auto|always|never   REQUEST to 4011 after the proxy offer\n"
+"  --nbp-bios B,W --nbp-efi B,W      NBP TFTP blksize,windowsize\n"
+"                            (default 1432,1 and 1468,4)\n"
+"  --http-port N --tftp-port N       (default 80, 69)\n"
+"  --tftp-timeout-ms MS --tftp-retries N  (default 1000, 6)\n"
+"  --deadline S              per-client limit (default 600)\n"
+"  --csv FILE                one row per client\n");
+}
+
+static int parse_uint(const char *s, unsigned long max, unsigned long *ret)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || v > max || s[0] == '-')
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+static int parse_pair(const char *s, uint32_t *ret_a, uint32_t *ret_b)
+{
+	unsigned a, b;
+	char tail;
+
+	if (sscanf(s, "%u,%u%c", &a, &b, &tail) != 2 || a < 8 || a > 65464 ||
+	    b < 1 || b > 65535)
+		return -EINVAL;
+	*ret_a = a;
+	*ret_b = b;
+	return 0;
+}
+
+/* "K,I,M,A" into http_path; strings point into a copy kept for the run. */
+static int parse_files(struct nbl *g, const char *arg)
+{
+	static const enum nbl_step order[] = {
+		NBL_KERNEL, NBL_INITRD, NBL_MODLOOP, NBL_APKOVL,
+	};
+	char *copy = strdup(arg), *p, *field;
+	size_t i = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (p = copy; i < 4; i++) {
+		field = strsep(&p, ",");
+		if (!field)
+			break;
+		g->http_path[order[i]] = *field ? field : NULL;
+	}
+	if (p) {
+		free(copy);
+		return -EINVAL;
+	}
+	free(g->files_copy);
+	g->files_copy = copy;   /* the paths point into it */
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "interface", required_argument, NULL, 'i' },
+		{ "server", required_argument, NULL, 's' },
+		{ "clients", required_argument, NULL, 'n' },
+		{ "arch", required_argument, NULL, 'a' },
+		{ "addr-base", required_argument, NULL, 'b' },
+		{ "addrs", required_argument, NULL, 'k' },
+		{ "ramp-ms", required_argument, NULL, 'r' },
+		{ "files", required_argument, NULL, 'f' },
+		{ "plan", required_argument, NULL, 'p' },
+		{ "pxe-request", required_argument, NULL, 'q' },
+		{ "nbp-bios", required_argument, NULL, 'B' },
+		{ "nbp-efi", required_argument, NULL, 'E' },
+		{ "http-port", required_argument, NULL, 'H' },
+		{ "tftp-port", required_argument, NULL, 'T' },
+		{ "tftp-timeout-ms", required_argument, NULL, 'o' },
+		{ "tftp-retries", required_argument, NULL, 'R' },
+		{ "deadline", required_argument, NULL, 'd' },
+		{ "csv", required_argument, NULL, 'c' },
+		{ "file", required_argument, NULL, 'F' },
+		{ "blksize", required_argument, NULL, 'z' },
+		{ "windowsize", required_argument, NULL, 'w' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct nbl g = {
+		.epfd = -1, .dhcp_fd = -1, .http_port = 80, .tftp_port = 69,
+		.nbp_blksize_bios = 1432, .nbp_windowsize_bios = 1,
+		.nbp_blksize_efi = 1468, .nbp_windowsize_efi = 4,
+		.plan_path = "/boot.plan", .pxe_request = -1,
+		.tftp_timeout_ms = 1000, .tftp_retries = 6,
+		.http_idle_ms = 30000, .client_deadline_ms = 600000,
+		.tftp_blksize = 512, .tftp_windowsize = 1,
+	};
+	const char *mode, *csv = NULL, *arch = "bios";
+	struct in_addr base = { 0 };
+	unsigned long n = 1, naddrs = 1, ramp_ms = 0, v;
+	uint64_t t0, now, last_scan = 0, *tot = NULL;
+	struct epoll_event evs[256];
+	int opt, i, nfail = 0, tftp_mode, have_server = 0, longidx = 0;
+	size_t nok = 0;
+
+	if (argc < 2 || (strcmp(argv[1], "storm") && strcmp(argv[1], "tftp"))) {
+		usage(argc >= 2 && !strcmp(argv[1], "--help") ? stdout : stderr);
+		return argc >= 2 && !strcmp(argv[1], "--help") ? 0 : 2;
+	}
+	mode = argv[1];
+	tftp_mode = !strcmp(mode, "tftp");
+	optind = 2;
+	while ((opt = getopt_long(argc, argv, "v", opts, &longidx)) != -1) {
+		int bad = 0;
+
+		switch (opt) {
+		case 'i':
+			if (strlen(optarg) >= sizeof(g.ifname))
+				bad = 1;
+			else
+				strcpy(g.ifname, optarg);
+			break;
+		case 's':
+			bad = inet_pton(AF_INET, optarg, &g.server) != 1;
+			have_server = 1;
+			break;
+		case 'n': bad = parse_uint(optarg, 100000, &n) < 0 || n == 0; break;
+		case 'a':
+			arch = optarg;
+			bad = strcmp(arch, "bios") && strcmp(arch, "efi") &&
+			      strcmp(arch, "mix");
+			break;
+		case 'b': bad = inet_pton(AF_INET, optarg, &base) != 1; break;
+		case 'k': bad = parse_uint(optarg, 65536, &naddrs) < 0 || !naddrs; break;
+		case 'r': bad = parse_uint(optarg, 3600000, &ramp_ms) < 0; break;
+		case 'f': bad = parse_files(&g, optarg) < 0; break;
+		case 'p': g.plan_path = optarg; break;
+		case 'q':
+			if (!strcmp(optarg, "auto")) g.pxe_request = -1;
+			else if (!strcmp(optarg, "always")) g.pxe_request = 1;
+			else if (!strcmp(optarg, "never")) g.pxe_request = 0;
+			else bad = 1;
+			break;
+		case 'B':
+			bad = parse_pair(optarg, &g.nbp_blksize_bios,
+					 &g.nbp_windowsize_bios) < 0;
+			break;
+		case 'E':
+			bad = parse_pair(optarg, &g.nbp_blksize_efi,
+					 &g.nbp_windowsize_efi) < 0;
+			break;
+		case 'H': bad = parse_uint(optarg, 65535, &v) < 0 || !v; g.http_port = (uint16_t)v; break;
+		case 'T': bad = parse_uint(optarg, 65535, &v) < 0 || !v; g.tftp_port = (uint16_t)v; break;
+		case 'o': bad = parse_uint(optarg, 60000, &v) < 0 || v < 10; g.tftp_timeout_ms = (uint32_t)v; break;
+		case 'R': bad = parse_uint(optarg, 100, &v) < 0; g.tftp_retries = (int)v; break;
+		case 'd': bad = parse_uint(optarg, 86400, &v) < 0 || !v; g.client_deadline_ms = (uint32_t)v * 1000u; break;
+		case 'c': csv = optarg; break;
+		case 'F': g.tftp_file = optarg; break;
+		case 'z': bad = parse_uint(optarg, 65464, &v) < 0 || v < 8; g.tftp_blksize = (uint32_t)v; break;
+		case 'w': bad = parse_uint(optarg, 65535, &v) < 0 || !v; g.tftp_windowsize = (uint32_t)v; break;
+		case 'v': g.verbose = 1; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+		if (bad) {
+			fprintf(stderr, "nbload: bad value for --%s: %s\n",
+				opts[longidx].name, optarg ? optarg : "");
+			return 2;
+		}
+	}
+	if (optind != argc || !have_server || (tftp_mode && !g.tftp_file) ||
+	    (!tftp_mode && !g.ifname[0])) {
+		usage(stderr);
+		return 2;
+	}
+	if (tftp_mode)
+		n = 1;
+
+	/* A storm of 1000 needs 1000 sockets and more: raise the soft limit. */
+	{
+		struct rlimit rl;
+
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &rl);
+		}
+	}
+
+	g.epfd = epoll_create1(EPOLL_CLOEXEC);
+	g.clients = calloc(n, sizeof(*g.clients));
+	tot = calloc(n, sizeof(*tot));
+	if (g.epfd < 0 || !g.clients || !tot) {
+		fprintf(stderr, "nbload: setup: %s\n", strerror(errno));
+		return 1;
+	}
+	if (!tftp_mode && nbl_dhcp_open(&g) < 0)
+		return 1;
+	g.nclients = (int)n;
+	srandom((unsigned)getpid() ^ (unsigned)nbl_now_us());
+	for (i = 0; i < g.nclients; i++) {
+		struct nbl_client *c = &g.clients[i];
+		int efi = !strcmp(arch, "efi") || (!strcmp(arch, "mix") && (i & 1));
+
+		c->g = &g;
+		c->id = i;
+		c->arch = efi ? 7 : 0;
+		c->steps = tftp_mode ? flow_tftp : efi ? flow_efi : flow_bios;
+		/* Locally administered, unicast; the id in the low bytes. */
+		c->mac[0] = 0x02; c->mac[1] = 0x6e; c->mac[2] = 0x62;
+		c->mac[3] = (uint8_t)(i >> 16); c->mac[4] = (uint8_t)(i >> 8);
+		c->mac[5] = (uint8_t)i;
+		memcpy(c->uuid, c->mac, 6);
+		c->uuid[15] = (uint8_t)i;
+		/* load_dhcp.c finds the client by the xid's low 20 bits. */
+		c->xid = ((uint32_t)random() << 20) | (uint32_t)i;
+		c->ip.s_addr = base.s_addr ?
+			htonl(ntohl(base.s_addr) + (uint32_t)(i % (int)naddrs)) : 0;
+		c->server = g.server;
+		c->tftp.fd = -1;
+		c->http.fd = -1;
+	}
+
+	t0 = nbl_now_us();
+	i = 0;    /* next client to start */
+	while (i < g.nclients || g.active > 0) {
+		int nev, k, wait_ms = 10;
+
+		now = nbl_now_us();
+		while (i < g.nclients &&
+		       (ramp_ms == 0 || now >= t0 + ramp_ms * 1000u * (uint64_t)i / n))
+			client_start(&g.clients[i++]);
+		nev = epoll_wait(g.epfd, evs, 256, g.active ? wait_ms : 1);
+		if (nev < 0 && errno != EINTR) {
+			fprintf(stderr, "nbload: epoll_wait: %s\n", strerror(errno));
+			return 1;
+		}
+		for (k = 0; k < nev; k++) {
+			if (!evs[k].data.ptr)
+				nbl_dhcp_input(&g);
+			else
+				client_io(evs[k].data.ptr, evs[k].events);
+		}
+		/* Timeouts: a scan every 5 ms is plenty for waits of 1 s and up. */
+		now = nbl_now_us();
+		if (now - last_scan >= 5000) {
+			int j;
+
+			last_scan = now;
+			for (j = 0; j < i; j++) {
+				struct nbl_client *c = &g.clients[j];
+
+				if (c->state != NBL_RUNNING)
+					continue;
+				if (now - c->start_us > g.client_deadline_ms * 1000ull)
+					nbl_fail(c, "no boot within %u s",
+						 g.client_deadline_ms / 1000);
+				else if (c->deadline_us && now >= c->deadline_us)
+					client_timeout(c);
+			}
+		}
+	}
+	now = nbl_now_us();
+
+	for (i = 0; i < g.nclients; i++) {
+		if (g.clients[i].state == NBL_OK)
+			tot[nok++] = g.clients[i].end_us - g.clients[i].start_us;
+		else
+			nfail++;
+	}
+	qsort(tot, nok, sizeof(*tot), cmp_u64);
+	if (csv)
+		write_csv(&g, csv);
+
+	if (tftp_mode) {
+		const struct nbl_client *c = &g.clients[0];
+		double s = (double)(c->end_us - c->start_us) / 1e6;
+
+		printf("nbload: tftp ok=%d file=%s bytes=%llu blksize=%u windowsize=%u "
+		       "seconds=%.3f MBps=%.2f retransmits=%u\n",
+		       c->state == NBL_OK, g.tftp_file,
+		       (unsigned long long)c->tftp.bytes, c->tftp.blksize,
+		       c->tftp.windowsize, s,
+		       s > 0 ? (double)c->tftp.bytes / s / 1e6 : 0.0, c->retrans);
+	} else {
+		uint32_t retrans = 0;
+
+		for (i = 0; i < g.nclients; i++)
+			retrans += g.clients[i].retrans;
+		printf("nbload: storm clients=%d ok=%zu failed=%d arch=%s "
+		       "p50_ms=%.0f p99_ms=%.0f max_ms=%.0f wall_s=%.3f "
+		       "tftp_bytes=%llu http_bytes=%llu retransmits=%u\n",
+		       g.nclients, nok, nfail, arch,
+		       nok ? (double)pct(tot, nok, 50) / 1000.0 : 0.0,
+		       nok ? (double)pct(tot, nok, 99) / 1000.0 : 0.0,
+		       nok ? (double)tot[nok - 1] / 1000.0 : 0.0,
+		       (double)(now - t0) / 1e6,
+		       (unsigned long long)g.bytes_tftp,
+		       (unsigned long long)g.bytes_http, retrans);
+	}
+	free(tot);
+	free(g.clients);
+	free(g.files_copy);
+	close(g.epfd);
+	if (g.dhcp_fd >= 0)
+		close(g.dhcp_fd);
+	return nfail ? 1 : 0;
+}

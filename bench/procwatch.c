@@ -1,0 +1,259 @@
+/* procwatch.c: what a set of server processes cost while a benchmark runs.
+ *
+ *   procwatch [--interval-ms MS] [--out FILE] PID...
+ *
+ * Watches the given processes and all their descendants (nginx workers,
+ * the child tftp-hpa forks per transfer) from start until SIGTERM or
+ * SIGINT, or until every one of them is gone, then writes one line:
+ *
+ *   procwatch: cpu_s=1.234 peak_rss_kb=5678 hwm_sum_kb=6000 start_rss_kb=900 procs_max=3
+ *
+ * cpu_s        CPU seconds (user + system) the tree spent while watched:
+ *              /proc/PID/stat utime + stime + cutime + cstime summed over
+ *              the tree, end minus start. Children that exited and were
+ *              reaped inside the tree are in their parent's cutime/cstime,
+ *              so short-lived workers count too.
+ * peak_rss_kb  the larger of: the largest sum of VmRSS over the tree seen
+ *              in one sample (every MS milliseconds, default 100), which
+ *              catches short-lived children; and hwm_sum_kb, which catches
+ *              a peak between two samples. For one process: its VmHWM.
+ * hwm_sum_kb   the sum of VmHWM (each process's own peak) over the
+ *              processes alive at the end; for one process, its exact peak.
+ * start_rss_kb the sum of VmRSS at the first sample (idle, when started
+ *              before the load).
+ *
+ * Linux only (/proc). Reads nothing but /proc; sends no signals.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_PROCS 8192
+
+struct proc_sample {
+	int pid, ppid;
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* Fields of /proc/PID/stat after the command name, which may hold spaces
+ * and parentheses: parse from the last ')'. ppid is field 4, utime..cstime
+ * fields 14..17 (proc(5)). 0 or -errno. */
+static int read_stat(int pid, int *ret_ppid, unsigned long long *ret_ticks)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long ut, st, cut, cst;
+	int ppid;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	if (!p)
+		return -EBADMSG;
+	/* ") S ppid pgrp session tty tpgid flags minflt cminflt majflt
+	 *  cmajflt utime stime cutime cstime" */
+	if (sscanf(p + 1, " %*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %llu %llu",
+		   &ppid, &ut, &st, &cut, &cst) != 5)
+		return -EBADMSG;
+	*ret_ppid = ppid;
+	*ret_ticks = ut + st + cut + cst;
+	return 0;
+}
+
+/* VmRSS or VmHWM in kB from /proc/PID/status; 0 when gone. */
+static unsigned long long read_status_kb(int pid, const char *key)
+{
+	char path[64], line[256];
+	size_t klen = strlen(key);
+	unsigned long long v = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, key, klen) && line[klen] == ':') {
+			v = strtoull(line + klen + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return v;
+}
+
+/* Every process on the system with its parent. Returns the count. */
+static size_t list_procs(struct proc_sample *out, size_t cap)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	size_t n = 0;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d)) && n < cap) {
+		unsigned long long ticks;
+		int pid, ppid;
+
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		pid = atoi(de->d_name);
+		if (read_stat(pid, &ppid, &ticks) == 0) {
+			out[n].pid = pid;
+			out[n].ppid = ppid;
+			n++;
+		}
+	}
+	closedir(d);
+	return n;
+}
+
+/* The roots and their descendants, into tree[]. Returns the count. */
+static size_t find_tree(const int *roots, size_t nroots, int *tree, size_t cap)
+{
+	static struct proc_sample all[MAX_PROCS];
+	size_t nall = list_procs(all, MAX_PROCS), n = 0, i, j;
+
+	for (i = 0; i < nroots && n < cap; i++) {
+		for (j = 0; j < nall; j++) {
+			if (all[j].pid == roots[i]) {
+				tree[n++] = roots[i];
+				break;
+			}
+		}
+	}
+	/* Breadth first: tree[] grows while we walk it. */
+	for (i = 0; i < n; i++)
+		for (j = 0; j < nall && n < cap; j++)
+			if (all[j].ppid == tree[i])
+				tree[n++] = all[j].pid;
+	return n;
+}
+
+static unsigned long long tree_ticks(const int *tree, size_t n)
+{
+	unsigned long long sum = 0, t;
+	size_t i;
+	int ppid;
+
+	for (i = 0; i < n; i++)
+		if (read_stat(tree[i], &ppid, &t) == 0)
+			sum += t;
+	return sum;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: procwatch [--interval-ms MS] [--out FILE] PID...\n");
+}
+
+int main(int argc, char **argv)
+{
+	static int tree[MAX_PROCS];
+	int roots[64];
+	size_t nroots = 0, n, i, procs_max = 0;
+	unsigned long interval_ms = 100;
+	unsigned long long ticks0, ticks1, rss, peak = 0, start_rss = 0, hwm = 0;
+	const char *out = NULL;
+	long hz = sysconf(_SC_CLK_TCK);
+	struct sigaction sa = { .sa_handler = on_signal };
+	FILE *f;
+	int a, first = 1;
+
+	for (a = 1; a < argc; a++) {
+		char *end;
+
+		if (!strcmp(argv[a], "--interval-ms") && a + 1 < argc) {
+			interval_ms = strtoul(argv[++a], &end, 10);
+			if (*end || interval_ms < 10 || interval_ms > 10000) {
+				usage();
+				return 2;
+			}
+		} else if (!strcmp(argv[a], "--out") && a + 1 < argc) {
+			out = argv[++a];
+		} else {
+			long pid = strtol(argv[a], &end, 10);
+
+			if (*end || pid <= 0 || nroots == sizeof(roots) / sizeof(*roots)) {
+				usage();
+				return 2;
+			}
+			roots[nroots++] = (int)pid;
+		}
+	}
+	if (!nroots || hz <= 0) {
+		usage();
+		return 2;
+	}
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+
+	n = find_tree(roots, nroots, tree, MAX_PROCS);
+	ticks0 = tree_ticks(tree, n);
+	ticks1 = ticks0;
+	while (!stop && n > 0) {
+		struct timespec ts = {
+			.tv_sec = (time_t)(interval_ms / 1000),
+			.tv_nsec = (long)(interval_ms % 1000) * 1000000L,
+		};
+
+		rss = 0;
+		for (i = 0; i < n; i++)
+			rss += read_status_kb(tree[i], "VmRSS");
+		if (first)
+			start_rss = rss, first = 0;
+		if (rss > peak)
+			peak = rss;
+		if (n > procs_max)
+			procs_max = n;
+		/* Remember the last full reading: after the roots exit there is
+		 * nothing left to read. */
+		ticks1 = tree_ticks(tree, n);
+		hwm = 0;
+		for (i = 0; i < n; i++)
+			hwm += read_status_kb(tree[i], "VmHWM");
+		nanosleep(&ts, NULL);
+		n = find_tree(roots, nroots, tree, MAX_PROCS);
+	}
+	if (n > 0) {
+		ticks1 = tree_ticks(tree, n);
+		hwm = 0;
+		for (i = 0; i < n; i++)
+			hwm += read_status_kb(tree[i], "VmHWM");
+	}
+	/* Between samples a process may peak unseen; its VmHWM has it. */
+	if (hwm > peak)
+		peak = hwm;
+
+	f = out ? fopen(out, "w") : stdout;
+	if (!f) {
+		perror(out);
+		return 1;
+	}
+	fprintf(f, "procwatch: cpu_s=%.3f peak_rss_kb=%llu hwm_sum_kb=%llu "
+		"start_rss_kb=%llu procs_max=%zu\n",
+		ticks1 >= ticks0 ? (double)(ticks1 - ticks0) / (double)hz : 0.0,
+		peak, hwm, start_rss, procs_max);
+	if (f != stdout)
+		fclose(f);
+	return 0;
+}
