@@ -1,4 +1,6 @@
 # server-min/http.mk: the http part of netbootd (sources, tests, fuzzers).
+netbootd_SRCS += server-min/http.c server-min/http_proto.c
+
 UNIT_TESTS += http_test
 http_test_SRCS = server-min/http_test.c server-min/http_proto.c
 

@@ -803,7 +803,9 @@ int http_head_format(const struct http_head *h, char *out, size_t cap,
 	APPEND("Date: %s\r\nServer: netbootd\r\n", date);
 	if (h->content_type)
 		APPEND("Content-Type: %s\r\n", h->content_type);
-	APPEND("Content-Length: %llu\r\n", (unsigned long long)h->content_length);
+	if (!h->omit_length)
+		APPEND("Content-Length: %llu\r\n",
+		       (unsigned long long)h->content_length);
 	if (h->has_last_modified) {
 		http_date_format(h->last_modified, date);
 		APPEND("Last-Modified: %s\r\n", date);

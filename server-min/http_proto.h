@@ -105,7 +105,8 @@ struct http_head {
 	int status;
 	time_t now;                   /* Date */
 	const char *content_type;     /* NULL: none */
-	uint64_t content_length;      /* always sent */
+	uint64_t content_length;      /* sent unless omit_length */
+	int omit_length;              /* 304: no Content-Length at all */
 	int has_last_modified;
 	time_t last_modified;
 	int has_content_range;        /* 206: bytes first-last/size */

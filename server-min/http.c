@@ -1,0 +1,863 @@
+/* http.c: netbootd's HTTP/1.1 server (RFC 9110, RFC 9112): GET and HEAD of
+ * what content_open() offers, keep-alive, single byte ranges, /status.
+ *
+ * Who talks to it: iPXE (boot.ipxe, kernel, initramfs), alpineboot.efi
+ * through the firmware's EFI_HTTP_PROTOCOL (boot.plan, kernel, initramfs),
+ * and busybox wget in Alpine's initramfs and OpenRC (modloop, apkovl). All
+ * of them send small heads and read large bodies, so the server is shaped
+ * like that: one fixed input buffer per connection for the head, bodies
+ * from files with sendfile(2) (zero copy), rendered documents from memory.
+ *
+ * One struct http_conn per TCP connection, allocated in conn_new() and freed
+ * in conn_free() only. Its state enum says what the socket is waiting for:
+ *
+ *   READING       a request head (or the next one on a kept-alive connection)
+ *   SENDING_HEAD  the response head, with a memory body right behind it
+ *   SENDING_BODY  the rest of the body (sendfile for files)
+ *   CLOSING       we are done and have shut down our side; the client's
+ *                 remaining bytes are read and dropped for a moment so the
+ *                 kernel does not answer them with a RST that could destroy
+ *                 the response still in flight (the "lingering close" of
+ *                 RFC 9112 sec. 9.6)
+ *
+ * Slow clients: a request head must be complete HTTP_HEADER_TIMEOUT_MS
+ * after its first byte (or after accept) however slowly it trickles in
+ * (slowloris); a kept-alive connection may sit idle HTTP_IDLE_TIMEOUT_MS; a
+ * client that stops reading its body is dropped after HTTP_SEND_TIMEOUT_MS
+ * without progress. Each callback sends at most HTTP_SEND_BUDGET bytes, so
+ * one fast download cannot starve the loop's other clients.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include "server-min/content.h"
+#include "server-min/event.h"
+#include "server-min/http_proto.h"
+#include "server-min/log.h"
+#include "server-min/netbootd.h"
+
+#define HTTP_CONN_MAX           512
+#define HTTP_BACKLOG            128
+#define HTTP_ACCEPT_BATCH       64
+#define HTTP_HEADER_TIMEOUT_MS  10000
+#define HTTP_IDLE_TIMEOUT_MS    15000
+#define HTTP_SEND_TIMEOUT_MS    30000
+#define HTTP_LINGER_MS          2000
+#define HTTP_LINGER_BYTES       (64 * 1024)
+#define HTTP_ACCEPT_RETRY_MS    500
+#define HTTP_SEND_BUDGET        (1024 * 1024)
+#define HTTP_HEAD_OUT_MAX       1024
+#define HTTP_SMALL_MAX          1024
+#define HTTP_LOG_PATH_MAX       200
+
+/* Sent to a client over the connection cap, before closing: a fixed text so
+ * the full server spends nothing on it. */
+static const char http_503_full[] =
+	"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
+	"Retry-After: 1\r\nConnection: close\r\n\r\n";
+
+enum conn_state {
+	CONN_READING,
+	CONN_SENDING_HEAD,
+	CONN_SENDING_BODY,
+	CONN_CLOSING,
+};
+
+struct http_server {
+	struct netbootd *nb;
+	int fd;
+	int accept_paused;
+	int full_logged;               /* "cap reached" said once per episode */
+	uint64_t rejected;             /* 503s for the cap, this episode */
+	struct ev_timer resume;        /* accept again after EMFILE */
+	struct http_conn *conns;       /* all connections, for http_stop */
+	unsigned n_conns;
+};
+
+struct http_conn {
+	struct http_server *srv;
+	struct http_conn *prev, *next;
+	int fd;
+	enum conn_state state;
+	struct sockaddr_in peer;
+	char client[INET_ADDRSTRLEN + 8];  /* "IP:PORT" for the log */
+	struct ev_timer timer;             /* meaning depends on state */
+	int idle;                          /* READING, no byte of a request yet */
+	unsigned requests;                 /* answered on this connection */
+	int keep_alive;                    /* after this response */
+	int minor;                         /* the client's HTTP/1.minor */
+	size_t req_len;                    /* bytes of in[] the request used */
+
+	/* The response in flight. */
+	char head[HTTP_HEAD_OUT_MAX];
+	size_t head_len, head_off;
+	struct content c;                  /* c.fd >= 0 or c.mem: an open body */
+	int has_content;
+	const char *mem;                   /* memory body: c.mem or small */
+	uint64_t body_off, body_end;       /* [off, end) still to send */
+	char small[HTTP_SMALL_MAX];        /* error texts, /status */
+
+	/* For the one log line per request. */
+	struct timespec t0;
+	char method[16];
+	char path[HTTP_LOG_PATH_MAX];
+	int status;
+	const char *why;                   /* malformed: the defect, else NULL */
+	uint64_t sent;                     /* body bytes handed to the kernel */
+	size_t linger_bytes;
+
+	size_t in_len;
+	uint8_t in[HTTP_HEAD_MAX];
+};
+
+
+static void conn_process(struct http_conn *cn);
+
+static double elapsed_s(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) +
+	       (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* The client's path (and query) for the log: printable ASCII only, so a
+ * hostile name cannot forge log lines or send terminal escapes. */
+static void log_path(char *out, size_t cap, const struct http_request *req)
+{
+	const char *parts[2] = { req->path, req->has_query ? req->query : NULL };
+	size_t o = 0;
+
+	for (int p = 0; p < 2 && parts[p]; p++) {
+		if (p == 1 && o + 1 < cap)
+			out[o++] = '?';
+		for (const char *s = parts[p]; *s && o + 5 < cap; s++) {
+			unsigned char ch = (unsigned char)*s;
+
+			if (ch > 0x20 && ch < 0x7f && ch != '\\') {
+				out[o++] = (char)ch;
+			} else {
+				snprintf(out + o, cap - o, "\\x%02x", ch);
+				o += 4;
+			}
+		}
+	}
+	out[o] = '\0';
+}
+
+/* The one way a connection ends. */
+static void conn_free(struct http_conn *cn)
+{
+	struct http_server *srv = cn->srv;
+
+	ev_timer_cancel(srv->nb->loop, &cn->timer);
+	ev_del(srv->nb->loop, cn->fd);
+	close(cn->fd);
+	if (cn->has_content)
+		content_close(&cn->c);
+	if (cn->prev)
+		cn->prev->next = cn->next;
+	else
+		srv->conns = cn->next;
+	if (cn->next)
+		cn->next->prev = cn->prev;
+	srv->n_conns--;
+	free(cn);
+}
+
+/* 0, or -1 after freeing cn (epoll refused: nothing else can be done). */
+static int conn_want(struct http_conn *cn, uint32_t events)
+{
+	int r = ev_mod(cn->srv->nb->loop, cn->fd, events, NULL, NULL);
+
+	if (r < 0) {
+		log_warn("http", cn->client, "epoll: %s; connection dropped",
+			 strerror(-r));
+		conn_free(cn);
+		return -1;
+	}
+	return 0;
+}
+
+/* Close after the last response: shut our side, then read and drop what
+ * the client still sends, for a moment, before the final close. */
+static void conn_linger(struct http_conn *cn)
+{
+	cn->state = CONN_CLOSING;
+	cn->linger_bytes = 0;
+	if (shutdown(cn->fd, SHUT_WR) < 0) {
+		conn_free(cn);
+		return;
+	}
+	ev_timer_arm(cn->srv->nb->loop, &cn->timer, HTTP_LINGER_MS);
+	conn_want(cn, EPOLLIN);
+}
+
+static void conn_drain(struct http_conn *cn)
+{
+	uint8_t sink[4096];
+	ssize_t n;
+
+	n = recv(cn->fd, sink, sizeof(sink), 0);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n > 0)
+		cn->linger_bytes += (size_t)n;
+	if (n <= 0 || cn->linger_bytes > HTTP_LINGER_BYTES)
+		conn_free(cn);
+}
+
+/* The end of every response sent in full: one log line, then keep the
+ * connection for the next request or close it. */
+static void conn_finish(struct http_conn *cn)
+{
+	struct ev_loop *loop = cn->srv->nb->loop;
+	double s = elapsed_s(&cn->t0);
+	double rate = s > 0 ? (double)cn->sent / s / 1e6 : 0;
+
+	if (cn->why)
+		log_warn("http", cn->client,
+			 "malformed request (%s): %d %llu bytes in %.3f s",
+			 cn->why, cn->status, (unsigned long long)cn->sent, s);
+	else
+		log_info("http", cn->client, "%s %s %d %llu bytes in %.3f s (%.1f MB/s)",
+			 cn->method, cn->path, cn->status,
+			 (unsigned long long)cn->sent, s, rate);
+	if (cn->has_content) {
+		content_close(&cn->c);
+		cn->has_content = 0;
+	}
+	cn->mem = NULL;
+	cn->requests++;
+	if (!cn->keep_alive) {
+		conn_linger(cn);
+		return;
+	}
+
+	/* Keep-alive: bytes of a pipelined next request may already be here. */
+	memmove(cn->in, cn->in + cn->req_len, cn->in_len - cn->req_len);
+	cn->in_len -= cn->req_len;
+	cn->req_len = 0;
+	cn->state = CONN_READING;
+	cn->idle = cn->in_len == 0;
+	ev_timer_arm(loop, &cn->timer, cn->idle ? HTTP_IDLE_TIMEOUT_MS :
+		     HTTP_HEADER_TIMEOUT_MS);
+	if (conn_want(cn, EPOLLIN) < 0)
+		return;
+	/* No EPOLLIN will announce bytes we already hold. Parsing them here
+	 * does not recurse: a response only goes out from the next EPOLLOUT. */
+	if (cn->in_len > 0)
+		conn_process(cn);
+}
+
+/* Send what the state says, up to HTTP_SEND_BUDGET bytes per call. */
+static void conn_send(struct http_conn *cn)
+{
+	struct ev_loop *loop = cn->srv->nb->loop;
+	size_t budget = HTTP_SEND_BUDGET;
+	int progress = 0;
+	ssize_t n;
+
+	while (budget > 0) {
+		if (cn->state == CONN_SENDING_HEAD) {
+			size_t hleft = cn->head_len - cn->head_off;
+			struct iovec iov[2] = {
+				{ cn->head + cn->head_off, hleft },
+			};
+			struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 1 };
+			int flags = MSG_NOSIGNAL;
+
+			if (cn->mem && cn->body_off < cn->body_end) {
+				/* head and a memory body in one segment */
+				iov[1].iov_base = (void *)(cn->mem + cn->body_off);
+				iov[1].iov_len = (size_t)(cn->body_end - cn->body_off);
+				mh.msg_iovlen = 2;
+			} else if (cn->body_off < cn->body_end) {
+				/* a file follows: let TCP fill the segment */
+				flags |= MSG_MORE;
+			}
+			n = sendmsg(cn->fd, &mh, flags);
+			if (n < 0)
+				goto error;
+			progress = 1;
+			budget -= (size_t)n < budget ? (size_t)n : budget;
+			if ((size_t)n < hleft) {
+				cn->head_off += (size_t)n;
+				continue;
+			}
+			cn->head_off = cn->head_len;
+			cn->body_off += (uint64_t)((size_t)n - hleft);
+			cn->sent += (uint64_t)((size_t)n - hleft);
+			cn->state = CONN_SENDING_BODY;
+		} else if (cn->body_off >= cn->body_end) {
+			conn_finish(cn);
+			return;
+		} else if (cn->mem) {
+			n = send(cn->fd, cn->mem + cn->body_off,
+				 (size_t)(cn->body_end - cn->body_off), MSG_NOSIGNAL);
+			if (n < 0)
+				goto error;
+			progress = 1;
+			budget -= (size_t)n < budget ? (size_t)n : budget;
+			cn->body_off += (uint64_t)n;
+			cn->sent += (uint64_t)n;
+		} else {
+			off_t off = (off_t)cn->body_off;
+			uint64_t left = cn->body_end - cn->body_off;
+
+			n = sendfile(cn->fd, cn->c.fd, &off,
+				     left < budget ? (size_t)left : budget);
+			if (n < 0)
+				goto error;
+			if (n == 0) {
+				/* The file shrank under us: the length we
+				 * promised cannot be kept, so the client must
+				 * see the connection end early. */
+				log_warn("http", cn->client,
+					 "%s %s %d failed after %llu bytes: file shrank",
+					 cn->method, cn->path, cn->status,
+					 (unsigned long long)cn->sent);
+				conn_free(cn);
+				return;
+			}
+			progress = 1;
+			budget -= (size_t)n;
+			cn->body_off += (uint64_t)n;
+			cn->sent += (uint64_t)n;
+		}
+	}
+	/* Budget spent: the loop serves the others, EPOLLOUT brings us back. */
+	ev_timer_arm(loop, &cn->timer, HTTP_SEND_TIMEOUT_MS);
+	return;
+
+error:
+	if (errno == EAGAIN || errno == EINTR) {
+		if (progress)
+			ev_timer_arm(loop, &cn->timer, HTTP_SEND_TIMEOUT_MS);
+		return;
+	}
+	log_info("http", cn->client, "%s %s %d aborted after %llu bytes in %.3f s: %s",
+		 cn->method, cn->path, cn->status, (unsigned long long)cn->sent,
+		 elapsed_s(&cn->t0), strerror(errno));
+	conn_free(cn);
+}
+
+/* Start a response: format the head, choose the body, wait for EPOLLOUT.
+ * body: NULL for a file body from cn->c, else memory; [off, end) of it is
+ * sent (nothing for HEAD: the caller passes off == end). */
+static void conn_respond(struct http_conn *cn, struct http_head *h,
+			 const char *mem, uint64_t off, uint64_t end)
+{
+	int r;
+
+	h->now = time(NULL);
+	h->keep_alive = cn->keep_alive;
+	h->minor = cn->minor;
+	r = http_head_format(h, cn->head, sizeof(cn->head), &cn->head_len);
+	if (r < 0) {
+		/* Only a bug gets here: every status we use has a text and
+		 * the head has room for every field. */
+		log_error("http", cn->client, "cannot format a %d head: %s",
+			  h->status, strerror(-r));
+		conn_free(cn);
+		return;
+	}
+	cn->status = h->status;
+	cn->head_off = 0;
+	cn->mem = mem;
+	cn->body_off = off;
+	cn->body_end = end;
+	cn->sent = 0;
+	cn->state = CONN_SENDING_HEAD;
+	ev_timer_arm(cn->srv->nb->loop, &cn->timer, HTTP_SEND_TIMEOUT_MS);
+	conn_want(cn, EPOLLOUT);
+}
+
+/* A status with a one-line text body ("404 Not Found"). */
+static void conn_respond_error(struct http_conn *cn, int status, int head_only)
+{
+	struct http_head h = {
+		.status = status,
+		.content_type = "text/plain; charset=utf-8",
+		.allow = status == 405,
+	};
+	int n;
+
+	n = snprintf(cn->small, sizeof(cn->small), "%d %s\n", status,
+		     http_status_text(status));
+	h.content_length = (uint64_t)n;
+	conn_respond(cn, &h, cn->small, 0, head_only ? 0 : (uint64_t)n);
+}
+
+/* GET /status: the daemon's counters, one "name value" per line. */
+static void conn_respond_status(struct http_conn *cn, int head_only)
+{
+	const struct netbootd_stats *st = &cn->srv->nb->stats;
+	const struct {
+		const char *name;
+		uint64_t value;
+	} rows[] = {
+		{ "dhcp_answered", st->dhcp_answered },
+		{ "dhcp_ignored", st->dhcp_ignored },
+		{ "dhcp_malformed", st->dhcp_malformed },
+		{ "tftp_started", st->tftp_started },
+		{ "tftp_done", st->tftp_done },
+		{ "tftp_failed", st->tftp_failed },
+		{ "tftp_malformed", st->tftp_malformed },
+		{ "http_requests", st->http_requests },
+		{ "http_malformed", st->http_malformed },
+		{ "http_connections", cn->srv->n_conns },
+	};
+	struct http_head h = {
+		.status = 200,
+		.content_type = "text/plain; charset=utf-8",
+	};
+	size_t o = 0;
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		int n = snprintf(cn->small + o, sizeof(cn->small) - o, "%s %llu\n",
+				 rows[i].name, (unsigned long long)rows[i].value);
+		if (n < 0 || (size_t)n >= sizeof(cn->small) - o)
+			break;
+		o += (size_t)n;
+	}
+	h.content_length = o;
+	conn_respond(cn, &h, cn->small, 0, head_only ? 0 : o);
+}
+
+/* content_open's errors, as statuses. */
+static int content_status(int err)
+{
+	switch (err) {
+	case -ENOENT:
+	case -ENOTDIR:
+		return 404;
+	case -EACCES:
+	case -EPERM:
+		return 403;
+	case -ENAMETOOLONG:
+		return 414;
+	case -ENOMEM:
+	case -EMFILE:
+	case -ENFILE:
+		return 503;
+	default:
+		return 500;
+	}
+}
+
+/* A well-formed request: decide the status, then respond. */
+static void conn_handle(struct http_conn *cn, const struct http_request *req)
+{
+	struct netbootd *nb = cn->srv->nb;
+	int head_only = req->method == HTTP_M_HEAD;
+	struct http_head h = { .status = 200, .accept_ranges = 1 };
+	uint64_t size, first, last;
+	char lm[HTTP_DATE_LEN + 1];
+	int r, rendered;
+
+	snprintf(cn->method, sizeof(cn->method), "%s", req->method_name);
+	log_path(cn->path, sizeof(cn->path), req);
+	cn->minor = req->minor;
+	cn->req_len = req->head_len;
+	/* A body we do not read would be taken for the next request. */
+	cn->keep_alive = req->keep_alive &&
+		!(req->has_content_length && req->content_length > 0);
+
+	if (req->method == HTTP_M_UNKNOWN) {
+		cn->keep_alive = 0;
+		conn_respond_error(cn, 501, 0);
+		return;
+	}
+	if (req->method != HTTP_M_GET && req->method != HTTP_M_HEAD) {
+		cn->keep_alive = 0;
+		conn_respond_error(cn, 405, 0);
+		return;
+	}
+	if (strcmp(req->path, "/status") == 0) {
+		conn_respond_status(cn, head_only);
+		return;
+	}
+
+	r = content_open(nb, req->path, req->has_query ? req->query : "",
+			 &cn->peer, &cn->c);
+	if (r < 0) {
+		int status = content_status(r);
+
+		if (status == 500)
+			log_warn("http", cn->client, "%s: %s", cn->path, strerror(-r));
+		conn_respond_error(cn, status, head_only);
+		return;
+	}
+	cn->has_content = 1;
+	size = cn->c.size;
+	rendered = cn->c.mem != NULL;
+	h.content_type = http_content_type(req->path);
+	/* A rendered document is made for this request: no date to
+	 * revalidate against, and If-Range can never match it. */
+	h.has_last_modified = !rendered;
+	h.last_modified = cn->c.mtime;
+	http_date_format(cn->c.mtime, lm);
+
+	/* RFC 9110 sec. 13.2.2: If-Modified-Since before Range. */
+	if (!rendered && req->has_ims && cn->c.mtime <= req->if_modified_since) {
+		h.status = 304;
+		h.omit_length = 1;
+		conn_respond(cn, &h, NULL, 0, 0);
+		return;
+	}
+	first = 0;
+	last = size ? size - 1 : 0;
+	if (req->has_range &&
+	    (!req->has_if_range || (!rendered && strcmp(req->if_range, lm) == 0))) {
+		r = http_range_parse(req->range, strlen(req->range), size,
+				     &first, &last);
+		if (r == -ERANGE) {
+			h.status = 416;
+			h.unsatisfied_range = 1;
+			h.full_size = size;
+			h.content_length = 0;
+			conn_respond(cn, &h, NULL, 0, 0);
+			return;
+		}
+		if (r == 0) {
+			h.status = 206;
+			h.has_content_range = 1;
+			h.range_first = first;
+			h.range_last = last;
+			h.full_size = size;
+		}
+		/* -EINVAL: not a range we serve; the whole file, 200. */
+	}
+	h.content_length = size ? last - first + 1 : 0;
+	if (head_only || size == 0)
+		conn_respond(cn, &h, cn->c.mem, 0, 0);
+	else
+		conn_respond(cn, &h, cn->c.mem, first, last + 1);
+}
+
+/* Parse what is buffered; answer when a head is complete or malformed. */
+static void conn_process(struct http_conn *cn)
+{
+	struct netbootd_stats *st = &cn->srv->nb->stats;
+	struct http_request req;
+	const char *why = NULL;
+	int r;
+
+	r = http_request_parse(cn->in, cn->in_len, &req, &why);
+	if (r == -EAGAIN)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &cn->t0);
+	cn->idle = 0;
+	cn->why = NULL;
+	st->http_requests++;
+	if (r < 0) {
+		st->http_malformed++;
+		cn->why = why ? why : "malformed";
+		cn->keep_alive = 0;
+		cn->minor = 1;
+		cn->req_len = cn->in_len;
+		conn_respond_error(cn, http_error_status(r), 0);
+		return;
+	}
+	conn_handle(cn, &req);
+}
+
+static void conn_read(struct http_conn *cn)
+{
+	ssize_t n;
+
+	n = recv(cn->fd, cn->in + cn->in_len, sizeof(cn->in) - cn->in_len, 0);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			return;
+		log_debug("http", cn->client, "recv: %s", strerror(errno));
+		conn_free(cn);
+		return;
+	}
+	if (n == 0) {
+		/* The client closed: normal between requests, an abandoned
+		 * request otherwise (nothing to answer). */
+		if (cn->in_len > 0)
+			log_info("http", cn->client,
+				 "closed by client with %zu bytes of a request",
+				 cn->in_len);
+		conn_free(cn);
+		return;
+	}
+	if (cn->idle) {
+		/* On a kept-alive connection the first byte of a request
+		 * starts its header clock (on a new one, accept did); later
+		 * bytes never reset it, however slowly they come. */
+		cn->idle = 0;
+		if (cn->requests > 0)
+			ev_timer_arm(cn->srv->nb->loop, &cn->timer,
+				     HTTP_HEADER_TIMEOUT_MS);
+	}
+	cn->in_len += (size_t)n;
+	/* A head is complete only once a LF arrived; this spares a byte-wise
+	 * trickle a full re-parse per byte. A full buffer always parses (to
+	 * 414 or 431). */
+	if (memchr(cn->in + cn->in_len - (size_t)n, '\n', (size_t)n) != NULL ||
+	    cn->in_len == sizeof(cn->in))
+		conn_process(cn);
+}
+
+static void conn_io(struct ev_loop *loop, int fd, uint32_t events, void *arg)
+{
+	struct http_conn *cn = arg;
+
+	(void)loop;
+	(void)fd;
+	(void)events;   /* errors and hang-ups surface in recv/send */
+	switch (cn->state) {
+	case CONN_READING:
+		conn_read(cn);
+		break;
+	case CONN_SENDING_HEAD:
+	case CONN_SENDING_BODY:
+		conn_send(cn);
+		break;
+	case CONN_CLOSING:
+		conn_drain(cn);
+		break;
+	}
+}
+
+static void conn_timeout(struct ev_loop *loop, void *arg)
+{
+	struct http_conn *cn = arg;
+
+	(void)loop;
+	switch (cn->state) {
+	case CONN_READING:
+		if (cn->idle && cn->requests > 0) {
+			log_debug("http", cn->client,
+				  "idle keep-alive connection closed after %d s",
+				  HTTP_IDLE_TIMEOUT_MS / 1000);
+			conn_free(cn);
+			return;
+		}
+		cn->sent = 0;
+		log_warn("http", cn->client,
+			 "header timeout: %zu bytes of a request in %d s, closed",
+			 cn->in_len, HTTP_HEADER_TIMEOUT_MS / 1000);
+		if (cn->in_len > 0) {
+			/* Best effort, one try: the client is not reading
+			 * its socket well, if at all. */
+			int n = snprintf(cn->head, sizeof(cn->head),
+					 "HTTP/1.1 408 Request Timeout\r\n"
+					 "Content-Length: 0\r\nConnection: close\r\n\r\n");
+			if (send(cn->fd, cn->head, (size_t)n,
+				 MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+				log_debug("http", cn->client, "408: %s",
+					  strerror(errno));
+		}
+		conn_free(cn);
+		return;
+	case CONN_SENDING_HEAD:
+	case CONN_SENDING_BODY:
+		log_warn("http", cn->client,
+			 "%s %s %d stalled: no progress in %d s after %llu bytes, closed",
+			 cn->method, cn->path, cn->status,
+			 HTTP_SEND_TIMEOUT_MS / 1000, (unsigned long long)cn->sent);
+		conn_free(cn);
+		return;
+	case CONN_CLOSING:
+		conn_free(cn);
+		return;
+	}
+}
+
+static void conn_new(struct http_server *srv, int fd,
+		     const struct sockaddr_in *peer)
+{
+	struct http_conn *cn;
+	char ip[INET_ADDRSTRLEN];
+	int one = 1, r;
+
+	cn = calloc(1, sizeof(*cn));
+	if (cn == NULL) {
+		log_warn("http", "-", "out of memory for a connection");
+		close(fd);
+		return;
+	}
+	cn->srv = srv;
+	cn->fd = fd;
+	cn->peer = *peer;
+	cn->c.fd = -1;
+	inet_ntop(AF_INET, &peer->sin_addr, ip, sizeof(ip));
+	snprintf(cn->client, sizeof(cn->client), "%s:%u", ip, ntohs(peer->sin_port));
+	/* Heads and small bodies go out as one writev; no reason to let
+	 * Nagle hold the last segment of a response. */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	ev_timer_init(&cn->timer, conn_timeout, cn);
+	r = ev_add(srv->nb->loop, fd, EPOLLIN, conn_io, cn);
+	if (r < 0) {
+		log_warn("http", cn->client, "epoll: %s", strerror(-r));
+		close(fd);
+		free(cn);
+		return;
+	}
+	cn->state = CONN_READING;
+	cn->idle = 1;
+	ev_timer_arm(srv->nb->loop, &cn->timer, HTTP_HEADER_TIMEOUT_MS);
+	cn->next = srv->conns;
+	if (srv->conns)
+		srv->conns->prev = cn;
+	srv->conns = cn;
+	srv->n_conns++;
+}
+
+static void on_resume(struct ev_loop *loop, void *arg)
+{
+	struct http_server *srv = arg;
+
+	if (ev_mod(loop, srv->fd, EPOLLIN, NULL, NULL) == 0)
+		srv->accept_paused = 0;
+	else
+		ev_timer_arm(loop, &srv->resume, HTTP_ACCEPT_RETRY_MS);
+}
+
+static void on_accept(struct ev_loop *loop, int lfd, uint32_t events, void *arg)
+{
+	struct http_server *srv = arg;
+
+	(void)events;
+	for (int i = 0; i < HTTP_ACCEPT_BATCH; i++) {
+		struct sockaddr_in peer;
+		socklen_t plen = sizeof(peer);
+		int fd;
+
+		fd = accept4(lfd, (struct sockaddr *)&peer, &plen,
+			     SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			if (errno == EAGAIN)
+				return;
+			/* Out of descriptors or memory: the pending
+			 * connection stays queued and would wake us at once,
+			 * forever. Stop listening for a moment instead. */
+			log_warn("http", "-", "accept: %s; pausing %d ms",
+				 strerror(errno), HTTP_ACCEPT_RETRY_MS);
+			if (ev_mod(loop, lfd, 0, NULL, NULL) == 0) {
+				srv->accept_paused = 1;
+				ev_timer_arm(loop, &srv->resume, HTTP_ACCEPT_RETRY_MS);
+			}
+			return;
+		}
+		if (srv->n_conns >= HTTP_CONN_MAX) {
+			/* Full: say so at once rather than let the client
+			 * wait in the backlog for a slot that may not come. */
+			if (send(fd, http_503_full, sizeof(http_503_full) - 1,
+				 MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+				log_debug("http", "-", "503: %s", strerror(errno));
+			close(fd);
+			srv->rejected++;
+			if (!srv->full_logged) {
+				char ip[INET_ADDRSTRLEN], who[INET_ADDRSTRLEN + 8];
+
+				inet_ntop(AF_INET, &peer.sin_addr, ip, sizeof(ip));
+				snprintf(who, sizeof(who), "%s:%u", ip,
+					 ntohs(peer.sin_port));
+				log_warn("http", who, "connection cap %d reached: 503",
+					 HTTP_CONN_MAX);
+				srv->full_logged = 1;
+			}
+			continue;
+		}
+		if (srv->full_logged) {
+			log_info("http", "-", "below the connection cap again; "
+				 "%llu connections refused with 503",
+				 (unsigned long long)srv->rejected);
+			srv->full_logged = 0;
+			srv->rejected = 0;
+		}
+		conn_new(srv, fd, &peer);
+	}
+}
+
+int http_start(struct netbootd *nb, struct http_server **ret)
+{
+	struct http_server *srv;
+	struct sockaddr_in sa = {
+		.sin_family = AF_INET,
+		.sin_port = htons(nb->http_port),
+		.sin_addr = nb->addr,
+	};
+	char where[INET_ADDRSTRLEN + 8], ip[INET_ADDRSTRLEN];
+	int one = 1, r;
+
+	inet_ntop(AF_INET, &nb->addr, ip, sizeof(ip));
+	snprintf(where, sizeof(where), "%s:%u", ip, nb->http_port);
+	srv = calloc(1, sizeof(*srv));
+	if (srv == NULL) {
+		log_error("http", "-", "out of memory");
+		return -ENOMEM;
+	}
+	srv->nb = nb;
+	ev_timer_init(&srv->resume, on_resume, srv);
+	srv->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (srv->fd < 0) {
+		r = -errno;
+		log_error("http", "-", "socket: %s", strerror(-r));
+		goto fail_free;
+	}
+	/* A restart must not wait out TIME_WAIT of the last run's clients. */
+	if (setsockopt(srv->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0) {
+		r = -errno;
+		log_error("http", "-", "SO_REUSEADDR: %s", strerror(-r));
+		goto fail_close;
+	}
+	if (bind(srv->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		r = -errno;
+		log_error("http", "-", "bind %s: %s", where, strerror(-r));
+		goto fail_close;
+	}
+	if (listen(srv->fd, HTTP_BACKLOG) < 0) {
+		r = -errno;
+		log_error("http", "-", "listen %s: %s", where, strerror(-r));
+		goto fail_close;
+	}
+	r = ev_add(nb->loop, srv->fd, EPOLLIN, on_accept, srv);
+	if (r < 0) {
+		log_error("http", "-", "epoll: %s", strerror(-r));
+		goto fail_close;
+	}
+	log_info("http", "-", "listening on %s (at most %d connections)", where,
+		 HTTP_CONN_MAX);
+	*ret = srv;
+	return 0;
+
+fail_close:
+	close(srv->fd);
+fail_free:
+	free(srv);
+	return r;
+}
+
+void http_stop(struct http_server *srv)
+{
+	if (srv == NULL)
+		return;
+	while (srv->conns)
+		conn_free(srv->conns);
+	ev_timer_cancel(srv->nb->loop, &srv->resume);
+	ev_del(srv->nb->loop, srv->fd);
+	close(srv->fd);
+	free(srv);
+}
