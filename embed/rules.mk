@@ -7,3 +7,6 @@ EMBED_CORE_SRCS = embed/str.c embed/mac.c embed/config.c embed/resolve.c \
 
 PROGRAMS += netboot-embed
 netboot-embed_SRCS = embed/netboot-embed.c $(EMBED_CORE_SRCS)
+
+UNIT_TESTS += embed_config_test
+embed_config_test_SRCS = embed/config_test.c $(EMBED_CORE_SRCS)

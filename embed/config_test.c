@@ -1,0 +1,396 @@
+/* config_test.c: table-driven tests of the netbootd.conf parser (config.c)
+ * and of the string helpers it rests on (str.c).
+ *
+ * Every bad-line row gives the whole file and the exact "FILE:LINE: what"
+ * message expected, so a failure names the row's own line in this file.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "embed/config.h"
+#include "embed/resolve.h"
+#include "embed/str.h"
+
+#define FAIL_AT(line, ...) do { \
+	print_error("table row at %s:%d: ", __FILE__, line); \
+	print_error(__VA_ARGS__); \
+	fail(); \
+} while (0)
+
+static struct nb_config cfg;
+
+static int parse(const char *text, char *err)
+{
+	return nb_config_parse(&cfg, "t.conf", text, strlen(text), err);
+}
+
+/* The core spells errno values itself (it cannot include <errno.h>). */
+static void test_errno_values(void **state)
+{
+	(void)state;
+	assert_int_equal(NB_ENOENT, ENOENT);
+	assert_int_equal(NB_E2BIG, E2BIG);
+	assert_int_equal(NB_EACCES, EACCES);
+	assert_int_equal(NB_EINVAL, EINVAL);
+	assert_int_equal(NB_ENOSPC, ENOSPC);
+	assert_int_equal(NB_ERANGE, ERANGE);
+}
+
+static void test_str_helpers(void **state)
+{
+	uint64_t v = 7;
+	uint8_t b[2] = { 1, 2 };
+	char small[4];
+	struct nb_buf buf;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(nb_parse_u64("18446744073709551615", 20, UINT64_MAX, &v), 0);
+	assert_true(v == UINT64_MAX);
+	assert_int_equal(nb_parse_u64("18446744073709551616", 20, UINT64_MAX, &v), -ERANGE);
+	assert_int_equal(nb_parse_u64("65536", 5, 65535, &v), -ERANGE);
+	assert_int_equal(nb_parse_u64("9", 1, 5, &v), -ERANGE);
+	assert_int_equal(nb_parse_u64("", 0, 5, &v), -EINVAL);
+	assert_int_equal(nb_parse_u64("1a", 2, 99, &v), -EINVAL);
+	assert_int_equal(nb_parse_u64("+1", 2, 99, &v), -EINVAL);
+	assert_int_equal(nb_hex_parse("0aFf", 4, b, 2), 0);
+	assert_int_equal(b[0], 0x0a);
+	assert_int_equal(b[1], 0xff);
+	assert_int_equal(nb_hex_parse("0g00", 4, b, 2), -EINVAL);
+	assert_int_equal(b[0], 0x0a);      /* untouched on error */
+	assert_int_equal(nb_strlcpy(small, sizeof(small), "abcd", 4), -E2BIG);
+	assert_int_equal(nb_strlcpy(small, sizeof(small), "abc", 3), 0);
+	assert_string_equal(small, "abc");
+	nb_buf_init(&buf, small, sizeof(small));
+	nb_buf_puts(&buf, "ab");
+	nb_buf_putu(&buf, 12);
+	assert_int_equal(nb_buf_finish(&buf, &len), -ENOSPC);
+	assert_string_equal(small, "ab");  /* never a torn number */
+	assert_true(nb_tok_eq("lts", 3, "lts"));
+	assert_false(nb_tok_eq("lt", 2, "lts"));
+	assert_false(nb_tok_eq("ltsx", 4, "lts"));
+}
+
+static void test_mac_parse(void **state)
+{
+	static const struct { int line; const char *s; int rc; uint8_t mac[6]; } t[] = {
+		{ __LINE__, "52:54:00:12:34:56", 0, { 0x52, 0x54, 0, 0x12, 0x34, 0x56 } },
+		{ __LINE__, "AA-bb-CC-dd-EE-ff", 0, { 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff } },
+		{ __LINE__, "52:54:00-12:34:56", -EINVAL, { 0 } },
+		{ __LINE__, "52:54:00:12:34:5", -EINVAL, { 0 } },
+		{ __LINE__, "52:54:00:12:34:567", -EINVAL, { 0 } },
+		{ __LINE__, "5254.0012.3456", -EINVAL, { 0 } },
+		{ __LINE__, "52:54:00:12:34:5g", -EINVAL, { 0 } },
+		{ __LINE__, "", -EINVAL, { 0 } },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		uint8_t mac[6] = { 9, 9, 9, 9, 9, 9 };
+		static const uint8_t nine[6] = { 9, 9, 9, 9, 9, 9 };
+		int rc = nb_mac_parse(t[i].s, strlen(t[i].s), mac);
+
+		if (rc != t[i].rc)
+			FAIL_AT(t[i].line, "rc %d, want %d\n", rc, t[i].rc);
+		if (memcmp(mac, rc == 0 ? t[i].mac : nine, 6) != 0)
+			FAIL_AT(t[i].line, "wrong or touched MAC\n");
+	}
+}
+
+/* ---- errors: one row per kind of bad line --------------------------- */
+
+static const struct { int line; const char *text; const char *err; } bad[] = {
+	{ __LINE__, "listen = 1.2.3.4\n", "t.conf:1: key outside a section: 'listen'" },
+	{ __LINE__, "[server]\nlisten 1.2.3.4\n", "t.conf:2: expected key = value: 'listen 1.2.3.4'" },
+	{ __LINE__, "[server\n", "t.conf:1: section header without ']': '[server'" },
+	{ __LINE__, "[servers]\n", "t.conf:1: unknown section (server, profile NAME, client MAC): 'servers'" },
+	{ __LINE__, "[server]\n = x\n", "t.conf:2: empty key" },
+	{ __LINE__, "[server]\nlisten = 1.2.3\n", "t.conf:2: listen: a dotted-quad IPv4 address: '1.2.3'" },
+	{ __LINE__, "[server]\nlisten = 1.2.3.256\n", "t.conf:2: listen: a dotted-quad IPv4 address: '1.2.3.256'" },
+	{ __LINE__, "[server]\nhttp-port = 0\n", "t.conf:2: port: 1 to 65535: '0'" },
+	{ __LINE__, "[server]\n\n\ntftp-port = 65536\n", "t.conf:4: port: 1 to 65535: '65536'" },
+	{ __LINE__, "[server]\ndhcp = maybe\n", "t.conf:2: yes/no, true/false, on/off or 1/0: 'maybe'" },
+	{ __LINE__, "[server]\nlog-level = loud\n", "t.conf:2: log-level: error, warn, info or debug: 'loud'" },
+	{ __LINE__, "[server]\nuser = ro ot\n", "t.conf:2: user: not a user name: 'ro ot'" },
+	{ __LINE__, "[server]\ninterface = averyveryverylongname\n", "t.conf:2: interface: 1 to 15 characters: 'averyveryverylongname'" },
+	{ __LINE__, "[server]\nboot-bios = a b\n", "t.conf:2: space, quote or control character: 'a b'" },
+	{ __LINE__, "[server]\nflavor = lts\n", "t.conf:2: unknown key in [server]: 'flavor'" },
+	{ __LINE__, "[server]\nlisten = 1.2.3.4\nlisten = 1.2.3.5\n", "t.conf:3: duplicate key: 'listen'" },
+	{ __LINE__, "[profile a]\nflavor = rt\n", "t.conf:2: flavor must be lts or virt: 'rt'" },
+	{ __LINE__, "[profile a]\nbranch = 3.20\n", "t.conf:2: branch must be latest-stable, edge or vMAJOR.MINOR: '3.20'" },
+	{ __LINE__, "[profile a]\nbranch = v3.\n", "t.conf:2: branch must be latest-stable, edge or vMAJOR.MINOR: 'v3.'" },
+	{ __LINE__, "[profile a]\nmirror = ftp://x/alpine\n", "t.conf:2: mirror must be an http:// or https:// URL: 'ftp://x/alpine'" },
+	{ __LINE__, "[profile a]\nmirror = http://a\nmirror = http://b\nmirror = http://c\nmirror = http://d\nmirror = http://e\n", "t.conf:6: too many values (at most 4): 'http://e'" },
+	{ __LINE__, "[profile a]\nrepos = main Community\n", "t.conf:2: repos: words of a-z, 0-9 and '-': 'main Community'" },
+	{ __LINE__, "[profile a]\nkernel = boot/vmlinuz lts\n", "t.conf:2: space, quote or control character in URL: 'boot/vmlinuz lts'" },
+	{ __LINE__, "[profile a]\nkernel = boot/\"vmlinuz\"\n", "t.conf:2: space, quote or control character in URL: 'boot/\"vmlinuz\"'" },
+	{ __LINE__, "[profile a]\nkernel = https://x/vmlinuz\n", "t.conf:2: only http:// URLs (iPXE and alpineboot.efi fetch it): 'https://x/vmlinuz'" },
+	{ __LINE__, "[profile a]\nkernel = boot/vmlinuz-${flavour}\n", "t.conf:2: unknown ${variable} (flavor, branch, arch, mac, server): 'boot/vmlinuz-${flavour}'" },
+	{ __LINE__, "[profile a]\ninitrd = boot/initramfs-${flavor\n", "t.conf:2: unterminated ${: 'boot/initramfs-${flavor'" },
+	{ __LINE__, "[profile a]\nmodloop = boot/$flavor\n", "t.conf:2: '$' outside ${variable}: 'boot/$flavor'" },
+	{ __LINE__, "[profile a]\nkernel = boot/{MAC}\n", "t.conf:2: '{' outside ${variable} or {MAC}/{UUID}: 'boot/{MAC}'" },
+	{ __LINE__, "[profile a]\napkovl = ftp://x/a.tar.gz\n", "t.conf:2: only http:// and https:// URLs: 'ftp://x/a.tar.gz'" },
+	{ __LINE__, "[profile a]\nip = static\n", "t.conf:2: ip: dhcp or client:server:gw:mask:host:dev:autoconf:dns1:dns2: 'static'" },
+	{ __LINE__, "[profile a]\nmodules = e1000 ;rm\n", "t.conf:2: modules: names of a-z, 0-9, '_' and '-': 'e1000 ;rm'" },
+	{ __LINE__, "[profile a]\nhostname = a_b\n", "t.conf:2: hostname: letters, digits, '-' and '.': 'a_b'" },
+	{ __LINE__, "[profile a]\ncmdline = console=\"ttyS0\"\n", "t.conf:2: cmdline: quote, '$', '\\' or control character: 'console=\"ttyS0\"'" },
+	{ __LINE__, "[profile a]\ncmdline = quiet modloop=http://x/m\n", "t.conf:2: cmdline: this argument has its own key: 'quiet modloop=http://x/m'" },
+	{ __LINE__, "[profile a]\ncmdline = x=${net0/mac}\n", "t.conf:2: cmdline: quote, '$', '\\' or control character: 'x=${net0/mac}'" },
+	{ __LINE__, "[profile a]\ntimeout = 3601\n", "t.conf:2: timeout: seconds, 0 to 3600: '3601'" },
+	{ __LINE__, "[profile a]\ntimeout = -1\n", "t.conf:2: timeout: seconds, 0 to 3600: '-1'" },
+	{ __LINE__, "[profile a]\ndefault = firmware\n", "t.conf:2: default: retry, mirrors, flavor, no-apkovl, shell, reboot, exit or branch:NAME: 'firmware'" },
+	{ __LINE__, "[profile a]\nfallback = retry poweroff\n", "t.conf:2: fallback: retry, mirrors, branch:NAME, flavor, no-apkovl, shell, reboot, exit or none: 'retry poweroff'" },
+	{ __LINE__, "[profile a]\nfallback = branch:tip\n", "t.conf:2: fallback: branch:NAME needs a branch name: 'branch:tip'" },
+	{ __LINE__, "[profile a]\nkernel-sha256 = abc\n", "t.conf:2: sha256: 64 hex digits: 'abc'" },
+	{ __LINE__, "[profile a]\nmax-file-size = 0\n", "t.conf:2: size: bytes (or K, M, G), 1 to 1T: '0'" },
+	{ __LINE__, "[profile a]\ntitle = $HOME\n", "t.conf:2: title: printable ASCII without '$' or '\"': '$HOME'" },
+	{ __LINE__, "[profile a]\nflavor = lts\nflavor = virt\n", "t.conf:3: duplicate key: 'flavor'" },
+	{ __LINE__, "[profile a]\nprofile = b\n", "t.conf:2: unknown key in [profile]: 'profile'" },
+	{ __LINE__, "[profile a]\n[profile a]\n", "t.conf:2: duplicate profile: 'a'" },
+	{ __LINE__, "[profile a/b]\n", "t.conf:1: bad profile name: 'a/b'" },
+	{ __LINE__, "[client 52:54:00:12:34]\n", "t.conf:1: bad MAC address (aa:bb:cc:dd:ee:ff): '52:54:00:12:34'" },
+	{ __LINE__, "[client uuid=1234]\n", "t.conf:1: bad UUID (8-4-4-4-12 hex digits): '1234'" },
+	{ __LINE__, "[client arch=x64]\n", "t.conf:1: bad client arch (RFC 4578 number): 'x64'" },
+	{ __LINE__, "[client 52:54:00:12:34:56]\n[client 52-54-00-12-34-56]\n", "t.conf:2: duplicate client section: '52-54-00-12-34-56'" },
+	{ __LINE__, "[client 52:54:00:12:34:56]\nlisten = 1.2.3.4\n", "t.conf:2: unknown key in [client]: 'listen'" },
+	{ __LINE__, "[client 52:54:00:12:34:56]\nprofile = lab\n", "t.conf:2: no such profile: 'lab'" },
+	{ __LINE__, "[client 52:54:00:12:34:56]\nprofile = a\nprofile = b\n", "t.conf:3: duplicate key: 'profile'" },
+};
+
+static void test_bad_lines(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char err[NB_ERR_MAX];
+		int rc = parse(bad[i].text, err);
+
+		if (rc != -EINVAL)
+			FAIL_AT(bad[i].line, "rc %d, want -EINVAL\n", rc);
+		if (strcmp(err, bad[i].err) != 0)
+			FAIL_AT(bad[i].line, "err\n  '%s', want\n  '%s'\n", err, bad[i].err);
+	}
+}
+
+static void test_nul_byte(void **state)
+{
+	static const char text[] = "[server]\n\0listen = 1.2.3.4\n";
+	char err[NB_ERR_MAX];
+
+	(void)state;
+	assert_int_equal(nb_config_parse(&cfg, "t.conf", text, sizeof(text) - 1, err),
+			 -EINVAL);
+	assert_string_equal(err, "t.conf:2: NUL byte in text");
+}
+
+/* ---- good files --------------------------------------------------------- */
+
+static void test_empty_is_defaults(void **state)
+{
+	char err[NB_ERR_MAX];
+	const struct nb_server_conf *s;
+
+	(void)state;
+	assert_int_equal(parse("", err), 0);
+	s = nb_config_server(&cfg);
+	assert_string_equal(s->listen, "");
+	assert_int_equal(s->http_port, 0);
+	assert_int_equal(s->dhcp, -1);
+	assert_int_equal(s->tftp, -1);
+	assert_int_equal(s->http, -1);
+	assert_string_equal(s->boot_bios, "undionly.kpxe");
+	assert_string_equal(s->boot_efi64, "alpineboot.efi");
+	assert_string_equal(s->boot_ipxe, "${server}/boot.ipxe?mac=${net0/mac:hexhyp}");
+	assert_int_equal(cfg.n_profile, 0);
+	assert_int_equal(cfg.n_client, 0);
+}
+
+static void test_server_section(void **state)
+{
+	static const char text[] =
+		"# netbootd.conf\n"
+		"; also a comment\n"
+		"[server]\r\n"
+		"  listen   =  198.18.0.1  \n"
+		"interface=nbs0\n"
+		"root = /srv/netboot\n"
+		"user = nobody\n"
+		"log-level = debug\n"
+		"http-port = 8080\n"
+		"tftp-port = 6969\n"
+		"dhcp = off\n"
+		"tftp = TRUE\n"
+		"http = 1\n"
+		"boot-bios = ipxe/undionly.kpxe\n"
+		"boot-efi64 = efi/alpineboot.efi\n"
+		"boot-ipxe = http://198.18.0.1:8080/boot.ipxe?mac=${net0/mac:hexhyp}\n";
+	char err[NB_ERR_MAX];
+	const struct nb_server_conf *s;
+
+	(void)state;
+	assert_int_equal(parse(text, err), -EINVAL);   /* TRUE: case matters */
+	assert_string_equal(err, "t.conf:12: yes/no, true/false, on/off or 1/0: 'TRUE'");
+	{
+		char fixed[sizeof(text)];
+		char *p;
+
+		memcpy(fixed, text, sizeof(text));
+		p = strstr(fixed, "TRUE");
+		memcpy(p, "true", 4);
+		assert_int_equal(parse(fixed, err), 0);
+	}
+	s = nb_config_server(&cfg);
+	assert_string_equal(s->listen, "198.18.0.1");
+	assert_string_equal(s->interface, "nbs0");
+	assert_string_equal(s->root, "/srv/netboot");
+	assert_string_equal(s->user, "nobody");
+	assert_string_equal(s->log_level, "debug");
+	assert_int_equal(s->http_port, 8080);
+	assert_int_equal(s->tftp_port, 6969);
+	assert_int_equal(s->dhcp, 0);
+	assert_int_equal(s->tftp, 1);
+	assert_int_equal(s->http, 1);
+	assert_string_equal(s->boot_bios, "ipxe/undionly.kpxe");
+	assert_string_equal(s->boot_efi64, "efi/alpineboot.efi");
+	assert_string_equal(s->boot_ipxe, "http://198.18.0.1:8080/boot.ipxe?mac=${net0/mac:hexhyp}");
+}
+
+static void test_profile_section(void **state)
+{
+	static const char text[] =
+		"[profile lab]\n"
+		"title = Lab machines\n"
+		"flavor = virt\n"
+		"branch = v3.20\n"
+		"mirror = http://mirror.example/alpine/\n"
+		"mirror = https://dl-cdn.alpinelinux.org/alpine\n"
+		"repos =  main   community  testing\n"
+		"kernel = ${server}/boot/vmlinuz-${flavor}\n"
+		"initrd = boot/initramfs-${flavor}\n"
+		"initrd = boot/extra.cpio\n"
+		"modloop = https://cdn.example/modloop-${flavor}\n"
+		"apkovl = ovl/{MAC}.apkovl.tar.gz\n"
+		"ip = 198.18.0.9::198.18.0.1:255.255.255.0::eth0:none:198.18.0.1\n"
+		"modules = virtio_net, e1000 ,ahci\n"
+		"hostname = lab-1\n"
+		"cmdline = console=ttyS0,115200   quiet pkgs=htop,vim\n"
+		"timeout = 0\n"
+		"default = branch:edge\n"
+		"fallback = retry branch:edge branch:v3.19 shell\n"
+		"kernel-sha256 = 00112233445566778899aabbccddeeff00112233445566778899AABBCCDDEEFF\n"
+		"initrd-sha256 = ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100\n"
+		"max-file-size = 64M\n";
+	char err[NB_ERR_MAX];
+	const struct nb_profile *p;
+
+	(void)state;
+	assert_int_equal(parse(text, err), 0);
+	assert_int_equal(cfg.n_profile, 1);
+	assert_string_equal(cfg.profile[0].name, "lab");
+	p = &cfg.profile[0].p;
+	assert_string_equal(p->title, "Lab machines");
+	assert_string_equal(p->flavor, "virt");
+	assert_string_equal(p->branch, "v3.20");
+	assert_int_equal(p->mirror.n, 2);
+	assert_string_equal(p->mirror.v[0], "http://mirror.example/alpine");
+	assert_string_equal(p->mirror.v[1], "https://dl-cdn.alpinelinux.org/alpine");
+	assert_string_equal(p->repos, "main community testing");
+	assert_string_equal(p->kernel, "${server}/boot/vmlinuz-${flavor}");
+	assert_int_equal(p->initrd.n, 2);
+	assert_string_equal(p->initrd.v[1], "boot/extra.cpio");
+	assert_string_equal(p->modloop, "https://cdn.example/modloop-${flavor}");
+	assert_string_equal(p->apkovl, "ovl/{MAC}.apkovl.tar.gz");
+	assert_string_equal(p->ip, "198.18.0.9::198.18.0.1:255.255.255.0::eth0:none:198.18.0.1");
+	assert_string_equal(p->modules, "virtio_net,e1000,ahci");
+	assert_string_equal(p->hostname, "lab-1");
+	assert_string_equal(p->cmdline, "console=ttyS0,115200 quiet pkgs=htop,vim");
+	assert_int_equal(p->timeout_s, 0);
+	assert_string_equal(p->default_item, "branch:edge");
+	assert_int_equal(p->fallback.items, NB_FB_RETRY | NB_FB_BRANCH | NB_FB_SHELL);
+	assert_int_equal(p->fallback.n_branch, 2);
+	assert_string_equal(p->fallback.branch[1], "v3.19");
+	assert_int_equal(p->kernel_sha256[0], 0x00);
+	assert_int_equal(p->kernel_sha256[31], 0xff);
+	assert_int_equal(p->initrd_sha256.n, 1);
+	assert_int_equal(p->initrd_sha256.v[0][0], 0xff);
+	assert_true(p->max_file_size == 64u * 1024 * 1024);
+	assert_int_equal(p->set & (NB_SET_FLAVOR | NB_SET_MIRROR | NB_SET_TIMEOUT),
+			 NB_SET_FLAVOR | NB_SET_MIRROR | NB_SET_TIMEOUT);
+}
+
+static void test_client_sections(void **state)
+{
+	static const char text[] =
+		"[client 52:54:00:AA:BB:01]\n"
+		"profile = lab\n"
+		"hostname = one\n"
+		"apkovl = none\n"
+		"[client uuid=0E0B7C5A-1111-2222-3333-444455556666]\n"
+		"flavor = virt\n"
+		"[client arch=7]\n"
+		"cmdline = console=ttyS0\n"
+		"[profile lab]\n"            /* defined after its first use */
+		"branch = edge\n";
+	char err[NB_ERR_MAX];
+
+	(void)state;
+	assert_int_equal(parse(text, err), 0);
+	assert_int_equal(cfg.n_client, 3);
+	assert_int_equal(cfg.client[0].match, NB_MATCH_MAC);
+	assert_int_equal(cfg.client[0].mac[3], 0xaa);
+	assert_string_equal(cfg.client[0].profile, "lab");
+	assert_string_equal(cfg.client[0].over.hostname, "one");
+	assert_true(cfg.client[0].over.set & NB_SET_APKOVL);
+	assert_string_equal(cfg.client[0].over.apkovl, "");
+	assert_int_equal(cfg.client[1].match, NB_MATCH_UUID);
+	assert_string_equal(cfg.client[1].uuid, "0e0b7c5a-1111-2222-3333-444455556666");
+	assert_int_equal(cfg.client[2].match, NB_MATCH_ARCH);
+	assert_int_equal(cfg.client[2].arch, 7);
+}
+
+/* The parser must not read past len: hand it a text cut mid-line in a
+ * buffer with no NUL after it (ASan build catches an over-read). */
+static void test_no_overread(void **state)
+{
+	static const char text[] = "[profile a]\nkernel = boot/vmlinuz-${flav";
+	char err[NB_ERR_MAX];
+	char *exact;
+	size_t n;
+
+	(void)state;
+	for (n = 0; n < sizeof(text) - 1; n++) {
+		exact = malloc(n ? n : 1);
+		assert_non_null(exact);
+		memcpy(exact, text, n);
+		(void)nb_config_parse(&cfg, "t.conf", exact, n, err);
+		assert_true(strncmp(err, "t.conf:", 7) == 0 || err[0] == '\0');
+		free(exact);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_errno_values),
+		cmocka_unit_test(test_str_helpers),
+		cmocka_unit_test(test_mac_parse),
+		cmocka_unit_test(test_bad_lines),
+		cmocka_unit_test(test_nul_byte),
+		cmocka_unit_test(test_empty_is_defaults),
+		cmocka_unit_test(test_server_section),
+		cmocka_unit_test(test_profile_section),
+		cmocka_unit_test(test_client_sections),
+		cmocka_unit_test(test_no_overread),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
