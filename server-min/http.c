@@ -665,6 +665,10 @@ static void conn_timeout(struct ev_loop *loop, void *arg)
 				 MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
 				log_debug("http", cn->client, "408: %s",
 					  strerror(errno));
+			/* Closing with its trickle unread would send a RST
+			 * that can destroy the 408 before it is read. */
+			conn_linger(cn);
+			return;
 		}
 		conn_free(cn);
 		return;

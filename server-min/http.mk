@@ -7,3 +7,9 @@ http_test_SRCS = server-min/http_test.c server-min/http_proto.c
 FUZZERS += http_fuzz
 http_fuzz_SRCS = server-min/http_fuzz.c server-min/http_proto.c
 http_fuzz_SEEDS = server-min/fuzz/http
+
+# Protocol test: curl and raw /dev/tcp clients against the sanitized build.
+CHECKS += test-http
+.PHONY: test-http
+test-http: $(B)/san/netbootd
+	server-min/tests/http.sh

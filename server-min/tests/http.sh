@@ -1,0 +1,181 @@
+#!/bin/bash
+# server-min/tests/http.sh: netbootd's HTTP/1.1 against real clients.
+#
+# curl for what a client does (downloads checked by SHA-256, HEAD, ranges,
+# conditional GET, keep-alive), bash's /dev/tcp for what no well-behaved
+# client sends (raw heads, a slow trickle, hundreds of idle connections).
+# Everything runs in a private namespace pair; see lib.sh.
+. "$(dirname "$0")/lib.sh"
+
+t_init http
+t_netns_pair || exit 1
+
+URL=http://$SRV_IP
+BIG=$T_ROOT/boot/vmlinuz-test
+mkdir -p "$T_ROOT/boot"
+BIG_SHA=$(t_random_file "$BIG" 40)
+BIG_SIZE=$((40 * 1024 * 1024))
+printf 'hello, netboot\n' >"$T_ROOT/small.txt"
+# Outside the root: every traversal below aims at this file.
+SECRET_MARK="secret-$$-not-for-clients"
+echo "$SECRET_MARK" >"$T_DIR/secret"
+ln -s ../secret "$T_ROOT/link-out"        # a symlink inside the root, pointing out
+ln -s / "$T_ROOT/slash"                   # a directory symlink to /
+ln -s small.txt "$T_ROOT/link-in"         # a symlink that stays inside: allowed
+
+t_start_netbootd --root "$T_ROOT" --no-dhcp --no-tftp || exit 1
+
+# curl in the client namespace; -s, no proxy from the environment.
+c() { t_cli env -u http_proxy -u HTTP_PROXY -u all_proxy curl -s --max-time 60 "$@"; }
+# A raw request through bash's /dev/tcp; prints the whole answer. The server
+# closes after errors, so cat ends; timeout bounds it when it would not.
+raw() {
+	t_cli timeout 20 bash -c 'exec 3<>/dev/tcp/'$SRV_IP'/80 || exit 1
+		printf "%b" "$1" >&3; cat <&3' raw "$1"
+}
+code() { c -o /dev/null -w '%{http_code}' "$@"; }
+
+# --- downloads ---------------------------------------------------------------
+c -o "$T_DIR/got" "$URL/boot/vmlinuz-test"
+t_check "GET 40 MiB: SHA-256 matches" [ "$(t_sha "$T_DIR/got")" = "$BIG_SHA" ]
+t_log_has "info http $CLI_IP:[0-9]+ GET /boot/vmlinuz-test 200 $BIG_SIZE bytes in [0-9.]+ s \([0-9.]+ MB/s\)" \
+	"log: one line for the 40 MiB GET with bytes, seconds, rate"
+rm -f "$T_DIR/got"
+
+c -o "$T_DIR/link" "$URL/link-in"
+t_check "a symlink inside the root is served" cmp -s "$T_DIR/link" "$T_ROOT/small.txt"
+
+# --- HEAD, Last-Modified, conditional GET --------------------------------------
+HEAD_OUT=$(c -I "$URL/boot/vmlinuz-test" | tr -d '\r')
+LM=$(TZ=UTC LC_ALL=C date -r "$BIG" '+%a, %d %b %Y %H:%M:%S GMT')
+t_check "HEAD: 200" grep -q '^HTTP/1.1 200 OK$' <<<"$HEAD_OUT"
+t_check "HEAD: Content-Length of the file" grep -qx "Content-Length: $BIG_SIZE" <<<"$HEAD_OUT"
+t_check "HEAD: Last-Modified is the file's mtime" grep -qx "Last-Modified: $LM" <<<"$HEAD_OUT"
+t_check "HEAD: Accept-Ranges" grep -qx 'Accept-Ranges: bytes' <<<"$HEAD_OUT"
+t_log_has "info http $CLI_IP:[0-9]+ HEAD /boot/vmlinuz-test 200 0 bytes" "log: HEAD sends no body"
+t_check "If-Modified-Since the mtime: 304" \
+	[ "$(code -H "If-Modified-Since: $LM" "$URL/boot/vmlinuz-test")" = 304 ]
+t_check "If-Modified-Since long ago: 200" \
+	[ "$(code -H 'If-Modified-Since: Sun, 06 Nov 1994 08:49:37 GMT' "$URL/small.txt")" = 200 ]
+
+# --- ranges (RFC 9110 sec. 14) ------------------------------------------------
+range_is() {   # range_is CURL-RANGE EXPECTED-FILE-SLICE-COMMAND...
+	local r=$1; shift
+	c -r "$r" -o "$T_DIR/part" "$URL/boot/vmlinuz-test" &&
+		cmp -s "$T_DIR/part" <("$@")
+}
+t_check "Range 0-99: first 100 bytes" range_is 0-99 head -c 100 "$BIG"
+t_check "Range 1000-1999: the middle" range_is 1000-1999 \
+	bash -c "tail -c +1001 '$BIG' | head -c 1000"
+t_check "Range 41943000-: the last 40 bytes" range_is 41943000- tail -c 40 "$BIG"
+t_check "Range -500: the last 500 bytes" range_is -500 tail -c 500 "$BIG"
+PART=$(c -r 10-19 -D - -o /dev/null "$URL/boot/vmlinuz-test" | tr -d '\r')
+t_check "206 with Content-Range" grep -qx "Content-Range: bytes 10-19/$BIG_SIZE" <<<"$PART"
+t_check "206 status line" grep -q '^HTTP/1.1 206 Partial Content$' <<<"$PART"
+t_log_has "GET /boot/vmlinuz-test 206 10 bytes" "log: a range counts its bytes"
+R416=$(c -r 50000000- -D - -o /dev/null "$URL/boot/vmlinuz-test" | tr -d '\r')
+t_check "Range past the end: 416" grep -q '^HTTP/1.1 416 ' <<<"$R416"
+t_check "416 says the size" grep -qx "Content-Range: bytes \*/$BIG_SIZE" <<<"$R416"
+t_check "Range with If-Range of another date: whole file, 200" \
+	[ "$(code -r 0-1 -H 'If-Range: Sun, 06 Nov 1994 08:49:37 GMT' "$URL/small.txt")" = 200 ]
+t_check "Range with If-Range of the mtime: 206" \
+	[ "$(code -r 0-1 -H "If-Range: $LM" "$URL/boot/vmlinuz-test")" = 206 ]
+
+# --- keep-alive ---------------------------------------------------------------
+KA=$(c -v -o /dev/null -o /dev/null "$URL/small.txt" "$URL/boot/vmlinuz-test" 2>&1)
+t_check "keep-alive: curl re-uses the connection for a second URL" \
+	grep -q 'Re-using existing connection' <<<"$KA"
+PORTS=$(grep -E "http $CLI_IP:[0-9]+ GET /(small.txt|boot/vmlinuz-test) 200" "$T_LOG" |
+	tail -n 2 | awk '{print $4}' | sort -u | wc -l)
+t_check "keep-alive: both requests came from one client port" [ "$PORTS" = 1 ]
+PIPE=$(raw 'GET /small.txt HTTP/1.1\r\nHost: a\r\n\r\nGET /small.txt HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n')
+t_check "pipelined: two answers on one connection, then close" \
+	[ "$(grep -c '^HTTP/1.1 200 OK' <<<"$PIPE")" = 2 ]
+H10=$(c --http1.0 -D - -o /dev/null "$URL/small.txt" | tr -d '\r')
+t_check "HTTP/1.0 without keep-alive: Connection: close" grep -qx 'Connection: close' <<<"$H10"
+
+# --- methods --------------------------------------------------------------------
+POST=$(c -X POST -D - -o /dev/null "$URL/small.txt" | tr -d '\r')
+t_check "POST: 405" grep -q '^HTTP/1.1 405 ' <<<"$POST"
+t_check "405 carries Allow: GET, HEAD" grep -qx 'Allow: GET, HEAD' <<<"$POST"
+t_check "DELETE: 405" [ "$(code -X DELETE "$URL/small.txt")" = 405 ]
+t_check "unknown method BREW: 501" [ "$(code -X BREW "$URL/small.txt")" = 501 ]
+t_log_has "info http $CLI_IP:[0-9]+ BREW /small.txt 501" "log: the 501 names the method"
+
+# --- bounds and framing -------------------------------------------------------
+LONG=$(head -c 9000 /dev/zero | tr '\0' a)
+t_check "request line over 8 KiB: 414" [ "$(code "$URL/$LONG")" = 414 ]
+PAD=$(head -c 1000 /dev/zero | tr '\0' p)
+HDRS=(); for i in $(seq 1 20); do HDRS+=(-H "X-Pad-$i: $PAD"); done
+t_check "headers over 16 KiB: 431" [ "$(code "${HDRS[@]}" "$URL/small.txt")" = 431 ]
+TECL=$(raw 'GET /small.txt HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\nhello')
+t_check "Transfer-Encoding with Content-Length: 400" grep -q '^HTTP/1.1 400 ' <<<"$TECL"
+t_check "... and the connection is closed" grep -q '^Connection: close' <<<"$(tr -d '\r' <<<"$TECL")"
+t_log_has "warn http $CLI_IP:[0-9]+ malformed request \(Transfer-Encoding with Content-Length\): 400" \
+	"log: the malformed request and its defect"
+t_check "HTTP/1.1 without Host: 400" grep -q '^HTTP/1.1 400 ' <<<"$(raw 'GET / HTTP/1.1\r\n\r\n')"
+t_check "HTTP/2.0 request line: 505" grep -q '^HTTP/1.1 505 ' <<<"$(raw 'GET / HTTP/2.0\r\n\r\n')"
+t_check "%00 in the path: 400" grep -q '^HTTP/1.1 400 ' <<<"$(raw 'GET /small.txt%00.png HTTP/1.1\r\nHost: a\r\n\r\n')"
+
+# --- traversal: refused, and never the secret ------------------------------------
+refused() {   # refused PATH: 403 or 404, and the answer lacks the secret
+	local out st
+	out=$(c --path-as-is -w '\n%{http_code}' "$URL$1")
+	st=${out##*$'\n'}
+	[[ $st == 403 || $st == 404 ]] && ! grep -q "$SECRET_MARK" <<<"$out" &&
+		! grep -q '^root:' <<<"$out"
+}
+for p in '/../secret' '/%2e%2e/secret' '/..%2fsecret' '/%2e%2e%5csecret' \
+	 '/boot/../../secret' '/..\secret' '/etc/passwd' '/link-out' \
+	 '/slash/etc/passwd' '//etc/passwd'; do
+	t_check "traversal refused: $p" refused "$p"
+done
+t_check "traversal with .. is 403" [ "$(code --path-as-is "$URL/../secret")" = 403 ]
+t_check "a symlink out of the root is 403" [ "$(code "$URL/link-out")" = 403 ]
+t_log_has "info http $CLI_IP:[0-9]+ GET /../secret 403" "log: the refusal"
+
+# --- /status ------------------------------------------------------------------------
+STATUS=$(c "$URL/status")
+t_check "/status counts requests" grep -Eq '^http_requests [1-9][0-9]*$' <<<"$STATUS"
+t_check "/status counts malformed requests" grep -Eq '^http_malformed ([5-9]|[1-9][0-9]+)$' <<<"$STATUS"
+t_check "/status has the tftp counters too" grep -Eq '^tftp_done [0-9]+$' <<<"$STATUS"
+
+# --- a slow client is cut, and delays nobody --------------------------------------------
+# Half a head, then one more header byte a second: the header clock is not
+# reset by the trickle. Meanwhile a 40 MiB download must finish; the log
+# order shows it did while the slow client was still connected.
+t_cli timeout 30 bash -c 'exec 3<>/dev/tcp/'$SRV_IP'/80 || exit 1
+	printf "GET /small.txt HTTP/1.1\r\nHost: slow\r\nX-Slow: " >&3
+	for i in $(seq 1 25); do printf a >&3 2>/dev/null || break; sleep 1; done &
+	cat <&3 >'"$T_DIR/slow.out"'; kill $! 2>/dev/null' &
+SLOW=$!
+for i in $(seq 1 50); do   # until the server holds the slow connection
+	grep -Eq '^http_connections [1-9]' <<<"$(c "$URL/status")" && break; sleep 0.1
+done
+c -o "$T_DIR/got2" "$URL/boot/vmlinuz-test"
+t_check "a download during the slow client: SHA-256 matches" [ "$(t_sha "$T_DIR/got2")" = "$BIG_SHA" ]
+wait $SLOW
+t_check "the slow client got 408" grep -q '^HTTP/1.1 408 ' "$T_DIR/slow.out"
+t_log_has "warn http $CLI_IP:[0-9]+ header timeout: [0-9]+ bytes of a request in 10 s, closed" \
+	"log: header timeout"
+DL_LINE=$(grep -n "GET /boot/vmlinuz-test 200 $BIG_SIZE" "$T_LOG" | tail -n 1 | cut -d: -f1)
+TO_LINE=$(grep -n 'header timeout' "$T_LOG" | tail -n 1 | cut -d: -f1)
+t_check "the download finished before the slow client was cut" [ "${DL_LINE:-0}" -lt "${TO_LINE:-0}" ]
+
+# --- the connection cap --------------------------------------------------------------
+# 512 idle connections fill netbootd; the next one is answered 503 at once.
+t_cli timeout 60 bash -c '
+	for i in $(seq 1 512); do exec {fd}<>/dev/tcp/'$SRV_IP'/80 || exit 1; done
+	curl -s --max-time 10 -o /dev/null -w "%{http_code}" '"$URL"'/small.txt >'"$T_DIR/cap.code"'
+' 2>/dev/null
+t_check "connection 513: 503" [ "$(cat "$T_DIR/cap.code" 2>/dev/null)" = 503 ]
+t_log_has "warn http $CLI_IP:[0-9]+ connection cap 512 reached: 503" "log: the cap"
+ok=
+for i in $(seq 1 50); do   # the 512 closed: served again
+	[ "$(code "$URL/small.txt")" = 200 ] && { ok=1; break; }; sleep 0.1
+done
+t_check "after the cap: served again" [ -n "$ok" ]
+t_log_has 'info http - below the connection cap again; [0-9]+ connections refused with 503' \
+	"log: back below the cap"
+
+t_done
