@@ -1,0 +1,153 @@
+#!/bin/bash
+# dhcp.sh: netbootd's proxyDHCP against our PXE test client and a real
+# busybox udhcpc, in a private namespace pair (issue 2).
+#
+# Each nb-dhcptest call sends one request and checks every field of the
+# answer (op, xid, chaddr, yiaddr 0, siaddr, options 53 54 60 97 43 66 67,
+# file, sname, no lease options, broadcast or unicast) or, with
+# --expect silence, that nothing answers within its bounded wait.
+# netbootd runs at debug level so each silence is matched by the log line
+# that says why it kept quiet: the request did reach it.
+cd "$(dirname "$0")/../.." || exit 1
+. server-min/tests/lib.sh
+
+DHCPTEST=${DHCPTEST:-build/nb-dhcptest}
+t_init dhcp
+[ -x "$DHCPTEST" ] || { echo "dhcp: no $DHCPTEST (make $DHCPTEST)"; exit 1; }
+command -v udhcpc >/dev/null || { echo "dhcp: no udhcpc (apt-get install udhcpc)"; exit 1; }
+t_netns_pair || exit 1
+t_start_netbootd --root "$T_ROOT" --no-tftp --no-http --log-level debug || exit 1
+
+IPXE_FILE='http://198.18.0.1/boot.ipxe?mac=${net0/mac:hexhyp}'
+ANSWERS=0
+
+# dt MAC ARGS...: one request from the client namespace; prints its report.
+dt() {
+	local mac=$1; shift
+	t_cli "$DHCPTEST" --interface nbc0 --mac "$mac" --timeout 2000 "$@"
+}
+# answer WHAT MAC ARGS...: expect an answer with every field right;
+# silence WHAT MAC ARGS...: expect none within 1 s.
+answer() {
+	local what=$1; shift
+	t_check "$what" dt "$@" --expect-server $SRV_IP && ANSWERS=$((ANSWERS + 1))
+}
+silence() {
+	local what=$1; shift
+	t_check "$what" dt "$@" --timeout 1000 --expect silence
+}
+
+# --- answered ---------------------------------------------------------------
+answer "BIOS PXE DISCOVER: broadcast offer of undionly.kpxe" \
+	52:54:00:00:00:01 --arch 0 --expect offer --expect-file undionly.kpxe \
+	--expect-dest broadcast
+t_log_has '^netbootd: info dhcp 52:54:00:00:00:01 offer arch=0 file=undionly\.kpxe$'
+
+answer "UEFI arch 7 DISCOVER: offer of alpineboot.efi" \
+	52:54:00:00:00:07 --arch 7 --vendor PXEClient:Arch:00007:UNDI:003016 \
+	--expect offer --expect-file alpineboot.efi --expect-dest broadcast
+t_log_has '^netbootd: info dhcp 52:54:00:00:00:07 offer arch=7 file=alpineboot\.efi$'
+
+answer "UEFI arch 9 DISCOVER: offer of alpineboot.efi" \
+	52:54:00:00:00:09 --arch 9 --expect offer --expect-file alpineboot.efi
+t_log_has '^netbootd: info dhcp 52:54:00:00:00:09 offer arch=9 file=alpineboot\.efi$'
+
+answer "iPXE (user class) DISCOVER: offer of the boot.ipxe URL" \
+	52:54:00:00:01:00 --arch 0 --user-class iPXE --expect offer \
+	--expect-file "$IPXE_FILE"
+t_log_has '^netbootd: info dhcp 52:54:00:00:01:00 offer arch=0 file=http://198\.18\.0\.1/boot\.ipxe\?mac=\$\{net0/mac:hexhyp\}$'
+
+answer "iPXE (option 175) UEFI DISCOVER: offer of the boot.ipxe URL" \
+	52:54:00:00:01:07 --arch 7 --opt175 --expect offer --expect-file "$IPXE_FILE"
+t_log_has '^netbootd: info dhcp 52:54:00:00:01:07 offer arch=7 file=http://198\.18\.0\.1/boot\.ipxe'
+
+answer "DISCOVER without UUID: offer without option 97" \
+	52:54:00:00:00:02 --arch 0 --uuid none --expect offer --expect-file undionly.kpxe
+
+answer "DISCOVER from a client with an address, no broadcast flag: unicast offer" \
+	52:54:00:00:00:03 --arch 0 --ciaddr $CLI_IP --no-broadcast-flag \
+	--expect offer --expect-file undionly.kpxe --expect-dest unicast
+
+answer "REQUEST to 4011 (OVMF style, no option 54): unicast ACK" \
+	52:54:00:00:00:17 --type request --to $SRV_IP --port 4011 --arch 7 \
+	--ciaddr $CLI_IP --no-broadcast-flag --expect ack \
+	--expect-file alpineboot.efi --expect-dest unicast
+t_log_has '^netbootd: info dhcp 52:54:00:00:00:17 ack arch=7 file=alpineboot\.efi$'
+
+answer "REQUEST to 4011 naming us (iPXE style): unicast ACK" \
+	52:54:00:00:01:17 --type request --to $SRV_IP --port 4011 --arch 0 \
+	--user-class iPXE --server-id $SRV_IP --ciaddr $CLI_IP --expect ack \
+	--expect-file "$IPXE_FILE" --expect-dest unicast
+t_log_has '^netbootd: info dhcp 52:54:00:00:01:17 ack arch=0 file=http://'
+
+answer "REQUEST on 67 naming us: broadcast ACK" \
+	52:54:00:00:00:67 --type request --server-id $SRV_IP --arch 0 \
+	--expect ack --expect-file undionly.kpxe --expect-dest broadcast
+
+# --- silent ----------------------------------------------------------------
+silence "non-PXE DISCOVER (no option 60): silence" \
+	52:54:00:00:02:01 --vendor none --arch none
+t_log_has '^netbootd: debug dhcp 52:54:00:00:02:01 ignored type=1 port=67: not a PXE client'
+
+silence "DISCOVER with vendor class MSFT 5.0: silence" \
+	52:54:00:00:02:02 --vendor "MSFT 5.0" --arch 0
+
+silence "PXEClient without option 93: silence" \
+	52:54:00:00:02:03 --arch none --vendor PXEClient
+t_log_has '^netbootd: debug dhcp 52:54:00:00:02:03 ignored .*no client architecture'
+
+silence "RELEASE: silence" 52:54:00:00:02:04 --type release --server-id $SRV_IP \
+	--ciaddr $CLI_IP --to $SRV_IP
+t_log_has '^netbootd: debug dhcp 52:54:00:00:02:04 ignored type=7 port=67: message type not answered'
+
+silence "DECLINE: silence" 52:54:00:00:02:05 --type decline --server-id $SRV_IP
+silence "INFORM: silence" 52:54:00:00:02:06 --type inform --ciaddr $CLI_IP
+
+silence "REQUEST on 67 naming another server: silence" \
+	52:54:00:00:02:07 --type request --server-id 198.18.0.254 --arch 0
+t_log_has '^netbootd: debug dhcp 52:54:00:00:02:07 ignored type=3 port=67: request for another server'
+
+silence "REQUEST to 4011 naming another server: silence" \
+	52:54:00:00:02:08 --type request --to $SRV_IP --port 4011 \
+	--server-id 198.18.0.254 --ciaddr $CLI_IP --arch 7
+
+silence "ARM64 UEFI (arch 11): no file configured, silence" \
+	52:54:00:00:02:09 --arch 11
+t_log_has '^netbootd: debug dhcp 52:54:00:00:02:09 ignored arch=11 ipxe=0: no boot file'
+
+# --- malformed: dropped, counted, and the server keeps answering ------------
+silence "truncated DISCOVER (option runs past the end): silence" \
+	52:54:00:00:03:01 --arch 0 --truncate 250
+t_log_has '^netbootd: warn dhcp 198\.18\.0\.2:68 malformed packet \(250 bytes\)'
+silence "DISCOVER cut inside the header: silence" 52:54:00:00:03:02 --truncate 100
+answer "after malformed packets: BIOS DISCOVER still answered" \
+	52:54:00:00:00:04 --arch 0 --expect offer --expect-file undionly.kpxe
+
+# --- a real DHCP client gets nothing from us --------------------------------
+# busybox udhcpc: 3 DISCOVERs 1 s apart, then gives up (-n). Its script is
+# /bin/true: nothing on the client is changed.
+cli_mac=$(t_cli cat /sys/class/net/nbc0/address)
+t_cli timeout 20 udhcpc -i nbc0 -n -q -t 3 -T 1 -A 1 -s /bin/true >"$T_DIR/udhcpc.out" 2>&1
+rc=$?
+t_check "udhcpc gets no lease from netbootd (exit $rc, want 1)" [ $rc -eq 1 ]
+t_check "udhcpc broadcast its DISCOVERs" grep -q 'broadcasting discover' "$T_DIR/udhcpc.out"
+t_check "udhcpc reports no lease" grep -q 'no lease' "$T_DIR/udhcpc.out"
+t_log_has "^netbootd: debug dhcp $cli_mac ignored type=1 port=67: not a PXE client" \
+	"netbootd saw udhcpc's DISCOVER and ignored it"
+t_log_lacks "^netbootd: info dhcp $cli_mac (offer|ack)" "no offer to udhcpc"
+# Even claiming to be PXEClient, without option 93 it is not a PXE ROM.
+t_cli timeout 20 udhcpc -i nbc0 -n -q -t 2 -T 1 -A 1 -s /bin/true \
+	-V PXEClient:Arch:00000:UNDI:002001 >"$T_DIR/udhcpc2.out" 2>&1
+rc=$?
+t_check "udhcpc -V PXEClient (no option 93) gets no lease (exit $rc)" [ $rc -eq 1 ]
+t_log_has "^netbootd: debug dhcp $cli_mac ignored type=1 port=67: no client architecture" \
+	"netbootd ignored udhcpc's PXEClient DISCOVER: no option 93"
+t_log_lacks "^netbootd: info dhcp $cli_mac (offer|ack)" "still no offer to udhcpc"
+
+# --- counters, then a clean exit -------------------------------------------
+t_stop_netbootd
+rc=$?
+t_check "netbootd exits 0 on SIGTERM (got $rc)" [ $rc -eq 0 ]
+t_log_has "stopping: dhcp answered=$ANSWERS ignored=[1-9][0-9]* malformed=2;" \
+	"counters: answered=$ANSWERS, some ignored, malformed=2"
+t_done
