@@ -7,3 +7,16 @@ tftp_test_SRCS = server-min/tftp_test.c server-min/tftp_proto.c
 FUZZERS += tftp_fuzz
 tftp_fuzz_SRCS = server-min/tftp_fuzz.c server-min/tftp_proto.c
 tftp_fuzz_SEEDS = server-min/fuzz/tftp
+
+# The misbehaving client of the protocol test (tests/tftp.sh).
+$(B)/test/tftp_probe: $(B)/host/server-min/tests/tftp_probe.o
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^
+CHECK_BUILD += $(B)/test/tftp_probe
+
+# Protocol test in network namespaces against curl, tftp-hpa and atftp.
+CHECKS += test-tftp
+.PHONY: test-tftp
+test-tftp: $(B)/san/netbootd $(B)/test/tftp_probe
+	NETBOOTD=$(B)/san/netbootd PROBE=$(B)/test/tftp_probe bash server-min/tests/tftp.sh
+DEPS_PKGS += tftp-hpa atftp curl iproute2

@@ -1,0 +1,315 @@
+/* tftp_probe.c: a TFTP client that misbehaves on purpose, for tftp.sh.
+ *
+ * Real clients (curl, tftp-hpa, atftp) test the good path; this one sends
+ * what they never would: duplicate ACKs (Sorcerer's Apprentice), packets
+ * from a wrong port, silence until the server gives up, an ACK in the
+ * middle of a window, raw malformed requests. It prints one line per fact
+ * it observed; the shell test asserts on those lines. Every wait is bounded
+ * by poll() timeouts and every loop by a count.
+ *
+ *   tftp_probe IP PORT oack FILE [NAME VALUE]...   first answer to an RRQ
+ *   tftp_probe IP PORT sas FILE                    duplicate ACKs
+ *   tftp_probe IP PORT wrongport FILE              ERROR 5 to a stranger
+ *   tftp_probe IP PORT silent FILE                 count retransmissions
+ *   tftp_probe IP PORT window FILE                 ACK in mid-window
+ *   tftp_probe IP PORT raw HEX                     any packet, first answer
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define BUF 70000
+
+static struct sockaddr_in server;
+static uint8_t rx[BUF];
+
+static int udp_socket(void)
+{
+	struct sockaddr_in any = { .sin_family = AF_INET };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&any, sizeof(any)) < 0) {
+		perror("socket");
+		exit(2);
+	}
+	return fd;
+}
+
+static void send_to(int fd, const struct sockaddr_in *to, const void *p, size_t n)
+{
+	if (sendto(fd, p, n, 0, (const struct sockaddr *)to, sizeof(*to)) != (ssize_t)n) {
+		perror("sendto");
+		exit(2);
+	}
+}
+
+/* One datagram within ms, its length; -1 on timeout. */
+static ssize_t recv_within(int fd, int ms, struct sockaddr_in *from)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	socklen_t fl = sizeof(*from);
+
+	if (poll(&p, 1, ms) <= 0)
+		return -1;
+	return recvfrom(fd, rx, sizeof(rx), 0, (struct sockaddr *)from, &fl);
+}
+
+static unsigned op(void) { return (unsigned)(rx[0] << 8 | rx[1]); }
+static unsigned blk(void) { return (unsigned)(rx[2] << 8 | rx[3]); }
+
+static void send_rrq(int fd, const char *file, char **opts, int nopts)
+{
+	uint8_t p[1024];
+	size_t n = 2;
+
+	p[0] = 0;
+	p[1] = 1;
+	n += (size_t)sprintf((char *)p + n, "%s", file) + 1;
+	n += (size_t)sprintf((char *)p + n, "octet") + 1;
+	for (int i = 0; i < nopts && n < 900; i++)
+		n += (size_t)sprintf((char *)p + n, "%.60s", opts[i]) + 1;
+	send_to(fd, &server, p, n);
+}
+
+static void send_ack(int fd, const struct sockaddr_in *to, unsigned b)
+{
+	uint8_t p[4] = { 0, 4, (uint8_t)(b >> 8), (uint8_t)b };
+
+	send_to(fd, to, p, 4);
+}
+
+static void send_abort(int fd, const struct sockaddr_in *to)
+{
+	static const uint8_t p[] = "\0\5\0\0probe done";
+
+	send_to(fd, to, p, sizeof(p));
+}
+
+static void print_packet(const char *who, ssize_t n)
+{
+	if (n < 0) {
+		printf("%s none\n", who);
+	} else if (n >= 4 && op() == 3) {
+		printf("%s DATA %u len=%zd\n", who, blk(), n - 4);
+	} else if (n >= 4 && op() == 5) {
+		printf("%s ERROR %u %.*s\n", who, blk(), (int)strnlen((char *)rx + 4, (size_t)n - 4),
+		       (char *)rx + 4);
+	} else if (n >= 2 && op() == 6) {
+		printf("%s OACK ", who);
+		for (ssize_t i = 2; i < n; i++)
+			putchar(rx[i] ? rx[i] : ' ');
+		putchar('\n');
+	} else {
+		printf("%s other len=%zd\n", who, n);
+	}
+}
+
+/* Receive DATA and ACK each until the short block. Bytes, or -1. */
+static long finish(int fd, struct sockaddr_in *peer, unsigned next, long bytes)
+{
+	struct sockaddr_in from;
+
+	for (int i = 0; i < 100000; i++) {
+		ssize_t n = recv_within(fd, 3000, &from);
+
+		if (n < 4 || op() != 3)
+			return -1;
+		if (blk() != (next & 0xffff))
+			continue;
+		bytes += n - 4;
+		send_ack(fd, &from, next);
+		*peer = from;
+		next++;
+		if (n - 4 < 512)
+			return bytes;
+	}
+	return -1;
+}
+
+static int cmd_oack(const char *file, char **opts, int nopts)
+{
+	struct sockaddr_in from;
+	int fd = udp_socket();
+	ssize_t n;
+
+	send_rrq(fd, file, opts, nopts);
+	n = recv_within(fd, 3000, &from);
+	print_packet("reply", n);
+	if (n >= 4 && op() != 5)
+		send_abort(fd, &from);
+	return 0;
+}
+
+/* RRQ, ACK 0 to the OACK, DATA 1, then ACK 1 three times: one DATA 2 only. */
+static int cmd_sas(const char *file)
+{
+	char *opts[] = { "timeout", "10" };
+	struct sockaddr_in from, peer;
+	int fd = udp_socket(), count = 0;
+	ssize_t n;
+	long bytes;
+
+	send_rrq(fd, file, opts, 2);
+	n = recv_within(fd, 3000, &peer);
+	if (n < 2 || op() != 6)
+		return printf("no OACK\n"), 1;
+	send_ack(fd, &peer, 0);
+	n = recv_within(fd, 3000, &from);
+	if (n < 4 || op() != 3 || blk() != 1)
+		return printf("no DATA 1\n"), 1;
+	bytes = n - 4;
+	send_ack(fd, &peer, 1);
+	send_ack(fd, &peer, 1);
+	send_ack(fd, &peer, 1);
+	/* 1.5 s is well inside the 10 s timeout we asked: any second DATA 2
+	 * would be an answer to a duplicate ACK */
+	for (int i = 0; i < 100; i++) {
+		n = recv_within(fd, 1500, &from);
+		if (n < 0)
+			break;
+		if (n >= 4 && op() == 3 && blk() == 2) {
+			count++;
+			if (count == 1)
+				bytes += n - 4;
+		}
+	}
+	printf("sas data2 count=%d\n", count);
+	/* the file has more than two blocks: go on to the end */
+	send_ack(fd, &peer, 2);
+	bytes = finish(fd, &peer, 3, bytes);
+	printf("sas done bytes=%ld\n", bytes);
+	return 0;
+}
+
+/* The transfer runs from socket a; socket b, a stranger, ACKs too. */
+static int cmd_wrongport(const char *file)
+{
+	struct sockaddr_in peer, from;
+	int a = udp_socket(), b = udp_socket();
+	ssize_t n;
+	long bytes;
+
+	send_rrq(a, file, NULL, 0);
+	n = recv_within(a, 3000, &peer);
+	if (n < 4 || op() != 3 || blk() != 1)
+		return printf("no DATA 1\n"), 1;
+	bytes = n - 4;
+	send_ack(b, &peer, 1);
+	n = recv_within(b, 3000, &from);
+	print_packet("stranger", n);
+	send_ack(a, &peer, 1);
+	bytes = finish(a, &peer, 2, bytes);
+	printf("wrongport done bytes=%ld\n", bytes);
+	return 0;
+}
+
+/* Never ACK: count DATA 1 until the server falls silent. */
+static int cmd_silent(const char *file)
+{
+	char *opts[] = { "timeout", "1" };
+	struct sockaddr_in from;
+	int fd = udp_socket(), count = 0;
+	ssize_t n;
+
+	send_rrq(fd, file, opts, 2);
+	n = recv_within(fd, 3000, &from);
+	if (n < 2 || op() != 6)
+		return printf("no OACK\n"), 1;
+	send_ack(fd, &from, 0);
+	for (int i = 0; i < 50; i++) {
+		n = recv_within(fd, 3000, &from);
+		if (n < 0)
+			break;
+		if (n >= 4 && op() == 3 && blk() == 1)
+			count++;
+	}
+	printf("silent data1 count=%d\n", count);
+	return 0;
+}
+
+/* windowsize 4: after DATA 1..4, ACK 2 says 3 and 4 were lost; the next
+ * window must start at 3 (RFC 7440 sec. 4). */
+static int cmd_window(const char *file)
+{
+	char *opts[] = { "windowsize", "4", "timeout", "10" };
+	struct sockaddr_in from, peer;
+	int fd = udp_socket();
+	ssize_t n;
+
+	send_rrq(fd, file, opts, 4);
+	n = recv_within(fd, 3000, &peer);
+	if (n < 2 || op() != 6)
+		return printf("no OACK\n"), 1;
+	print_packet("window", n);
+	send_ack(fd, &peer, 0);
+	printf("window first");
+	for (int i = 0; i < 4; i++) {
+		n = recv_within(fd, 3000, &from);
+		printf(" %u", n >= 4 && op() == 3 ? blk() : 0);
+	}
+	putchar('\n');
+	/* nothing more until we ACK: the window is 4 */
+	n = recv_within(fd, 1000, &from);
+	printf("window extra %s\n", n < 0 ? "none" : "some");
+	send_ack(fd, &peer, 2);
+	printf("window after-ack2");
+	for (int i = 0; i < 4; i++) {
+		n = recv_within(fd, 3000, &from);
+		printf(" %u", n >= 4 && op() == 3 ? blk() : 0);
+	}
+	putchar('\n');
+	send_abort(fd, &peer);
+	return 0;
+}
+
+static int cmd_raw(const char *hex)
+{
+	uint8_t p[1024];
+	size_t n = 0;
+	struct sockaddr_in from;
+	int fd = udp_socket();
+
+	for (size_t i = 0; hex[i] && hex[i + 1] && n < sizeof(p); i += 2) {
+		unsigned v;
+
+		if (sscanf(hex + i, "%2x", &v) != 1)
+			return printf("bad hex\n"), 2;
+		p[n++] = (uint8_t)v;
+	}
+	send_to(fd, &server, p, n);
+	print_packet("reply", recv_within(fd, 1500, &from));
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc < 5) {
+		fprintf(stderr, "usage: tftp_probe IP PORT oack|sas|wrongport|silent|window|raw ARG...\n");
+		return 2;
+	}
+	server.sin_family = AF_INET;
+	server.sin_port = htons((uint16_t)atoi(argv[2]));
+	if (inet_pton(AF_INET, argv[1], &server.sin_addr) != 1)
+		return 2;
+	if (!strcmp(argv[3], "oack"))
+		return cmd_oack(argv[4], argv + 5, argc - 5);
+	if (!strcmp(argv[3], "sas"))
+		return cmd_sas(argv[4]);
+	if (!strcmp(argv[3], "wrongport"))
+		return cmd_wrongport(argv[4]);
+	if (!strcmp(argv[3], "silent"))
+		return cmd_silent(argv[4]);
+	if (!strcmp(argv[3], "window"))
+		return cmd_window(argv[4]);
+	if (!strcmp(argv[3], "raw"))
+		return cmd_raw(argv[4]);
+	return 2;
+}
