@@ -42,7 +42,7 @@ OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
 QEMU=${QEMU:-qemu-system-x86_64}
 
 RIG_NAME= RIG_DIR= RIG_ROOT= RIG_LOG= RIG_CONF=
-RIG_NS= RIG_RT= RIG_NBD_PID= RIG_DNSMASQ_PID=
+RIG_NS= RIG_RT= RIG_CL= RIG_NBD_PID= RIG_DNSMASQ_PID=
 RIG_NET=${RIG_NET:-198.18.0}
 RIG_SRV=$RIG_NET.1
 RIG_ROUTER=$RIG_NET.2
@@ -79,7 +79,7 @@ rig_cleanup() {
 	for pid in "${RIG_VM_PID[@]}"; do kill -TERM "$pid" 2>/dev/null; done
 	[ -n "$RIG_NBD_PID" ] && kill -TERM "$RIG_NBD_PID" 2>/dev/null
 	[ -n "$RIG_DNSMASQ_PID" ] && kill -TERM "$RIG_DNSMASQ_PID" 2>/dev/null
-	for ns in $RIG_NS $RIG_RT; do
+	for ns in $RIG_CL $RIG_NS $RIG_RT; do
 		for i in 1 2 3 4 5 6 7 8 9 10; do
 			[ -z "$(ip netns pids "$ns" 2>/dev/null)" ] && break
 			[ $i -eq 10 ] && for pid in $(ip netns pids "$ns" 2>/dev/null); do
@@ -186,6 +186,18 @@ rig_net() {
 		cat "$RIG_DIR/dnsmasq.log"; rig_die "dnsmasq did not start"; }
 }
 
+# rig_client_ns: one more namespace, $RIG_CL, on the bridge through a veth
+# (vc1 inside it, no address): a plain Linux host on the LAN for the
+# non-PXE DHCP clients (udhcpc, dhclient).
+rig_client_ns() {
+	RIG_CL=nbc-$RIG_NAME-$$
+	ip netns add "$RIG_CL" || rig_die "cannot create namespace $RIG_CL"
+	ip -n "$RIG_CL" link set lo up
+	ip -n "$RIG_NS" link add vc0 type veth peer name vc1 netns "$RIG_CL"
+	ip -n "$RIG_NS" link set vc0 master br0 up
+	ip -n "$RIG_CL" link set vc1 address "${1:-52:54:00:4e:08:01}" up
+}
+
 # netbootd on br0, waiting (at most 10 s) for its ready line.
 rig_netbootd() {
 	[ -x "$NETBOOTD" ] || rig_die "no netbootd at $NETBOOTD (make all)"
@@ -233,10 +245,22 @@ rig_vm() {
 	*) rig_die "rig_vm: firmware $fw is not bios or uefi" ;;
 	esac
 	: >"$RIG_DIR/$name.serial"
+	RIG_VM_T0[$name]=$(date +%s)
+	if [ -n "${RIG_CONSOLE:-}" ]; then
+		# The demo: serial console and monitor on this terminal (Ctrl-A x
+		# quits), a copy of the console in NAME.serial; in the foreground.
+		local i
+		for i in "${!q[@]}"; do
+			case ${q[$i]} in chardev:ser0) q[$i]=mon:stdio ;; esac
+		done
+		q=("${q[@]/#file,id=ser0,*/null,id=ser0}")
+		ip netns exec "$RIG_NS" timeout --foreground -s KILL "$RIG_VM_TIMEOUT" \
+			"$QEMU" "${q[@]}" "$@" | tee "$RIG_DIR/$name.serial"
+		return 0
+	fi
 	ip netns exec "$RIG_NS" timeout -s KILL "$RIG_VM_TIMEOUT" \
 		"$QEMU" "${q[@]}" "$@" </dev/null >"$RIG_DIR/$name.qemu.log" 2>&1 &
 	RIG_VM_PID[$name]=$!
-	RIG_VM_T0[$name]=$(date +%s)
 	echo "     $RIG_NAME: started $name ($fw, $nic, $mac)"
 }
 
@@ -362,4 +386,34 @@ rig_done() {
 	fi
 	echo "$RIG_NAME: $RIG_PASS passed, $RIG_FAIL failed"
 	[ "$RIG_FAIL" -eq 0 ] && [ "$RIG_PASS" -gt 0 ]
+}
+
+# --- the assertions every booting scenario makes -----------------------------
+
+# rig_expect_alpine NAME MAC FLAVOR MODLOOP-MARKER APKOVL-MARKER APKOVL-PATH
+#   "WORLD" REPO-URL...: the guest reached "Alpine userspace" with the
+# profile's files: it came up on the NIC with this MAC (BOOTIF honoured),
+# mounted FLAVOR's modloop and read its marker, unpacked the apkovl, and
+# wrote exactly these repositories; its command line carries Alpine's
+# arguments, each checked as a whole argument.
+rig_expect_alpine() {
+	local n=$1 mac=$2 fl=$3 mlm=$4 ovm=$5 ovl=$6 world=$7; shift 7
+	local repos u=http://$RIG_SRV
+	repos=$(IFS=,; echo "$*")
+	rig_wait_result "$n" || return 1
+	rig_result_has "$n" "mac=$mac"
+	rig_result_has "$n" "modloop=ok:$mlm"
+	rig_result_has "$n" "apkovl=ok:$ovm"
+	rig_result_has "$n" "world=$(echo $world | tr ' ' ',')"
+	rig_result_has "$n" "repos=$repos"
+	rig_cmdline_has "$n" "modloop=$u/boot/modloop-$fl"
+	rig_cmdline_has "$n" "apkovl=$u/$ovl"
+	rig_cmdline_has "$n" "alpine_repo=$repos"
+	rig_cmdline_has "$n" "ip=dhcp"
+	rig_cmdline_has "$n" "BOOTIF=01-$(echo "$mac" | tr ':' '-')"
+	rig_cmdline_has "$n" "console=ttyS0"
+	rig_cmdline_lacks "$n" '^root='
+	rig_cmdline_args "$n" | grep -Eq '^modules=loop,squashfs(,|$)' &&
+		rig_ok "$n: cmdline has modules=loop,squashfs..." ||
+		rig_fail "$n: cmdline has modules=loop,squashfs..."
 }
