@@ -150,4 +150,22 @@ rc=$?
 t_check "netbootd exits 0 on SIGTERM (got $rc)" [ $rc -eq 0 ]
 t_log_has "stopping: dhcp answered=$ANSWERS ignored=[1-9][0-9]* malformed=2;" \
 	"counters: answered=$ANSWERS, some ignored, malformed=2"
+
+# --- the mapping is configurable (netbootd.conf [server] boot-*) ------------
+cat >"$T_DIR/netbootd.conf" <<'EOF'
+[server]
+boot-bios = ipxe/undionly.kpxe
+boot-efi64 = efi/grubx64.efi
+boot-ipxe = ${server}/menu.ipxe?mac=${net0/mac:hexhyp}&x=1
+EOF
+t_start_netbootd --root "$T_ROOT" --no-tftp --no-http --http-port 8080 \
+	--config "$T_DIR/netbootd.conf" || exit 1
+answer "configured BIOS file" 52:54:00:00:04:00 --arch 0 --expect offer \
+	--expect-file ipxe/undionly.kpxe
+answer "configured UEFI file" 52:54:00:00:04:07 --arch 7 --expect offer \
+	--expect-file efi/grubx64.efi
+answer "configured iPXE URL, \${server} with the HTTP port" 52:54:00:00:04:01 \
+	--arch 0 --user-class iPXE --expect offer \
+	--expect-file 'http://198.18.0.1:8080/menu.ipxe?mac=${net0/mac:hexhyp}&x=1'
+t_log_has '^netbootd: info dhcp 52:54:00:00:04:01 offer arch=0 file=http://198\.18\.0\.1:8080/menu\.ipxe\?mac=\$\{net0/mac:hexhyp\}&x=1$'
 t_done
