@@ -10,3 +10,6 @@ netboot-embed_SRCS = embed/netboot-embed.c $(EMBED_CORE_SRCS)
 
 UNIT_TESTS += embed_config_test
 embed_config_test_SRCS = embed/config_test.c $(EMBED_CORE_SRCS)
+
+UNIT_TESTS += embed_cmdline_test
+embed_cmdline_test_SRCS = embed/cmdline_test.c $(EMBED_CORE_SRCS)
