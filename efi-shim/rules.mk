@@ -1,1 +1,81 @@
-# efi-shim/rules.mk: included by the top-level Makefile (see its header for the lists).
+# efi-shim/rules.mk: alpineboot.efi, the Alpine boot command as a UEFI app.
+#
+# Built with Debian's gnu-efi: our objects and the freestanding embed/ core
+# are compiled in their own variant ($(B)/efi/%.o), linked as an ELF shared
+# object against gnu-efi's crt0 and linker script, then turned into a PE32+
+# image by objcopy. efi-shim/check-image.sh checks the result; a bad image
+# never reaches $(EFI_IMAGE).
+
+DEPS_PKGS += gnu-efi binutils
+
+EFI_INC    = /usr/include/efi
+EFI_LIBDIR = /usr/lib
+EFI_CRT0   = $(EFI_LIBDIR)/crt0-efi-x86_64.o
+EFI_LDS    = $(EFI_LIBDIR)/elf_x86_64_efi.lds
+EFI_IMAGE  = $(B)/efi-shim/alpineboot.efi
+
+# Firmware-side sources, one concern each (docs/alpineboot.md).
+EFI_SHIM_SRCS = efi-shim/main.c efi-shim/net.c efi-shim/http.c efi-shim/tftp.c \
+                efi-shim/fetch.c efi-shim/initrd.c efi-shim/linux.c \
+                efi-shim/menu.c efi-shim/clock.c efi-shim/efistr.c \
+                efi-shim/stamp.c efi-shim/libc.c \
+                $(EFI_PURE_SRCS)
+# Pure C, no firmware: compiled for EFI and for the host unit tests.
+EFI_PURE_SRCS = efi-shim/sha256.c efi-shim/ucs2.c efi-shim/menu_model.c \
+                efi-shim/bounds.c efi-shim/cmdline.c efi-shim/url.c
+
+EFI_OBJS = $(patsubst %.c,$(B)/efi/%.o,$(EFI_SHIM_SRCS) $(EMBED_CORE_SRCS))
+
+# -ffreestanding: no hosted libc; efi-shim/libc.c supplies the few string
+#   functions the compiler and embed/ call (gnu-efi's libefi has memcpy and
+#   memset only).
+# -fpic: gnu-efi links a shared object and relocates itself in _relocate.
+# -fshort-wchar: L"..." must be UCS-2 (CHAR16) as UEFI wants.
+# -mno-red-zone: firmware interrupt handlers run on our stack.
+# -fno-stack-protector: there is no __stack_chk_guard in firmware.
+# -maccumulate-outgoing-args: keeps ms_abi calls' shadow space simple (gnu-efi's advice).
+# -isystem for gnu-efi: its headers predate -Wstrict-prototypes; our code
+#   is held to every warning, theirs is not ours to fix.
+# -DGNU_EFI_USE_MS_ABI: EFIAPI = ms_abi, so firmware calls are direct calls
+#   instead of uefi_call_wrapper().
+EFI_CFLAGS = -std=gnu11 $(WARN) -O2 -g -ffreestanding -fpic -fshort-wchar \
+             -mno-red-zone -fno-stack-protector -fno-strict-aliasing \
+             -maccumulate-outgoing-args -DGNU_EFI_USE_MS_ABI -DNB_EFI \
+             -I. -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 -isystem $(EFI_INC)/protocol
+
+$(B)/efi/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
+
+# -shared -Bsymbolic: a position-independent image whose only relocations
+#   are the relative ones crt0's _relocate applies.
+# -znocombreloc: keep .rela.* separate; the linker script places them.
+# --no-undefined: a missing function is a link error, not a crash at boot.
+$(B)/efi-shim/alpineboot.so: $(EFI_OBJS) $(EFI_CRT0) $(EFI_LDS)
+	@mkdir -p $(@D)
+	$(LD) -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined \
+	  -T $(EFI_LDS) -L$(EFI_LIBDIR) -o $@ $(EFI_CRT0) $(EFI_OBJS) -lefi -lgnuefi
+
+# Sections copied into the PE image: gnu-efi's set plus the stamp section
+# (embed/stamp.h) that netboot-embed rewrites in place.
+# --subsystem=10: EFI application.
+$(EFI_IMAGE): $(B)/efi-shim/alpineboot.so efi-shim/check-image.sh
+	objcopy -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel \
+	  -j .rela -j .reloc -j .nbplan --target=efi-app-x86_64 --subsystem=10 \
+	  $< $@.tmp
+	sh efi-shim/check-image.sh $< $@.tmp
+	mv $@.tmp $@
+
+all: $(EFI_IMAGE)
+
+# Host unit tests of the firmware-independent code.
+UNIT_TESTS += efi_sha256_test efi_ucs2_test efi_menu_model_test efi_bounds_test \
+              efi_cmdline_test
+efi_sha256_test_SRCS     = efi-shim/sha256_test.c efi-shim/sha256.c
+efi_ucs2_test_SRCS       = efi-shim/ucs2_test.c efi-shim/ucs2.c
+efi_menu_model_test_SRCS = efi-shim/menu_model_test.c efi-shim/menu_model.c
+efi_bounds_test_SRCS     = efi-shim/bounds_test.c efi-shim/bounds.c efi-shim/url.c \
+                           efi-shim/sha256.c
+efi_cmdline_test_SRCS    = efi-shim/cmdline_test.c efi-shim/cmdline.c efi-shim/url.c \
+                           efi-shim/ucs2.c $(EMBED_CORE_SRCS)
+

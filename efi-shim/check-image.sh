@@ -1,0 +1,32 @@
+#!/bin/sh
+# check-image.sh ELF PE: the post-link check of alpineboot.efi.
+#
+# Fails (and so fails the build) unless:
+#  - the linked ELF has no undefined symbols (firmware has no dynamic linker:
+#    an unresolved call would jump to address 0 at boot);
+#  - its only dynamic relocations are R_X86_64_RELATIVE, the one kind
+#    gnu-efi's _relocate applies (anything else would be silently skipped);
+#  - the PE is PE32+ (optional header magic 0x20b) with subsystem 10,
+#    EFI application (PE/COFF spec, "Windows Subsystem");
+#  - it carries the stamp section ".nbplan" of 16384 bytes starting with the
+#    magic, as netboot-embed expects (embed/stamp.h).
+set -eu
+elf=$1 pe=$2
+fail() { echo "check-image: $pe: $*" >&2; exit 1; }
+
+undef=$(nm -u "$elf")
+[ -z "$undef" ] || fail "undefined symbols: $(echo $undef)"
+
+bad=$(readelf -rW "$elf" | awk '/^[0-9a-f]+ +[0-9a-f]+ +R_X86_64_/ && $3 != "R_X86_64_RELATIVE" {print $3}' | sort -u)
+[ -z "$bad" ] || fail "relocations gnu-efi cannot apply: $(echo $bad)"
+
+hdr=$(objdump -p "$pe")
+echo "$hdr" | grep -Eq '^Magic[[:space:]]+020b' || fail "not PE32+ (optional header magic is not 020b)"
+echo "$hdr" | grep -Eq '^Subsystem[[:space:]]+0000000a' || fail "subsystem is not 10 (EFI application)"
+
+sec=$(objdump -h "$pe" | awk '$2 == ".nbplan" {print $3}')
+[ -n "$sec" ] || fail "no .nbplan stamp section"
+[ $((0x$sec)) -eq 16384 ] || fail ".nbplan is $((0x$sec)) bytes, not 16384"
+magic=$(objdump -s -j .nbplan "$pe" | awk 'NR==5 {print $2 $3 $4 $5}')
+[ "$magic" = "414c50494e45424f4f545354414d5031" ] || fail ".nbplan does not start with ALPINEBOOTSTAMP1"
+echo "check-image: $pe: PE32+, subsystem 10, no undefined symbols, relocations RELATIVE only, .nbplan ok"

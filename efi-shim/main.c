@@ -1,0 +1,437 @@
+/* main.c: alpineboot.efi, the Alpine boot command for UEFI clients.
+ *
+ * The flow, each step in its own file:
+ *   net.c     find the NIC, our address, the boot server (PXE or DHCP)
+ *   fetch.c   the plan /boot.plan?mac=.. (HTTP, else TFTP), else the one
+ *             stamped into this image (stamp.c)
+ *   menu.c    a short countdown for plan entry 0; a key opens the menu
+ *   fetch.c   kernel and initramfs, bounded and verified (bounds.c)
+ *   cmdline.c the plan's command line plus initrd= and BOOTIF=, UCS-2
+ *   linux.c   LoadImage + LoadFile2 initrd (initrd.c) + StartImage
+ * and on any failure the menu: the plan's entries, retry, iPXE shell,
+ * reboot, exit to firmware. Every message starts with "alpineboot: ".
+ */
+#include <errno.h>
+
+#include "embed/plan.h"
+#include "efi-shim/cmdline.h"
+#include "efi-shim/fetch.h"
+#include "efi-shim/linux.h"
+#include "efi-shim/menu.h"
+#include "efi-shim/net.h"
+#include "efi-shim/stamp.h"
+#include "efi-shim/ucs2.h"
+
+#define ALPINEBOOT_VERSION   "1.0"
+#define FAIL_MENU_TIMEOUT_S  30     /* then retry: a thin client keeps trying */
+#define MAX_ROUNDS           1000   /* boot attempts before giving up to firmware */
+#define SHELL_IMAGE          "snponly.efi"
+
+struct boot {
+	EFI_HANDLE image;
+	struct net net;
+	int have_net;
+	struct nb_plan *plan, *scratch;   /* scratch: parse target, copied on success */
+	int have_plan;
+	char base[NB_URL_MAX];            /* http://server of the plan */
+};
+
+static const char label_retry[] = "Retry (fetch the plan again)";
+static const char label_shell[] = "iPXE shell (" SHELL_IMAGE " from the server)";
+static const char label_reboot[] = "Reboot";
+static const char label_exit[] = "Exit to firmware";
+static const char label_fw[] = "Reboot into firmware setup";
+
+static void ascii_append(char *dst, size_t cap, const char *src)
+{
+	size_t n = 0, i = 0;
+
+	while (n < cap && dst[n])
+		n++;
+	while (src[i] && n + 1 < cap)
+		dst[n++] = src[i++];
+	if (n < cap)
+		dst[n] = 0;
+}
+
+static void ip_text(char *out, const UINT8 ip[4])
+{
+	size_t n = 0;
+
+	for (int i = 0; i < 4; i++) {
+		char d[3];
+		int k = 0;
+		unsigned v = ip[i];
+		do {
+			d[k++] = (char)('0' + v % 10);
+			v /= 10;
+		} while (v);
+		while (k)
+			out[n++] = d[--k];
+		if (i < 3)
+			out[n++] = '.';
+	}
+	out[n] = 0;
+}
+
+/* Parse text into b->plan, keeping the old plan when the new one is bad. */
+static int take_plan(struct boot *b, const char *text, size_t len, const CHAR16 *from)
+{
+	int r = nb_plan_parse(b->scratch, text, len);
+
+	if (r < 0) {
+		ERR(L"plan from %s is invalid (%a)", from, r == -E2BIG ? "a field over its limit" : "malformed");
+		return r;
+	}
+	if (b->scratch->n_entry == 0) {
+		ERR(L"plan from %s has no entries", from);
+		return -EINVAL;
+	}
+	CopyMem(b->plan, b->scratch, sizeof *b->plan);
+	if (b->plan->default_entry >= b->plan->n_entry)
+		b->plan->default_entry = 0;
+	b->have_plan = 1;
+	return 0;
+}
+
+/* The stamped plan: the server when not PXE-booted, the plan of last resort. */
+static int stamped_plan(struct boot *b, int quiet)
+{
+	const char *text;
+	size_t len;
+	int r = stamp_plan_text(&text, &len);
+
+	if (r == -ENOENT) {
+		if (!quiet)
+			LOG(L"plan: this image carries no stamped plan");
+		return r;
+	}
+	if (r < 0) {
+		ERR(L"plan: the stamped section is corrupt");
+		return r;
+	}
+	return take_plan(b, text, len, L"the stamp");
+}
+
+static EFI_STATUS load_plan(struct boot *b)
+{
+	static const char hexdig[] = "0123456789abcdef";
+	char url[NB_URL_MAX];
+	struct blob blob = { 0 };
+	EFI_STATUS st;
+
+	b->base[0] = 0;
+	if (b->have_net && b->net.has_server) {
+		char ip[16];
+		ip_text(ip, b->net.server);
+		ascii_append(b->base, sizeof b->base, "http://");
+		ascii_append(b->base, sizeof b->base, ip);
+	} else if (stamped_plan(b, 1) == 0 && b->plan->server[0]) {
+		ascii_append(b->base, sizeof b->base, b->plan->server);
+	}
+	if (b->have_net && b->base[0]) {
+		url[0] = 0;
+		ascii_append(url, sizeof url, b->base);
+		ascii_append(url, sizeof url, "/boot.plan");
+		if (b->net.has_mac) {
+			char q[6 * 3 + 6];
+			size_t n = 0;
+			for (const char *p = "?mac="; *p; p++)
+				q[n++] = *p;
+			for (int i = 0; i < 6; i++) {
+				if (i)
+					q[n++] = '-';
+				q[n++] = hexdig[b->net.mac[i] >> 4];
+				q[n++] = hexdig[b->net.mac[i] & 15];
+			}
+			q[n] = 0;
+			ascii_append(url, sizeof url, q);
+		}
+		st = fetch(&b->net, url, "plan", NULL, NB_PLAN_TEXT_MAX, &blob);
+		if (!EFI_ERROR(st)) {
+			int r = take_plan(b, (const char *)blob.buf, (size_t)blob.len, L"the server");
+			blob_free(&blob);
+			if (r == 0) {
+				LOG(L"plan: %a, %d entries", b->plan->title, (int)b->plan->n_entry);
+				return EFI_SUCCESS;
+			}
+		}
+	}
+	if (stamped_plan(b, 0) == 0) {
+		LOG(L"plan: using the stamped plan: %a, %d entries", b->plan->title,
+		    (int)b->plan->n_entry);
+		return EFI_SUCCESS;
+	}
+	if (b->have_plan) {
+		LOG(L"plan: keeping the plan fetched earlier");
+		return EFI_SUCCESS;
+	}
+	ERR(L"no boot plan: none from the server and none stamped in this image");
+	return EFI_NOT_FOUND;
+}
+
+/* Concatenate initrds: the kernel unpacks concatenated cpio archives
+ * (Documentation/driver-api/early-userspace/buffer-format.rst), each
+ * starting 4-byte aligned. */
+static EFI_STATUS join_initrds(struct blob *parts, unsigned n, struct blob *ret)
+{
+	EFI_PHYSICAL_ADDRESS addr;
+	UINT64 total = 0, off = 0;
+	EFI_STATUS st;
+
+	if (n == 1) {
+		*ret = parts[0];
+		parts[0].buf = NULL;
+		return EFI_SUCCESS;
+	}
+	for (unsigned i = 0; i < n; i++)
+		total += (parts[i].len + 3) & ~3ULL;
+	ret->pages = (UINTN)EFI_SIZE_TO_PAGES(total ? total : 1);
+	st = BS->AllocatePages(AllocateAnyPages, EfiLoaderData, ret->pages, &addr);
+	if (EFI_ERROR(st)) {
+		ERR(L"initrd: cannot allocate %ld bytes: %s", total, efi_status_str(st));
+		return st;
+	}
+	ret->buf = (UINT8 *)(UINTN)addr;
+	for (unsigned i = 0; i < n; i++) {
+		CopyMem(ret->buf + off, parts[i].buf, parts[i].len);
+		off += parts[i].len;
+		while (off & 3)
+			ret->buf[off++] = 0;
+	}
+	ret->len = off;
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS boot_entry(struct boot *b, unsigned idx)
+{
+	const struct nb_entry *e = &b->plan->entry[idx];
+	struct blob kernel = { 0 }, initrd = { 0 }, parts[NB_PLAN_MAX_INITRDS];
+	static char line[CMDLINE_MAX];
+	static CHAR16 options[CMDLINE_MAX];
+	size_t len, units;
+	unsigned got = 0;
+	EFI_STATUS st;
+	int r;
+
+	LOG(L"boot: %a", e->label);
+	if (!b->have_net) {
+		ERR(L"boot: no network to fetch the kernel over");
+		return EFI_NO_MAPPING;
+	}
+	r = cmdline_build(e, b->net.has_mac ? b->net.mac : NULL, line, sizeof line, &len);
+	if (r == 0)
+		r = ucs2_from_utf8((const uint8_t *)line, len, (uint16_t *)options,
+				   sizeof options / sizeof options[0], &units);
+	if (r < 0) {
+		ERR(L"boot: the plan's command line cannot be used (%a)",
+		    r == -ENOSPC ? "too long" : "invalid characters or initrd URL");
+		return EFI_INVALID_PARAMETER;
+	}
+	ZeroMem(parts, sizeof parts);
+	st = fetch(&b->net, e->kernel.url, "kernel", &e->kernel, b->plan->max_file_size, &kernel);
+	if (EFI_ERROR(st))
+		goto out;
+	for (; got < e->n_initrd && got < NB_PLAN_MAX_INITRDS; got++) {
+		st = fetch(&b->net, e->initrd[got].url, "initrd", &e->initrd[got],
+			   b->plan->max_file_size, &parts[got]);
+		if (EFI_ERROR(st))
+			goto out;
+	}
+	if (got) {
+		st = join_initrds(parts, got, &initrd);
+		if (EFI_ERROR(st))
+			goto out;
+	}
+	LOG(L"cmdline: %a", line);
+	st = linux_boot(b->image, kernel.buf, (UINTN)kernel.len, options, units, initrd.buf,
+			(UINTN)initrd.len);
+out:
+	for (unsigned i = 0; i < got; i++)
+		blob_free(&parts[i]);
+	blob_free(&initrd);
+	blob_free(&kernel);
+	return st;
+}
+
+static EFI_STATUS ipxe_shell(struct boot *b)
+{
+	char url[NB_URL_MAX];
+	struct blob img = { 0 };
+	EFI_STATUS st;
+
+	if (!b->have_net || !b->base[0]) {
+		ERR(L"shell: no server to fetch " SHELL_IMAGE L" from");
+		return EFI_NOT_FOUND;
+	}
+	url[0] = 0;
+	ascii_append(url, sizeof url, b->base);
+	ascii_append(url, sizeof url, "/" SHELL_IMAGE);
+	st = fetch(&b->net, url, "ipxe", NULL, b->have_plan ? b->plan->max_file_size : 0, &img);
+	if (EFI_ERROR(st))
+		return st;
+	st = efi_chain(b->image, img.buf, (UINTN)img.len, b->net.nic_handle);
+	blob_free(&img);
+	return st;
+}
+
+static void reset_to_firmware_ui(void)
+{
+	static EFI_GUID global = EFI_GLOBAL_VARIABLE;
+	UINT64 supported = 0, ind = 0;
+	UINTN size = sizeof supported;
+	EFI_STATUS st;
+
+	st = RT->GetVariable(L"OsIndicationsSupported", &global, NULL, &size, &supported);
+	if (EFI_ERROR(st) || !(supported & EFI_OS_INDICATIONS_BOOT_TO_FW_UI)) {
+		ERR(L"this firmware cannot be asked to open its setup; rebooting");
+	} else {
+		size = sizeof ind;
+		if (EFI_ERROR(RT->GetVariable(L"OsIndications", &global, NULL, &size, &ind)))
+			ind = 0;
+		ind |= EFI_OS_INDICATIONS_BOOT_TO_FW_UI;
+		st = RT->SetVariable(L"OsIndications", &global,
+				     EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS |
+				     EFI_VARIABLE_RUNTIME_ACCESS, sizeof ind, &ind);
+		if (EFI_ERROR(st))
+			ERR(L"setting OsIndications: %s", efi_status_str(st));
+	}
+	RT->ResetSystem(EfiResetCold, EFI_SUCCESS, 0, NULL);
+}
+
+static int plan_has(const struct nb_plan *p, enum nb_action a)
+{
+	for (unsigned i = 0; i < p->n_entry; i++)
+		if (p->entry[i].action == a)
+			return 1;
+	return 0;
+}
+
+/* The menu: the plan's entries, then whatever fixed item it lacks. */
+static void build_menu(struct boot *b, struct menu_model *m, unsigned timeout, int failed)
+{
+	int retry = -1;
+
+	menu_init(m, timeout);
+	if (b->have_plan)
+		for (unsigned i = 0; i < b->plan->n_entry; i++) {
+			int k = menu_add(m, b->plan->entry[i].label, b->plan->entry[i].action, i);
+			if (k >= 0 && b->plan->entry[i].action == NB_ACT_RETRY && retry < 0)
+				retry = k;
+		}
+	if (!b->have_plan || !plan_has(b->plan, NB_ACT_RETRY))
+		retry = menu_add(m, label_retry, NB_ACT_RETRY, 0);
+	if (!b->have_plan || !plan_has(b->plan, NB_ACT_SHELL))
+		menu_add(m, label_shell, NB_ACT_SHELL, 0);
+	if (!b->have_plan || !plan_has(b->plan, NB_ACT_REBOOT))
+		menu_add(m, label_reboot, NB_ACT_REBOOT, 0);
+	if (!b->have_plan || !plan_has(b->plan, NB_ACT_EXIT))
+		menu_add(m, label_exit, NB_ACT_EXIT, 0);
+	if (b->have_plan && plan_has(b->plan, NB_ACT_FIRMWARE) == 0)
+		menu_add(m, label_fw, NB_ACT_FIRMWARE, 0);
+	/* After a failure retry is the default; otherwise the plan's. */
+	if (failed && retry >= 0)
+		menu_set_default(m, (unsigned)retry);
+	else if (b->have_plan)
+		menu_set_default(m, b->plan->default_entry);
+}
+
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
+
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
+{
+	struct boot b;
+	struct menu_model *menu;
+	enum nb_action act;
+	unsigned arg = 0;
+	const CHAR16 *reason = NULL;
+	EFI_STATUS st;
+
+	InitializeLib(image, systab);
+	/* The firmware's 5-minute watchdog (UEFI 2.10 section 3.4.1) would reset
+	 * a client waiting in the menu; our own waits are bounded instead. */
+	BS->SetWatchdogTimer(0, 0, 0, NULL);
+	clock_start();
+	Print(L"\n");
+	LOG(L"alpineboot " ALPINEBOOT_VERSION L" starting");
+
+	ZeroMem(&b, sizeof b);
+	b.image = image;
+	b.plan = AllocateZeroPool(sizeof *b.plan);
+	b.scratch = AllocateZeroPool(sizeof *b.scratch);
+	menu = AllocateZeroPool(sizeof *menu);
+	if (!b.plan || !b.scratch || !menu) {
+		ERR(L"out of memory at start");
+		return EFI_OUT_OF_RESOURCES;
+	}
+
+	st = net_init(image, &b.net);
+	b.have_net = !EFI_ERROR(st);
+	st = load_plan(&b);
+	if (EFI_ERROR(st)) {
+		act = NB_ACT_RETRY;
+		reason = L"no boot plan (see the messages above)";
+	} else {
+		act = b.plan->entry[b.plan->default_entry].action;
+		arg = b.plan->default_entry;
+		if (menu_countdown(b.plan->entry[arg].label, b.plan->timeout_s)) {
+			build_menu(&b, menu, 0, 0);
+			menu_run(menu, b.plan->title, NULL);
+			act = menu->item[menu->chosen].action;
+			arg = menu->item[menu->chosen].arg;
+		}
+	}
+
+	for (unsigned round = 0; round < MAX_ROUNDS; round++) {
+		if (!reason) {
+			switch (act) {
+			case NB_ACT_BOOT:
+				st = boot_entry(&b, arg);
+				reason = L"booting failed (see the messages above)";
+				break;
+			case NB_ACT_RETRY:
+				if (!b.have_net) {
+					st = net_init(image, &b.net);
+					b.have_net = !EFI_ERROR(st);
+				}
+				st = load_plan(&b);
+				if (EFI_ERROR(st)) {
+					reason = L"no boot plan (see the messages above)";
+					break;
+				}
+				act = b.plan->entry[b.plan->default_entry].action;
+				arg = b.plan->default_entry;
+				if (act == NB_ACT_RETRY) {
+					reason = L"the plan's default entry is retry";
+					break;
+				}
+				continue;
+			case NB_ACT_SHELL:
+				st = ipxe_shell(&b);
+				reason = L"the iPXE shell ended or could not start";
+				break;
+			case NB_ACT_REBOOT:
+				LOG(L"rebooting");
+				RT->ResetSystem(EfiResetCold, EFI_SUCCESS, 0, NULL);
+				reason = L"reboot failed";
+				break;
+			case NB_ACT_FIRMWARE:
+				reset_to_firmware_ui();
+				reason = L"reboot failed";
+				break;
+			case NB_ACT_EXIT:
+				LOG(L"returning to the firmware");
+				clock_stop();
+				return EFI_SUCCESS;
+			}
+		}
+		build_menu(&b, menu, FAIL_MENU_TIMEOUT_S, 1);
+		menu_run(menu, b.have_plan ? b.plan->title : "alpineboot", reason);
+		act = menu->item[menu->chosen].action;
+		arg = menu->item[menu->chosen].arg;
+		reason = NULL;
+	}
+	ERR(L"giving up after %d attempts: returning to the firmware", MAX_ROUNDS);
+	clock_stop();
+	return EFI_NOT_FOUND;
+}
