@@ -13,3 +13,6 @@ embed_config_test_SRCS = embed/config_test.c $(EMBED_CORE_SRCS)
 
 UNIT_TESTS += embed_cmdline_test
 embed_cmdline_test_SRCS = embed/cmdline_test.c $(EMBED_CORE_SRCS)
+
+UNIT_TESTS += embed_plan_test
+embed_plan_test_SRCS = embed/plan_test.c $(EMBED_CORE_SRCS)
