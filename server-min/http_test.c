@@ -481,6 +481,11 @@ static const struct head_case head_cases[] = {
 	  "Date: Thu, 01 Jan 1970 00:00:00 GMT\r\nServer: netbootd\r\n"
 	  "Content-Length: 0\r\nContent-Range: bytes */10\r\n"
 	  "Connection: close\r\n\r\n" },
+	{ ROW, { .status = 304, .now = 0, .omit_length = 1, .content_length = 9,
+		 .has_last_modified = 1, .last_modified = 0, .keep_alive = 1,
+		 .minor = 1 },
+	  "HTTP/1.1 304 Not Modified\r\nDate: Thu, 01 Jan 1970 00:00:00 GMT\r\n"
+	  "Server: netbootd\r\nLast-Modified: Thu, 01 Jan 1970 00:00:00 GMT\r\n\r\n" },
 	{ ROW, { .status = 405, .now = 0, .allow = 1, .keep_alive = 0, .minor = 1 },
 	  "HTTP/1.1 405 Method Not Allowed\r\n"
 	  "Date: Thu, 01 Jan 1970 00:00:00 GMT\r\nServer: netbootd\r\n"

@@ -45,6 +45,32 @@ rm -f "$T_DIR/got"
 c -o "$T_DIR/link" "$URL/link-in"
 t_check "a symlink inside the root is served" cmp -s "$T_DIR/link" "$T_ROOT/small.txt"
 
+# Rendered per client by content_open (embed/), and the distribution's iPXE.
+IPXE=$(c -D "$T_DIR/ipxe.head" "$URL/boot.ipxe?mac=52-54-00-12-34-56")
+t_check "boot.ipxe is rendered: an iPXE script" [ "$(head -n 1 <<<"$IPXE")" = '#!ipxe' ]
+t_check "boot.ipxe carries the client's MAC" grep -q 'BOOTIF=01-52-54-00-12-34-56' <<<"$IPXE"
+t_check "a rendered document has no Last-Modified" \
+	bash -c "! grep -qi '^Last-Modified' '$T_DIR/ipxe.head'"
+t_log_has "info http $CLI_IP:[0-9]+ GET /boot.ipxe\?mac=52-54-00-12-34-56 200 [1-9][0-9]* bytes" \
+	"log: the rendered script with its query"
+if [ -f /usr/lib/ipxe/undionly.kpxe ]; then
+	c -o "$T_DIR/undi" "$URL/undionly.kpxe"
+	t_check "undionly.kpxe from the distribution when the root has none" \
+		cmp -s "$T_DIR/undi" /usr/lib/ipxe/undionly.kpxe
+fi
+
+# Many clients at once: 200 parallel downloads, each intact.
+head -c $((1024 * 1024)) "$BIG" >"$T_ROOT/one-mib"
+ONE_SHA=$(t_sha "$T_ROOT/one-mib")
+mkdir -p "$T_DIR/par"
+PAR_ARGS=(); for i in $(seq 1 200); do PAR_ARGS+=(-o "$T_DIR/par/$i" "$URL/one-mib"); done
+c -Z --parallel-max 200 "${PAR_ARGS[@]}" 2>/dev/null
+good=0; for i in $(seq 1 200); do
+	[ -f "$T_DIR/par/$i" ] && [ "$(t_sha "$T_DIR/par/$i")" = "$ONE_SHA" ] && good=$((good + 1))
+done
+t_check "200 parallel downloads, all intact ($good of 200)" [ "$good" = 200 ]
+rm -rf "$T_DIR/par"
+
 # --- HEAD, Last-Modified, conditional GET --------------------------------------
 HEAD_OUT=$(c -I "$URL/boot/vmlinuz-test" | tr -d '\r')
 LM=$(TZ=UTC LC_ALL=C date -r "$BIG" '+%a, %d %b %Y %H:%M:%S GMT')
