@@ -32,8 +32,14 @@
  * - netascii is converted on the fly (LF -> CR LF, CR -> CR NUL). Its size
  *   on the wire differs from the file's, so tsize is not acknowledged in
  *   netascii mode (RFC 2349 lets the server ignore it).
- * - A retransmitted RRQ (same client address and port as a running
- *   transfer) is ignored: our own timer already retransmits.
+ * - No reflection amplifier: a request's source address may be forged, so
+ *   until the client has sent a packet to the transfer's port (proving the
+ *   address is really its own) it gets exactly one packet per request: the
+ *   OACK or DATA 1, sent again only when the request is repeated, never by
+ *   our timer. Every client that works repeats its RRQ when nothing came
+ *   back (RFC 1350 sec. 2: the requester times out). Once it has answered,
+ *   our timer retransmits as usual. A repeated RRQ from a client that has
+ *   answered is ignored: our own timer already retransmits.
  * - A write request gets ERROR 2 and nothing is created: the server is
  *   read-only. Unknown files get ERROR 1, refused ones ERROR 2; the error
  *   is one small packet for one request, never a default file.
@@ -111,6 +117,8 @@ struct tftp_xfer {
 	uint64_t sent_hi;             /* highest block sent so far */
 	uint64_t last;                /* the final, short block; 0: not yet known */
 	unsigned retries;             /* timeouts since the last progress */
+	int verified;                 /* the client sent us a packet: its
+	                               * address is not forged */
 	int want_out;                 /* waiting for EPOLLOUT after EAGAIN */
 	struct block_start ring[TFTP_RING];
 	uint8_t *pkt;                 /* TFTP_HDR + blksize */
@@ -440,6 +448,8 @@ static int xfer_input(struct tftp_xfer *t, const uint8_t *buf, size_t len,
 	char msg[64], why[128];
 	uint16_t block, code;
 
+	if (same_peer(from, &t->peer))
+		t->verified = 1;
 	if (!same_peer(from, &t->peer)) {
 		/* RFC 1350 sec. 4: answer the stranger, keep the transfer.
 		 * One small packet per packet; both fit a minimum Ethernet
@@ -508,17 +518,45 @@ static void xfer_timeout(struct ev_loop *loop, void *arg)
 
 	(void)loop;
 	if (t->retries >= TFTP_RETRIES) {
-		snprintf(why, sizeof(why), "timeout after %u retries", TFTP_RETRIES);
+		if (t->verified)
+			snprintf(why, sizeof(why), "timeout after %u retries", TFTP_RETRIES);
+		else
+			snprintf(why, sizeof(why), "client never answered");
 		xfer_end(t, LOG_LVL_WARN, "failed", why);
 		return;
 	}
 	t->retries++;
+	if (!t->verified) {
+		/* not a word from the client yet: send nothing unasked */
+		xfer_arm(t);
+		return;
+	}
 	if (t->state == XFER_OACK) {
 		xfer_send_oack(t);
 		xfer_arm(t);
 		return;
 	}
 	t->next_send = t->acked + 1;   /* the whole current window again */
+	(void)xfer_go(t);
+}
+
+/* The client repeated its request: it did not get our first answer. */
+static void xfer_repeat(struct tftp_xfer *t, const struct tftp_request *req)
+{
+	char name[TFTP_FILENAME_MAX];
+
+	fmt_name(req->filename, name, sizeof(name));
+	if (t->verified || strcmp(name, t->name) != 0) {
+		log_debug("tftp", t->client, "ignored repeated request for %s", name);
+		return;
+	}
+	log_debug("tftp", t->client, "repeated request for %s: first answer again", name);
+	if (t->state == XFER_OACK) {
+		xfer_send_oack(t);
+		xfer_arm(t);
+		return;
+	}
+	t->next_send = t->acked + 1;
 	(void)xfer_go(t);
 }
 
@@ -565,8 +603,9 @@ static void handle_rrq(struct tftp_server *srv, const struct tftp_request *req,
 	int fd, r;
 
 	fmt_name(req->filename, name, sizeof(name));
-	if (xfer_find(srv, peer)) {
-		log_debug("tftp", client, "ignored repeated request for %s", name);
+	t = xfer_find(srv, peer);
+	if (t) {
+		xfer_repeat(t, req);
 		return;
 	}
 	if (srv->active >= TFTP_MAX_XFERS) {

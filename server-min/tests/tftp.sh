@@ -33,7 +33,7 @@ for n in curl-512 curl-1432 curl-1468 curl-65464 hpa-512 atftp-1468 atftp-1468-w
 	ln "$T_ROOT/big" "$T_ROOT/big-$n"
 done
 head -c 1300 /dev/urandom >"$T_ROOT/small"            # 3 blocks of 512
-for n in sas wrongport silent oack; do cp "$T_ROOT/small" "$T_ROOT/small-$n"; done
+for n in sas wrongport silent oack oneshot; do cp "$T_ROOT/small" "$T_ROOT/small-$n"; done
 head -c 4000 /dev/urandom >"$T_ROOT/eight"            # 8 blocks of 512
 printf 'line one\nline two\r\nbare cr\r end\n\n' >"$T_ROOT/text.txt"
 head -c $((1024 * 1024)) /dev/urandom >"$T_ROOT/mid"
@@ -161,6 +161,11 @@ t_check "silent client: DATA 1 sent once and retransmitted 5 times" \
 	grep -q '^silent data1 count=6$' <<<"$got"
 t_log_has "failed small-silent after 0 bytes .*timeout after 5 retries" \
 	"log: gave up after bounded retries"
+
+got=$(probe oneshot small-oneshot 2>&1)
+t_check "client that never answered: one DATA 1 per RRQ, no timer resend" \
+	grep -q '^oneshot data1 count=1$' <<<"$got"
+t_check "its repeated RRQ gets DATA 1 again" grep -q '^oneshot again DATA 1 len=512$' <<<"$got"
 
 # --- refusals ---------------------------------------------------------------
 t_cli timeout 10 tftp -m binary $SRV_IP -c get nothere "$OUT/nothere" >"$OUT/nf.txt" 2>&1

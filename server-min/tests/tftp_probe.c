@@ -12,6 +12,7 @@
  *   tftp_probe IP PORT wrongport FILE              ERROR 5 to a stranger
  *   tftp_probe IP PORT silent FILE                 count retransmissions
  *   tftp_probe IP PORT window FILE                 ACK in mid-window
+ *   tftp_probe IP PORT oneshot FILE                no retransmit unasked
  *   tftp_probe IP PORT raw HEX                     any packet, first answer
  */
 #include <arpa/inet.h>
@@ -269,6 +270,34 @@ static int cmd_window(const char *file)
 	return 0;
 }
 
+/* A client that never answers (as a forged source address never does):
+ * one DATA 1 per RRQ, none from the server's timer. */
+static int cmd_oneshot(const char *file)
+{
+	struct sockaddr_in from, peer;
+	int fd = udp_socket(), count = 0;
+	ssize_t n;
+
+	send_rrq(fd, file, NULL, 0);
+	/* 4 s: the server's default timer (1 s, then 2 s) fires twice */
+	for (int i = 0; i < 20; i++) {
+		n = recv_within(fd, 4000, &from);
+		if (n < 0)
+			break;
+		if (n >= 4 && op() == 3 && blk() == 1) {
+			count++;
+			peer = from;
+		}
+	}
+	printf("oneshot data1 count=%d\n", count);
+	send_rrq(fd, file, NULL, 0);
+	n = recv_within(fd, 3000, &from);
+	print_packet("oneshot again", n);
+	if (count)
+		send_abort(fd, &peer);
+	return 0;
+}
+
 static int cmd_raw(const char *hex)
 {
 	uint8_t p[1024];
@@ -292,7 +321,7 @@ int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 5) {
-		fprintf(stderr, "usage: tftp_probe IP PORT oack|sas|wrongport|silent|window|raw ARG...\n");
+		fprintf(stderr, "usage: tftp_probe IP PORT oack|sas|wrongport|silent|window|oneshot|raw ARG...\n");
 		return 2;
 	}
 	server.sin_family = AF_INET;
@@ -309,6 +338,8 @@ int main(int argc, char **argv)
 		return cmd_silent(argv[4]);
 	if (!strcmp(argv[3], "window"))
 		return cmd_window(argv[4]);
+	if (!strcmp(argv[3], "oneshot"))
+		return cmd_oneshot(argv[4]);
 	if (!strcmp(argv[3], "raw"))
 		return cmd_raw(argv[4]);
 	return 2;
