@@ -191,8 +191,7 @@ static const char *p_mirror(void *field, size_t size, const char *v, size_t n)
 	(void)size;
 	while (n > 0 && v[n - 1] == '/')
 		n--;
-	if (!nb_has_prefix(v, n, "http://") && !nb_has_prefix(v, n, "https://"))
-		return "mirror must be an http:// or https:// URL";
+	/* A path without "://" is a mirror on this server (${server}/PATH). */
 	if ((why = check_url_text(v, n, 0)) || (why = check_scheme(v, n, 1)))
 		return why;
 	return list_add(field, v, n);

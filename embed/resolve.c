@@ -396,6 +396,7 @@ int nb_resolve(const struct nb_config *cfg, const struct nb_client *c,
 	struct variant va;
 	const struct nb_fallback *fb;
 	const char *def;
+	char mirror[NB_MAX_MIRRORS][NB_URL_MAX];
 	unsigned i, def_at = 0;
 	int r;
 
@@ -418,8 +419,17 @@ int nb_resolve(const struct nb_config *cfg, const struct nb_client *c,
 	plan->timeout_s = p.timeout_s;
 	plan->max_file_size = p.max_file_size;
 
+	/* Mirrors may be paths on this server or use ${server}: expand once. */
+	for (i = 0; i < p.mirror.n; i++) {
+		struct vars v = { .flavor = p.flavor, .branch = p.branch,
+				  .arch = x.arch, .server = http_base,
+				  .mac = c != NULL && c->has_mac ? c->mac : NULL };
+
+		if ((r = expand(p.mirror.v[i], &v, mirror[i], NB_URL_MAX)) < 0)
+			return r;
+	}
 	va = (struct variant){ .flavor = p.flavor, .branch = p.branch,
-			       .mirror = p.mirror.v[0], .apkovl = 1,
+			       .mirror = mirror[0], .apkovl = 1,
 			       .pinned = 1 };
 	if ((r = add_boot(plan, &x, &va, NULL, NULL)) < 0)
 		return r;
@@ -432,14 +442,14 @@ int nb_resolve(const struct nb_config *cfg, const struct nb_client *c,
 	}
 	if (fb->items & NB_FB_MIRRORS) {
 		for (i = 1; i < p.mirror.n; i++) {
-			va.mirror = p.mirror.v[i];
+			va.mirror = mirror[i];
 			if (i == 1 && nb_tok_eq(def, nb_strlen(def), "mirrors"))
 				def_at = plan->n_entry;
 			if ((r = add_boot(plan, &x, &va, ", mirror ",
-					  p.mirror.v[i])) < 0)
+					  mirror[i])) < 0)
 				return r;
 		}
-		va.mirror = p.mirror.v[0];
+		va.mirror = mirror[0];
 	}
 	for (i = 0; i < fb->n_branch; i++) {
 		va.branch = fb->branch[i];

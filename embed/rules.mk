@@ -16,3 +16,6 @@ embed_cmdline_test_SRCS = embed/cmdline_test.c $(EMBED_CORE_SRCS)
 
 UNIT_TESTS += embed_plan_test
 embed_plan_test_SRCS = embed/plan_test.c $(EMBED_CORE_SRCS)
+
+UNIT_TESTS += embed_render_test
+embed_render_test_SRCS = embed/render_test.c $(EMBED_CORE_SRCS)

@@ -1,0 +1,130 @@
+/* render_test.c: golden files for nb_render (resolve + iPXE script, boot.plan
+ * and command line), embed/testdata/NAME.conf -> NAME-TAG.{ipxe,plan,cmdline}.
+ *
+ * The goldens were read line by line against Alpine's contract and iPXE's
+ * command set (docs/boot-plan.md, ipxe_script.c) before being committed; a
+ * change in rendering shows up as a diff here. NB_UPDATE_GOLDEN=1 rewrites
+ * them (then review the diff in git).
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "embed/config.h"
+#include "embed/plan.h"
+
+#define FAIL_AT(line, ...) do { \
+	print_error("table row at %s:%d: ", __FILE__, line); \
+	print_error(__VA_ARGS__); \
+	fail(); \
+} while (0)
+
+static struct nb_config cfg;
+static char out[65536], want[65536];
+
+struct golden {
+	int line;
+	const char *conf;        /* embed/testdata/CONF.conf */
+	const char *tag;         /* output name: CONF-TAG.ext */
+	struct nb_client c;
+	const char *server;
+};
+
+static const struct golden goldens[] = {
+	{ __LINE__, "default", "bios", { .mac = { 0x52, 0x54, 0, 0xaa, 0, 1 }, .has_mac = 1, .arch = 0 },
+	  "http://198.18.0.1" },
+	{ __LINE__, "site", "lab", { .mac = { 0x52, 0x54, 0, 0x12, 0x34, 0x56 }, .has_mac = 1, .arch = 0 },
+	  "http://198.18.0.1" },
+	{ __LINE__, "site", "other", { .mac = { 0x52, 0x54, 0, 0x12, 0x34, 0x57 }, .has_mac = 1, .arch = 7 },
+	  "http://198.18.0.1:8080" },
+};
+
+static const struct { enum nb_format fmt; const char *ext; } formats[] = {
+	{ NB_FMT_IPXE, "ipxe" },
+	{ NB_FMT_PLAN, "plan" },
+	{ NB_FMT_CMDLINE, "cmdline" },
+};
+
+static size_t slurp(const char *path, char *buf, size_t cap)
+{
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (f == NULL)
+		return (size_t)-1;
+	n = fread(buf, 1, cap - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return n;
+}
+
+static void test_goldens(void **state)
+{
+	int update = getenv("NB_UPDATE_GOLDEN") != NULL;
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(goldens) / sizeof(goldens[0]); i++) {
+		const struct golden *g = &goldens[i];
+		char path[256], err[NB_ERR_MAX];
+		size_t n;
+
+		snprintf(path, sizeof(path), "embed/testdata/%s.conf", g->conf);
+		n = slurp(path, want, sizeof(want));
+		if (n == (size_t)-1)
+			FAIL_AT(g->line, "cannot read %s (run from the top of the tree)\n", path);
+		if (nb_config_parse(&cfg, path, want, n, err) != 0)
+			FAIL_AT(g->line, "%s\n", err);
+		for (k = 0; k < sizeof(formats) / sizeof(formats[0]); k++) {
+			size_t len;
+			int rc = nb_render(&cfg, &g->c, g->server, formats[k].fmt,
+					   out, sizeof(out), &len);
+
+			if (rc != 0)
+				FAIL_AT(g->line, "render %s: %d\n", formats[k].ext, rc);
+			snprintf(path, sizeof(path), "embed/testdata/%s-%s.%s",
+				 g->conf, g->tag, formats[k].ext);
+			if (update) {
+				FILE *f = fopen(path, "wb");
+
+				assert_non_null(f);
+				assert_int_equal(fwrite(out, 1, len, f), len);
+				assert_int_equal(fclose(f), 0);
+				continue;
+			}
+			n = slurp(path, want, sizeof(want));
+			if (n != len || memcmp(out, want, len) != 0)
+				FAIL_AT(g->line, "%s differs from the rendering:\n%s\n", path, out);
+		}
+	}
+}
+
+/* Too small an output buffer: -ENOSPC, for every format. */
+static void test_nospace(void **state)
+{
+	static const struct nb_client c = { .arch = -1 };
+	char small[32];
+	size_t k, len;
+
+	(void)state;
+	nb_config_defaults(&cfg);
+	for (k = 0; k < sizeof(formats) / sizeof(formats[0]); k++)
+		assert_int_equal(nb_render(&cfg, &c, "http://s", formats[k].fmt,
+					   small, sizeof(small), &len), -ENOSPC);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_goldens),
+		cmocka_unit_test(test_nospace),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
