@@ -609,10 +609,11 @@ static void conn_read(struct http_conn *cn)
 	}
 	cn->in_len += (size_t)n;
 	/* A head is complete only once a LF arrived; this spares a byte-wise
-	 * trickle a full re-parse per byte. A full buffer always parses (to
-	 * 414 or 431). */
+	 * trickle a full re-parse per byte. Past the request line bound the
+	 * parser answers 414 without one, and a full buffer always parses
+	 * (to 414 or 431). */
 	if (memchr(cn->in + cn->in_len - (size_t)n, '\n', (size_t)n) != NULL ||
-	    cn->in_len == sizeof(cn->in))
+	    cn->in_len >= HTTP_LINE_MAX + 2)
 		conn_process(cn);
 }
 
@@ -726,6 +727,21 @@ static void conn_new(struct http_server *srv, int fd,
 	srv->n_conns++;
 }
 
+/* Close a refused connection. Its request may already be queued; closing
+ * with unread bytes makes the kernel send a RST instead of a FIN, and a
+ * RST can overtake the 503 in the client's stack. Take what is there,
+ * without waiting for more (a slot for lingering is what we lack). */
+static void conn_reject_close(int fd)
+{
+	uint8_t sink[2048];
+
+	shutdown(fd, SHUT_WR);
+	for (int i = 0; i < 4; i++)
+		if (recv(fd, sink, sizeof(sink), MSG_DONTWAIT) <= 0)
+			break;
+	close(fd);
+}
+
 static void on_resume(struct ev_loop *loop, void *arg)
 {
 	struct http_server *srv = arg;
@@ -770,7 +786,7 @@ static void on_accept(struct ev_loop *loop, int lfd, uint32_t events, void *arg)
 			if (send(fd, http_503_full, sizeof(http_503_full) - 1,
 				 MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
 				log_debug("http", "-", "503: %s", strerror(errno));
-			close(fd);
+			conn_reject_close(fd);
 			srv->rejected++;
 			if (!srv->full_logged) {
 				char ip[INET_ADDRSTRLEN], who[INET_ADDRSTRLEN + 8];
