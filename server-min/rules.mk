@@ -9,3 +9,6 @@ DEPS_PKGS   += ipxe iproute2 curl
 include server-min/http.mk
 include server-min/tftp.mk
 include server-min/dhcp.mk
+
+UNIT_TESTS += event_test
+event_test_SRCS = server-min/event_test.c server-min/event.c
