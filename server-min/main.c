@@ -33,22 +33,6 @@
 #define NETBOOTD_VERSION "0.1.0"
 #define CONFIG_MAX_BYTES (1024 * 1024)
 
-/* BRING-UP ONLY (removed at integration): while the protocol modules are
- * being written, a module not linked yet is reported instead of failing the
- * link for the others. */
-#pragma weak proxydhcp_start
-#pragma weak proxydhcp_stop
-#pragma weak tftp_start
-#pragma weak tftp_stop
-#pragma weak http_start
-#pragma weak http_stop
-
-static int module_missing(const char *name)
-{
-	log_error("main", "-", "%s is not built into this netbootd", name);
-	return -ENOSYS;
-}
-
 static volatile sig_atomic_t stop_requested;
 
 static void on_signal(int sig)
@@ -423,11 +407,11 @@ int main(int argc, char **argv)
 	sigaction(SIGPIPE, &sa, NULL);
 
 	/* Bind everything, then give up root, then serve. */
-	if (nb.dhcp_on && (!proxydhcp_start ? module_missing("dhcp") : proxydhcp_start(&nb, &dhcp)) < 0)
+	if (nb.dhcp_on && proxydhcp_start(&nb, &dhcp) < 0)
 		goto out;
-	if (nb.tftp_on && (!tftp_start ? module_missing("tftp") : tftp_start(&nb, &tftp)) < 0)
+	if (nb.tftp_on && tftp_start(&nb, &tftp) < 0)
 		goto out;
-	if (nb.http_on && (!http_start ? module_missing("http") : http_start(&nb, &http)) < 0)
+	if (nb.http_on && http_start(&nb, &http) < 0)
 		goto out;
 	if (user[0] && drop_privileges(user) < 0)
 		goto out;
