@@ -1,0 +1,189 @@
+#!/bin/bash
+# bench/report.sh RAW OUT SECONDS SCALE REPS HTTP_SECONDS NBD_HWM_KB:
+# turn bench/run.sh's raw rows into OUT/results.md (tables, ratios against
+# the issue's targets, machine, versions, commands) and OUT/bench.png
+# (gnuplot), plus the plot's data files OUT/*.dat.
+#
+# Inputs (tab-separated, written by run.sh):
+#   storm.tsv  stack N ok failed p50_ms p99_ms max_ms cpu_s peak_kb idle_kb
+#              dhcp_retransmits tftp_retransmits wall_s
+#   tftp.tsv   server blksize windowsize_asked windowsize_granted MBps ok
+#   http.tsv   server connections requests_per_s MBps errors
+# Medians over repetitions; ratios are netbootd over the reference (or the
+# reference over netbootd for times and memory, so that > 1 favours
+# netbootd everywhere).
+
+set -u
+RAW=$1 OUT=$2 SECS=$3 SCALE=$4 REPS=$5 HTTP_SECONDS=$6 NBD_HWM=${7:-}
+MD=$OUT/results.md
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print 0 }'; }
+# ratio A B: A / B with two decimals, "-" when B is 0 or empty.
+ratio() { awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN { if (b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
+sec() { awk -v v="${1:-0}" 'BEGIN { printf "%.2f", v / 1000 }'; }
+mib() { awk -v v="${1:-0}" 'BEGIN { printf "%.1f", v / 1024 }'; }
+row() { awk -F'\t' -v s="$1" -v n="$2" '$1 == s && $2 == n' "$RAW/storm.tsv"; }
+col() { cut -f"$1" <<<"$2"; }
+yes_no() { [ "$1" = 1 ] && echo "**met**" || echo "**not met**"; }
+
+{
+echo "# netbootd benchmarks"
+echo
+echo "Written by \`make bench\` (bench/run.sh) on $(date -u '+%Y-%m-%d %H:%M UTC'), in $SECS s."
+echo "Reference stack: dnsmasq $(dnsmasq --version | awk 'NR==1 {print $3}') (proxy-DHCP),"
+echo "tftp-hpa $(in.tftpd -V 2>&1 | awk 'NR==1 {print $2}'), nginx $(nginx -v 2>&1 | sed 's|.*/||') (sendfile);"
+echo "configs in \`bench/conf/\`. Same files, same client, same namespace pair (veth),"
+echo "side by side in one run. Absolute numbers are noisy on this shared machine:"
+echo "read the ratios."
+echo
+echo "## Boot storm"
+echo
+echo "N clients power on at once and boot the BIOS way (\`bench/nbload.h\`): proxyDHCP"
+echo "DISCOVER -> TFTP \`undionly.kpxe\` (blksize 1432, lockstep) -> iPXE DHCP -> HTTP"
+echo "\`boot.ipxe\` -> kernel ($((8000000 / SCALE)) B) + initramfs ($((20000000 / SCALE)) B) -> modloop"
+echo "($((50000000 / SCALE)) B) + apkovl (100000 B), one HTTP connection per file. Times are"
+echo "per-client completion (power-on to apkovl) in seconds; CPU is user+system seconds"
+echo "of the server processes (all of them, children included) during the storm; RSS"
+echo "is the peak of the summed RSS of all server processes. Each stack starts fresh"
+echo "for each N. Retransmits: DHCP / TFTP packets the clients had to resend."
+echo
+echo "| N | stack | ok | failed | p50 s | p99 s | max s | server CPU s | peak RSS MiB | retransmits |"
+echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+for n in $(cut -f2 "$RAW/storm.tsv" | awk '!seen[$1]++'); do
+	for s in netbootd reference; do
+		r=$(row $s "$n")
+		[ -n "$r" ] || continue
+		echo "| $n | $s | $(col 3 "$r") | $(col 4 "$r") | $(sec "$(col 5 "$r")") | $(sec "$(col 6 "$r")") | $(sec "$(col 7 "$r")") | $(col 8 "$r") | $(mib "$(col 9 "$r")") | $(col 11 "$r") / $(col 12 "$r") |"
+	done
+	a=$(row netbootd "$n") b=$(row reference "$n")
+	echo "| $n | **ratio** (ref / netbootd) | | | $(ratio "$(col 5 "$b")" "$(col 5 "$a")")x | $(ratio "$(col 6 "$b")" "$(col 6 "$a")")x | $(ratio "$(col 7 "$b")" "$(col 7 "$a")")x | $(ratio "$(col 8 "$b")" "$(col 8 "$a")")x | $(ratio "$(col 9 "$b")" "$(col 9 "$a")")x | |"
+done
+echo
+echo "## TFTP: one 40 MiB transfer"
+echo
+echo "nbload as the client; median MB/s (10^6 B/s) of $REPS runs, interleaved across servers."
+echo "\"granted\" is the windowsize the server's OACK agreed to (tftp-hpa and dnsmasq"
+echo "ignore the option, so the transfer runs lockstep). Ratio: against tftp-hpa at"
+echo "the same blksize."
+echo
+echo "| server | blksize | windowsize asked | granted | MB/s | vs tftp-hpa |"
+echo "|---|---:|---:|---:|---:|---:|"
+: >"$OUT/tftp.dat"
+while IFS=$'\t' read -r srv bs ws; do
+	v=$(awk -F'\t' -v s="$srv" -v b="$bs" -v w="$ws" '$1==s && $2==b && $3==w {print $5}' "$RAW/tftp.tsv" | median)
+	g=$(awk -F'\t' -v s="$srv" -v b="$bs" -v w="$ws" '$1==s && $2==b && $3==w {print $4}' "$RAW/tftp.tsv" | median)
+	bad=$(awk -F'\t' -v s="$srv" -v b="$bs" -v w="$ws" '$1==s && $2==b && $3==w && $6!=1' "$RAW/tftp.tsv" | wc -l)
+	h=$(awk -F'\t' -v b="$bs" '$1=="tftp-hpa" && $2==b {print $5}' "$RAW/tftp.tsv" | median)
+	note=; [ "$bad" -gt 0 ] && note=" ($bad failed)"
+	echo "| $srv | $bs | $ws | $g | $v$note | $(ratio "$v" "$h")x |"
+	printf '"%s %s/%s"\t%s\n' "$srv" "$bs" "$ws" "$v" >>"$OUT/tftp.dat"
+done < <(cut -f1-3 "$RAW/tftp.tsv" | awk '!seen[$0]++')
+echo
+echo "## HTTP: a 20 MiB file"
+echo
+echo "wrk (keep-alive), ${HTTP_SECONDS} s per run, median of $REPS runs, interleaved."
+echo
+echo "| connections | netbootd req/s | netbootd MB/s | nginx req/s | nginx MB/s | ratio (MB/s) | errors |"
+echo "|---:|---:|---:|---:|---:|---:|---|"
+: >"$OUT/http.dat"
+for c in $(cut -f2 "$RAW/http.tsv" | awk '!seen[$1]++'); do
+	nr=$(awk -F'\t' -v c="$c" '$1=="netbootd" && $2==c {print $3}' "$RAW/http.tsv" | median)
+	nm=$(awk -F'\t' -v c="$c" '$1=="netbootd" && $2==c {print $4}' "$RAW/http.tsv" | median)
+	gr=$(awk -F'\t' -v c="$c" '$1=="nginx" && $2==c {print $3}' "$RAW/http.tsv" | median)
+	gm=$(awk -F'\t' -v c="$c" '$1=="nginx" && $2==c {print $4}' "$RAW/http.tsv" | median)
+	errs=$(awk -F'\t' -v c="$c" '$2==c && $5!="" {print $1": "$5}' "$RAW/http.tsv" | sort -u | tr '\n' ';')
+	echo "| $c | $nr | $nm | $gr | $gm | $(ratio "$nm" "$gm")x | ${errs:-none} |"
+	printf '%s\t%s\t%s\n' "$c" "$nm" "$gm" >>"$OUT/http.dat"
+done
+echo
+echo "## Memory"
+echo
+idle_n=$(awk -F'\t' '$1=="netbootd" {print $10}' "$RAW/storm.tsv" | median)
+idle_r=$(awk -F'\t' '$1=="reference" {print $10}' "$RAW/storm.tsv" | median)
+peak_n=$(awk -F'\t' '$1=="netbootd" {print $9}' "$RAW/storm.tsv" | sort -g | tail -1)
+peak_r=$(awk -F'\t' '$1=="reference" {print $9}' "$RAW/storm.tsv" | sort -g | tail -1)
+echo "RSS of netbootd vs the sum over the reference stack's processes (dnsmasq,"
+echo "in.tftpd and the children it forks per transfer, nginx master and workers)."
+echo "Idle: median over the storm runs, sampled before the load; peak: the largest"
+echo "over the storm runs."
+echo
+echo "| | netbootd MiB | reference MiB | ratio (ref / netbootd) |"
+echo "|---|---:|---:|---:|"
+echo "| idle | $(mib "$idle_n") | $(mib "$idle_r") | $(ratio "$idle_r" "$idle_n")x |"
+echo "| peak (storm) | $(mib "$peak_n") | $(mib "$peak_r") | $(ratio "$peak_r" "$peak_n")x |"
+[ -n "$NBD_HWM" ] && echo "| netbootd VmHWM after the TFTP and HTTP runs | $(mib "$NBD_HWM") | | |"
+echo
+echo "## Targets (issue 6)"
+echo
+big=$(cut -f2 "$RAW/storm.tsv" | sort -n | tail -1)
+a=$(row netbootd "$big") b=$(row reference "$big")
+sp=$(ratio "$(col 7 "$b")" "$(col 7 "$a")")
+ok1=$(awk -v f="$(col 4 "$a")" -v s="$sp" 'BEGIN { print (f == 0 && s != "-" && s >= 2) ? 1 : 0 }')
+w16=$(awk -F'\t' '$1=="netbootd" && $3==16 && $2==1468 {print $5}' "$RAW/tftp.tsv" | median)
+h1468=$(awk -F'\t' '$1=="tftp-hpa" && $2==1468 {print $5}' "$RAW/tftp.tsv" | median)
+r16=$(ratio "$w16" "$h1468")
+ok2=$(awk -v r="$r16" 'BEGIN { print (r != "-" && r >= 5) ? 1 : 0 }')
+lock=1 lockdesc=
+for bs in 512 1432 1468; do
+	n1=$(awk -F'\t' -v b=$bs '$1=="netbootd" && $3==1 && $2==b {print $5}' "$RAW/tftp.tsv" | median)
+	h1=$(awk -F'\t' -v b=$bs '$1=="tftp-hpa" && $2==b {print $5}' "$RAW/tftp.tsv" | median)
+	r=$(ratio "$n1" "$h1"); lockdesc="$lockdesc $bs: ${r}x;"
+	awk -v r="$r" 'BEGIN { exit !(r != "-" && r >= 1) }' || lock=0
+done
+h100n=$(awk -F'\t' '$1=="netbootd" && $2==100 {print $4}' "$RAW/http.tsv" | median)
+h100g=$(awk -F'\t' '$1=="nginx" && $2==100 {print $4}' "$RAW/http.tsv" | median)
+rh=$(ratio "$h100n" "$h100g")
+ok3=$(awk -v r="$rh" 'BEGIN { print (r != "-" && r >= 0.9) ? 1 : 0 }')
+rm_=$(ratio "$peak_n" "$peak_r")
+ok4=$(awk -v r="$rm_" 'BEGIN { print (r != "-" && r <= 0.25) ? 1 : 0 }')
+echo "| target | measured | |"
+echo "|---|---|---|"
+echo "| storm of $big: no failures, finished >= 2x sooner than the reference | $(col 4 "$a") failed; last client done ${sp}x sooner | $(yes_no "$ok1") |"
+echo "| TFTP windowsize 16 >= 5x tftp-hpa (blksize 1468) | ${r16}x | $(yes_no "$ok2") |"
+echo "| TFTP lockstep no slower than tftp-hpa | per blksize:$lockdesc | $(yes_no "$lock") |"
+echo "| HTTP at 100 connections >= 0.9x nginx | ${rh}x | $(yes_no "$ok3") |"
+echo "| peak RSS <= 1/4 of the reference stack's | $(ratio "$peak_n" "$peak_r")x of it | $(yes_no "$ok4") |"
+echo
+echo "## Machine"
+echo
+echo "- CPU: $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), $(nproc) cores (shared with other jobs)"
+echo "- RAM: $(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo); kernel $(uname -r)"
+echo "- OS: $(. /etc/os-release; echo "$PRETTY_NAME"); compiler: $(cc --version | head -1)"
+echo "- netbootd: git $(git rev-parse --short HEAD 2>/dev/null || echo '?') (build/netbootd, -O2); wrk $(wrk -v 2>&1 | awk 'NR==1 {print $2}')"
+echo
+echo "## Reproduce"
+echo
+echo "- everything: \`make bench\` (root; about 5 minutes). Smaller: \`make bench BENCH_STORM=\"1 50\" BENCH_REPS=1\`."
+echo "- one storm, in a namespace pair set up as in bench/lib.sh:"
+echo "  \`nbload storm --interface nbc0 --server 198.18.0.1 --clients 1000 --arch bios --addr-base 198.18.2.1 --addrs 250 --files $( [ "$SCALE" = 1 ] && echo /boot/vmlinuz-lts,/boot/initramfs-lts,/boot/modloop-lts,/alpine.apkovl.tar.gz)\`"
+echo "- one TFTP figure: \`nbload tftp --server 198.18.0.1 --tftp-port PORT --file big40 --blksize 1468 --windowsize 16\`"
+echo "- one HTTP figure: \`wrk -t2 -c100 -d${HTTP_SECONDS}s http://198.18.0.1:PORT/big20\`"
+echo "- server command lines: see \`bench/run.sh\` (start_*); raw rows and per-client CSVs: build/bench/."
+} >"$MD"
+
+# --- plot ------------------------------------------------------------------
+awk -F'\t' '$1=="netbootd" {n[$2]=$5/1000" "$7/1000} $1=="reference" {r[$2]=$5/1000" "$7/1000}
+	END { for (k in n) print k, n[k], (k in r) ? r[k] : "NaN NaN" }' "$RAW/storm.tsv" |
+	sort -n >"$OUT/storm.dat"
+gnuplot <<EOF
+set terminal pngcairo size 1400,450 font ",10"
+set output "$OUT/bench.png"
+set multiplot layout 1,3 title "netbootd vs dnsmasq + tftp-hpa + nginx ($(date -u +%Y-%m-%d))"
+set title "Boot storm: completion time"
+set xlabel "clients"; set ylabel "seconds"; set logscale x; set key top left
+set grid
+plot "$OUT/storm.dat" using 1:2 with linespoints lw 2 title "netbootd p50", \
+     "" using 1:3 with linespoints lw 2 dt 2 title "netbootd max", \
+     "" using 1:4 with linespoints lw 2 title "reference p50", \
+     "" using 1:5 with linespoints lw 2 dt 2 title "reference max"
+unset logscale x
+set title "TFTP 40 MiB (server blksize/windowsize)"
+set xlabel ""; set ylabel "MB/s"; set style fill solid 0.6; set boxwidth 0.7
+set xtics rotate by -60 font ",8"; unset key
+plot "$OUT/tftp.dat" using 0:2:xtic(1) with boxes
+set title "HTTP 20 MiB (wrk)"
+set xlabel "connections"; set ylabel "MB/s"; set xtics norotate font ",10"; set key top left
+set style data histogram; set style histogram clustered
+plot "$OUT/http.dat" using 2:xtic(1) title "netbootd", "" using 3 title "nginx"
+unset multiplot
+EOF

@@ -1,0 +1,229 @@
+#!/bin/bash
+# bench/run.sh: `make bench`. netbootd against the stack people assemble by
+# hand (dnsmasq proxy-DHCP + tftp-hpa + nginx; configs in bench/conf/), in
+# the same run, on the same files, with the same client (build/nbload, wrk),
+# in network namespaces of its own (bench/lib.sh). Writes
+# bench/results/results.md (tables, ratios, machine, versions, commands)
+# and bench/results/bench.png; raw logs and per-client CSVs in build/bench/.
+#
+# Parts, in order:
+#   1. boot storm: N clients (BIOS flow, nbload.h) at once, for each N
+#      each stack on its own, started fresh, watched by procwatch
+#      (CPU seconds, peak RSS of the whole process tree, idle RSS);
+#   2. TFTP: one 40 MiB transfer per blksize/windowsize, all servers up
+#      side by side on their own ports, runs interleaved, median of REPS;
+#   3. HTTP: 20 MiB file with wrk at 1, 10, 100 connections, interleaved,
+#      median of REPS.
+#
+# Knobs (environment): BENCH_STORM="1 50 200 1000", BENCH_SCALE=1 (divide
+# the storm's HTTP payloads by it), BENCH_REPS=3, BENCH_HTTP_SECONDS=5,
+# BENCH_OUT=bench/results, NETBOOTD=build/netbootd.
+# Bounded: every server start, client and wait has a timeout; the whole run
+# takes about 5 minutes here and stays well under 15.
+
+cd "$(dirname "$0")/.." || exit 1
+. bench/lib.sh
+
+NETBOOTD=${NETBOOTD:-build/netbootd}
+NBLOAD=${NBLOAD:-build/nbload}
+PROCWATCH=${PROCWATCH:-build/procwatch}
+STORM=${BENCH_STORM:-"1 50 200 1000"}
+SCALE=${BENCH_SCALE:-1}
+REPS=${BENCH_REPS:-3}
+HTTP_SECONDS=${BENCH_HTTP_SECONDS:-5}
+OUT=${BENCH_OUT:-bench/results}
+RAW=$PWD/build/bench
+IPXE_DIR=/usr/lib/ipxe
+
+# Ports of the side-by-side phases (the storm uses the standard ones).
+P_NBD_TFTP=3069 P_HPA=1069 P_DNSMASQ=69 P_NBD_HTTP=80 P_NGINX=8080
+
+for t in "$NETBOOTD" "$NBLOAD" "$PROCWATCH"; do
+	[ -x "$t" ] || b_die "$t not built (make all)"
+done
+for t in dnsmasq in.tftpd nginx wrk gnuplot ss; do
+	command -v $t >/dev/null || b_die "$t missing (make deps)"
+done
+[ -f $IPXE_DIR/undionly.kpxe ] || b_die "no $IPXE_DIR/undionly.kpxe (package ipxe)"
+
+T_START=$(date +%s)
+b_init bench
+rm -rf "$RAW"; mkdir -p "$RAW" "$OUT"
+b_netns_up
+ROOT=$B_DIR/root
+
+# --- the files: one root for every server --------------------------------
+# Sizes of an Alpine 3.20 netboot set (vmlinuz-lts ~8 MB, initramfs-lts
+# ~20 MB, modloop-lts ~50 MB, an apkovl ~100 KB), random bytes.
+K=$((8000000 / SCALE)) I=$((20000000 / SCALE)) M=$((50000000 / SCALE)) A=100000
+mkdir -p "$ROOT/boot"
+cp $IPXE_DIR/undionly.kpxe $IPXE_DIR/snponly.efi "$ROOT/"
+b_file "$ROOT/boot/vmlinuz-lts" $K
+b_file "$ROOT/boot/initramfs-lts" $I
+b_file "$ROOT/boot/modloop-lts" $M
+b_file "$ROOT/alpine.apkovl.tar.gz" $A
+b_file "$ROOT/big40" $((40 * 1048576))
+b_file "$ROOT/big20" $((20 * 1048576))
+# The script a site writes for iPXE by hand; netbootd renders its own.
+cat >"$ROOT/boot.ipxe" <<EOF
+#!ipxe
+set base http://$B_SRV_IP
+kernel \${base}/boot/vmlinuz-lts ip=dhcp BOOTIF=01-\${net0/mac:hexhyp} modules=loop,squashfs alpine_repo=http://dl-cdn.alpinelinux.org/alpine/v3.20/main modloop=\${base}/boot/modloop-lts apkovl=\${base}/alpine.apkovl.tar.gz
+initrd \${base}/boot/initramfs-lts
+boot
+EOF
+chmod -R a+rX "$B_DIR"
+# Every server reads from the page cache, none from the disk.
+cat "$ROOT"/boot/* "$ROOT"/big* >/dev/null
+FILES=/boot/vmlinuz-lts,/boot/initramfs-lts,/boot/modloop-lts,/alpine.apkovl.tar.gz
+
+# --- servers ---------------------------------------------------------------
+STACK_PIDS=()
+
+start_netbootd() {   # extra netbootd arguments
+	b_start netbootd "$RAW/netbootd.log" "$NETBOOTD" --interface nbs0 \
+		--root "$ROOT" "$@"
+	STACK_PIDS=("$B_LAST_PID")
+	b_wait_log "$RAW/netbootd.log" 'main - ready' || b_die "netbootd did not start"
+}
+
+start_nginx() {   # port
+	mkdir -p "$RAW/nginx-tmp"
+	sed -e "s|@ADDR@|$B_SRV_IP|; s|@PORT@|$1|; s|@ROOT@|$ROOT|; s|@DIR@|$RAW|g" \
+		bench/conf/nginx.conf >"$RAW/nginx.conf"
+	b_start nginx "$RAW/nginx.out" nginx -c "$RAW/nginx.conf"
+	STACK_PIDS+=("$B_LAST_PID")
+	b_wait_listen t "$1"
+}
+
+start_tftpd_hpa() {   # port
+	# shellcheck disable=SC2046
+	b_start tftp-hpa "$RAW/tftpd-hpa.out" in.tftpd \
+		$(grep -v '^#' bench/conf/tftpd-hpa.args) --address "$B_SRV_IP:$1" "$ROOT"
+	STACK_PIDS+=("$B_LAST_PID")
+	b_wait_listen u "$1"
+}
+
+start_dnsmasq_proxy() {
+	b_start dnsmasq "$RAW/dnsmasq.log" dnsmasq --keep-in-foreground \
+		--conf-file=bench/conf/dnsmasq-proxy.conf --log-facility=- \
+		--interface=nbs0 --pid-file="$RAW/dnsmasq.pid" \
+		--dhcp-range=198.18.0.0,proxy,255.255.0.0 \
+		"--pxe-service=tag:ipxe,x86PC,\"iPXE\",http://$B_SRV_IP/boot.ipxe"
+	STACK_PIDS+=("$B_LAST_PID")
+	b_wait_listen u 4011
+}
+
+start_dnsmasq_tftp() {
+	b_start dnsmasq-tftp "$RAW/dnsmasq-tftp.log" dnsmasq --keep-in-foreground \
+		--conf-file=bench/conf/dnsmasq-tftp.conf --log-facility=- \
+		--listen-address=$B_SRV_IP --tftp-root="$ROOT" \
+		--pid-file="$RAW/dnsmasq-tftp.pid"
+	STACK_PIDS+=("$B_LAST_PID")
+	b_wait_listen u 69
+}
+
+stop_stack() {
+	local p
+	for p in "${STACK_PIDS[@]}"; do b_stop "$p"; done
+	STACK_PIDS=()
+	sleep 0.5    # let sockets in TIME_WAIT and ARP settle between runs
+}
+
+# kv KEY LINE: the value of KEY=... in a summary line.
+kv() { sed -n "s/.*[ :]$1=\([^ ]*\).*/\1/p" <<<"$2"; }
+
+# --- 1. boot storm -----------------------------------------------------------
+# One row per stack and N in $RAW/storm.tsv.
+storm_one() {   # stack N
+	local stack=$1 n=$2 pw out sum w
+	if [ "$stack" = netbootd ]; then
+		start_netbootd
+	else
+		start_nginx 80; start_tftpd_hpa 69; start_dnsmasq_proxy
+	fi
+	"$PROCWATCH" --out "$RAW/pw-storm-$stack-$n" "${STACK_PIDS[@]}" &
+	pw=$!
+	sleep 0.3    # the first sample: idle RSS
+	b_log "storm: $stack, $n clients"
+	out=$(b_cli timeout 420 "$NBLOAD" storm --interface nbc0 \
+		--server $B_SRV_IP --clients "$n" --arch bios \
+		--addr-base $B_ADDR_BASE --addrs $B_ADDRS --deadline 300 \
+		--files $FILES --csv "$RAW/storm-$stack-$n.csv" \
+		2>"$RAW/storm-$stack-$n.err")
+	kill -TERM $pw; wait $pw
+	stop_stack
+	sum=$(cat "$RAW/pw-storm-$stack-$n")
+	b_log "$out"
+	b_log "$sum"
+	[ -n "$out" ] || { b_log "nbload gave no summary:"; cat "$RAW/storm-$stack-$n.err" >&2; }
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$stack" "$n" \
+		"$(kv ok "$out")" "$(kv failed "$out")" "$(kv p50_ms "$out")" \
+		"$(kv p99_ms "$out")" "$(kv max_ms "$out")" "$(kv cpu_s "$sum")" \
+		"$(kv peak_rss_kb "$sum")" "$(kv start_rss_kb "$sum")" \
+		"$(kv dhcp_retransmits "$out")" "$(kv tftp_retransmits "$out")" \
+		"$(kv wall_s "$out")" >>"$RAW/storm.tsv"
+}
+
+: >"$RAW/storm.tsv"
+for n in $STORM; do
+	storm_one netbootd "$n"
+	storm_one reference "$n"
+done
+
+# --- 2. TFTP single transfers, 3. HTTP: everyone up at once ----------------
+start_netbootd --no-dhcp --tftp-port $P_NBD_TFTP --http-port $P_NBD_HTTP
+start_tftpd_hpa $P_HPA
+start_dnsmasq_tftp
+start_nginx $P_NGINX
+ALL_PIDS=("${STACK_PIDS[@]}")
+
+TFTP_CFGS=()
+for bs in 512 1432 1468; do
+	for ws in 1 4 16 64; do TFTP_CFGS+=("netbootd $P_NBD_TFTP $bs $ws"); done
+	TFTP_CFGS+=("tftp-hpa $P_HPA $bs 1")
+	TFTP_CFGS+=("dnsmasq $P_DNSMASQ $bs 1" "dnsmasq $P_DNSMASQ $bs 16")
+done
+: >"$RAW/tftp.tsv"
+for rep in $(seq 1 "$REPS"); do
+	b_log "tftp: round $rep of $REPS (${#TFTP_CFGS[@]} transfers of 40 MiB)"
+	for cfg in "${TFTP_CFGS[@]}"; do
+		set -- $cfg
+		out=$(b_cli timeout 120 "$NBLOAD" tftp --server $B_SRV_IP \
+			--tftp-port "$2" --file big40 --blksize "$3" --windowsize "$4" \
+			2>>"$RAW/tftp.err")
+		printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$3" "$4" "$(kv windowsize "$out")" \
+			"$(kv MBps "$out")" "$(kv ok "$out")" >>"$RAW/tftp.tsv"
+	done
+done
+
+: >"$RAW/http.tsv"
+for rep in $(seq 1 "$REPS"); do
+	for c in 1 10 100; do
+		for srv in "netbootd $P_NBD_HTTP" "nginx $P_NGINX"; do
+			set -- $srv
+			th=2; [ "$c" -eq 1 ] && th=1
+			b_log "http: $1, $c connections, ${HTTP_SECONDS} s (round $rep)"
+			out=$(b_cli timeout $((HTTP_SECONDS + 30)) wrk -t$th -c"$c" \
+				-d"${HTTP_SECONDS}s" "http://$B_SRV_IP:$2/big20" 2>&1)
+			echo "$out" >>"$RAW/wrk-$1-$c.txt"
+			rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+			# Transfer/sec: 1.95GB / 812.34MB / 100.5KB -> MB/s (10^6).
+			mbs=$(awk '/^Transfer\/sec:/ { v=$2; u=v; sub(/[0-9.]+/, "", u); sub(/[A-Za-z]+$/, "", v);
+				m = (u=="GB") ? 1073.741824 : (u=="MB") ? 1.048576 : (u=="KB") ? 0.001024 : 0.000001;
+				printf "%.1f", v*m }' <<<"$out")
+			errs=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
+			printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$c" "${rps:-0}" "${mbs:-0}" "$errs" >>"$RAW/http.tsv"
+		done
+	done
+done
+"$PROCWATCH" --interval-ms 50 --out "$RAW/pw-end" "${ALL_PIDS[0]}" &
+pw=$!; sleep 0.2; kill -TERM $pw; wait $pw
+NBD_HWM_END=$(kv hwm_sum_kb "$(cat "$RAW/pw-end")")
+stop_stack
+
+# --- report ------------------------------------------------------------------
+T_END=$(date +%s)
+bench/report.sh "$RAW" "$OUT" "$((T_END - T_START))" "$SCALE" "$REPS" \
+	"$HTTP_SECONDS" "$NBD_HWM_END" || b_die "report failed"
+b_log "done in $((T_END - T_START)) s: $OUT/results.md, $OUT/bench.png"
