@@ -68,6 +68,9 @@
 
 #define TFTP_MAX_XFERS      512
 #define TFTP_RETRIES        5
+/* A client that never sent a word: freed sooner, so forged requests cannot
+ * hold the slots long; a real one repeats its RRQ and starts afresh. */
+#define TFTP_RETRIES_UNVERIFIED 2
 #define TFTP_TIMEOUT_MS     1000   /* when the client set no timeout */
 #define TFTP_BACKOFF_MAX    3      /* default timeout doubles up to 8 s */
 #define TFTP_RX_BUDGET      64     /* packets per socket per wakeup */
@@ -517,11 +520,12 @@ static void xfer_timeout(struct ev_loop *loop, void *arg)
 	char why[64];
 
 	(void)loop;
+	if (!t->verified && t->retries >= TFTP_RETRIES_UNVERIFIED) {
+		xfer_end(t, LOG_LVL_INFO, "failed", "client never answered");
+		return;
+	}
 	if (t->retries >= TFTP_RETRIES) {
-		if (t->verified)
-			snprintf(why, sizeof(why), "timeout after %u retries", TFTP_RETRIES);
-		else
-			snprintf(why, sizeof(why), "client never answered");
+		snprintf(why, sizeof(why), "timeout after %u retries", TFTP_RETRIES);
 		xfer_end(t, LOG_LVL_WARN, "failed", why);
 		return;
 	}

@@ -33,7 +33,7 @@ for n in curl-512 curl-1432 curl-1468 curl-65464 hpa-512 atftp-1468 atftp-1468-w
 	ln "$T_ROOT/big" "$T_ROOT/big-$n"
 done
 head -c 1300 /dev/urandom >"$T_ROOT/small"            # 3 blocks of 512
-for n in sas wrongport silent oack oneshot; do cp "$T_ROOT/small" "$T_ROOT/small-$n"; done
+for n in sas wrongport silent oack oneshot ghost; do cp "$T_ROOT/small" "$T_ROOT/small-$n"; done
 head -c 4000 /dev/urandom >"$T_ROOT/eight"            # 8 blocks of 512
 printf 'line one\nline two\r\nbare cr\r end\n\n' >"$T_ROOT/text.txt"
 head -c $((1024 * 1024)) /dev/urandom >"$T_ROOT/mid"
@@ -61,6 +61,13 @@ big_ok() {   # big_ok FILE desc
 	got=$(t_sha "$1" 2>/dev/null)
 	t_check "$2: 40 MiB intact (sha256)" [ "$got" = "$BIG_SHA" ]
 }
+
+# A client that asks once and never answers (what a forged source address
+# looks like): its slot is freed after 2 timeouts (7 s); asserted at the end.
+probe() { t_cli "$PROBE" $SRV_IP 69 "$@"; }
+hex() { printf %s "$1" | od -An -tx1 | tr -d ' \n'; }
+got=$(probe raw "0001$(hex small-ghost)00$(hex octet)00" 2>&1)
+t_check "RRQ as raw bytes: DATA 1 ($got)" grep -q '^reply DATA 1 len=512$' <<<"$got"
 
 # --- 40 MiB through each client --------------------------------------------
 # curl at 512: 81920 blocks, so the block number wraps past 65535 to 0.
@@ -117,7 +124,6 @@ wire=$(( $(wc -c <"$T_ROOT/text.txt") + $(tr -cd '\n\r' <"$T_ROOT/text.txt" | wc
 t_log_has "sent text.txt $wire bytes .* mode=netascii" "log: netascii line counts wire bytes ($wire)"
 
 # --- options: OACK only for what was asked ----------------------------------
-probe() { t_cli "$PROBE" $SRV_IP 69 "$@"; }
 probe_is() {   # probe_is "desc" 'expected ERE' probe-args...
 	local what=$1 re=$2 got; shift 2
 	got=$(probe "$@" 2>&1)
@@ -214,6 +220,9 @@ t_cli timeout 10 atftp -p -l "$OUT/up.txt" -r newfile2 $SRV_IP >/dev/null 2>&1
 t_check "WRQ (atftp): client fails" [ $? -ne 0 ]
 t_check "WRQ: nothing created in the root" test ! -e "$T_ROOT/newfile" -a ! -e "$T_ROOT/newfile2"
 t_log_has "refused write newfile: read-only server \(ERROR 2\)" "log: write refusal line"
+
+t_log_has "failed small-ghost after 0 bytes .*client never answered" \
+	"log: the silent requester's slot was freed"
 
 # --- numbers for the lead ---------------------------------------------------
 echo "--- throughput ($BIG_MIB MiB over a veth, server $(basename "$(dirname "$NETBOOTD")")/$(basename "$NETBOOTD"), server-measured):"
