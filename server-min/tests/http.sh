@@ -175,9 +175,13 @@ t_cli timeout 30 bash -c 'exec 3<>/dev/tcp/'$SRV_IP'/80 || exit 1
 	for i in $(seq 1 25); do printf a >&3 2>/dev/null || break; sleep 1; done &
 	cat <&3 >'"$T_DIR/slow.out"'; kill $! 2>/dev/null' &
 SLOW=$!
-for i in $(seq 1 50); do   # until the server holds the slow connection
-	grep -Eq '^http_connections [1-9]' <<<"$(c "$URL/status")" && break; sleep 0.1
+held=   # until the server holds the slow connection (and the asking one)
+for i in $(seq 1 50); do
+	grep -Eq '^http_connections ([2-9]|[1-9][0-9]+)$' <<<"$(c "$URL/status")" &&
+		{ held=1; break; }
+	sleep 0.1
 done
+t_check "the slow client is connected" [ -n "$held" ]
 c -o "$T_DIR/got2" "$URL/boot/vmlinuz-test"
 t_check "a download during the slow client: SHA-256 matches" [ "$(t_sha "$T_DIR/got2")" = "$BIG_SHA" ]
 wait $SLOW
