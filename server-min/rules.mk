@@ -12,3 +12,9 @@ include server-min/dhcp.mk
 
 UNIT_TESTS += event_test
 event_test_SRCS = server-min/event_test.c server-min/event.c
+
+# The command line and life cycle of the sanitized build (docs/netbootd.8).
+CHECKS += test-cli
+.PHONY: test-cli
+test-cli: $(B)/san/netbootd
+	server-min/tests/cli.sh

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# cli.sh: netbootd's command line and life cycle (docs/netbootd.8).
+# Bad flags and config lines exit 2 with "FILE:LINE: what is wrong" before
+# anything is bound; --check-config binds nothing; SIGTERM exits 0 with its
+# sockets closed; --user drops root after binding.
+. "$(dirname "$0")/lib.sh"
+t_init cli
+t_netns_pair
+
+# run_srv EXPECTED-STATUS OUTPUT-REGEX ARGS...: netbootd in the server
+# namespace, bounded by timeout; asserts its exit status and stderr.
+run_srv() {
+	local want=$1 re=$2 rc out; shift 2
+	out=$(ip netns exec "$NS_SRV" timeout 10 "$NETBOOTD" "$@" 2>&1); rc=$?
+	if [ "$rc" -eq "$want" ] && grep -Eq -- "$re" <<<"$out"; then
+		t_ok "netbootd $* -> exit $want, /$re/"
+	else
+		t_fail "netbootd $* -> exit $rc (want $want): $out"
+	fi
+}
+
+# Nothing may be listening after a refused start: the ports stay free.
+ports_free() { ! t_srv ss -Hlnu 'sport = :67 or sport = :69 or sport = :4011' | grep -q . &&
+	       ! t_srv ss -Hlnt 'sport = :80' | grep -q .; }
+
+run_srv 0 '^usage: netbootd --root DIR' --help
+run_srv 0 '^netbootd [0-9]+\.[0-9]+' --version
+run_srv 2 'usage' --bogus-flag
+run_srv 2 'root is required' --interface nbs0
+run_srv 2 'give --interface or --listen' --root "$T_ROOT"
+run_srv 2 '--http-port: not a port' --root "$T_ROOT" --interface nbs0 --http-port 70000
+run_srv 2 '--tftp-port: not a port' --root "$T_ROOT" --interface nbs0 --tftp-port -1
+run_srv 2 '--log-level: one of' --root "$T_ROOT" --interface nbs0 --log-level loud
+run_srv 2 '--listen: not an IPv4 address' --root "$T_ROOT" --listen 300.1.1.1
+run_srv 2 'interface nope0 has no IPv4' --root "$T_ROOT" --interface nope0
+run_srv 2 'no interface holds 198.18.7.7' --root "$T_ROOT" --listen 198.18.7.7
+run_srv 2 'root /nonexistent' --root /nonexistent --interface nbs0
+run_srv 2 'nothing left to serve' --root "$T_ROOT" --interface nbs0 --no-dhcp --no-tftp --no-http
+run_srv 2 'unexpected argument' --root "$T_ROOT" --interface nbs0 extra
+
+# Config errors name the file and the line.
+printf '[server]\nhttp-port = 80\n\n[profile a]\nflavor = bogus\n' >"$T_DIR/bad.conf"
+run_srv 2 "^$T_DIR/bad.conf:5: " --root "$T_ROOT" --interface nbs0 --config "$T_DIR/bad.conf"
+printf '[server]\nno-such-key = 1\n' >"$T_DIR/bad2.conf"
+run_srv 2 "^$T_DIR/bad2.conf:2: " --root "$T_ROOT" --interface nbs0 --config "$T_DIR/bad2.conf"
+run_srv 2 'cannot read' --root "$T_ROOT" --interface nbs0 --config "$T_DIR/missing.conf"
+t_check "a refused start bound nothing" ports_free
+
+printf '[server]\nroot = %s\ninterface = nbs0\nhttp-port = 8080\n' "$T_ROOT" >"$T_DIR/good.conf"
+run_srv 0 "good.conf: ok" --config "$T_DIR/good.conf" --check-config
+t_check "--check-config bound nothing" ports_free
+
+# Config values apply, the command line wins: HTTP on 8080 from the file,
+# TFTP off from the command line.
+echo hello >"$T_ROOT/hello.txt"
+t_start_netbootd --config "$T_DIR/good.conf" --no-tftp --user nobody
+t_check "http on the config's port 8080" \
+	test "$(t_cli curl -s --max-time 5 http://$SRV_IP:8080/hello.txt)" = hello
+t_check "tftp off from the command line" \
+	bash -c "! ip netns exec $NS_SRV ss -Hlnu 'sport = :69' | grep -q ."
+t_check "runs as nobody after binding" \
+	test "$(ps -o user= -p "$T_NBD_PID")" = nobody
+t_log_has 'main - ready addr=198\.18\.0\.1 interface=nbs0 .*tftp=off http=http://198\.18\.0\.1:8080 user=nobody'
+t_check "SIGTERM: exit 0" t_stop_netbootd
+t_check "SIGTERM: sockets closed" ports_free
+t_log_has 'main - stopping: dhcp answered=[0-9]+'
+t_done
