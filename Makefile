@@ -111,7 +111,7 @@ deps:
 # build sees the packages deps just installed.
 check:
 	$(MAKE) deps
-	$(MAKE) all $(UNIT_BINS) $(FUZZ_BINS) $(CHECK_BUILD)
+	$(MAKE) -j$$(nproc) all $(UNIT_BINS) $(FUZZ_BINS) $(CHECK_BUILD)
 	$(MAKE) check-run
 
 # Every step runs even when an earlier one failed; the summary line at the end

@@ -158,8 +158,9 @@ static int content_render(struct netbootd *nb, enum nb_format fmt, const char *q
 		client.has_mac = 1;
 	}
 	if (query && query_get(query, "uuid", val, sizeof(val)) == 0) {
-		memcpy(client.uuid, val, strlen(val) < sizeof(client.uuid) ?
-		       strlen(val) + 1 : 0);
+		if (strlen(val) >= sizeof(client.uuid))
+			return -EACCES;
+		memcpy(client.uuid, val, strlen(val) + 1);
 	}
 	if (query && query_get(query, "arch", val, sizeof(val)) == 0) {
 		char *end;
