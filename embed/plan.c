@@ -218,12 +218,19 @@ static int parse_number(const char *v, size_t n, uint64_t max, uint64_t *ret)
 }
 
 /* One line, split into key and value at the first space. */
-static int parse_line(struct nb_plan *plan, int *ended, const char *s, size_t n)
+static const char *const header_keys[] = {
+	"server", "title", "timeout", "default", "max-file-size",
+};
+
+#define N_HEADER_KEYS (sizeof(header_keys) / sizeof(header_keys[0]))
+
+static int parse_line(struct nb_plan *plan, int *ended, unsigned *seen,
+		      const char *s, size_t n)
 {
 	struct nb_entry *e = plan->n_entry > 0 ? &plan->entry[plan->n_entry - 1]
 					       : NULL;
 	const char *v;
-	size_t k, vn;
+	size_t k, vn, h;
 	uint64_t x;
 	int r;
 
@@ -263,12 +270,14 @@ static int parse_line(struct nb_plan *plan, int *ended, const char *s, size_t n)
 		}
 		return parse_cmdline(e, nb_tok_eq(s, k, "extra"), v, vn);
 	}
-	/* Header keys: before the first entry only. */
-	if (nb_tok_eq(s, k, "server") || nb_tok_eq(s, k, "title") ||
-	    nb_tok_eq(s, k, "timeout") || nb_tok_eq(s, k, "default") ||
-	    nb_tok_eq(s, k, "max-file-size")) {
-		if (e != NULL)
+	/* Header keys: once each, before the first entry. */
+	for (h = 0; h < N_HEADER_KEYS; h++)
+		if (nb_tok_eq(s, k, header_keys[h]))
+			break;
+	if (h < N_HEADER_KEYS) {
+		if (e != NULL || (*seen & (1u << h)))
 			return -NB_EINVAL;
+		*seen |= 1u << h;
 		if (nb_tok_eq(s, k, "server"))
 			return put_url(plan->server, v, vn);
 		if (nb_tok_eq(s, k, "title"))
@@ -314,6 +323,7 @@ int nb_plan_parse(struct nb_plan *ret_plan, const char *text, size_t len)
 	struct nb_plan *plan = ret_plan;
 	size_t i = 0;
 	int ended = 0, first = 1, r;
+	unsigned seen = 0;
 
 	nb_memset(plan, 0, sizeof(*plan));
 	while (i < len) {
@@ -336,7 +346,7 @@ int nb_plan_parse(struct nb_plan *ret_plan, const char *text, size_t len)
 			first = 0;
 			continue;
 		}
-		if ((r = parse_line(plan, &ended, text + s, n)) < 0)
+		if ((r = parse_line(plan, &ended, &seen, text + s, n)) < 0)
 			return r;
 	}
 	if (!ended)

@@ -288,6 +288,8 @@ static const struct { int line; const char *text; int rc; } parse_rows[] = {
 	{ __LINE__, HDR "entry boot B\nkernel http://s/k sha256=00\ninitrd http://s/i\nend\n", -EINVAL },
 	{ __LINE__, HDR "entry boot B\nkernel http://s/k  size=1\ninitrd http://s/i\nend\n", -EINVAL },
 	{ __LINE__, HDR BOOT "timeout 5\nend\n", -EINVAL },        /* header key after entry */
+	{ __LINE__, HDR "server http://t\n" BOOT "end\n", -EINVAL }, /* header key twice */
+	{ __LINE__, HDR "title a\ntitle b\n" BOOT "end\n", -EINVAL },
 	{ __LINE__, HDR "timeout 3601\n" BOOT "end\n", -E2BIG },
 	{ __LINE__, HDR "default 1\n" BOOT "end\n", -EINVAL },     /* no entry 1 */
 	{ __LINE__, HDR "default 99\n" BOOT "end\n", -E2BIG },
