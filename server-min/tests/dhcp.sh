@@ -84,6 +84,11 @@ answer "REQUEST on 67 naming us: broadcast ACK" \
 	52:54:00:00:00:67 --type request --server-id $SRV_IP --arch 0 \
 	--expect ack --expect-file undionly.kpxe --expect-dest broadcast
 
+answer "DISCOVER through a relay agent: offer to giaddr:67" \
+	52:54:00:00:00:05 --arch 0 --giaddr $CLI_IP --to $SRV_IP \
+	--expect offer --expect-file undionly.kpxe --expect-dest unicast
+t_log_has '^netbootd: debug dhcp 52:54:00:00:00:05 offer sent to 198\.18\.0\.2:67 '
+
 # --- silent ----------------------------------------------------------------
 silence "non-PXE DISCOVER (no option 60): silence" \
 	52:54:00:00:02:01 --vendor none --arch none

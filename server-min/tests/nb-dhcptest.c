@@ -50,6 +50,7 @@ struct opts {
 	int opt175;
 	struct in_addr server_id;    /* option 54 when non-zero */
 	struct in_addr ciaddr;
+	struct in_addr giaddr;       /* non-zero: act as a relay agent */
 	int bcast_flag;
 	uint32_t xid;
 	int xid_set;
@@ -100,6 +101,8 @@ static void usage(FILE *f)
 	      "  --opt175         add iPXE's option 175\n"
 	      "  --server-id ADDR option 54\n"
 	      "  --ciaddr ADDR    client address field\n"
+	      "  --giaddr ADDR    act as a relay agent at ADDR: giaddr, hops 1,\n"
+	      "                   send from and listen on port 67\n"
 	      "  --no-broadcast-flag\n"
 	      "  --xid N          transaction id (random)\n"
 	      "  --truncate N     send only the first N bytes (malformed)\n"
@@ -181,6 +184,7 @@ enum {
 	O_TYPE = 256, O_TO, O_PORT, O_ARCH, O_MAC, O_UUID, O_VENDOR, O_UCLASS,
 	O_175, O_SID, O_CIADDR, O_NOBC, O_XID, O_TRUNC, O_WRITE, O_TIMEOUT,
 	O_EXPECT, O_EXP_SERVER, O_EXP_FILE, O_EXP_DEST, O_QUIET, O_IF, O_HELP,
+	O_GIADDR,
 };
 
 static const struct option longopts[] = {
@@ -196,6 +200,7 @@ static const struct option longopts[] = {
 	{ "opt175", no_argument, NULL, O_175 },
 	{ "server-id", required_argument, NULL, O_SID },
 	{ "ciaddr", required_argument, NULL, O_CIADDR },
+	{ "giaddr", required_argument, NULL, O_GIADDR },
 	{ "no-broadcast-flag", no_argument, NULL, O_NOBC },
 	{ "xid", required_argument, NULL, O_XID },
 	{ "truncate", required_argument, NULL, O_TRUNC },
@@ -293,6 +298,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			if (inet_pton(AF_INET, optarg, &o->ciaddr) != 1)
 				return bad("--ciaddr", optarg);
 			break;
+		case O_GIADDR:
+			if (inet_pton(AF_INET, optarg, &o->giaddr) != 1)
+				return bad("--giaddr", optarg);
+			break;
 		case O_NOBC: o->bcast_flag = 0; break;
 		case O_XID:
 			if (parse_long(optarg, 0, 0xffffffffL, &v) < 0)
@@ -368,6 +377,8 @@ static int build_request(const struct opts *o, uint8_t *buf, size_t cap,
 	h.xid = o->xid;
 	h.flags = o->bcast_flag ? DHCP_FLAG_BROADCAST : 0;
 	h.ciaddr = o->ciaddr;
+	h.giaddr = o->giaddr;
+	h.hops = o->giaddr.s_addr ? 1 : 0;
 	memcpy(h.chaddr, o->mac, 6);
 	dhcp_build_start(&b, buf, cap, &h);
 	dhcp_build_opt_u8(&b, DHCP_OPT_MSG_TYPE, (uint8_t)o->type);
@@ -415,10 +426,11 @@ static int iface_mac(int fd, const char *ifname, uint8_t mac[6])
 	return 0;
 }
 
-static int open_client_socket(const char *ifname, int *ret_fd)
+/* Port 68 as a client, or 67 as a relay agent (RFC 1542 sec. 4: the
+ * server answers a relayed request to giaddr, port 67). */
+static int open_client_socket(const char *ifname, uint16_t port, int *ret_fd)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET,
-				  .sin_port = htons(DHCP_CLIENT_PORT) };
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
 	int one = 1, fd, r;
 
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -640,10 +652,12 @@ int main(int argc, char **argv)
 	if (!o.xid_set && getrandom(&o.xid, sizeof(o.xid), 0) != sizeof(o.xid))
 		o.xid = (uint32_t)getpid() ^ (uint32_t)now_ms();
 	if (!o.write_path) {
-		r = open_client_socket(o.ifname, &fd);
+		uint16_t port = o.giaddr.s_addr ? DHCP_SERVER_PORT : DHCP_CLIENT_PORT;
+
+		r = open_client_socket(o.ifname, port, &fd);
 		if (r < 0) {
-			fprintf(stderr, "nb-dhcptest: udp 0.0.0.0:68 on %s: %s\n",
-				o.ifname, strerror(-r));
+			fprintf(stderr, "nb-dhcptest: udp 0.0.0.0:%u on %s: %s\n",
+				port, o.ifname, strerror(-r));
 			return 2;
 		}
 		if (!o.mac_set && (r = iface_mac(fd, o.ifname, o.mac)) < 0) {
