@@ -419,7 +419,7 @@ static int xfer_go(struct tftp_xfer *t)
 /* 1 when t was freed. */
 static int xfer_ack(struct tftp_xfer *t, uint16_t block)
 {
-	uint64_t diff, cand;
+	uint64_t n;
 
 	if (t->state == XFER_OACK) {
 		if (block != 0)
@@ -428,13 +428,10 @@ static int xfer_ack(struct tftp_xfer *t, uint16_t block)
 		t->retries = 0;
 		return xfer_go(t);
 	}
-	diff = (uint16_t)(block - (uint16_t)t->acked);
-	if (diff == 0)
-		return 0;                  /* duplicate: never resend on it */
-	cand = t->acked + diff;
-	if (cand > t->sent_hi)
-		return 0;                  /* not a block we sent, or long stale */
-	t->acked = cand;
+	/* a duplicate, old or unsent block: never resend on it */
+	if (!tftp_ack_block(t->acked, t->sent_hi, block, &n))
+		return 0;
+	t->acked = n;
 	t->retries = 0;
 	if (t->last && t->acked >= t->last) {
 		xfer_end(t, LOG_LVL_INFO, "sent", NULL);

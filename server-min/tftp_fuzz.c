@@ -57,6 +57,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 
+	/* ACK mapping: a block it names lies in acked+1..sent_hi, and is
+	 * congruent to the wire number */
+	if (size >= 12) {
+		uint64_t acked = (uint64_t)data[2] << 24 | (uint64_t)data[3] << 16 |
+				 (uint64_t)data[4] << 8 | data[5];
+		uint64_t sent_hi = acked + (data[6] % 128) - 8;
+		uint16_t wire = (uint16_t)(data[7] << 8 | data[8]);
+		uint64_t b;
+
+		if (tftp_ack_block(acked, sent_hi, wire, &b) == 1 &&
+		    (b <= acked || b > sent_hi || (uint16_t)b != wire))
+			abort();
+	}
+
 	/* netascii: the output never exceeds the block, input never overruns */
 	{
 		size_t off = 0, used, chunk = size ? (size_t)data[0] % 16 + 1 : 1;

@@ -345,6 +345,16 @@ int tftp_build_data_hdr(uint8_t *buf, size_t cap, uint16_t block)
 	return TFTP_HDR;
 }
 
+int tftp_ack_block(uint64_t acked, uint64_t sent_hi, uint16_t wire, uint64_t *ret_block)
+{
+	uint64_t ahead = (uint16_t)(wire - (uint16_t)acked);
+
+	if (ahead == 0 || sent_hi < acked || ahead > sent_hi - acked)
+		return 0;
+	*ret_block = acked + ahead;
+	return 1;
+}
+
 size_t tftp_netascii_encode(const uint8_t *in, size_t in_len, size_t *ret_used,
 			    uint8_t *out, size_t out_cap, uint8_t *pending)
 {

@@ -126,6 +126,16 @@ int tftp_build_oack(uint8_t *buf, size_t cap, const struct tftp_params *p);
 int tftp_build_error(uint8_t *buf, size_t cap, enum tftp_err code, const char *msg);
 int tftp_build_data_hdr(uint8_t *buf, size_t cap, uint16_t block);
 
+/* Which block a 16-bit ACK acknowledges. Blocks count from 1 in 64 bits
+ * here; the wire carries the low 16 bits, so past 65535 it wraps to 0.
+ * acked: the highest block acknowledged so far (0: none); sent_hi: the
+ * highest block sent. 1 and *ret_block when the ACK moves acked forward
+ * (to a block in acked+1..sent_hi); 0 when it does not: a duplicate of
+ * acked (never answered: Sorcerer's Apprentice), an old one, or one for a
+ * block not sent. Unambiguous while sent_hi - acked < 65536, which the
+ * window (at most TFTP_WINDOWSIZE_GRANT) guarantees. */
+int tftp_ack_block(uint64_t acked, uint64_t sent_hi, uint16_t wire, uint64_t *ret_block);
+
 /* The RFC 1350 text of an error code ("Undefined error" for unknown). */
 const char *tftp_err_text(unsigned code);
 const char *tftp_mode_name(enum tftp_mode mode);
