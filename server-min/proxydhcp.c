@@ -164,7 +164,7 @@ static const char *sin_str(const struct sockaddr_in *s, char out[SIN_STR_MAX])
 }
 
 static void note_malformed(struct proxydhcp *d, const struct rx_info *rx,
-			   size_t len, int err)
+			   size_t len, const char *why)
 {
 	char who[SIN_STR_MAX];
 	uint64_t now = ev_now_ms(d->nb->loop);
@@ -175,7 +175,7 @@ static void note_malformed(struct proxydhcp *d, const struct rx_info *rx,
 		return;
 	}
 	log_warn("dhcp", sin_str(&rx->src, who), "malformed packet (%zu bytes): %s; dropped, "
-		 "%llu malformed in all, %llu not logged", len, dhcp_pxe_why(err),
+		 "%llu malformed in all, %llu not logged", len, why,
 		 (unsigned long long)d->nb->stats.dhcp_malformed,
 		 (unsigned long long)d->malformed_quiet);
 	d->malformed_logged_ms = now ? now : 1;
@@ -202,7 +202,7 @@ static void handle_packet(struct proxydhcp *d, const uint8_t *buf, size_t len,
 
 	r = dhcp_parse(buf, len, &m);
 	if (r == -EBADMSG) {
-		note_malformed(d, rx, len, r);
+		note_malformed(d, rx, len, "bad header or options");
 		return;
 	}
 	if (r < 0) {
@@ -212,7 +212,7 @@ static void handle_packet(struct proxydhcp *d, const uint8_t *buf, size_t len,
 	dhcp_format_mac(&m.hdr, mac);
 	r = dhcp_pxe_classify(&m, nb->addr, rx->via_4011, &req);
 	if (r == -EBADMSG) {
-		note_malformed(d, rx, len, r);
+		note_malformed(d, rx, len, "bad option 93 or 54");
 		return;
 	}
 	if (r < 0) {
@@ -290,7 +290,7 @@ static void on_readable(struct ev_loop *loop, int fd, uint32_t events, void *arg
 				rx.ifindex = ((struct in_pktinfo *)CMSG_DATA(c))->ipi_ifindex;
 		/* A truncated datagram is not a request we can trust. */
 		if (mh.msg_flags & MSG_TRUNC) {
-			note_malformed(d, &rx, (size_t)n, -EBADMSG);
+			note_malformed(d, &rx, (size_t)n, "larger than the receive buffer");
 			continue;
 		}
 		handle_packet(d, buf, (size_t)n, &rx);
