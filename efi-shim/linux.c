@@ -51,8 +51,8 @@ EFI_STATUS linux_boot(EFI_HANDLE parent, const void *kernel, UINTN kernel_len,
 	li->LoadOptions = options;
 	li->LoadOptionsSize = (UINT32)((units + 1) * sizeof(CHAR16));
 
-	LOG(L"starting the kernel (%ld bytes, initrd %ld bytes)", (UINT64)kernel_len,
-	    (UINT64)initrd_len);
+	LOG(L"starting the kernel (%ld bytes, initrd %ld bytes) %ld ms after start",
+	    (UINT64)kernel_len, (UINT64)initrd_len, clock_ms());
 	st = BS->StartImage(image, &exit_size, &exit_data);
 	ERR(L"the kernel returned: %s%s%s", efi_status_str(st), exit_data ? L": " : L"",
 	    exit_data ? exit_data : L"");

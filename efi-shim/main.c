@@ -23,7 +23,8 @@
 #include "efi-shim/ucs2.h"
 
 #define ALPINEBOOT_VERSION   "1.0"
-#define FAIL_MENU_TIMEOUT_S  30     /* then retry: a thin client keeps trying */
+#define BOOT_COUNTDOWN_S     3      /* before entry 0: time to press a key */
+#define FAIL_MENU_TIMEOUT_S  30     /* when the plan gives no timeout */
 #define MAX_ROUNDS           1000   /* boot attempts before giving up to firmware */
 #define SHELL_IMAGE          "snponly.efi"
 
@@ -85,6 +86,10 @@ static int take_plan(struct boot *b, const char *text, size_t len, const CHAR16 
 	}
 	if (b->scratch->n_entry == 0) {
 		ERR(L"plan from %s has no entries", from);
+		return -EINVAL;
+	}
+	if (b->scratch->entry[0].action != NB_ACT_BOOT) {
+		ERR(L"plan from %s does not start with a boot entry", from);
 		return -EINVAL;
 	}
 	CopyMem(b->plan, b->scratch, sizeof *b->plan);
@@ -329,11 +334,15 @@ static void build_menu(struct boot *b, struct menu_model *m, unsigned timeout, i
 		menu_add(m, label_exit, NB_ACT_EXIT, 0);
 	if (b->have_plan && plan_has(b->plan, NB_ACT_FIRMWARE) == 0)
 		menu_add(m, label_fw, NB_ACT_FIRMWARE, 0);
-	/* After a failure retry is the default; otherwise the plan's. */
-	if (failed && retry >= 0)
+	/* The plan's default_entry is the fallback default (embed/resolve.c
+	 * makes it "Retry" unless configured); a menu opened by a key press
+	 * defaults to entry 0, what would have booted. No plan: retry. */
+	if (!b->have_plan)
 		menu_set_default(m, (unsigned)retry);
-	else if (b->have_plan)
+	else if (failed)
 		menu_set_default(m, b->plan->default_entry);
+	else
+		menu_set_default(m, 0);
 }
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
@@ -372,10 +381,10 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		act = NB_ACT_RETRY;
 		reason = L"no boot plan (see the messages above)";
 	} else {
-		act = b.plan->entry[b.plan->default_entry].action;
-		arg = b.plan->default_entry;
-		if (menu_countdown(b.plan->entry[arg].label, b.plan->timeout_s)) {
-			build_menu(&b, menu, 0, 0);
+		act = NB_ACT_BOOT;
+		arg = 0;
+		if (menu_countdown(b.plan->entry[0].label, BOOT_COUNTDOWN_S)) {
+			build_menu(&b, menu, b.plan->timeout_s, 0);
 			menu_run(menu, b.plan->title, NULL);
 			act = menu->item[menu->chosen].action;
 			arg = menu->item[menu->chosen].arg;
@@ -399,12 +408,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 					reason = L"no boot plan (see the messages above)";
 					break;
 				}
-				act = b.plan->entry[b.plan->default_entry].action;
-				arg = b.plan->default_entry;
-				if (act == NB_ACT_RETRY) {
-					reason = L"the plan's default entry is retry";
-					break;
-				}
+				act = NB_ACT_BOOT;      /* entry 0 of the new plan */
+				arg = 0;
 				continue;
 			case NB_ACT_SHELL:
 				st = ipxe_shell(&b);
@@ -425,7 +430,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 				return EFI_SUCCESS;
 			}
 		}
-		build_menu(&b, menu, FAIL_MENU_TIMEOUT_S, 1);
+		build_menu(&b, menu, b.have_plan && b.plan->timeout_s ? b.plan->timeout_s
+								    : FAIL_MENU_TIMEOUT_S, 1);
 		menu_run(menu, b.have_plan ? b.plan->title : "alpineboot", reason);
 		act = menu->item[menu->chosen].action;
 		arg = menu->item[menu->chosen].arg;
