@@ -25,3 +25,14 @@ embed_fuzz_config_SRCS = embed/fuzz_config.c $(EMBED_CORE_SRCS)
 embed_fuzz_config_SEEDS = embed/fuzz/config
 embed_fuzz_plan_SRCS = embed/fuzz_plan.c $(EMBED_CORE_SRCS)
 embed_fuzz_plan_SEEDS = embed/fuzz/plan
+
+# The core without libc (embed/freestanding-check.sh), and stamping on real
+# PE images (embed/tests/stamp.sh; uses alpineboot.efi when efi-shim built it).
+CHECKS += embed-freestanding-check embed-stamp-check
+CHECK_BUILD += $(B)/san/netboot-embed
+DEPS_PKGS += binutils sbsigntool openssl
+.PHONY: embed-freestanding-check embed-stamp-check
+embed-freestanding-check:
+	sh embed/freestanding-check.sh $(CC) $(B)/freestanding $(EMBED_CORE_SRCS)
+embed-stamp-check: $(B)/san/netboot-embed
+	bash embed/tests/stamp.sh $(B)/san/netboot-embed $(B)/efi-shim/alpineboot.efi
