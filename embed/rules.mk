@@ -36,3 +36,12 @@ embed-freestanding-check:
 	sh embed/freestanding-check.sh $(CC) $(B)/freestanding $(EMBED_CORE_SRCS)
 embed-stamp-check: $(B)/san/netboot-embed
 	bash embed/tests/stamp.sh $(B)/san/netboot-embed $(B)/efi-shim/alpineboot.efi
+
+# netbootd serves each client its rendering over HTTP and TFTP
+# (embed/tests/serve.sh, network namespaces: needs root like server-min's).
+CHECKS += embed-serve-check
+DEPS_PKGS += tftp-hpa curl iproute2
+.PHONY: embed-serve-check
+embed-serve-check: $(B)/san/netbootd $(B)/san/netboot-embed
+	NETBOOTD=$(B)/san/netbootd NETBOOT_EMBED=$(B)/san/netboot-embed \
+	  bash embed/tests/serve.sh

@@ -1,0 +1,87 @@
+#!/bin/bash
+# embed/tests/serve.sh: netbootd serves each client its own boot.ipxe and
+# boot.plan, over HTTP and TFTP, byte for byte what `netboot-embed render`
+# prints for that client.
+#
+# The client is named by ?mac= (what iPXE sends: ${net0/mac:hexhyp}) or,
+# with no query, found by netbootd in its neighbour table (what TFTP and
+# alpineboot.efi rely on). Uses the protocol-test harness of server-min
+# (server-min/tests/lib.sh): private namespace pair, 198.18.0.0/15 only.
+#
+# usage: embed/tests/serve.sh   (NETBOOTD, NETBOOT_EMBED from the env)
+. "$(dirname "$0")/../../server-min/tests/lib.sh"
+NE=${NETBOOT_EMBED:-build/san/netboot-embed}
+
+t_init embed-serve
+[ -x "$NE" ] || { echo "embed-serve: no $NE"; exit 1; }
+t_netns_pair || exit 1
+
+CONF=$T_DIR/netbootd.conf
+cat > "$CONF" <<'CONF'
+[profile default]
+branch = v3.20
+mirror = ${server}/alpine
+mirror = https://dl-cdn.alpinelinux.org/alpine
+apkovl = ovl/${mac}.apkovl.tar.gz
+cmdline = console=ttyS0
+fallback = retry mirrors flavor no-apkovl shell reboot exit
+
+[profile lab]
+flavor = virt
+modules = virtio_net
+
+[client 02:00:00:00:00:aa]
+profile = lab
+hostname = lab-aa
+CONF
+
+t_start_netbootd --root "$T_ROOT" --config "$CONF" --no-dhcp || exit 1
+
+URL=http://$SRV_IP
+c() { t_cli env -u http_proxy -u HTTP_PROXY -u all_proxy curl -s --max-time 20 "$@"; }
+render() {  # MAC FORMAT
+	"$NE" render --config "$CONF" --server "$URL" --mac "$1" --format "$2"
+}
+same() {  # what FILE-GOT FILE-WANT
+	if cmp -s "$2" "$3"; then t_ok "$1"
+	else t_fail "$1"; diff "$3" "$2" | head -20; fi
+}
+
+# --- HTTP, MAC named in the query, both spellings --------------------------
+c -o "$T_DIR/aa.ipxe" "$URL/boot.ipxe?mac=02-00-00-00-00-aa"
+render 02:00:00:00:00:aa ipxe > "$T_DIR/aa.ipxe.want"
+same "HTTP boot.ipxe?mac=02-00-00-00-00-aa = netboot-embed render" "$T_DIR/aa.ipxe" "$T_DIR/aa.ipxe.want"
+t_check "lab client gets the virt kernel and its hostname" \
+	grep -q "^kernel $URL/boot/vmlinuz-virt .*apkovl=$URL/ovl/02-00-00-00-00-aa.apkovl.tar.gz .*BOOTIF=01-02-00-00-00-00-aa .*hostname=lab-aa console=ttyS0 || goto failed$" "$T_DIR/aa.ipxe"
+t_check "script starts with #!ipxe" sh -c "head -1 '$T_DIR/aa.ipxe' | grep -qx '#!ipxe'"
+
+c -o "$T_DIR/aa.plan" "$URL/boot.plan?mac=02:00:00:00:00:AA"
+render 02:00:00:00:00:aa plan > "$T_DIR/aa.plan.want"
+same "HTTP boot.plan?mac=02:00:00:00:00:AA = netboot-embed render" "$T_DIR/aa.plan" "$T_DIR/aa.plan.want"
+
+c -o "$T_DIR/bb.ipxe" "$URL/boot.ipxe?mac=02-00-00-00-00-bb"
+render 02:00:00:00:00:bb ipxe > "$T_DIR/bb.ipxe.want"
+same "HTTP boot.ipxe for another MAC = its own rendering" "$T_DIR/bb.ipxe" "$T_DIR/bb.ipxe.want"
+t_check "the other client gets lts and alpine_repo from this server first" \
+	grep -q "^kernel $URL/boot/vmlinuz-lts .*alpine_repo=$URL/alpine/v3.20/main,$URL/alpine/v3.20/community " "$T_DIR/bb.ipxe"
+t_check "two clients, two different scripts" sh -c "! cmp -s '$T_DIR/aa.ipxe' '$T_DIR/bb.ipxe'"
+
+# --- no query: the MAC comes from the neighbour table -----------------------
+CLI_MAC=$(t_cli cat /sys/class/net/nbc0/address)
+c -o "$T_DIR/nb.plan" "$URL/boot.plan"
+render "$CLI_MAC" plan > "$T_DIR/nb.plan.want"
+same "HTTP boot.plan without ?mac= is rendered for the client's own MAC ($CLI_MAC)" \
+	"$T_DIR/nb.plan" "$T_DIR/nb.plan.want"
+
+# --- TFTP (tftp-hpa), same names ------------------------------------------------
+(cd "$T_DIR" && t_cli timeout 20 tftp "$SRV_IP" -m octet -c get boot.plan tftp.plan)
+same "TFTP boot.plan = netboot-embed render for $CLI_MAC" "$T_DIR/tftp.plan" "$T_DIR/nb.plan.want"
+(cd "$T_DIR" && t_cli timeout 20 tftp "$SRV_IP" -m octet -c get boot.ipxe tftp.ipxe)
+render "$CLI_MAC" ipxe > "$T_DIR/tftp.ipxe.want"
+same "TFTP boot.ipxe = netboot-embed render for $CLI_MAC" "$T_DIR/tftp.ipxe" "$T_DIR/tftp.ipxe.want"
+
+# --- a bad MAC is refused, not rendered for nobody ------------------------------
+code=$(c -o /dev/null -w '%{http_code}' "$URL/boot.ipxe?mac=zz-00-00-00-00-00")
+t_check "boot.ipxe?mac=garbage is refused (HTTP $code)" test "$code" -ge 400
+
+t_done
