@@ -123,6 +123,7 @@ struct tftp_xfer {
 	int verified;                 /* the client sent us a packet: its
 	                               * address is not forged */
 	int want_out;                 /* waiting for EPOLLOUT after EAGAIN */
+	int aborted;                  /* ended by the client's ERROR */
 	struct block_start ring[TFTP_RING];
 	uint8_t *pkt;                 /* TFTP_HDR + blksize */
 	uint8_t *scratch;             /* netascii source bytes, blksize */
@@ -328,7 +329,11 @@ static void xfer_end(struct tftp_xfer *t, enum log_level lvl, const char *verb,
 			verb, t->name, (unsigned long long)bytes, s, rate,
 			t->params.blksize, t->params.windowsize, tftp_mode_name(t->mode));
 	} else {
-		st->tftp_failed++;
+		/* An abort right after our OACK is how edk2 (OVMF) and Intel
+		 * PXE ROMs learn a file's size: ask tsize, abort, ask again.
+		 * Not a failure worth counting. */
+		if (!(t->state == XFER_OACK && t->aborted))
+			st->tftp_failed++;
 		log_msg(lvl, "tftp", t->client,
 			"%s %s after %llu bytes in %.3f s (%.1f MB/s): %s blksize=%u windowsize=%u mode=%s",
 			verb, t->name, (unsigned long long)bytes, s, rate, why,
@@ -467,6 +472,7 @@ static int xfer_input(struct tftp_xfer *t, const uint8_t *buf, size_t len,
 		if (tftp_parse_error(buf, len, &code, msg, sizeof(msg)) < 0)
 			break;
 		snprintf(why, sizeof(why), "client sent ERROR %u (%s)", (unsigned)code, msg);
+		t->aborted = 1;
 		xfer_end(t, LOG_LVL_INFO, "aborted", why);
 		return 1;
 	default:

@@ -123,6 +123,19 @@ t_check "netascii round trip through tftp-hpa" cmp -s "$OUT/text.txt" "$T_ROOT/t
 wire=$(( $(wc -c <"$T_ROOT/text.txt") + $(tr -cd '\n\r' <"$T_ROOT/text.txt" | wc -c) ))
 t_log_has "sent text.txt $wire bytes .* mode=netascii" "log: netascii line counts wire bytes ($wire)"
 
+# --- what content_open serves besides files: dist iPXE, rendered scripts ---
+t_cli curl -sS --max-time 30 -o "$OUT/undionly.kpxe" "tftp://$SRV_IP/undionly.kpxe"
+t_check "undionly.kpxe (not under the root) is the distribution's copy" \
+	cmp -s "$OUT/undionly.kpxe" /usr/lib/ipxe/undionly.kpxe
+t_log_has "sent undionly.kpxe $(stat -c %s /usr/lib/ipxe/undionly.kpxe) bytes" "log: undionly.kpxe line"
+# curl drops a URL's query; tftp-hpa sends the name as given
+t_cli timeout 30 tftp -m binary $SRV_IP -c get 'boot.ipxe?mac=52-54-00-00-00-01' "$OUT/b.ipxe" >/dev/null 2>&1
+t_check "boot.ipxe?mac=... over TFTP: an iPXE script" grep -q '^#!ipxe' "$OUT/b.ipxe"
+t_check "...rendered for the MAC in the query" grep -qi '52:54:00:00:00:01' "$OUT/b.ipxe"
+t_cli timeout 30 tftp $SRV_IP -c get 'boot.ipxe?mac=52-54-00-00-00-01' "$OUT/b-ascii.ipxe" >/dev/null 2>&1
+t_check "rendered script in netascii mode: same text after the round trip" \
+	cmp -s "$OUT/b.ipxe" "$OUT/b-ascii.ipxe"
+
 # --- options: OACK only for what was asked ----------------------------------
 probe_is() {   # probe_is "desc" 'expected ERE' probe-args...
 	local what=$1 re=$2 got; shift 2
