@@ -135,6 +135,12 @@ rig_guest_files() {
 	rig_apkovl "$RIG_ROOT/apkovl/$ovl" "$ovm" "$world"
 }
 
+# alpineboot.efi (efi-shim/) where netbootd's proxyDHCP points UEFI clients.
+rig_efi_app() {
+	[ -f "$RIG_EFI" ] || rig_die "no $RIG_EFI (make all)"
+	cp "$RIG_EFI" "$RIG_ROOT/alpineboot.efi"
+}
+
 # rig_config: netbootd.conf from stdin; @SRV@ becomes the server address.
 rig_config() { sed "s/@SRV@/$RIG_SRV/g" >"$RIG_CONF"; }
 
