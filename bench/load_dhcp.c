@@ -204,6 +204,7 @@ void nbl_dhcp_timeout(struct nbl_client *c)
 		return;
 	}
 	c->retrans++;
+	c->g->retrans_dhcp++;
 	send_and_arm(c);
 }
 

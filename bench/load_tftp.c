@@ -13,6 +13,9 @@
  * netbootd, tftp-hpa and dnsmasq all do. DATA from any port but the
  * server's TID gets ERROR 5 (RFC 1350 sec. 4) and changes nothing.
  *
+ * --ack-delay-us holds each ACK back that long (one client only), to
+ * model a LAN and a boot ROM that need time to answer.
+ *
  * The data is counted, not kept: the generator measures servers, and a
  * SHA-256 per block would cost it more than the server spends sending.
  * The count is checked against tsize when the server stated one.
@@ -21,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -89,6 +93,15 @@ static int send_ack(struct nbl_client *c, uint16_t block)
 {
 	uint8_t pkt[4] = { 0, TFTP_OP_ACK, (uint8_t)(block >> 8), (uint8_t)block };
 
+	/* --ack-delay-us (tftp mode only, one client, so blocking is fine):
+	 * the time a boot ROM or a LAN takes to turn a block into an ACK.
+	 * On a veth both are near zero, which hides what windowsize is for. */
+	if (c->g->ack_delay_us) {
+		struct timespec ts = { 0, (long)c->g->ack_delay_us * 1000L };
+
+		nanosleep(&ts, NULL);
+	}
+
 	return send_to_peer(c, pkt, sizeof(pkt));
 }
 
@@ -148,6 +161,7 @@ void nbl_tftp_timeout(struct nbl_client *c)
 		return;
 	}
 	c->retrans++;
+	c->g->retrans_tftp++;
 	/* Once the server has answered, say where we are: it resends the
 	 * window after the block we name (RFC 7440 sec. 4). */
 	t->in_window = 0;

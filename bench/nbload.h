@@ -109,6 +109,7 @@ struct nbl {
 	const char *plan_path;     /* UEFI second stage */
 	const char *tftp_file;     /* tftp mode */
 	uint32_t tftp_blksize, tftp_windowsize;
+	uint32_t ack_delay_us;     /* tftp mode: the client's turnaround */
 	int pxe_request;           /* -1 auto, 0 never, 1 always */
 	uint32_t tftp_timeout_ms;
 	int tftp_retries;
@@ -120,6 +121,7 @@ struct nbl {
 	int verbose;
 	uint64_t bytes_tftp, bytes_http;
 	uint64_t dhcp_dropped;     /* replies not for any client of ours */
+	uint32_t retrans_dhcp, retrans_tftp; /* by kind, for the summary */
 };
 
 uint64_t nbl_now_us(void);

