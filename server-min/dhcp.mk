@@ -18,7 +18,7 @@ CHECK_BUILD += $(B)/nb-dhcptest
 # Protocol test: netbootd in a namespace pair, nb-dhcptest and udhcpc as
 # clients (server-min/tests/dhcp.sh).
 CHECKS += test-dhcp
-DEPS_PKGS += udhcpc iproute2 iputils-ping   # ping: lib.sh waits for the veth with it
+DEPS_PKGS += udhcpc iproute2 iputils-ping dnsmasq-base   # ping: lib.sh waits for the veth with it
 .PHONY: test-dhcp
 test-dhcp: $(B)/san/netbootd $(B)/nb-dhcptest
 	NETBOOTD=$(B)/san/netbootd DHCPTEST=$(B)/nb-dhcptest bash server-min/tests/dhcp.sh

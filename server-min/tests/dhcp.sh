@@ -173,4 +173,46 @@ answer "configured iPXE URL, \${server} with the HTTP port" 52:54:00:00:04:01 \
 	--arch 0 --user-class iPXE --expect offer \
 	--expect-file 'http://198.18.0.1:8080/menu.ipxe?mac=${net0/mac:hexhyp}&x=1'
 t_log_has '^netbootd: info dhcp 52:54:00:00:04:01 offer arch=0 file=http://198\.18\.0\.1:8080/menu\.ipxe\?mac=\$\{net0/mac:hexhyp\}&x=1$'
+t_stop_netbootd
+rc=$?
+t_check "netbootd (configured) exits 0 on SIGTERM (got $rc)" [ $rc -eq 0 ]
+
+# --- the checker itself can fail --------------------------------------------
+# An ordinary DHCP server (dnsmasq handing out leases) in netbootd's place:
+# nb-dhcptest must refuse its offer field by field, and must notice that
+# "silence" was broken. --no-ping: offer at once, not after a ping probe.
+DNSMASQ_PID=
+dnsmasq_stop() {
+	[ -n "$DNSMASQ_PID" ] || return 0
+	kill -TERM "$DNSMASQ_PID" 2>/dev/null
+	wait "$DNSMASQ_PID" 2>/dev/null
+	DNSMASQ_PID=
+}
+trap 'dnsmasq_stop; t_cleanup' EXIT
+ip netns exec "$NS_SRV" dnsmasq --keep-in-foreground --no-daemon --conf-file=/dev/null --port=0 \
+	--user=root --group=root --interface=nbs0 --bind-interfaces \
+	--dhcp-range=198.18.0.100,198.18.0.200,255.255.255.0,10m \
+	--dhcp-leasefile="$T_DIR/dnsmasq.leases" --pid-file= --no-ping \
+	--log-dhcp --log-facility=- >"$T_DIR/dnsmasq.log" 2>&1 &
+DNSMASQ_PID=$!
+for i in $(seq 1 50); do
+	grep -q 'started' "$T_DIR/dnsmasq.log" && break
+	kill -0 "$DNSMASQ_PID" 2>/dev/null || break
+	sleep 0.1
+done
+t_check "dnsmasq (a lease-giving server) started" grep -q started "$T_DIR/dnsmasq.log"
+dt 52:54:00:00:05:00 --arch 0 --expect offer --expect-server $SRV_IP \
+	>"$T_DIR/lease.out" 2>&1
+rc=$?
+t_check "nb-dhcptest rejects a lease offer (exit $rc, want 1)" [ $rc -eq 1 ]
+for f in yiaddr opt60 opt43 opt67 opt1 opt51; do
+	t_check "nb-dhcptest flags $f of a lease offer" \
+		grep -Eq "^  $f .* FAIL$" "$T_DIR/lease.out"
+done
+dt 52:54:00:00:05:01 --arch 0 --vendor none --timeout 3000 --expect silence \
+	>"$T_DIR/silence.out" 2>&1
+rc=$?
+t_check "nb-dhcptest --expect silence fails when answered (exit $rc, want 1)" [ $rc -eq 1 ]
+dnsmasq_stop
+
 t_done
