@@ -45,3 +45,10 @@ DEPS_PKGS += tftp-hpa curl iproute2
 embed-serve-check: $(B)/san/netbootd $(B)/san/netboot-embed
 	NETBOOTD=$(B)/san/netbootd NETBOOT_EMBED=$(B)/san/netboot-embed \
 	  bash embed/tests/serve.sh
+
+# Rendered scripts in Debian 12's iPXE under QEMU/SeaBIOS (embed/tests/ipxe-run.sh).
+CHECKS += embed-ipxe-check
+DEPS_PKGS += qemu-system-x86 ipxe seabios
+.PHONY: embed-ipxe-check
+embed-ipxe-check: $(B)/san/netboot-embed
+	bash embed/tests/ipxe-run.sh $(B)/san/netboot-embed
