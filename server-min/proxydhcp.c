@@ -225,8 +225,11 @@ static void handle_packet(struct proxydhcp *d, const uint8_t *buf, size_t len,
 	r = dhcp_pxe_boot_file(&req, &files, file, sizeof(file));
 	if (r < 0) {
 		nb->stats.dhcp_ignored++;
-		log_debug("dhcp", mac, "ignored arch=%u ipxe=%u: %s", req.arch,
-			  req.ipxe, dhcp_pxe_why(r));
+		/* An unknown architecture is normal on a shared LAN; a name
+		 * that does not fit is the admin's to fix. */
+		log_msg(r == -ENAMETOOLONG ? LOG_LVL_WARN : LOG_LVL_DEBUG, "dhcp",
+			mac, "ignored arch=%u ipxe=%u: %s", req.arch, req.ipxe,
+			dhcp_pxe_why(r));
 		return;
 	}
 	r = dhcp_pxe_reply(&m, &req, nb->addr, file, out, sizeof(out), &out_len);
