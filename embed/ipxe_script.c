@@ -4,14 +4,13 @@
  * menu of the other entries with the profile's default and timeout.
  *
  * It must run on the iPXE Debian 12 ships (1.0.0+git-20190125) as well as
- * current iPXE, so it uses only commands that build has by default:
- * kernel, initrd, boot, imgfree, echo, goto, menu, item, choose, shell,
- * exit, and reboot. reboot is REBOOT_CMD, off in upstream's default
- * config/general.h of 2019 but on in Debian's build: checked with
- * `strings /usr/lib/ipxe/ipxe.efi | grep -x reboot` (undionly.kpxe is
- * compressed, strings cannot see into it; the same Debian config builds
- * both). Where reboot is missing, the command fails and the script goes
- * back to the menu rather than stopping.
+ * current iPXE, so it uses only commands that build has: kernel, initrd,
+ * boot, imgfree, echo, goto, menu, item, choose, shell, exit and reboot.
+ * reboot is REBOOT_CMD, off in upstream's 2019 config/general.h but on in
+ * Debian's build; poweroff is not there and is not used. embed/tests/
+ * ipxe-run.sh checks every command against that iPXE's `help` list and runs
+ * a rendered script through its menu (undionly.kpxe is compressed, so the
+ * probe uses ipxe.lkrn, the same build config).
  *
  * iPXE expands ${...} everywhere in a line and splits on spaces, so no
  * field may carry a '$', a newline or (in URLs and arguments) a space;
