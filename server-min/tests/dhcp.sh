@@ -163,8 +163,11 @@ boot-bios = ipxe/undionly.kpxe
 boot-efi64 = efi/grubx64.efi
 boot-ipxe = ${server}/menu.ipxe?mac=${net0/mac:hexhyp}&x=1
 EOF
+# Also: sockets are bound before root is given up, so answers keep flowing
+# after --user.
 t_start_netbootd --root "$T_ROOT" --no-tftp --no-http --http-port 8080 \
-	--config "$T_DIR/netbootd.conf" || exit 1
+	--config "$T_DIR/netbootd.conf" --user nobody || exit 1
+t_log_has 'main - ready .* user=nobody' "netbootd dropped root to nobody"
 answer "configured BIOS file" 52:54:00:00:04:00 --arch 0 --expect offer \
 	--expect-file ipxe/undionly.kpxe
 answer "configured UEFI file" 52:54:00:00:04:07 --arch 7 --expect offer \
