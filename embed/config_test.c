@@ -378,6 +378,27 @@ static void test_no_overread(void **state)
 	}
 }
 
+/* The documented sample must parse (run from the top of the tree). */
+static void test_sample_parses(void **state)
+{
+	static char text[65536];
+	char err[NB_ERR_MAX];
+	FILE *f = fopen("docs/examples/netbootd.conf", "rb");
+	size_t n;
+
+	(void)state;
+	assert_non_null(f);
+	n = fread(text, 1, sizeof(text), f);
+	fclose(f);
+	assert_true(n > 0 && n < sizeof(text));
+	if (nb_config_parse(&cfg, "docs/examples/netbootd.conf", text, n, err) != 0) {
+		print_error("%s\n", err);
+		fail();
+	}
+	assert_int_equal(cfg.n_profile, 3);
+	assert_int_equal(cfg.n_client, 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -391,6 +412,7 @@ int main(void)
 		cmocka_unit_test(test_profile_section),
 		cmocka_unit_test(test_client_sections),
 		cmocka_unit_test(test_no_overread),
+		cmocka_unit_test(test_sample_parses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
