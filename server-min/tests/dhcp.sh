@@ -125,6 +125,14 @@ silence "truncated DISCOVER (option runs past the end): silence" \
 	52:54:00:00:03:01 --arch 0 --truncate 250
 t_log_has '^netbootd: warn dhcp 198\.18\.0\.2:68 malformed packet \(250 bytes\): bad header or options; dropped, 1 malformed in all'
 silence "DISCOVER cut inside the header: silence" 52:54:00:00:03:02 --truncate 100
+# 100 datagrams of random bytes, 1..239 long (shorter than header + cookie),
+# half to 67 and half to 4011; each is one write to bash's /dev/udp.
+t_cli bash -c 'for i in $(seq 1 50); do
+	for port in 67 4011; do
+		head -c $((RANDOM % 239 + 1)) /dev/urandom >/dev/udp/'$SRV_IP'/$port
+	done
+done'
+t_check "100 junk datagrams sent" [ $? -eq 0 ]
 answer "after malformed packets: BIOS DISCOVER still answered" \
 	52:54:00:00:00:04 --arch 0 --expect offer --expect-file undionly.kpxe
 
@@ -153,8 +161,8 @@ t_log_lacks "^netbootd: info dhcp $cli_mac (offer|ack)" "still no offer to udhcp
 t_stop_netbootd
 rc=$?
 t_check "netbootd exits 0 on SIGTERM (got $rc)" [ $rc -eq 0 ]
-t_log_has "stopping: dhcp answered=$ANSWERS ignored=[1-9][0-9]* malformed=2;" \
-	"counters: answered=$ANSWERS, some ignored, malformed=2"
+t_log_has "stopping: dhcp answered=$ANSWERS ignored=[1-9][0-9]* malformed=102;" \
+	"counters: answered=$ANSWERS, some ignored, malformed=102"
 
 # --- the mapping is configurable (netbootd.conf [server] boot-*) ------------
 cat >"$T_DIR/netbootd.conf" <<'EOF'
