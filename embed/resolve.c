@@ -15,7 +15,9 @@
 #define DEFAULT_MIRROR    "https://dl-cdn.alpinelinux.org/alpine"
 #define DEFAULT_MAX_SIZE  (512ull * 1024 * 1024)
 
-void nb_profile_defaults(struct nb_profile *ret)
+/* The built-in defaults, documented in netbootd.conf(5): an empty config
+ * with Alpine's netboot files under boot/ boots flavor lts. */
+static void profile_defaults(struct nb_profile *ret)
 {
 	struct nb_profile *p = ret;
 
@@ -52,7 +54,8 @@ static const struct { int arch; const char *name; } arch_names[] = {
 	{ 19, "aarch64" },   /* ARM 64-bit UEFI HTTP boot */
 };
 
-const char *nb_arch_name(int arch)
+/* "x86_64" for BIOS and x64 UEFI, and when unknown. */
+static const char *arch_name(int arch)
 {
 	size_t i;
 
@@ -118,8 +121,10 @@ static const struct nb_client_conf *find_client(const struct nb_config *cfg,
 	return NULL;
 }
 
-int nb_resolve_profile(const struct nb_config *cfg, const struct nb_client *c,
-		       struct nb_profile *ret)
+/* The effective profile for client c. 0, or -EINVAL when the client names
+ * a missing profile (nb_config_parse already refuses that). */
+static int resolve_profile(const struct nb_config *cfg,
+			   const struct nb_client *c, struct nb_profile *ret)
 {
 	const struct nb_client_conf *cc = find_client(cfg, c);
 	const struct nb_profile *p;
@@ -127,7 +132,7 @@ int nb_resolve_profile(const struct nb_config *cfg, const struct nb_client *c,
 	if (cc != NULL && cc->profile[0] != '\0' &&
 	    find_profile(cfg, cc->profile) == NULL)
 		return -NB_EINVAL;
-	nb_profile_defaults(ret);
+	profile_defaults(ret);
 	if ((p = find_profile(cfg, "default")) != NULL)
 		nb_profile_merge(ret, p);
 	if (cc == NULL)
@@ -400,12 +405,12 @@ int nb_resolve(const struct nb_config *cfg, const struct nb_client *c,
 	unsigned i, def_at = 0;
 	int r;
 
-	if ((r = nb_resolve_profile(cfg, c, &p)) < 0)
+	if ((r = resolve_profile(cfg, c, &p)) < 0)
 		return r;
 	x.p = &p;
 	x.c = c;
 	x.server = http_base;
-	x.arch = nb_arch_name(c != NULL ? c->arch : -1);
+	x.arch = arch_name(c != NULL ? c->arch : -1);
 	fb = &p.fallback;
 	def = p.default_item;
 
