@@ -952,6 +952,9 @@ int nb_config_parse(struct nb_config *cfg, const char *name,
 	p.err = err;
 	err[0] = '\0';
 
+	/* Editors on some systems start UTF-8 files with a byte order mark. */
+	if (len >= 3 && nb_memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
 	while (i < len) {
 		size_t s = i;
 

@@ -182,6 +182,18 @@ static void test_bad_lines(void **state)
 	}
 }
 
+static void test_bom(void **state)
+{
+	char err[NB_ERR_MAX];
+
+	(void)state;
+	assert_int_equal(parse("\xef\xbb\xbf[server]\nlisten = 1.2.3.4\n", err), 0);
+	assert_string_equal(nb_config_server(&cfg)->listen, "1.2.3.4");
+	/* Only at the start. */
+	assert_int_equal(parse("[server]\n\xef\xbb\xbflisten = 1.2.3.4\n", err), -EINVAL);
+	assert_string_equal(err, "t.conf:2: unknown key in [server]: '???listen'");
+}
+
 static void test_nul_byte(void **state)
 {
 	static const char text[] = "[server]\n\0listen = 1.2.3.4\n";
@@ -407,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_mac_parse),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_nul_byte),
+		cmocka_unit_test(test_bom),
 		cmocka_unit_test(test_empty_is_defaults),
 		cmocka_unit_test(test_server_section),
 		cmocka_unit_test(test_profile_section),
