@@ -39,7 +39,17 @@ static const struct {
 	{ EFIERR(31),               L"end of file" },
 	{ EFIERR(32),               L"invalid language" },
 	{ EFIERR(33),               L"compromised data" },
+	{ EFIERR(34),               L"IP address conflict" },
 	{ EFI_HTTP_ERROR,           L"HTTP error" },
+	/* Network errors of the TCP/IP protocols (UEFI 2.10 Appendix D, EFI
+	 * error codes 100-106; EDK2 MdePkg/Include/Uefi/UefiBaseType.h). */
+	{ EFIERR(100),              L"network unreachable" },
+	{ EFIERR(101),              L"host unreachable" },
+	{ EFIERR(102),              L"protocol unreachable" },
+	{ EFIERR(103),              L"port unreachable" },
+	{ EFIERR(104),              L"connection closed by the server" },
+	{ EFIERR(105),              L"connection reset" },
+	{ EFIERR(106),              L"connection refused" },
 };
 
 const CHAR16 *efi_status_str(EFI_STATUS s)

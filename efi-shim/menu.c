@@ -106,7 +106,16 @@ EFI_STATUS menu_run(struct menu_model *m, const char *title, const CHAR16 *reaso
 			m->chosen = (int)m->def;
 			break;
 		}
-		r = k ? menu_key(m, map_key(&key, &digit), digit) : menu_tick(m);
+		if (k) {
+			enum menu_key mk = map_key(&key, &digit);
+			/* Say what arrived when it means nothing to us: terminals
+			 * differ in what they send for the arrows. */
+			if (mk == MENU_KEY_OTHER)
+				LOG(L"menu: key scan 0x%x char 0x%x ignored", key.ScanCode,
+				    key.UnicodeChar);
+			r = menu_key(m, mk, digit);
+		} else
+			r = menu_tick(m);
 		if (r == MENU_REDRAW) {
 			if (m->sel != last_sel || !m->counting) {
 				if (!m->counting && m->sel == last_sel)
