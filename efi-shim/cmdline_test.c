@@ -147,6 +147,44 @@ static void test_ucs2(void **state)
 	assert_int_equal(cmdline_build_ucs2(&e, NULL, out, 128, &units), -EINVAL);
 }
 
+/* A boot.plan as netbootd renders it (netboot-embed render --format plan),
+ * parsed by embed/'s nb_plan_parse, to the line the kernel gets. */
+static const char plan_text[] =
+	"nbplan 1\n"
+	"server http://198.18.0.1\n"
+	"title Alpine virt v3.20\n"
+	"timeout 10\n"
+	"default 1\n"
+	"max-file-size 536870912\n"
+	"entry boot Alpine virt v3.20\n"
+	"kernel http://198.18.0.1/boot/vmlinuz-virt\n"
+	"initrd http://198.18.0.1/boot/initramfs-virt\n"
+	"cmdline modules=loop,squashfs modloop=http://198.18.0.1/boot/modloop-virt "
+	"ip=dhcp BOOTIF=01-52-54-00-4e-e0-01\n"
+	"extra console=ttyS0\n"
+	"entry retry Retry\n"
+	"end\n";
+
+static void test_plan_text(void **state)
+{
+	(void)state;
+	static struct nb_plan plan;
+	char out[CMDLINE_MAX];
+	uint16_t u[CMDLINE_MAX];
+	size_t len, units;
+
+	assert_int_equal(nb_plan_parse(&plan, plan_text, sizeof plan_text - 1), 0);
+	assert_int_equal(plan.n_entry, 2);
+	assert_int_equal(cmdline_build(&plan.entry[0], MAC, out, sizeof out, &len), 0);
+	/* The plan's BOOTIF stays the only one; initrd= before the extras. */
+	assert_string_equal(out, "modules=loop,squashfs modloop=http://198.18.0.1/boot/modloop-virt "
+			    "ip=dhcp BOOTIF=01-52-54-00-4e-e0-01 initrd=initramfs-virt console=ttyS0");
+	assert_int_equal(cmdline_build_ucs2(&plan.entry[0], MAC, u, CMDLINE_MAX, &units), 0);
+	assert_int_equal(units, len);
+	for (size_t i = 0; i <= len; i++)
+		assert_int_equal(u[i], (uint16_t)(unsigned char)out[i]);
+}
+
 static void test_next_arg(void **state)
 {
 	(void)state;
@@ -174,6 +212,7 @@ int main(void)
 		cmocka_unit_test(test_extras),
 		cmocka_unit_test(test_space),
 		cmocka_unit_test(test_ucs2),
+		cmocka_unit_test(test_plan_text),
 		cmocka_unit_test(test_next_arg),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
