@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "embed/config.h"
+#include "embed/ipxe_script.h"
 #include "embed/plan.h"
 
 #define FAIL_AT(line, ...) do { \
@@ -119,11 +120,61 @@ static void test_nospace(void **state)
 					   small, sizeof(small), &len), -ENOSPC);
 }
 
+/* The script renderer on plans the resolver would not make. */
+static void test_ipxe_edges(void **state)
+{
+	static struct nb_plan p;
+	static const char plan_text[] =
+		"nbplan 1\nserver http://s\ntitle T\ntimeout 0\n"
+		"entry boot B\nkernel http://s/k\ninitrd http://s/i\ncmdline a=b\nend\n";
+	size_t len;
+
+	(void)state;
+	assert_int_equal(nb_plan_parse(&p, plan_text, sizeof(plan_text) - 1), 0);
+	/* No fallback entries: a failed boot drops to the shell, no menu. */
+	assert_int_equal(nb_ipxe_render(&p, NULL, out, sizeof(out), &len), 0);
+	assert_non_null(strstr(out, "# boot.ipxe for an unknown client"));
+	assert_non_null(strstr(out, "kernel http://s/k a=b initrd=i || goto failed\n"));
+	assert_non_null(strstr(out, "# no fallback entries configured\nshell\n"));
+	assert_null(strstr(out, "choose"));
+	/* timeout 0: the menu waits for a key (no --timeout). */
+	p.n_entry = 2;
+	memset(&p.entry[1], 0, sizeof(p.entry[1]));
+	p.entry[1].action = NB_ACT_REBOOT;
+	strcpy(p.entry[1].label, "Reboot");
+	p.default_entry = 1;
+	assert_int_equal(nb_ipxe_render(&p, NULL, out, sizeof(out), &len), 0);
+	assert_non_null(strstr(out, "item reboot Reboot\nchoose --default reboot target || goto shell\n"));
+	/* firmware has no iPXE command: no item for it. */
+	p.entry[1].action = NB_ACT_FIRMWARE;
+	assert_int_equal(nb_ipxe_render(&p, NULL, out, sizeof(out), &len), 0);
+	assert_null(strstr(out, "item "));
+	/* What iPXE would expand or split is refused, wherever it hides. */
+	p.entry[1].action = NB_ACT_REBOOT;
+	strcpy(p.entry[1].label, "Re${boot}");
+	assert_int_equal(nb_ipxe_render(&p, NULL, out, sizeof(out), &len), -EINVAL);
+	strcpy(p.entry[1].label, "Reboot");
+	strcpy(p.title, "line\nbreak");
+	assert_int_equal(nb_ipxe_render(&p, NULL, out, sizeof(out), &len), -EINVAL);
+	strcpy(p.title, "T");
+	strcpy(p.entry[0].kernel.url, "http://s/${k}");
+	assert_int_equal(nb_ipxe_render(&p, NULL, out, sizeof(out), &len), -EINVAL);
+	strcpy(p.entry[0].kernel.url, "http://s/k");
+	strcpy(p.entry[0].cmdline, "a=$b");
+	assert_int_equal(nb_ipxe_render(&p, NULL, out, sizeof(out), &len), -EINVAL);
+	strcpy(p.entry[0].cmdline, "a=b");
+	p.entry[0].action = NB_ACT_SHELL;
+	assert_int_equal(nb_ipxe_render(&p, NULL, out, sizeof(out), &len), -EINVAL);
+	p.n_entry = 0;
+	assert_int_equal(nb_ipxe_render(&p, NULL, out, sizeof(out), &len), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_goldens),
 		cmocka_unit_test(test_nospace),
+		cmocka_unit_test(test_ipxe_edges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
