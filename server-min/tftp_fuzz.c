@@ -43,7 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (p.oack & ~req.opts)
 			abort();   /* RFC 2347: never an option the client did not ask */
 		if (p.blksize < TFTP_BLKSIZE_MIN || p.blksize > TFTP_BLKSIZE_MAX ||
-		    p.windowsize < 1 || p.windowsize > TFTP_WINDOWSIZE_GRANT)
+		    p.windowsize < 1 || p.windowsize > TFTP_WINDOWSIZE_GRANT ||
+		    (p.windowsize > 1 && p.windowsize * p.blksize > TFTP_WINDOW_BYTES))
 			abort();
 		if (tftp_build_oack(out, sizeof(out), &p) < 2)
 			abort();

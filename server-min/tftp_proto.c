@@ -273,8 +273,13 @@ void tftp_negotiate(const struct tftp_request *req, uint32_t max_blksize,
 	}
 	/* RFC 7440: the server may answer a smaller window. */
 	if (req->opts & (1u << TFTP_OPT_WINDOWSIZE)) {
-		p.windowsize = req->windowsize < TFTP_WINDOWSIZE_GRANT ?
-			       req->windowsize : TFTP_WINDOWSIZE_GRANT;
+		uint32_t cap = TFTP_WINDOW_BYTES / p.blksize;
+
+		if (cap > TFTP_WINDOWSIZE_GRANT)
+			cap = TFTP_WINDOWSIZE_GRANT;
+		if (cap < 1)
+			cap = 1;
+		p.windowsize = req->windowsize < cap ? req->windowsize : cap;
 		p.oack |= 1u << TFTP_OPT_WINDOWSIZE;
 	}
 	*ret = p;

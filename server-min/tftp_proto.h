@@ -61,6 +61,11 @@ enum tftp_opt {
 /* What we grant at most: a window of 64 blocks already fills a gigabit
  * path; more only grows what a timeout makes us resend. */
 #define TFTP_WINDOWSIZE_GRANT  64
+/* ...and never more than this many bytes in flight: a window must fit
+ * the client's socket buffer (Linux: 208 KiB by default), or its tail is
+ * dropped on arrival every time. Seen with atftp at blksize 65464 and
+ * windowsize 8 over loopback: no progress without this cap. */
+#define TFTP_WINDOW_BYTES      (128 * 1024)
 #define TFTP_FILENAME_MAX      512      /* incl. the NUL */
 
 /* A read or write request as the client sent it. Option values are what

@@ -29,7 +29,7 @@ t_netns_pair
 # --- the root --------------------------------------------------------------
 BIG_SHA=$(t_random_file "$T_ROOT/big" $BIG_MIB)
 # one name per transfer, so each log line can be told apart
-for n in curl-512 curl-1432 curl-1468 curl-65464 hpa-512 atftp-1468 atftp-1468-w16; do
+for n in curl-512 curl-1432 curl-1468 curl-65464 hpa-512 atftp-1468 atftp-1468-w16 lo-w64 lo-curl; do
 	ln "$T_ROOT/big" "$T_ROOT/big-$n"
 done
 head -c 1300 /dev/urandom >"$T_ROOT/small"            # 3 blocks of 512
@@ -102,6 +102,21 @@ big_ok "$OUT/a1468w16" "atftp blksize 1468 windowsize 16 tsize"
 t_log_has "sent big-atftp-1468-w16 $BIG_BYTES bytes .* blksize=1468 windowsize=16 mode=octet" \
 	"log: atftp windowsize 16 transfer line"
 rate "big-atftp-1468-w16" "atftp blksize=1468 windowsize=16"
+
+# Over loopback (client in the server's namespace, MTU 65536) blksize 65464
+# fits; a window of them is cut to 128 KiB in flight (2 blocks) so it fits
+# the client's socket buffer.
+t_srv timeout 120 atftp --option "blksize 65464" --option "windowsize 64" \
+	-g -r big-lo-w64 -l "$OUT/lo-w64" $SRV_IP >/dev/null 2>&1
+big_ok "$OUT/lo-w64" "loopback atftp blksize 65464 windowsize 64"
+t_log_has "sent big-lo-w64 $BIG_BYTES bytes .* blksize=65464 windowsize=2 mode=octet" \
+	"windowsize 64 at blksize 65464 granted as 2 (128 KiB in flight)"
+rate "big-lo-w64" "atftp loopback blksize=65464 windowsize=2"
+t_srv curl -sS --max-time 120 --tftp-blksize 65464 -o "$OUT/lo-c" "tftp://$SRV_IP/big-lo-curl"
+big_ok "$OUT/lo-c" "loopback curl --tftp-blksize 65464"
+t_log_has "sent big-lo-curl $BIG_BYTES bytes .* blksize=65464 windowsize=1" \
+	"loopback: blksize 65464 granted in full"
+rate "big-lo-curl" "curl loopback blksize=65464"
 
 # --- many at once: one slow loop must not serialise them --------------------
 pids=()
