@@ -157,6 +157,10 @@ t_log_has "^netbootd: debug dhcp $cli_mac ignored type=1 port=67: no client arch
 	"netbootd ignored udhcpc's PXEClient DISCOVER: no option 93"
 t_log_lacks "^netbootd: info dhcp $cli_mac (offer|ack)" "still no offer to udhcpc"
 
+# A late answer would slip past a bounded wait; the log would still show it.
+t_log_lacks '^netbootd: info dhcp 52:54:00:00:0[23]:[0-9a-f]{2} (offer|ack)' \
+	"no answer to any of the silent cases, however late"
+
 # --- counters, then a clean exit -------------------------------------------
 t_stop_netbootd
 rc=$?
