@@ -4,7 +4,7 @@ PROGRAMS    += netbootd
 netbootd_SRCS = server-min/main.c server-min/event.c server-min/log.c \
                 server-min/content.c $(EMBED_CORE_SRCS)
 CHECK_BUILD += $(B)/san/netbootd
-DEPS_PKGS   += ipxe iproute2 curl
+DEPS_PKGS   += ipxe iproute2 curl iputils-ping procps
 
 include server-min/http.mk
 include server-min/tftp.mk
