@@ -78,7 +78,6 @@ enum conn_state {
 struct http_server {
 	struct netbootd *nb;
 	int fd;
-	int accept_paused;
 	int full_logged;               /* "cap reached" said once per episode */
 	uint64_t rejected;             /* 503s for the cap, this episode */
 	struct ev_timer resume;        /* accept again after EMFILE */
@@ -746,9 +745,7 @@ static void on_resume(struct ev_loop *loop, void *arg)
 {
 	struct http_server *srv = arg;
 
-	if (ev_mod(loop, srv->fd, EPOLLIN, NULL, NULL) == 0)
-		srv->accept_paused = 0;
-	else
+	if (ev_mod(loop, srv->fd, EPOLLIN, NULL, NULL) < 0)
 		ev_timer_arm(loop, &srv->resume, HTTP_ACCEPT_RETRY_MS);
 }
 
@@ -774,10 +771,8 @@ static void on_accept(struct ev_loop *loop, int lfd, uint32_t events, void *arg)
 			 * forever. Stop listening for a moment instead. */
 			log_warn("http", "-", "accept: %s; pausing %d ms",
 				 strerror(errno), HTTP_ACCEPT_RETRY_MS);
-			if (ev_mod(loop, lfd, 0, NULL, NULL) == 0) {
-				srv->accept_paused = 1;
+			if (ev_mod(loop, lfd, 0, NULL, NULL) == 0)
 				ev_timer_arm(loop, &srv->resume, HTTP_ACCEPT_RETRY_MS);
-			}
 			return;
 		}
 		if (srv->n_conns >= HTTP_CONN_MAX) {

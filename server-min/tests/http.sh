@@ -42,6 +42,15 @@ t_log_has "info http $CLI_IP:[0-9]+ GET /boot/vmlinuz-test 200 $BIG_SIZE bytes i
 	"log: one line for the 40 MiB GET with bytes, seconds, rate"
 rm -f "$T_DIR/got"
 
+# busybox wget is what Alpine's initramfs and OpenRC fetch modloop and
+# apkovl with.
+t_cli busybox wget -q -O "$T_DIR/got" "$URL/boot/vmlinuz-test"
+t_check "busybox wget 40 MiB: SHA-256 matches" [ "$(t_sha "$T_DIR/got")" = "$BIG_SHA" ]
+rm -f "$T_DIR/got"
+t_check "busybox wget of a missing file fails" \
+	bash -c "! ip netns exec '$NS_CLI' busybox wget -q -O /dev/null '$URL/boot/nothing' 2>/dev/null"
+t_log_has "info http $CLI_IP:[0-9]+ GET /boot/nothing 404" "log: the 404"
+
 c -o "$T_DIR/link" "$URL/link-in"
 t_check "a symlink inside the root is served" cmp -s "$T_DIR/link" "$T_ROOT/small.txt"
 
@@ -177,7 +186,7 @@ t_cli timeout 30 bash -c 'exec 3<>/dev/tcp/'$SRV_IP'/80 || exit 1
 SLOW=$!
 held=   # until the server holds the slow connection (and the asking one)
 for i in $(seq 1 50); do
-	grep -Eq '^http_connections ([2-9]|[1-9][0-9]+)$' <<<"$(c "$URL/status")" &&
+	grep -Eq '^http_connections ([2-9]|[1-9][0-9]+)$' <<<"$(c --max-time 2 "$URL/status")" &&
 		{ held=1; break; }
 	sleep 0.1
 done
@@ -202,10 +211,41 @@ t_check "connection 513: 503" [ "$(cat "$T_DIR/cap.code" 2>/dev/null)" = 503 ]
 t_log_has "warn http $CLI_IP:[0-9]+ connection cap 512 reached: 503" "log: the cap"
 ok=
 for i in $(seq 1 50); do   # the 512 closed: served again
-	[ "$(code "$URL/small.txt")" = 200 ] && { ok=1; break; }; sleep 0.1
+	[ "$(code --max-time 2 "$URL/small.txt")" = 200 ] && { ok=1; break; }; sleep 0.1
 done
 t_check "after the cap: served again" [ -n "$ok" ]
 t_log_has 'info http - below the connection cap again; [0-9]+ connections refused with 503' \
 	"log: back below the cap"
+
+# --- out of descriptors ----------------------------------------------------------------
+# A second netbootd limited to 40 descriptors: when accept fails with
+# EMFILE it stops listening for a moment instead of spinning on the queued
+# connection, and serves again once descriptors are free.
+LOG2=$T_DIR/netbootd-fd.log
+# Not through t_srv: a function in the background is a subshell, and $!
+# must be netbootd itself (ip netns exec and prlimit exec it in place).
+ip netns exec "$NS_SRV" prlimit --nofile=40 "$NETBOOTD" --interface nbs0 \
+	--root "$T_ROOT" --no-dhcp --no-tftp --http-port 8080 2>"$LOG2" &
+FD_PID=$!
+trap 'kill -KILL $FD_PID 2>/dev/null; t_cleanup' EXIT
+for i in $(seq 1 100); do grep -q 'main - ready' "$LOG2" && break; sleep 0.1; done
+t_cli timeout 30 bash -c '
+	for i in $(seq 1 60); do exec {fd}<>/dev/tcp/'$SRV_IP'/8080 || exit 1; done
+	sleep 1
+' 2>/dev/null
+t_check "EMFILE: accept pauses and says so" grep -q 'warn http - accept: Too many open files; pausing 500 ms' "$LOG2"
+ok=
+for i in $(seq 1 50); do
+	[ "$(code --max-time 2 "http://$SRV_IP:8080/small.txt")" = 200 ] && { ok=1; break; }
+	sleep 0.2
+done
+t_check "EMFILE: served again once descriptors are free" [ -n "$ok" ]
+kill -TERM $FD_PID
+fd_rc=124
+for i in $(seq 1 50); do
+	kill -0 $FD_PID 2>/dev/null || { wait $FD_PID; fd_rc=$?; break; }
+	sleep 0.1
+done
+t_check "the descriptor-limited netbootd exits 0 on SIGTERM" [ "$fd_rc" = 0 ]
 
 t_done
