@@ -8,7 +8,9 @@ FUZZERS += http_fuzz
 http_fuzz_SRCS = server-min/http_fuzz.c server-min/http_proto.c
 http_fuzz_SEEDS = server-min/fuzz/http
 
-# Protocol test: curl and raw /dev/tcp clients against the sanitized build.
+# Protocol test: curl, busybox wget (Alpine's fetcher) and raw /dev/tcp
+# clients against the sanitized build; prlimit comes with util-linux.
+DEPS_PKGS += curl busybox-static util-linux
 CHECKS += test-http
 .PHONY: test-http
 test-http: $(B)/san/netbootd
