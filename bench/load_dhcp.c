@@ -63,8 +63,11 @@ int nbl_dhcp_open(struct nbl *g)
 	    setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) < 0 ||
 	    setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) < 0)
 		goto fail_fd;
-	/* 1000 offers may arrive within a millisecond. */
+	/* 1000 offers may arrive within a millisecond, and 1000 DISCOVERs
+	 * leave within one: real clients each have a NIC of their own, so
+	 * neither buffer may be what drops a packet here. */
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buf, sizeof(buf));
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof(buf));
 	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, g->ifname,
 		       (socklen_t)strlen(g->ifname)) < 0)
 		goto fail_fd;
@@ -177,12 +180,20 @@ static void arm(struct nbl_client *c)
 	c->deadline_us = nbl_now_us() + (uint64_t)t[c->tries] * 1000u;
 }
 
+/* Our own full send buffer is not the network losing a packet: try again
+ * in a moment, without counting it. */
+#define SEND_AGAIN_US 2000
+
 static void send_and_arm(struct nbl_client *c)
 {
 	int r = dhcp_send(c);
 
-	/* A full socket buffer is a lost packet: the timeout resends it. */
-	if (r < 0 && r != -EAGAIN && r != -ENOBUFS) {
+	if (r == -EAGAIN || r == -ENOBUFS) {
+		c->send_again = 1;
+		c->deadline_us = nbl_now_us() + SEND_AGAIN_US;
+		return;
+	}
+	if (r < 0) {
 		nbl_fail(c, "send: %s", strerror(-r));
 		return;
 	}
@@ -191,6 +202,7 @@ static void send_and_arm(struct nbl_client *c)
 
 void nbl_dhcp_begin(struct nbl_client *c)
 {
+	c->send_again = 0;
 	c->dhcp_phase = 0;
 	c->boot_item = 0;
 	send_and_arm(c);
@@ -198,6 +210,11 @@ void nbl_dhcp_begin(struct nbl_client *c)
 
 void nbl_dhcp_timeout(struct nbl_client *c)
 {
+	if (c->send_again) {
+		c->send_again = 0;
+		send_and_arm(c);
+		return;
+	}
 	if (++c->tries >= TRIES) {
 		nbl_fail(c, "no answer to %d %s", TRIES,
 			 c->dhcp_phase ? "REQUESTs on 4011" : "DISCOVERs");

@@ -89,6 +89,7 @@ struct nbl_client {
 	char bootfile[256];
 	char script_url[512];
 	int dhcp_phase;            /* 0 DISCOVER sent, 1 REQUEST 4011 sent */
+	int send_again;            /* the last send found our buffer full */
 	uint16_t boot_item;        /* PXE menu item for the 4011 REQUEST, 0 none */
 	struct nbl_tftp tftp;
 	struct nbl_http http;

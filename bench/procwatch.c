@@ -7,7 +7,7 @@
  * SIGINT, or until every one of them is gone, then writes one line:
  *
  *   procwatch: cpu_s=1.234 peak_rss_kb=5678 hwm_sum_kb=6000 start_rss_kb=900
- *              procs_max=3 cpu_src=perf
+ *              peak_pss_kb=4000 procs_max=3 cpu_src=perf
  *
  * cpu_s        CPU seconds the tree spent while watched: a task-clock
  *              perf counter (perf_event_open, PERF_COUNT_SW_TASK_CLOCK)
@@ -28,6 +28,11 @@
  *              processes alive at the end; for one process, its exact peak.
  * start_rss_kb the sum of VmRSS at the first sample (idle, when started
  *              before the load).
+ * peak_pss_kb  the largest sum of Pss (/proc/PID/smaps_rollup) in one
+ *              sample: RSS with each shared page divided among the
+ *              processes sharing it. Summed RSS counts the libc and the
+ *              binary of every forked tftp-hpa child again; PSS does not,
+ *              so it is the fairer "memory of the whole stack".
  *
  * Linux only (/proc). Reads nothing but /proc; sends no signals.
  */
@@ -89,15 +94,16 @@ static int read_stat(int pid, int *ret_ppid, unsigned long long *ret_ticks)
 	return 0;
 }
 
-/* VmRSS or VmHWM in kB from /proc/PID/status; 0 when gone. */
-static unsigned long long read_status_kb(int pid, const char *key)
+/* A "Key: N kB" line of /proc/PID/FILE (status: VmRSS, VmHWM;
+ * smaps_rollup: Pss); 0 when gone. */
+static unsigned long long read_kb(int pid, const char *file, const char *key)
 {
 	char path[64], line[256];
 	size_t klen = strlen(key);
 	unsigned long long v = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, file);
 	f = fopen(path, "re");
 	if (!f)
 		return 0;
@@ -238,6 +244,7 @@ int main(int argc, char **argv)
 	size_t nroots = 0, n, i, procs_max = 0;
 	unsigned long interval_ms = 100;
 	unsigned long long ticks0, ticks1, rss, peak = 0, start_rss = 0, hwm = 0;
+	unsigned long long pss, peak_pss = 0;
 	const char *out = NULL;
 	long hz = sysconf(_SC_CLK_TCK);
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -282,9 +289,13 @@ int main(int argc, char **argv)
 			.tv_nsec = (long)(interval_ms % 1000) * 1000000L,
 		};
 
-		rss = 0;
-		for (i = 0; i < n; i++)
-			rss += read_status_kb(tree[i], "VmRSS");
+		rss = pss = 0;
+		for (i = 0; i < n; i++) {
+			rss += read_kb(tree[i], "status", "VmRSS");
+			pss += read_kb(tree[i], "smaps_rollup", "Pss");
+		}
+		if (pss > peak_pss)
+			peak_pss = pss;
 		if (first)
 			start_rss = rss, first = 0;
 		if (rss > peak)
@@ -296,7 +307,7 @@ int main(int argc, char **argv)
 		ticks1 = tree_ticks(tree, n);
 		hwm = 0;
 		for (i = 0; i < n; i++)
-			hwm += read_status_kb(tree[i], "VmHWM");
+			hwm += read_kb(tree[i], "status", "VmHWM");
 		nanosleep(&ts, NULL);
 		n = find_tree(roots, nroots, tree, MAX_PROCS);
 	}
@@ -304,7 +315,7 @@ int main(int argc, char **argv)
 		ticks1 = tree_ticks(tree, n);
 		hwm = 0;
 		for (i = 0; i < n; i++)
-			hwm += read_status_kb(tree[i], "VmHWM");
+			hwm += read_kb(tree[i], "status", "VmHWM");
 	}
 	/* Between samples a process may peak unseen; its VmHWM has it. */
 	if (hwm > peak)
@@ -321,8 +332,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	fprintf(f, "procwatch: cpu_s=%.3f peak_rss_kb=%llu hwm_sum_kb=%llu "
-		"start_rss_kb=%llu procs_max=%zu cpu_src=%s\n",
-		cpu_s, peak, hwm, start_rss, procs_max, ncounters ? "perf" : "proc");
+		"start_rss_kb=%llu peak_pss_kb=%llu procs_max=%zu cpu_src=%s\n",
+		cpu_s, peak, hwm, start_rss, peak_pss, procs_max,
+		ncounters ? "perf" : "proc");
 	if (f != stdout)
 		fclose(f);
 	return 0;

@@ -161,12 +161,12 @@ storm_one() {   # stack N
 	b_log "$out"
 	b_log "$sum"
 	[ -n "$out" ] || { b_log "nbload gave no summary:"; cat "$RAW/storm-$stack-$n.err" >&2; }
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$stack" "$n" \
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$stack" "$n" \
 		"$(kv ok "$out")" "$(kv failed "$out")" "$(kv p50_ms "$out")" \
 		"$(kv p99_ms "$out")" "$(kv max_ms "$out")" "$(kv cpu_s "$sum")" \
 		"$(kv peak_rss_kb "$sum")" "$(kv start_rss_kb "$sum")" \
 		"$(kv dhcp_retransmits "$out")" "$(kv tftp_retransmits "$out")" \
-		"$(kv wall_s "$out")" >>"$RAW/storm.tsv"
+		"$(kv wall_s "$out")" "$(kv peak_pss_kb "$sum")" >>"$RAW/storm.tsv"
 }
 
 : >"$RAW/storm.tsv"
