@@ -175,6 +175,20 @@ t_check "/status counts requests" grep -Eq '^http_requests [1-9][0-9]*$' <<<"$ST
 t_check "/status counts malformed requests" grep -Eq '^http_malformed ([5-9]|[1-9][0-9]+)$' <<<"$STATUS"
 t_check "/status has the tftp counters too" grep -Eq '^tftp_done [0-9]+$' <<<"$STATUS"
 
+# --- clients that stop: idle keep-alive (15 s), a body nobody reads (30 s) ---
+# Started first, checked after the slow client below, so the waits overlap.
+# An idle connection after one answer: the server closes it, cat sees EOF.
+ip netns exec "$NS_CLI" timeout 40 bash -c 'exec 3<>/dev/tcp/'$SRV_IP'/80 || exit 1
+	printf "GET /small.txt HTTP/1.1\r\nHost: idle\r\n\r\n" >&3
+	exec cat <&3 >'"$T_DIR/idle.out" &
+IDLE=$!
+# A 40 MiB request whose answer is never read.
+ip netns exec "$NS_CLI" timeout 60 bash -c 'exec 3<>/dev/tcp/'$SRV_IP'/80 || exit 1
+	printf "GET /boot/vmlinuz-test HTTP/1.1\r\nHost: stall\r\n\r\n" >&3
+	exec sleep 55' &
+STALL=$!
+trap 'kill $IDLE $STALL 2>/dev/null; t_cleanup' EXIT
+
 # --- a slow client is cut, and delays nobody --------------------------------------------
 # Half a head, then one more header byte a second: the header clock is not
 # reset by the trickle. Meanwhile a 40 MiB download must finish; the log
@@ -200,6 +214,20 @@ t_log_has "warn http $CLI_IP:[0-9]+ header timeout: [0-9]+ bytes of a request in
 DL_LINE=$(grep -n "GET /boot/vmlinuz-test 200 $BIG_SIZE" "$T_LOG" | tail -n 1 | cut -d: -f1)
 TO_LINE=$(grep -n 'header timeout' "$T_LOG" | tail -n 1 | cut -d: -f1)
 t_check "the download finished before the slow client was cut" [ "${DL_LINE:-0}" -lt "${TO_LINE:-0}" ]
+
+wait $IDLE
+t_check "an idle keep-alive connection is closed by the server" [ $? -eq 0 ]
+t_check "... after its one answer" [ "$(grep -c '^HTTP/1.1 200 OK' "$T_DIR/idle.out")" = 1 ]
+stalled=
+for i in $(seq 1 450); do   # 30 s without progress, then closed; at most 45 s
+	grep -Eq "warn http $CLI_IP:[0-9]+ GET /boot/vmlinuz-test 200 stalled: no progress in 30 s after [0-9]+ bytes, closed" \
+		"$T_LOG" && { stalled=1; break; }
+	sleep 0.1
+done
+t_check "a client that does not read its body is dropped (log: stalled)" [ -n "$stalled" ]
+STALL_BYTES=$(grep -Eo 'stalled: no progress in 30 s after [0-9]+' "$T_LOG" | grep -Eo '[0-9]+$' | tail -n 1)
+t_check "... having sent only part of it ($STALL_BYTES bytes)" [ "${STALL_BYTES:-$BIG_SIZE}" -lt "$BIG_SIZE" ]
+kill $STALL 2>/dev/null; wait $STALL 2>/dev/null
 
 # --- the connection cap --------------------------------------------------------------
 # 512 idle connections fill netbootd; the next one is answered 503 at once.
