@@ -22,7 +22,7 @@ CFLAGS   += -std=gnu11 $(WARN)
 # -fno-sanitize-recover: a UBSan finding fails the test instead of scrolling by.
 SANFLAGS  = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
             -fno-sanitize-recover=all
-FUZZFLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined
+FUZZFLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 FUZZ_SMOKE_SECONDS ?= 10
 FUZZ_SECONDS ?= 300
 
@@ -78,7 +78,7 @@ endef
 define fuzzer
 $(B)/fuzz/bin/$(1): $$(patsubst %.c,$(B)/fuzz/%.o,$$($(1)_SRCS))
 	@mkdir -p $$(@D)
-	$$(CLANG) -fsanitize=fuzzer,address,undefined -o $$@ $$^
+	$$(CLANG) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $$@ $$^
 .PHONY: fuzzrun-$(1)
 fuzzrun-$(1): $(B)/fuzz/bin/$(1)
 	@mkdir -p $(B)/fuzz/corpus/$(1)
