@@ -19,4 +19,4 @@ CHECKS += test-tftp
 .PHONY: test-tftp
 test-tftp: $(B)/san/netbootd $(B)/test/tftp_probe
 	NETBOOTD=$(B)/san/netbootd PROBE=$(B)/test/tftp_probe bash server-min/tests/tftp.sh
-DEPS_PKGS += tftp-hpa atftp curl iproute2
+DEPS_PKGS += tftp-hpa atftp curl iproute2 nftables

@@ -20,7 +20,7 @@ BIG_BYTES=$((BIG_MIB * 1024 * 1024))
 
 t_init tftp
 [ -x "$PROBE" ] || { echo "tftp: no probe at $PROBE"; exit 1; }
-for c in curl tftp atftp; do
+for c in curl tftp atftp nft; do
 	command -v $c >/dev/null || { echo "tftp: $c missing (make deps)"; exit 1; }
 done
 PROBE=$(realpath "$PROBE")
@@ -251,6 +251,43 @@ t_log_has "refused write newfile: read-only server \(ERROR 2\)" "log: write refu
 
 t_log_has "failed small-ghost after 0 bytes .*client never answered" \
 	"log: the silent requester's slot was freed"
+
+# --- loss: 1% of packets dropped each way (nftables in each namespace) ----
+# Dropped on input, so no sender sees an error from its own stack. Recovery
+# is by our timer (a lost DATA or ACK: 1 s, or the client's timeout option:
+# curl asks 5 s) or, in a window, by the client's ACK of the last block it
+# got in order; files must still arrive intact. Requests to port 69 are
+# never dropped, to keep the run short.
+LOSSY_BYTES=$((256 * 1024))
+head -c $LOSSY_BYTES /dev/urandom >"$T_ROOT/lossy"
+LOSSY_SHA=$(t_sha "$T_ROOT/lossy")
+for n in curl atftp-w16 hpa; do ln "$T_ROOT/lossy" "$T_ROOT/lossy-$n"; done
+loss_rules() {   # loss_rules PORT-MATCH: drop 1 in 100 incoming UDP packets
+	cat <<EOF_NFT
+table inet loss {
+	chain in {
+		type filter hook input priority 0;
+		udp $1 != 69 numgen random mod 100 0 counter drop
+	}
+}
+EOF_NFT
+}
+loss_rules dport | t_srv nft -f -     # ACKs to our transfer ports
+loss_rules sport | t_cli nft -f -     # DATA and OACK from them
+t_cli curl -sS --max-time 150 --tftp-blksize 1468 -o "$OUT/lossy-curl" "tftp://$SRV_IP/lossy-curl"
+t_check "1% loss: curl blksize 1468, 256 KiB intact" test "$(t_sha "$OUT/lossy-curl")" = "$LOSSY_SHA"
+t_cli timeout 150 atftp --option "blksize 1468" --option "windowsize 16" \
+	-g -r lossy-atftp-w16 -l "$OUT/lossy-atftp" $SRV_IP >/dev/null 2>&1
+t_check "1% loss: atftp windowsize 16, 256 KiB intact" test "$(t_sha "$OUT/lossy-atftp")" = "$LOSSY_SHA"
+t_cli timeout 150 tftp -m binary $SRV_IP -c get lossy-hpa "$OUT/lossy-hpa" >/dev/null 2>&1
+t_check "1% loss: tftp-hpa, 256 KiB intact" test "$(t_sha "$OUT/lossy-hpa")" = "$LOSSY_SHA"
+dropped=$(( $(t_srv nft list ruleset | grep -o 'packets [0-9]*' | awk '{s+=$2} END {print s+0}') +
+	    $(t_cli nft list ruleset | grep -o 'packets [0-9]*' | awk '{s+=$2} END {print s+0}') ))
+t_check "the loss was real: $dropped packets dropped" test "$dropped" -gt 0
+t_srv nft delete table inet loss
+t_cli nft delete table inet loss
+t_log_has "sent lossy-atftp-w16 $LOSSY_BYTES bytes .* windowsize=16" "log: lossy atftp transfer done"
+t_log_has "sent lossy-hpa $LOSSY_BYTES bytes" "log: lossy tftp-hpa transfer done"
 
 # --- numbers for the lead ---------------------------------------------------
 echo "--- throughput ($BIG_MIB MiB over a veth, server $(basename "$(dirname "$NETBOOTD")")/$(basename "$NETBOOTD"), server-measured):"
