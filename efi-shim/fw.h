@@ -96,6 +96,43 @@ struct _EFI_HTTP_PROTOCOL {
 	EFI_STATUS (EFIAPI *Poll)(EFI_HTTP_PROTOCOL *This);
 };
 
+/* EFI_IP4_CONFIG2_PROTOCOL: UEFI 2.10 section 28.5. The firmware's own
+ * IPv4 configuration; its DHCP policy gets an address from any plain DHCP
+ * server, where the PXE base code's Dhcp() insists on a PXE offer. */
+#define EFI_IP4_CONFIG2_PROTOCOL_GUID \
+	{ 0x5b446ed1, 0xe30b, 0x4faa, { 0x87, 0x1a, 0x36, 0x54, 0xec, 0xa3, 0x60, 0x80 } }
+
+typedef enum {
+	Ip4Config2DataTypeInterfaceInfo, Ip4Config2DataTypePolicy,
+	Ip4Config2DataTypeManualAddress, Ip4Config2DataTypeGateway,
+	Ip4Config2DataTypeDnsServer, Ip4Config2DataTypeMaximum
+} EFI_IP4_CONFIG2_DATA_TYPE;
+
+typedef enum { Ip4Config2PolicyStatic, Ip4Config2PolicyDhcp, Ip4Config2PolicyMax } EFI_IP4_CONFIG2_POLICY;
+
+typedef struct {
+	CHAR16 Name[32];
+	UINT8 IfType;
+	UINT32 HwAddressSize;
+	EFI_MAC_ADDRESS HwAddress;
+	EFI_IPv4_ADDRESS StationAddress;
+	EFI_IPv4_ADDRESS SubnetMask;
+	UINT32 RouteTableSize;
+	EFI_IP4_ROUTE_TABLE *RouteTable;
+} EFI_IP4_CONFIG2_INTERFACE_INFO;
+
+typedef struct _EFI_IP4_CONFIG2_PROTOCOL EFI_IP4_CONFIG2_PROTOCOL;
+struct _EFI_IP4_CONFIG2_PROTOCOL {
+	EFI_STATUS (EFIAPI *SetData)(EFI_IP4_CONFIG2_PROTOCOL *This,
+				     EFI_IP4_CONFIG2_DATA_TYPE DataType, UINTN DataSize, VOID *Data);
+	EFI_STATUS (EFIAPI *GetData)(EFI_IP4_CONFIG2_PROTOCOL *This,
+				     EFI_IP4_CONFIG2_DATA_TYPE DataType, UINTN *DataSize, VOID *Data);
+	EFI_STATUS (EFIAPI *RegisterDataNotify)(EFI_IP4_CONFIG2_PROTOCOL *This,
+						EFI_IP4_CONFIG2_DATA_TYPE DataType, EFI_EVENT Event);
+	EFI_STATUS (EFIAPI *UnregisterDataNotify)(EFI_IP4_CONFIG2_PROTOCOL *This,
+						  EFI_IP4_CONFIG2_DATA_TYPE DataType, EFI_EVENT Event);
+};
+
 /* Seconds-and-milliseconds clock for timeouts and transfer rates (clock.c). */
 EFI_STATUS clock_start(void);
 UINT64 clock_ms(void);

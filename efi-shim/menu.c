@@ -54,7 +54,10 @@ static enum menu_key map_key(const EFI_INPUT_KEY *k, unsigned *digit)
 	return MENU_KEY_OTHER;
 }
 
-/* Wait up to one second for a key. 1 and *ret_key, 0 on timeout, <0 error. */
+/* Wait up to one second for a key. 1 and *ret_key, 0 on timeout, 2 for a
+ * keystroke that carries nothing (no scan code, no character: EDK2's
+ * keyboard drivers report some shift/toggle state changes that way; taking
+ * it as a key press would stop the countdown for nothing), <0 error. */
 static int wait_key(EFI_EVENT timer, EFI_INPUT_KEY *ret_key)
 {
 	EFI_EVENT events[2] = { ST->ConIn->WaitForKey, timer };
@@ -71,8 +74,10 @@ static int wait_key(EFI_EVENT timer, EFI_INPUT_KEY *ret_key)
 		return 0;
 	st = ST->ConIn->ReadKeyStroke(ST->ConIn, ret_key);
 	if (st == EFI_NOT_READY)
-		return 0;
-	return EFI_ERROR(st) ? -1 : 1;
+		return 2;
+	if (EFI_ERROR(st))
+		return -1;
+	return ret_key->ScanCode == 0 && ret_key->UnicodeChar == 0 ? 2 : 1;
 }
 
 EFI_STATUS menu_run(struct menu_model *m, const char *title, const CHAR16 *reason)
@@ -100,6 +105,8 @@ EFI_STATUS menu_run(struct menu_model *m, const char *title, const CHAR16 *reaso
 			break;
 		}
 		k = wait_key(timer, &key);
+		if (k == 2)
+			continue;
 		if (k < 0) {
 			st = EFI_DEVICE_ERROR;
 			ERR(L"menu: console input failed: taking the default");
@@ -148,9 +155,14 @@ int menu_countdown(const char *label, unsigned seconds)
 	if (EFI_ERROR(st))
 		return 0;
 	LOG(L"booting %a in %d s, press any key for the menu", label, (int)seconds);
-	for (unsigned s = 0; s <= seconds && m.chosen < 0; s++) {
+	for (unsigned s = 0, spins = 0; s <= seconds && m.chosen < 0 && spins < 4 * seconds + 64;
+	     s++, spins++) {
 		EFI_INPUT_KEY key;
 		int k = wait_key(timer, &key);
+		if (k == 2) {
+			s--;            /* not a key and not a second: wait on */
+			continue;
+		}
 		if (k > 0) {
 			pressed = 1;
 			break;

@@ -10,8 +10,19 @@
  * EDK2 (OVMF) installs the PXE base code on a per-IP-version child of the
  * NIC handle (device path .../MAC(..)/IPv4(..)); the HTTP service binding
  * and SNP sit on the NIC handle itself. We keep both handles.
+ *
+ * EDK2's PXE Dhcp() accepts only offers that name a boot file (a PXE
+ * server, like netbootd's proxyDHCP, must answer). On a LAN with a plain
+ * DHCP server only it fails with EFI_NO_RESPONSE; then the firmware's
+ * IPv4 configuration (Ip4Config2, DHCP policy) gets the address, the PXE
+ * base code is told it with SetStationIp so Mtftp still works, and the
+ * server comes from the stamped plan.
  */
 #include "efi-shim/net.h"
+
+#define IP4CONFIG_WAIT_MS 20000      /* DHCP through Ip4Config2: lease or give up */
+
+static EFI_GUID ip4config2_guid = EFI_IP4_CONFIG2_PROTOCOL_GUID;
 
 static void ip_copy(UINT8 dst[4], const UINT8 *src)
 {
@@ -104,11 +115,94 @@ static EFI_STATUS from_loaded_image(EFI_HANDLE image, struct net *n)
 	return EFI_SUCCESS;
 }
 
-/* From disk: bring every NIC's network stack up, then DHCP on each PXE
- * base code until one gets a lease. The firmware's Dhcp() has its own
- * bounded retransmission schedule (RFC 2131 section 4.1, about 30 s in
- * EDK2's PxeBcDxe), so this cannot hang. */
-static EFI_STATUS from_dhcp(struct net *n)
+/* The PXE base code instance on an IPv6 child: not ours (we boot IPv4). */
+static int is_ipv6_child(EFI_HANDLE h)
+{
+	EFI_DEVICE_PATH *dp = DevicePathFromHandle(h), *last = NULL;
+
+	for (unsigned i = 0; dp && !IsDevicePathEnd(dp) && i < 64; i++) {
+		last = dp;
+		dp = NextDevicePathNode(dp);
+	}
+	return last && DevicePathType(last) == MESSAGING_DEVICE_PATH &&
+	       DevicePathSubType(last) == MSG_IPv6_DP;
+}
+
+/* DHCP through the firmware's IPv4 configuration of the NIC below pxe_handle,
+ * polled until it has an address, at most IP4CONFIG_WAIT_MS; then the PXE
+ * base code is started (if it is not) and told the address, so that Mtftp
+ * works. EDK2's DHCP4 service lets one child at a time be configured: the
+ * PXE base code must not be in the middle of its own Dhcp() meanwhile. */
+static EFI_STATUS ip4config_dhcp(EFI_HANDLE pxe_handle, EFI_PXE_BASE_CODE_PROTOCOL *pxe)
+{
+	EFI_DEVICE_PATH *dp = DevicePathFromHandle(pxe_handle);
+	EFI_IP4_CONFIG2_PROTOCOL *cfg;
+	EFI_IP4_CONFIG2_POLICY policy = Ip4Config2PolicyDhcp;
+	/* The interface info is followed by its route table: room for 64 routes
+	 * (EDK2 fills nothing when the buffer is too small for all of it). */
+	union {
+		EFI_IP4_CONFIG2_INTERFACE_INFO info;
+		UINT8 room[sizeof(EFI_IP4_CONFIG2_INTERFACE_INFO) + 64 * sizeof(EFI_IP4_ROUTE_TABLE)];
+	} u;
+	EFI_IP4_CONFIG2_INTERFACE_INFO *info = &u.info;
+	EFI_IP_ADDRESS ip, mask;
+	EFI_HANDLE h = NULL;
+	EFI_STATUS st;
+	UINT64 deadline;
+
+	st = dp ? BS->LocateDevicePath(&ip4config2_guid, &dp, &h) : EFI_NOT_FOUND;
+	if (!EFI_ERROR(st))
+		st = BS->HandleProtocol(h, &ip4config2_guid, (void **)&cfg);
+	if (EFI_ERROR(st)) {
+		ERR(L"net: no IPv4 configuration protocol on this NIC: %s", efi_status_str(st));
+		return st;
+	}
+	st = cfg->SetData(cfg, Ip4Config2DataTypePolicy, sizeof policy, &policy);
+	if (EFI_ERROR(st) && st != EFI_NOT_READY) {
+		ERR(L"net: Ip4Config2 DHCP policy: %s", efi_status_str(st));
+		return st;
+	}
+	LOG(L"net: DHCP through the firmware's IPv4 configuration...");
+	deadline = clock_ms() + IP4CONFIG_WAIT_MS;
+	for (unsigned i = 0; i < 100000; i++) {
+		UINTN size = sizeof u;
+		ZeroMem(&u, sizeof u);
+		st = cfg->GetData(cfg, Ip4Config2DataTypeInterfaceInfo, &size, &u);
+		if (!EFI_ERROR(st) &&
+		    (info->StationAddress.Addr[0] | info->StationAddress.Addr[1] |
+		     info->StationAddress.Addr[2] | info->StationAddress.Addr[3]))
+			break;
+		if (clock_ms() > deadline) {
+			ERR(L"net: no DHCP lease within %d s", IP4CONFIG_WAIT_MS / 1000);
+			return EFI_TIMEOUT;
+		}
+		BS->Stall(100000);
+	}
+	ZeroMem(&ip, sizeof ip);
+	ZeroMem(&mask, sizeof mask);
+	CopyMem(ip.v4.Addr, info->StationAddress.Addr, 4);
+	CopyMem(mask.v4.Addr, info->SubnetMask.Addr, 4);
+	if (!pxe->Mode->Started) {
+		st = pxe->Start(pxe, FALSE);
+		if (EFI_ERROR(st) && st != EFI_ALREADY_STARTED) {
+			ERR(L"net: PXE Start: %s (TFTP will not work)", efi_status_str(st));
+			return EFI_SUCCESS;
+		}
+	}
+	st = pxe->SetStationIp(pxe, &ip, &mask);
+	if (EFI_ERROR(st))
+		ERR(L"net: PXE SetStationIp: %s (TFTP will not work)", efi_status_str(st));
+	return EFI_SUCCESS;
+}
+
+/* From disk: bring every NIC's network stack up, then get a lease on the
+ * first NIC that can. plain_first (the stamped plan names the server, so
+ * no PXE answer is needed): the firmware's IPv4 configuration first, PXE
+ * Dhcp() second; else the other way round, so a proxyDHCP can name the
+ * server. PXE Dhcp() ends by itself (EDK2: about 60 s without a PXE
+ * offer, its RFC 2131 retransmission schedule); Ip4Config2 is waited for
+ * with a deadline. */
+static EFI_STATUS from_dhcp(struct net *n, int plain_first)
 {
 	EFI_HANDLE *h = NULL;
 	UINTN count = 0;
@@ -128,11 +222,17 @@ static EFI_STATUS from_dhcp(struct net *n)
 	}
 	for (UINTN i = 0; i < count && i < 16; i++) {
 		EFI_PXE_BASE_CODE_PROTOCOL *pxe;
+		UINT64 t0;
+
+		if (is_ipv6_child(h[i]))
+			continue;
 		st = BS->HandleProtocol(h[i], &PxeBaseCodeProtocol, (void **)&pxe);
 		if (EFI_ERROR(st))
 			continue;
-		if (pxe->Mode->UsingIpv6)
-			continue;
+		if (pxe->Mode->Started && pxe->Mode->DhcpAckReceived)
+			goto found;
+		if (plain_first && !EFI_ERROR(ip4config_dhcp(h[i], pxe)))
+			goto found;
 		if (!pxe->Mode->Started) {
 			st = pxe->Start(pxe, FALSE);
 			if (EFI_ERROR(st) && st != EFI_ALREADY_STARTED) {
@@ -141,15 +241,21 @@ static EFI_STATUS from_dhcp(struct net *n)
 				continue;
 			}
 		}
-		if (!pxe->Mode->DhcpAckReceived) {
-			LOG(L"net: NIC %d: DHCP...", (int)i);
-			st = pxe->Dhcp(pxe, FALSE);
-			if (EFI_ERROR(st)) {
-				ERR(L"net: NIC %d: DHCP: %s", (int)i, efi_status_str(st));
-				last = st;
-				continue;
-			}
+		LOG(L"net: NIC %d: PXE DHCP...", (int)i);
+		t0 = clock_ms();
+		st = pxe->Dhcp(pxe, FALSE);
+		if (!EFI_ERROR(st))
+			goto found;
+		ERR(L"net: NIC %d: PXE DHCP: %s after %ld ms (no PXE server answered?)",
+		    (int)i, efi_status_str(st), clock_ms() - t0);
+		last = st;
+		if (!plain_first) {
+			pxe->Stop(pxe);           /* frees its DHCP4 child for Ip4Config2 */
+			if (!EFI_ERROR(ip4config_dhcp(h[i], pxe)))
+				goto found;
 		}
+		continue;
+found:
 		n->pxe = pxe;
 		n->pxe_handle = h[i];
 		FreePool(h);
@@ -159,7 +265,7 @@ static EFI_STATUS from_dhcp(struct net *n)
 	return last;
 }
 
-EFI_STATUS net_init(EFI_HANDLE image, struct net *ret)
+EFI_STATUS net_init(EFI_HANDLE image, int know_server, struct net *ret)
 {
 	struct net n;
 	EFI_STATUS st;
@@ -167,7 +273,7 @@ EFI_STATUS net_init(EFI_HANDLE image, struct net *ret)
 	ZeroMem(&n, sizeof n);
 	st = from_loaded_image(image, &n);
 	if (EFI_ERROR(st)) {
-		st = from_dhcp(&n);
+		st = from_dhcp(&n, know_server);
 		if (EFI_ERROR(st)) {
 			ERR(L"net: no network: %s", efi_status_str(st));
 			return st;
@@ -178,7 +284,8 @@ EFI_STATUS net_init(EFI_HANDLE image, struct net *ret)
 		ERR(L"net: the PXE base code has no IPv4 address");
 		return EFI_NO_MAPPING;
 	}
-	log_found(&n, n.pxe_booted ? L"loaded by PXE" : L"DHCP");
+	log_found(&n, n.pxe_booted ? L"loaded by PXE" :
+		  n.pxe->Mode->DhcpAckReceived ? L"PXE DHCP" : L"DHCP (Ip4Config2)");
 	*ret = n;
 	return EFI_SUCCESS;
 }
