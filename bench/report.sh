@@ -80,6 +80,34 @@ for n in $(cut -f2 "$RAW/storm.tsv" | awk '!seen[$1]++'); do
 	a=$(row netbootd "$n") b=$(row reference "$n")
 	echo "| $n | **ratio** (ref / netbootd) | | | $(ratio "$(col 5 "$b")" "$(col 5 "$a")")x | $(ratio "$(col 6 "$b")" "$(col 6 "$a")")x | $(ratio "$(col 7 "$b")" "$(col 7 "$a")")x | $(ratio "$(col 8 "$b")" "$(col 8 "$a")")x | $(ratio "$(col 9 "$b")" "$(col 9 "$a")")x | $(ratio "$(col 14 "$b")" "$(col 14 "$a")")x | |"
 done
+# Where the time of the largest storm went: per step, over the clients
+# that booted (the CSVs nbload wrote).
+big=$(cut -f2 "$RAW/storm.tsv" | sort -n | tail -1)
+if [ -f "$RAW/storm-netbootd-$big.csv" ] && [ -f "$RAW/storm-reference-$big.csv" ]; then
+	echo
+	echo "Where the time goes at N = $big: seconds per step, over the clients that booted."
+	echo
+	echo "| step | netbootd p50 | netbootd p99 | reference p50 | reference p99 |"
+	echo "|---|---:|---:|---:|---:|"
+	for c in 5 6 7 8 9 10 11 12; do
+		name=$(head -1 "$RAW/storm-netbootd-$big.csv" | cut -d, -f$c | sed 's/_ms$//')
+		line="| $name"
+		for st in netbootd reference; do
+			for p in 50 99; do
+				v=$(tail -n +2 "$RAW/storm-$st-$big.csv" | awk -F, '$3 == 1' | cut -d, -f$c | sort -g |
+					awk -v p=$p '{ v[NR] = $1 } END { if (!NR) { print "-"; exit }
+						r = int((NR * p + 99) / 100); if (r < 1) r = 1; printf "%.2f", v[r] / 1000 }')
+				line="$line | $v"
+			done
+		done
+		echo "$line |"
+	done
+	for st in netbootd reference; do
+		errs=$(tail -n +2 "$RAW/storm-$st-$big.csv" | awk -F, '$3 == 0' | sed 's/.*,"//; s/"$//' |
+			sort | uniq -c | sort -rn | head -4 | awk '{ n = $1; $1 = ""; printf "%s x%s; ", substr($0, 2), n }')
+		[ -n "$errs" ] && echo && echo "Failures, $st: $errs"
+	done
+fi
 echo
 echo "## TFTP: one 40 MiB transfer"
 echo

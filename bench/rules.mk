@@ -10,13 +10,17 @@ nbload_SRCS = bench/nbload.c bench/load_dhcp.c bench/load_tftp.c \
               bench/load_http.c server-min/dhcp_proto.c server-min/tftp_proto.c
 procwatch_SRCS = bench/procwatch.c
 
+# linux-perf and valgrind: for finding out why, when a figure falls short.
 DEPS_PKGS += dnsmasq-base tftpd-hpa nginx-light wrk gnuplot-nox iproute2 \
-             linux-perf valgrind ipxe
+             ipxe linux-perf valgrind
 
-BENCH_ARGS ?=
 .PHONY: bench bench-smoke
-bench: $(B)/netbootd $(B)/nbload $(B)/procwatch
-	bench/run.sh $(BENCH_ARGS)
+# Like check: packages first, then the build in a make run that sees them.
+bench:
+	$(MAKE) deps
+	$(MAKE) $(B)/netbootd $(B)/nbload $(B)/procwatch
+	NETBOOTD=$(B)/netbootd NBLOAD=$(B)/nbload PROCWATCH=$(B)/procwatch \
+	  bench/run.sh
 
 # make check: five clients boot through netbootd (ASan build); no timings.
 CHECKS      += bench-smoke

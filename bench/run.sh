@@ -17,8 +17,8 @@
 #      median of REPS.
 #
 # Knobs (environment): BENCH_STORM="1 50 200 1000", BENCH_SCALE=1 (divide
-# the storm's HTTP payloads by it), BENCH_REPS=3, BENCH_LAN_REPS=2,
-# BENCH_ACK_DELAY_US=200, BENCH_HTTP_SECONDS=5,
+# the storm's HTTP payloads by it), BENCH_REPS=3, BENCH_LAN_REPS=3,
+# BENCH_ACK_DELAY_US=200, BENCH_HTTP_SECONDS=8,
 # BENCH_OUT=bench/results, NETBOOTD=build/netbootd.
 # Bounded: every server start, client and wait has a timeout; the whole run
 # takes about 5 minutes here and stays well under 15.
@@ -32,9 +32,9 @@ PROCWATCH=${PROCWATCH:-build/procwatch}
 STORM=${BENCH_STORM:-"1 50 200 1000"}
 SCALE=${BENCH_SCALE:-1}
 REPS=${BENCH_REPS:-3}
-LAN_REPS=${BENCH_LAN_REPS:-2}
+LAN_REPS=${BENCH_LAN_REPS:-3}
 ACK_DELAY_US=${BENCH_ACK_DELAY_US:-200}
-HTTP_SECONDS=${BENCH_HTTP_SECONDS:-5}
+HTTP_SECONDS=${BENCH_HTTP_SECONDS:-8}
 OUT=${BENCH_OUT:-bench/results}
 RAW=$PWD/build/bench
 IPXE_DIR=/usr/lib/ipxe
