@@ -79,3 +79,9 @@ efi_bounds_test_SRCS     = efi-shim/bounds_test.c efi-shim/bounds.c efi-shim/url
 efi_cmdline_test_SRCS    = efi-shim/cmdline_test.c efi-shim/cmdline.c efi-shim/url.c \
                            efi-shim/ucs2.c $(EMBED_CORE_SRCS)
 
+
+# Fuzz target: URL splitting, UTF-8 to UCS-2, argument walking.
+FUZZERS += efi_fuzz_url
+efi_fuzz_url_SRCS  = efi-shim/fuzz_url.c efi-shim/url.c efi-shim/ucs2.c efi-shim/cmdline.c \
+                     $(EMBED_CORE_SRCS)
+efi_fuzz_url_SEEDS = efi-shim/fuzz-seeds/url
