@@ -31,6 +31,7 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 
+#include "bench/load_parse.h"
 #include "bench/nbload.h"
 #include "server-min/dhcp_proto.h"
 
@@ -225,30 +226,14 @@ void nbl_dhcp_timeout(struct nbl_client *c)
 	send_and_arm(c);
 }
 
-/* The first item of a PXE boot menu (option 43 sub-option 9: a list of
- * type(2) desc_len(1) desc), or 0. Bounds checked before every read. */
+/* The first item of the PXE boot menu in option 43, or 0. */
 static uint16_t first_menu_item(const struct dhcp_opt *o)
 {
-	size_t i = 0;
+	uint16_t type = 0;
 
-	if (!o || !o->present)
+	if (!o || !o->present || nbl_pxe_menu_first(o->data, o->len, &type) < 0)
 		return 0;
-	while (i + 2 <= o->len) {
-		uint8_t code = o->data[i], len = o->data[i + 1];
-
-		if (code == 255)
-			break;
-		if (code == 0) {
-			i++;
-			continue;
-		}
-		if (i + 2 + len > o->len)
-			break;
-		if (code == 9 && len >= 3)
-			return (uint16_t)(o->data[i + 2] << 8 | o->data[i + 3]);
-		i += 2u + len;
-	}
-	return 0;
+	return type;
 }
 
 /* The boot file of a reply: option 67, else the file field. */

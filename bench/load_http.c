@@ -21,6 +21,7 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 
+#include "bench/load_parse.h"
 #include "bench/nbload.h"
 
 #define RECV_CHUNK (1u << 20)
@@ -39,56 +40,6 @@ static void arm(struct nbl_client *c)
 	c->deadline_us = nbl_now_us() + (uint64_t)c->g->http_idle_ms * 1000u;
 }
 
-/* "http://A.B.C.D[:PORT]/path" or "/path". 0 and the parts, or -EINVAL. */
-static int parse_url(const struct nbl_client *c, const char *url,
-		     struct sockaddr_in *ret_sa, const char **ret_path,
-		     char *host, size_t host_cap)
-{
-	struct sockaddr_in sa = {
-		.sin_family = AF_INET, .sin_addr = c->server,
-		.sin_port = htons(c->g->http_port),
-	};
-	const char *path;
-
-	if (url[0] == '/') {
-		path = url;
-		inet_ntop(AF_INET, &sa.sin_addr, host, (socklen_t)host_cap);
-	} else if (!strncmp(url, "http://", 7)) {
-		const char *h = url + 7, *colon, *slash = strchr(h, '/');
-		char addr[16];
-		size_t hlen;
-
-		if (!slash)
-			return -EINVAL;
-		hlen = (size_t)(slash - h);
-		if (hlen == 0 || hlen >= host_cap)
-			return -EINVAL;
-		memcpy(host, h, hlen);
-		host[hlen] = '\0';
-		colon = memchr(h, ':', hlen);
-		if ((colon ? (size_t)(colon - h) : hlen) >= sizeof(addr))
-			return -EINVAL;
-		memcpy(addr, h, colon ? (size_t)(colon - h) : hlen);
-		addr[colon ? (size_t)(colon - h) : hlen] = '\0';
-		if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1)
-			return -EINVAL;   /* no DNS in a namespace of our own */
-		if (colon) {
-			char *end;
-			unsigned long p = strtoul(colon + 1, &end, 10);
-
-			if (end != slash || p == 0 || p > 65535)
-				return -EINVAL;
-			sa.sin_port = htons((uint16_t)p);
-		}
-		path = slash;
-	} else {
-		return -EINVAL;
-	}
-	*ret_sa = sa;
-	*ret_path = path;
-	return 0;
-}
-
 void nbl_http_begin(struct nbl_client *c, const char *url, int want_script)
 {
 	struct nbl_http *h = &c->http;
@@ -100,7 +51,8 @@ void nbl_http_begin(struct nbl_client *c, const char *url, int want_script)
 	memset(h, 0, sizeof(*h));
 	h->fd = -1;
 	h->want_script = want_script;
-	if (parse_url(c, url, &sa, &path, host, sizeof(host)) < 0) {
+	if (nbl_parse_url(url, c->server, c->g->http_port, &sa, &path, host,
+			  sizeof(host)) < 0) {
 		nbl_fail(c, "bad URL \"%s\"", url);
 		return;
 	}
@@ -152,43 +104,28 @@ void nbl_http_timeout(struct nbl_client *c)
 		 (unsigned long long)h->body_got, (unsigned long long)h->body_len);
 }
 
-/* The head is complete in h->head[0..end). Status 200 and Content-Length
- * required. 0 or -EBADMSG with c->err unset (the caller reports). */
-static int parse_head(struct nbl_client *c, size_t end)
+/* The head is complete in h->head[0..end): status 200 and a
+ * Content-Length, or the boot fails. 0 or -EBADMSG (already reported). */
+static int check_head(struct nbl_client *c, size_t end)
 {
 	struct nbl_http *h = &c->http;
-	char *line, *save = NULL;
-	int status = 0, have_len = 0;
+	uint64_t clen;
+	int status, r;
 
-	h->head[end - 2] = '\0';      /* cut at the blank line */
-	line = strtok_r(h->head, "\r\n", &save);
-	if (!line || sscanf(line, "HTTP/1.%*1d %3d", &status) != 1) {
-		nbl_fail(c, "bad status line");
+	r = nbl_parse_http_head(h->head, end, &status, &clen);
+	if (r == -ENOENT) {
+		nbl_fail(c, "no Content-Length");
+		return -EBADMSG;
+	}
+	if (r < 0) {
+		nbl_fail(c, "malformed response head");
 		return -EBADMSG;
 	}
 	if (status != 200) {
 		nbl_fail(c, "HTTP status %d", status);
 		return -EBADMSG;
 	}
-	while ((line = strtok_r(NULL, "\r\n", &save))) {
-		if (!strncasecmp(line, "Content-Length:", 15)) {
-			char *e;
-			unsigned long long v = strtoull(line + 15, &e, 10);
-
-			while (*e == ' ' || *e == '\t')
-				e++;
-			if (*e || e == line + 15) {
-				nbl_fail(c, "bad Content-Length");
-				return -EBADMSG;
-			}
-			h->body_len = v;
-			have_len = 1;
-		}
-	}
-	if (!have_len) {
-		nbl_fail(c, "no Content-Length");
-		return -EBADMSG;
-	}
+	h->body_len = clen;
 	return 0;
 }
 
@@ -252,23 +189,14 @@ static void read_head(struct nbl_client *c)
 	}
 	hend = (size_t)(end - h->head) + 4;
 	extra = h->head_len - hend;
-	/* Keep the body's first bytes before parse_head cuts the buffer. */
-	{
-		char first[sizeof(h->body_start)];
-		size_t k = extra < sizeof(first) ? extra : sizeof(first);
-
-		memcpy(first, h->head + hend, k);
-		if (parse_head(c, hend) < 0)
-			return;
-		h->in_body = 1;
-		if (extra > h->body_len) {
-			nbl_fail(c, "more bytes than Content-Length");
-			return;
-		}
-		body_bytes(c, first, k);
-		if (extra > k)
-			body_bytes(c, NULL, extra - k);
+	if (check_head(c, hend) < 0)
+		return;
+	h->in_body = 1;
+	if (extra > h->body_len) {
+		nbl_fail(c, "more bytes than Content-Length");
+		return;
 	}
+	body_bytes(c, h->head + hend, extra);
 	if (h->body_got == h->body_len)
 		body_done(c);
 }

@@ -31,6 +31,7 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 
+#include "bench/load_parse.h"
 #include "bench/nbload.h"
 #include "server-min/tftp_proto.h"
 
@@ -173,49 +174,6 @@ void nbl_tftp_timeout(struct nbl_client *c)
 	arm(c);
 }
 
-/* OACK (RFC 2347): name NUL value NUL pairs. Only options we asked may be
- * in it; values must be in the range we asked. 0 or -EBADMSG. */
-static int parse_oack(struct nbl_tftp *t, const uint8_t *buf, size_t len)
-{
-	size_t i = 2;
-
-	while (i < len) {
-		const char *name = (const char *)buf + i, *val;
-		const void *nul = memchr(buf + i, 0, len - i);
-		unsigned long v;
-		char *end;
-
-		if (!nul)
-			return -EBADMSG;
-		i = (size_t)((const uint8_t *)nul - buf) + 1;
-		if (i >= len)
-			return -EBADMSG;
-		val = (const char *)buf + i;
-		nul = memchr(buf + i, 0, len - i);
-		if (!nul)
-			return -EBADMSG;
-		i = (size_t)((const uint8_t *)nul - buf) + 1;
-		errno = 0;
-		v = strtoul(val, &end, 10);
-		if (errno || end == val || *end)
-			return -EBADMSG;
-		if (!strcasecmp(name, "blksize")) {
-			if (v < TFTP_BLKSIZE_MIN || v > t->ask_blksize)
-				return -EBADMSG;
-			t->blksize = (uint32_t)v;
-		} else if (!strcasecmp(name, "windowsize")) {
-			if (t->ask_windowsize <= 1 || v < 1 || v > t->ask_windowsize)
-				return -EBADMSG;
-			t->windowsize = (uint32_t)v;
-		} else if (!strcasecmp(name, "tsize")) {
-			t->tsize = v;
-		} else {
-			return -EBADMSG;   /* an option we never asked */
-		}
-	}
-	return 0;
-}
-
 static void send_error5(struct nbl_client *c, const struct sockaddr_in *to)
 {
 	uint8_t pkt[64];
@@ -255,10 +213,18 @@ static int handle(struct nbl_client *c, const uint8_t *buf, size_t len,
 		t->have_tid = 1;
 		t->peer.sin_port = from->sin_port;
 		if (op == TFTP_OP_OACK) {
-			if (parse_oack(t, buf, len) < 0) {
+			struct nbl_oack o;
+
+			if (nbl_parse_oack(buf, len, t->ask_blksize,
+					   t->ask_windowsize, &o) < 0) {
 				nbl_fail(c, "%s: malformed OACK", t->path);
 				return 1;
 			}
+			if (o.blksize)
+				t->blksize = o.blksize;
+			if (o.windowsize)
+				t->windowsize = o.windowsize;
+			t->tsize = o.tsize;
 			c->tries = 0;
 			arm(c);
 			if (send_ack(c, 0) < 0) {

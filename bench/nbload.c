@@ -34,6 +34,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
+#include "bench/load_parse.h"
 #include "bench/nbload.h"
 
 /* The flows (nbload.h). Steps whose HTTP path is not configured are
@@ -128,68 +129,6 @@ static void mac_hexhyp(const uint8_t mac[6], char out[18])
 		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
 }
 
-/* The script URL as iPXE would fetch it: the few settings a boot URL
- * carries are expanded (${net0/mac:hexhyp}, ${net0/mac}, ${mac...},
- * ${uuid}); any other ${...} makes the step fail, since we cannot know
- * what iPXE would have put there. 0 or -EINVAL. */
-static int expand_ipxe_url(const struct nbl_client *c, const char *in,
-			   char *out, size_t cap)
-{
-	char hyp[18], colon[18];
-	size_t o = 0;
-
-	mac_hexhyp(c->mac, hyp);
-	snprintf(colon, sizeof(colon), "%02x:%02x:%02x:%02x:%02x:%02x",
-		 c->mac[0], c->mac[1], c->mac[2], c->mac[3], c->mac[4], c->mac[5]);
-	while (*in) {
-		const char *val = NULL;
-		char uuid[37];
-		size_t vlen, skip = 0;
-
-		if (in[0] == '$' && in[1] == '{') {
-			const char *end = strchr(in, '}');
-			size_t nlen;
-
-			if (!end)
-				return -EINVAL;
-			nlen = (size_t)(end - in - 2);
-			skip = nlen + 3;
-			if ((nlen == 15 && !strncmp(in + 2, "net0/mac:hexhyp", 15)) ||
-			    (nlen == 10 && !strncmp(in + 2, "mac:hexhyp", 10)))
-				val = hyp;
-			else if ((nlen == 8 && !strncmp(in + 2, "net0/mac", 8)) ||
-				 (nlen == 3 && !strncmp(in + 2, "mac", 3)))
-				val = colon;
-			else if (nlen == 4 && !strncmp(in + 2, "uuid", 4)) {
-				const uint8_t *u = c->uuid;
-
-				snprintf(uuid, sizeof(uuid),
-					 "%02x%02x%02x%02x-%02x%02x-%02x%02x-"
-					 "%02x%02x-%02x%02x%02x%02x%02x%02x",
-					 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7],
-					 u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
-				val = uuid;
-			}
-			if (!val)
-				return -EINVAL;
-		}
-		if (val) {
-			vlen = strlen(val);
-			if (o + vlen >= cap)
-				return -EINVAL;
-			memcpy(out + o, val, vlen);
-			o += vlen;
-			in += skip;
-		} else {
-			if (o + 1 >= cap)
-				return -EINVAL;
-			out[o++] = *in++;
-		}
-	}
-	out[o] = '\0';
-	return 0;
-}
-
 static void begin_step(struct nbl_client *c)
 {
 	struct nbl *g = c->g;
@@ -216,7 +155,8 @@ static void begin_step(struct nbl_client *c)
 		break;
 	case NBL_SCRIPT:
 		if (c->arch == 0) {
-			if (expand_ipxe_url(c, c->script_url, url, sizeof(url)) < 0) {
+			if (nbl_expand_ipxe_url(c->script_url, c->mac, c->uuid,
+						url, sizeof(url)) < 0) {
 				nbl_fail(c, "cannot expand script URL \"%s\"",
 					 c->script_url);
 				return;
