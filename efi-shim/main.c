@@ -374,7 +374,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		return EFI_OUT_OF_RESOURCES;
 	}
 
-	st = net_init(image, stamped_plan(&b, 1) == 0 && b.plan->server[0], &b.net);
+	st = net_init(image, &b.net);
 	b.have_net = !EFI_ERROR(st);
 	st = load_plan(&b);
 	if (EFI_ERROR(st)) {
@@ -400,8 +400,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 				break;
 			case NB_ACT_RETRY:
 				if (!b.have_net) {
-					st = net_init(image, b.have_plan && b.plan->server[0],
-						      &b.net);
+					st = net_init(image, &b.net);
 					b.have_net = !EFI_ERROR(st);
 				}
 				st = load_plan(&b);

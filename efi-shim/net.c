@@ -196,13 +196,12 @@ static EFI_STATUS ip4config_dhcp(EFI_HANDLE pxe_handle, EFI_PXE_BASE_CODE_PROTOC
 }
 
 /* From disk: bring every NIC's network stack up, then get a lease on the
- * first NIC that can. plain_first (the stamped plan names the server, so
- * no PXE answer is needed): the firmware's IPv4 configuration first, PXE
- * Dhcp() second; else the other way round, so a proxyDHCP can name the
- * server. PXE Dhcp() ends by itself (EDK2: about 60 s without a PXE
- * offer, its RFC 2131 retransmission schedule); Ip4Config2 is waited for
- * with a deadline. */
-static EFI_STATUS from_dhcp(struct net *n, int plain_first)
+ * first NIC that can: PXE Dhcp() first, so that a proxyDHCP (netbootd) can
+ * name the server; when no PXE server answers, the firmware's IPv4
+ * configuration. PXE Dhcp() ends by itself (EDK2: about 60 s without a
+ * PXE offer, its RFC 2131 retransmission schedule), a cost paid only where
+ * nobody answers PXE; Ip4Config2 is waited for with a deadline. */
+static EFI_STATUS from_dhcp(struct net *n)
 {
 	EFI_HANDLE *h = NULL;
 	UINTN count = 0;
@@ -231,8 +230,6 @@ static EFI_STATUS from_dhcp(struct net *n, int plain_first)
 			continue;
 		if (pxe->Mode->Started && pxe->Mode->DhcpAckReceived)
 			goto found;
-		if (plain_first && !EFI_ERROR(ip4config_dhcp(h[i], pxe)))
-			goto found;
 		if (!pxe->Mode->Started) {
 			st = pxe->Start(pxe, FALSE);
 			if (EFI_ERROR(st) && st != EFI_ALREADY_STARTED) {
@@ -249,11 +246,9 @@ static EFI_STATUS from_dhcp(struct net *n, int plain_first)
 		ERR(L"net: NIC %d: PXE DHCP: %s after %ld ms (no PXE server answered?)",
 		    (int)i, efi_status_str(st), clock_ms() - t0);
 		last = st;
-		if (!plain_first) {
-			pxe->Stop(pxe);           /* frees its DHCP4 child for Ip4Config2 */
-			if (!EFI_ERROR(ip4config_dhcp(h[i], pxe)))
-				goto found;
-		}
+		pxe->Stop(pxe);                   /* frees its DHCP4 child for Ip4Config2 */
+		if (!EFI_ERROR(ip4config_dhcp(h[i], pxe)))
+			goto found;
 		continue;
 found:
 		n->pxe = pxe;
@@ -265,7 +260,7 @@ found:
 	return last;
 }
 
-EFI_STATUS net_init(EFI_HANDLE image, int know_server, struct net *ret)
+EFI_STATUS net_init(EFI_HANDLE image, struct net *ret)
 {
 	struct net n;
 	EFI_STATUS st;
@@ -273,7 +268,7 @@ EFI_STATUS net_init(EFI_HANDLE image, int know_server, struct net *ret)
 	ZeroMem(&n, sizeof n);
 	st = from_loaded_image(image, &n);
 	if (EFI_ERROR(st)) {
-		st = from_dhcp(&n, know_server);
+		st = from_dhcp(&n);
 		if (EFI_ERROR(st)) {
 			ERR(L"net: no network: %s", efi_status_str(st));
 			return st;

@@ -17,11 +17,10 @@ struct net {
 };
 
 /* Find the network: the PXE base code we were loaded through, or else the
- * first NIC that gets a DHCP lease through the firmware. know_server: the
- * stamped plan names the server, so a plain DHCP lease will do and is
- * tried first. Logs what it found or what failed. EFI_SUCCESS and *ret
- * filled (ret->has_server may be 0 when started from disk: the stamped plan
- * names the server then). */
-EFI_STATUS net_init(EFI_HANDLE image, int know_server, struct net *ret);
+ * first NIC that gets a DHCP lease through the firmware (PXE Dhcp(), else
+ * Ip4Config2). Logs what it found or what failed. EFI_SUCCESS and *ret
+ * filled (ret->has_server is 0 when no PXE server answered: the stamped
+ * plan names the server then). */
+EFI_STATUS net_init(EFI_HANDLE image, struct net *ret);
 
 #endif
