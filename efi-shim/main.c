@@ -125,14 +125,22 @@ static EFI_STATUS load_plan(struct boot *b)
 	struct blob blob = { 0 };
 	EFI_STATUS st;
 
+	/* Which server to ask: PXE-loaded, the one that served this image;
+	 * from disk, the one the admin stamped into it, else whichever PXE
+	 * server answered our DHCP. */
 	b->base[0] = 0;
-	if (b->have_net && b->net.has_server) {
+	if (b->have_net && b->net.pxe_booted && b->net.has_server) {
 		char ip[16];
 		ip_text(ip, b->net.server);
 		ascii_append(b->base, sizeof b->base, "http://");
 		ascii_append(b->base, sizeof b->base, ip);
 	} else if (stamped_plan(b, 1) == 0 && b->plan->server[0]) {
 		ascii_append(b->base, sizeof b->base, b->plan->server);
+	} else if (b->have_net && b->net.has_server) {
+		char ip[16];
+		ip_text(ip, b->net.server);
+		ascii_append(b->base, sizeof b->base, "http://");
+		ascii_append(b->base, sizeof b->base, ip);
 	}
 	if (b->have_net && b->base[0]) {
 		url[0] = 0;
