@@ -45,6 +45,9 @@
  *   is one small packet for one request, never a default file.
  * - At TFTP_MAX_XFERS running transfers new requests are dropped (not
  *   refused): a PXE ROM retries its RRQ, it does not retry after an ERROR.
+ *   Each transfer holds two descriptors (socket, file), so the cap is also
+ *   bounded by RLIMIT_NOFILE, whose soft limit we raise toward the hard one
+ *   first (a login shell's 1024 would not carry 512 transfers and HTTP).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -56,6 +59,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -67,6 +71,8 @@
 #include "server-min/tftp_proto.h"
 
 #define TFTP_MAX_XFERS      512
+#define TFTP_NOFILE_WANT    8192   /* soft RLIMIT_NOFILE we ask for */
+#define TFTP_NOFILE_SHARE   4      /* TFTP takes 1/4 of it: 2 fds each */
 #define TFTP_RETRIES        5
 /* A client that never sent a word: freed sooner, so forged requests cannot
  * hold the slots long; a real one repeats its RRQ and starts afresh. */
@@ -75,6 +81,10 @@
 #define TFTP_BACKOFF_MAX    3      /* default timeout doubles up to 8 s */
 #define TFTP_RX_BUDGET      64     /* packets per socket per wakeup */
 #define TFTP_REQ_BUF        2048   /* RRQs beyond this are malformed */
+/* Receive buffer of the request socket: a boot storm (hundreds of PXE ROMs
+ * powered on together) arrives in one burst, and Linux's default 208 KiB
+ * holds only about 300 small datagrams. */
+#define TFTP_REQ_RCVBUF     (2 * 1024 * 1024)
 #define TFTP_XFER_BUF       1024   /* ACKs and ERRORs from the client */
 #define TFTP_IPUDP_HDR      28     /* IPv4 without options + UDP */
 /* Block start states kept: the current window plus one, for any window
@@ -98,6 +108,7 @@ struct tftp_server {
 	struct netbootd *nb;
 	int fd;
 	unsigned active;
+	unsigned max_xfers;           /* TFTP_MAX_XFERS, or less if fds are few */
 	uint64_t cap_warned_ms;       /* last "too many transfers" log */
 	struct tftp_xfer *xfers;      /* running transfers */
 };
@@ -615,7 +626,7 @@ static void handle_rrq(struct tftp_server *srv, const struct tftp_request *req,
 		xfer_repeat(t, req);
 		return;
 	}
-	if (srv->active >= TFTP_MAX_XFERS) {
+	if (srv->active >= srv->max_xfers) {
 		uint64_t now = ev_now_ms(nb->loop);
 
 		if (now - srv->cap_warned_ms >= 1000 || srv->cap_warned_ms == 0) {
@@ -768,6 +779,31 @@ static void server_io(struct ev_loop *loop, int fd, uint32_t events, void *arg)
 	}
 }
 
+/* How many transfers the descriptor limit carries, after raising the soft
+ * limit as far as the hard one allows. */
+static unsigned xfers_by_nofile(void)
+{
+	struct rlimit rl;
+	rlim_t per;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return TFTP_MAX_XFERS;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < TFTP_NOFILE_WANT) {
+		struct rlimit want = rl;
+
+		want.rlim_cur = (rl.rlim_max == RLIM_INFINITY || rl.rlim_max > TFTP_NOFILE_WANT) ?
+				TFTP_NOFILE_WANT : rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &want) == 0)
+			rl = want;
+	}
+	if (rl.rlim_cur == RLIM_INFINITY)
+		return TFTP_MAX_XFERS;
+	per = rl.rlim_cur / TFTP_NOFILE_SHARE / 2;
+	if (per < 1)
+		per = 1;
+	return per < TFTP_MAX_XFERS ? (unsigned)per : TFTP_MAX_XFERS;
+}
+
 int tftp_start(struct netbootd *nb, struct tftp_server **ret)
 {
 	struct sockaddr_in sin = {
@@ -784,6 +820,7 @@ int tftp_start(struct netbootd *nb, struct tftp_server **ret)
 	if (!srv)
 		return -ENOMEM;
 	srv->nb = nb;
+	srv->max_xfers = xfers_by_nofile();
 	srv->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (srv->fd < 0) {
 		r = -errno;
@@ -795,12 +832,19 @@ int tftp_start(struct netbootd *nb, struct tftp_server **ret)
 		log_error("tftp", "-", "bind %s: %s", where, strerror(-r));
 		goto err_close;
 	}
+	/* FORCE passes net.core.rmem_max as root; otherwise take what is allowed */
+	{
+		int rcv = TFTP_REQ_RCVBUF;
+
+		if (setsockopt(srv->fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof(rcv)) < 0)
+			(void)setsockopt(srv->fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+	}
 	r = ev_add(nb->loop, srv->fd, EPOLLIN, server_io, srv);
 	if (r < 0) {
 		log_error("tftp", "-", "watching %s: %s", where, strerror(-r));
 		goto err_close;
 	}
-	log_info("tftp", "-", "listening on %s", where);
+	log_info("tftp", "-", "listening on %s (at most %u transfers)", where, srv->max_xfers);
 	*ret = srv;
 	return 0;
 

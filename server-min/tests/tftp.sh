@@ -33,7 +33,7 @@ for n in curl-512 curl-1432 curl-1468 curl-65464 hpa-512 atftp-1468 atftp-1468-w
 	ln "$T_ROOT/big" "$T_ROOT/big-$n"
 done
 head -c 1300 /dev/urandom >"$T_ROOT/small"            # 3 blocks of 512
-for n in sas wrongport silent oack oneshot ghost; do cp "$T_ROOT/small" "$T_ROOT/small-$n"; done
+for n in sas wrongport silent oack oneshot ghost flood; do cp "$T_ROOT/small" "$T_ROOT/small-$n"; done
 head -c 4000 /dev/urandom >"$T_ROOT/eight"            # 8 blocks of 512
 printf 'line one\nline two\r\nbare cr\r end\n\n' >"$T_ROOT/text.txt"
 head -c $((1024 * 1024)) /dev/urandom >"$T_ROOT/mid"
@@ -251,6 +251,16 @@ t_log_has "refused write newfile: read-only server \(ERROR 2\)" "log: write refu
 
 t_log_has "failed small-ghost after 0 bytes .*client never answered" \
 	"log: the silent requester's slot was freed"
+
+# --- the cap on concurrent transfers ----------------------------------------
+# 520 clients ask at once and never answer: 512 get DATA 1, the rest are
+# dropped (not refused: a PXE ROM repeats its request), then all abort.
+got=$(probe flood small-flood 520 2>&1)
+t_check "520 requests at once: 512 transfers, 8 dropped ($got)" \
+	grep -q '^flood answered=512 unanswered=8$' <<<"$got"
+t_log_has "dropped request for small-flood: 512 transfers running" "log: the cap's warn line"
+got=$(probe oack small-flood 2>&1)
+t_check "slots free again after the aborts" grep -q '^reply DATA 1 len=512$' <<<"$got"
 
 # --- loss: 1% of packets dropped each way (nftables in each namespace) ----
 # Dropped on input, so no sender sees an error from its own stack. Recovery

@@ -13,6 +13,7 @@
  *   tftp_probe IP PORT silent FILE                 count retransmissions
  *   tftp_probe IP PORT window FILE                 ACK in mid-window
  *   tftp_probe IP PORT oneshot FILE                no retransmit unasked
+ *   tftp_probe IP PORT flood FILE N                N requests at once
  *   tftp_probe IP PORT raw HEX                     any packet, first answer
  */
 #include <arpa/inet.h>
@@ -298,6 +299,53 @@ static int cmd_oneshot(const char *file)
 	return 0;
 }
 
+/* N clients ask at once from N ports: how many get DATA 1? Collected with
+ * one poll over all sockets until 1.5 s pass without news. Then each
+ * aborts, so the server's slots come free at once. */
+static int cmd_flood(const char *file, int n)
+{
+	static struct pollfd pfd[1024];
+	static struct sockaddr_in peer[1024];
+	static int got[1024];
+	int answered = 0;
+
+	if (n < 1 || n > 1024)
+		return 2;
+	for (int i = 0; i < n; i++) {
+		pfd[i].fd = udp_socket();
+		pfd[i].events = POLLIN;
+		got[i] = 0;
+		send_rrq(pfd[i].fd, file, NULL, 0);
+	}
+	for (int round = 0; round < 10000; round++) {
+		int r = poll(pfd, (nfds_t)n, 1500);
+
+		if (r <= 0)
+			break;
+		for (int i = 0; i < n; i++) {
+			struct sockaddr_in from;
+			socklen_t fl = sizeof(from);
+			ssize_t len;
+
+			if (!(pfd[i].revents & POLLIN))
+				continue;
+			len = recvfrom(pfd[i].fd, rx, sizeof(rx), 0, (struct sockaddr *)&from, &fl);
+			if (!got[i] && len >= 4 && op() == 3 && blk() == 1) {
+				got[i] = 1;
+				peer[i] = from;
+				answered++;
+			}
+		}
+	}
+	printf("flood answered=%d unanswered=%d\n", answered, n - answered);
+	for (int i = 0; i < n; i++) {
+		if (got[i])
+			send_abort(pfd[i].fd, &peer[i]);
+		close(pfd[i].fd);
+	}
+	return 0;
+}
+
 static int cmd_raw(const char *hex)
 {
 	uint8_t p[1024];
@@ -321,7 +369,7 @@ int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 5) {
-		fprintf(stderr, "usage: tftp_probe IP PORT oack|sas|wrongport|silent|window|oneshot|raw ARG...\n");
+		fprintf(stderr, "usage: tftp_probe IP PORT oack|sas|wrongport|silent|window|oneshot|flood|raw ARG...\n");
 		return 2;
 	}
 	server.sin_family = AF_INET;
@@ -340,6 +388,8 @@ int main(int argc, char **argv)
 		return cmd_window(argv[4]);
 	if (!strcmp(argv[3], "oneshot"))
 		return cmd_oneshot(argv[4]);
+	if (!strcmp(argv[3], "flood") && argc > 5)
+		return cmd_flood(argv[4], atoi(argv[5]));
 	if (!strcmp(argv[3], "raw"))
 		return cmd_raw(argv[4]);
 	return 2;
