@@ -90,6 +90,7 @@
 /* Block start states kept: the current window plus one, for any window
  * we grant (TFTP_WINDOWSIZE_GRANT). */
 #define TFTP_RING           128
+_Static_assert(TFTP_RING > TFTP_WINDOWSIZE_GRANT + 1, "ring must hold a window and one");
 
 enum xfer_state {
 	XFER_OACK,   /* OACK sent; waiting for ACK 0 */
@@ -464,8 +465,6 @@ static int xfer_input(struct tftp_xfer *t, const uint8_t *buf, size_t len,
 	char msg[64], why[128];
 	uint16_t block, code;
 
-	if (same_peer(from, &t->peer))
-		t->verified = 1;
 	if (!same_peer(from, &t->peer)) {
 		/* RFC 1350 sec. 4: answer the stranger, keep the transfer.
 		 * One small packet per packet; both fit a minimum Ethernet
@@ -474,6 +473,8 @@ static int xfer_input(struct tftp_xfer *t, const uint8_t *buf, size_t len,
 			send_error(t->fd, from, TFTP_ERR_BADID, NULL);
 		return 0;
 	}
+	/* only the real client can know our port: its address is its own */
+	t->verified = 1;
 	switch (tftp_opcode(buf, len)) {
 	case TFTP_OP_ACK:
 		if (tftp_parse_ack(buf, len, &block) < 0)
