@@ -9,7 +9,8 @@
  *            "BINL" offer), a REQUEST goes unicast to the proxy's port 4011
  *            and the ACK names the file.
  * iPXE step: DISCOVER again with user class "iPXE" (77) and option 175, as
- *            iPXE does; the answer's boot file is the script URL.
+ *            iPXE does, then, as iPXE does, a REQUEST to the proxy's 4011;
+ *            the ACK's boot file is the script URL.
  *
  * Packets are built and parsed by server-min/dhcp_proto.c, the code the
  * server uses, so a mismatch between them would show in its unit tests
@@ -271,16 +272,15 @@ static void handle_reply(struct nbl_client *c, const struct dhcp_msg *m,
 		c->server = from;
 	reply_bootfile(m, file, sizeof(file));
 
-	/* iPXE, too, follows a PXE boot menu with a REQUEST to 4011
-	 * (dhcp.c: pxebs), so a menu-only offer is followed the same way. */
-	if (ipxe && c->dhcp_phase == 0 && !file[0]) {
+	/* iPXE always follows a ProxyDHCP offer with a ProxyDHCPREQUEST to
+	 * the proxy's port 4011 and takes the file from the answer (dhcp.c,
+	 * the "ProxyDHCP" state), naming a boot item when there is a menu. */
+	if (ipxe && c->dhcp_phase == 0 && c->g->pxe_request != 0) {
 		c->boot_item = first_menu_item(dhcp_opt_get(m, DHCP_OPT_VENDOR));
-		if (c->boot_item) {
-			c->dhcp_phase = 1;
-			c->tries = 0;
-			send_and_arm(c);
-			return;
-		}
+		c->dhcp_phase = 1;
+		c->tries = 0;
+		send_and_arm(c);
+		return;
 	}
 	if (ipxe) {
 		if (strncmp(file, "http://", 7)) {
@@ -293,16 +293,16 @@ static void handle_reply(struct nbl_client *c, const struct dhcp_msg *m,
 		return;
 	}
 	if (c->dhcp_phase == 0) {
+		/* No file in the offer: ask the proxy on 4011, naming the
+		 * first menu item if there is a menu (PXE 2.1 boot server
+		 * discovery), none if not (a "BINL" proxy, as dnsmasq is
+		 * for UEFI clients). */
 		int ask = c->g->pxe_request == 1 ||
-			  (c->g->pxe_request == -1 && c->arch != 0) || !file[0];
+			  (c->g->pxe_request == -1 && (c->arch != 0 || !file[0]));
 
 		c->boot_item = first_menu_item(dhcp_opt_get(m, DHCP_OPT_VENDOR));
-		if (!file[0] && !c->boot_item) {
-			nbl_fail(c, "proxy offer has neither boot file nor menu");
-			return;
-		}
 		snprintf(c->bootfile, sizeof(c->bootfile), "%s", file);
-		if (ask && c->g->pxe_request != 0) {
+		if (ask) {
 			c->dhcp_phase = 1;
 			c->tries = 0;
 			send_and_arm(c);

@@ -47,6 +47,12 @@ static const enum nbl_step flow_efi[] = {
 	NBL_PXE_DHCP, NBL_NBP, NBL_SCRIPT,
 	NBL_KERNEL, NBL_INITRD, NBL_MODLOOP, NBL_APKOVL, NBL_STEP_COUNT,
 };
+/* UEFI with the distribution's iPXE as NBP (snponly.efi), as the
+ * hand-built stack serves UEFI clients: then iPXE's own DHCP and script. */
+static const enum nbl_step flow_efi_ipxe[] = {
+	NBL_PXE_DHCP, NBL_NBP, NBL_IPXE_DHCP, NBL_SCRIPT,
+	NBL_KERNEL, NBL_INITRD, NBL_MODLOOP, NBL_APKOVL, NBL_STEP_COUNT,
+};
 static const enum nbl_step flow_tftp[] = { NBL_TFTP_FILE, NBL_STEP_COUNT };
 
 static const char *const step_names[NBL_STEP_COUNT] = {
@@ -154,7 +160,8 @@ static void begin_step(struct nbl_client *c)
 		nbl_tftp_begin(c, g->tftp_file, g->tftp_blksize, g->tftp_windowsize);
 		break;
 	case NBL_SCRIPT:
-		if (c->arch == 0) {
+		/* After iPXE's DHCP: the script it was told; else a plan. */
+		if (c->script_url[0]) {
 			if (nbl_expand_ipxe_url(c->script_url, c->mac, c->uuid,
 						url, sizeof(url)) < 0) {
 				nbl_fail(c, "cannot expand script URL \"%s\"",
@@ -305,7 +312,10 @@ static void usage(FILE *f)
 "  --files K,I,M,A           HTTP paths of kernel, initramfs, modloop, apkovl\n"
 "                            (empty entry: skip that step)\n"
 "  --plan PATH               UEFI second stage (default /boot.plan)\n"
+"  --efi-ipxe                UEFI clients get iPXE as NBP and follow the\n"
+"                            BIOS flow from iPXE's DHCP on (no plan)\n"
 "  --pxe-request auto|always|never   REQUEST to 4011 after the proxy offer\n"
+"                            (auto: UEFI clients, and offers without a file)\n"
 "  --nbp-bios B,W --nbp-efi B,W      NBP TFTP blksize,windowsize\n"
 "                            (default 1432,1 and 1468,4)\n"
 "  --http-port N --tftp-port N       (default 80, 69)\n"
@@ -378,6 +388,7 @@ int main(int argc, char **argv)
 		{ "ramp-ms", required_argument, NULL, 'r' },
 		{ "files", required_argument, NULL, 'f' },
 		{ "plan", required_argument, NULL, 'p' },
+		{ "efi-ipxe", no_argument, NULL, 'X' },
 		{ "pxe-request", required_argument, NULL, 'q' },
 		{ "nbp-bios", required_argument, NULL, 'B' },
 		{ "nbp-efi", required_argument, NULL, 'E' },
@@ -410,6 +421,7 @@ int main(int argc, char **argv)
 	uint64_t t0, now, last_scan = 0, *tot = NULL;
 	struct epoll_event evs[256];
 	int opt, i, nfail = 0, tftp_mode, have_server = 0, longidx = 0;
+	int efi_ipxe = 0;
 	size_t nok = 0;
 
 	if (argc < 2 || (strcmp(argv[1], "storm") && strcmp(argv[1], "tftp"))) {
@@ -444,6 +456,7 @@ int main(int argc, char **argv)
 		case 'r': bad = parse_uint(optarg, 3600000, &ramp_ms) < 0; break;
 		case 'f': bad = parse_files(&g, optarg) < 0; break;
 		case 'p': g.plan_path = optarg; break;
+		case 'X': efi_ipxe = 1; break;
 		case 'q':
 			if (!strcmp(optarg, "auto")) g.pxe_request = -1;
 			else if (!strcmp(optarg, "always")) g.pxe_request = 1;
@@ -517,7 +530,8 @@ int main(int argc, char **argv)
 		c->g = &g;
 		c->id = i;
 		c->arch = efi ? 7 : 0;
-		c->steps = tftp_mode ? flow_tftp : efi ? flow_efi : flow_bios;
+		c->steps = tftp_mode ? flow_tftp : !efi ? flow_bios :
+			   efi_ipxe ? flow_efi_ipxe : flow_efi;
 		/* Locally administered, unicast; the id in the low bytes. */
 		c->mac[0] = 0x02; c->mac[1] = 0x6e; c->mac[2] = 0x62;
 		c->mac[3] = (uint8_t)(i >> 16); c->mac[4] = (uint8_t)(i >> 8);

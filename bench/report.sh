@@ -80,6 +80,25 @@ for n in $(cut -f2 "$RAW/storm.tsv" | awk '!seen[$1]++'); do
 	a=$(row netbootd "$n") b=$(row reference "$n")
 	echo "| $n | **ratio** (ref / netbootd) | | | $(ratio "$(col 5 "$b")" "$(col 5 "$a")")x | $(ratio "$(col 6 "$b")" "$(col 6 "$a")")x | $(ratio "$(col 7 "$b")" "$(col 7 "$a")")x | $(ratio "$(col 8 "$b")" "$(col 8 "$a")")x | $(ratio "$(col 9 "$b")" "$(col 9 "$a")")x | $(ratio "$(col 14 "$b")" "$(col 14 "$a")")x | |"
 done
+if [ -s "$RAW/storm-uefi.tsv" ]; then
+	echo
+	echo "UEFI clients (arch 7), each stack's own path: netbootd gives alpineboot.efi"
+	echo "(TFTP, blksize 1468, windowsize 4 as EDK2 asks), which fetches \`boot.plan\`;"
+	echo "the hand-built stack gives the distribution's snponly.efi (iPXE; tftp-hpa has"
+	echo "no windowsize, so lockstep), which does iPXE's DHCP and the script. Then the"
+	echo "same four downloads."
+	echo
+	echo "| N | stack | ok | failed | p50 s | p99 s | max s | server CPU s | peak RSS MiB | peak PSS MiB | retransmits DHCP / TFTP |"
+	echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+	for n in $(cut -f2 "$RAW/storm-uefi.tsv" | awk '!seen[$1]++'); do
+		for st in netbootd reference; do
+			r=$(awk -F'\t' -v s=$st -v n="$n" '$1 == s && $2 == n' "$RAW/storm-uefi.tsv")
+			[ -n "$r" ] || continue
+			echo "| $n | $st | $(col 3 "$r") | $(col 4 "$r") | $(sec "$(col 5 "$r")") | $(sec "$(col 6 "$r")") | $(sec "$(col 7 "$r")") | $(col 8 "$r") | $(mib "$(col 9 "$r")") | $(mib "$(col 14 "$r")") | $(col 11 "$r") / $(col 12 "$r") |"
+		done
+	done
+fi
+
 # Where the time of the largest storm went: per step, over the clients
 # that booted (the CSVs nbload wrote).
 big=$(cut -f2 "$RAW/storm.tsv" | sort -n | tail -1)

@@ -23,8 +23,9 @@ DEPS_PKGS += dnsmasq-base tftpd-hpa nginx-light wrk gnuplot-nox iproute2 \
 bench:
 	$(MAKE) deps
 	$(MAKE) $(B)/netbootd $(B)/nbload $(B)/procwatch
+	$(MAKE) $(EFI_IMAGE) || echo "bench: no alpineboot.efi, the UEFI storm is left out"
 	NETBOOTD=$(B)/netbootd NBLOAD=$(B)/nbload PROCWATCH=$(B)/procwatch \
-	  bench/run.sh
+	  EFI_IMAGE=$(EFI_IMAGE) bench/run.sh
 
 # make check: five clients boot through netbootd (ASan build); no timings.
 CHECKS      += bench-smoke

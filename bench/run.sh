@@ -16,7 +16,8 @@
 #   3. HTTP: 20 MiB file with wrk at 1, 10, 100 connections, interleaved,
 #      median of REPS.
 #
-# Knobs (environment): BENCH_STORM="1 50 200 1000", BENCH_SCALE=1 (divide
+# Knobs (environment): BENCH_STORM="1 50 200 1000", BENCH_STORM_UEFI="200"
+# (each stack's UEFI path; needs build/efi-shim/alpineboot.efi), BENCH_SCALE=1 (divide
 # the storm's HTTP payloads by it), BENCH_REPS=3, BENCH_LAN_REPS=3,
 # BENCH_ACK_DELAY_US=200, BENCH_HTTP_SECONDS=8,
 # BENCH_OUT=bench/results, NETBOOTD=build/netbootd.
@@ -30,6 +31,8 @@ NETBOOTD=${NETBOOTD:-build/netbootd}
 NBLOAD=${NBLOAD:-build/nbload}
 PROCWATCH=${PROCWATCH:-build/procwatch}
 STORM=${BENCH_STORM:-"1 50 200 1000"}
+STORM_UEFI=${BENCH_STORM_UEFI:-"200"}
+EFI_IMAGE=${EFI_IMAGE:-build/efi-shim/alpineboot.efi}
 SCALE=${BENCH_SCALE:-1}
 REPS=${BENCH_REPS:-3}
 LAN_REPS=${BENCH_LAN_REPS:-3}
@@ -62,6 +65,7 @@ ROOT=$B_DIR/root
 K=$((8000000 / SCALE)) I=$((20000000 / SCALE)) M=$((50000000 / SCALE)) A=100000
 mkdir -p "$ROOT/boot"
 cp $IPXE_DIR/undionly.kpxe $IPXE_DIR/snponly.efi "$ROOT/"
+[ -f "$EFI_IMAGE" ] && cp "$EFI_IMAGE" "$ROOT/alpineboot.efi"
 b_file "$ROOT/boot/vmlinuz-lts" $K
 b_file "$ROOT/boot/initramfs-lts" $I
 b_file "$ROOT/boot/modloop-lts" $M
@@ -113,7 +117,8 @@ start_dnsmasq_proxy() {
 		--conf-file=bench/conf/dnsmasq-proxy.conf --log-facility=- \
 		--interface=nbs0 --pid-file="$RAW/dnsmasq.pid" \
 		--dhcp-range=198.18.0.0,proxy,255.255.0.0 \
-		"--pxe-service=tag:ipxe,x86PC,\"iPXE\",http://$B_SRV_IP/boot.ipxe"
+		"--pxe-service=tag:ipxe,x86PC,\"iPXE\",http://$B_SRV_IP/boot.ipxe" \
+		"--pxe-service=tag:ipxe,X86-64_EFI,\"iPXE\",http://$B_SRV_IP/boot.ipxe"
 	STACK_PIDS+=("$B_LAST_PID")
 	b_wait_listen u 4011
 }
@@ -139,41 +144,60 @@ kv() { sed -n "s/.*[ :]$1=\([^ ]*\).*/\1/p" <<<"$2"; }
 
 # --- 1. boot storm -----------------------------------------------------------
 # One row per stack and N in $RAW/storm.tsv.
-storm_one() {   # stack N
-	local stack=$1 n=$2 pw out sum w
+storm_one() {   # stack N flow(bios|uefi) tsv
+	local stack=$1 n=$2 flow=$3 tsv=$4 tag pw out sum args
+	tag=$stack-$n; [ "$flow" = uefi ] && tag=$stack-uefi-$n
+	args=(--arch bios)
+	if [ "$flow" = uefi ]; then
+		# Each stack's own UEFI path: netbootd hands out alpineboot.efi,
+		# which fetches a boot.plan; the hand-built stack hands out the
+		# distribution's snponly.efi, i.e. iPXE, which then does what
+		# it does on BIOS.
+		args=(--arch efi)
+		[ "$stack" = reference ] && args+=(--efi-ipxe)
+	fi
 	if [ "$stack" = netbootd ]; then
 		start_netbootd
 	else
 		start_nginx 80; start_tftpd_hpa 69; start_dnsmasq_proxy
 	fi
-	"$PROCWATCH" --out "$RAW/pw-storm-$stack-$n" "${STACK_PIDS[@]}" &
+	"$PROCWATCH" --out "$RAW/pw-storm-$tag" "${STACK_PIDS[@]}" &
 	pw=$!
 	sleep 0.3    # the first sample: idle RSS
-	b_log "storm: $stack, $n clients"
+	b_log "storm: $stack, $n clients, $flow"
 	out=$(b_cli timeout 420 "$NBLOAD" storm --interface nbc0 \
-		--server $B_SRV_IP --clients "$n" --arch bios \
+		--server $B_SRV_IP --clients "$n" "${args[@]}" \
 		--addr-base $B_ADDR_BASE --addrs $B_ADDRS --deadline 300 \
-		--files $FILES --csv "$RAW/storm-$stack-$n.csv" \
-		2>"$RAW/storm-$stack-$n.err")
+		--files $FILES --csv "$RAW/storm-$tag.csv" \
+		2>"$RAW/storm-$tag.err")
 	kill -TERM $pw; wait $pw
 	stop_stack
-	sum=$(cat "$RAW/pw-storm-$stack-$n")
+	sum=$(cat "$RAW/pw-storm-$tag")
 	b_log "$out"
 	b_log "$sum"
-	[ -n "$out" ] || { b_log "nbload gave no summary:"; cat "$RAW/storm-$stack-$n.err" >&2; }
+	[ -n "$out" ] || { b_log "nbload gave no summary:"; cat "$RAW/storm-$tag.err" >&2; }
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$stack" "$n" \
 		"$(kv ok "$out")" "$(kv failed "$out")" "$(kv p50_ms "$out")" \
 		"$(kv p99_ms "$out")" "$(kv max_ms "$out")" "$(kv cpu_s "$sum")" \
 		"$(kv peak_rss_kb "$sum")" "$(kv start_rss_kb "$sum")" \
 		"$(kv dhcp_retransmits "$out")" "$(kv tftp_retransmits "$out")" \
-		"$(kv wall_s "$out")" "$(kv peak_pss_kb "$sum")" >>"$RAW/storm.tsv"
+		"$(kv wall_s "$out")" "$(kv peak_pss_kb "$sum")" >>"$tsv"
 }
 
 : >"$RAW/storm.tsv"
 for n in $STORM; do
-	storm_one netbootd "$n"
-	storm_one reference "$n"
+	storm_one netbootd "$n" bios "$RAW/storm.tsv"
+	storm_one reference "$n" bios "$RAW/storm.tsv"
 done
+: >"$RAW/storm-uefi.tsv"
+if [ -f "$ROOT/alpineboot.efi" ]; then
+	for n in $STORM_UEFI; do
+		storm_one netbootd "$n" uefi "$RAW/storm-uefi.tsv"
+		storm_one reference "$n" uefi "$RAW/storm-uefi.tsv"
+	done
+else
+	b_log "no $EFI_IMAGE: the UEFI storm is left out"
+fi
 
 # --- 2. TFTP single transfers, 3. HTTP: everyone up at once ----------------
 start_netbootd --no-dhcp --tftp-port $P_NBD_TFTP --http-port $P_NBD_HTTP
