@@ -87,8 +87,16 @@ static void read_mode(struct net *n)
 
 static void log_found(const struct net *n, const CHAR16 *how)
 {
-	LOG(L"net: %s, mac %02x:%02x:%02x:%02x:%02x:%02x, ip %d.%d.%d.%d/%d.%d.%d.%d",
-	    how, n->mac[0], n->mac[1], n->mac[2], n->mac[3], n->mac[4], n->mac[5],
+	static const char hexdig[] = "0123456789abcdef";
+	char mac[18];
+
+	/* Lower-case and colon-separated, as netbootd logs MACs. */
+	for (int i = 0; i < 6; i++) {
+		mac[3 * i] = hexdig[n->mac[i] >> 4];
+		mac[3 * i + 1] = hexdig[n->mac[i] & 15];
+		mac[3 * i + 2] = i < 5 ? ':' : 0;
+	}
+	LOG(L"net: %s, mac %a, ip %d.%d.%d.%d/%d.%d.%d.%d", how, n->has_mac ? mac : "unknown",
 	    n->ip[0], n->ip[1], n->ip[2], n->ip[3], n->mask[0], n->mask[1], n->mask[2], n->mask[3]);
 	if (n->has_server)
 		LOG(L"net: boot server %d.%d.%d.%d", n->server[0], n->server[1], n->server[2], n->server[3]);
