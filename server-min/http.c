@@ -48,8 +48,13 @@
 #include "server-min/log.h"
 #include "server-min/netbootd.h"
 
-#define HTTP_CONN_MAX           512
-#define HTTP_BACKLOG            128
+/* A boot storm of 1000 clients opens a few connections each (script,
+ * kernel, initramfs, then modloop and apkovl from Alpine's init). Past the
+ * cap we stop accepting: clients wait in the listen backlog, which TCP lets
+ * them do, instead of getting a 503 that iPXE and wget count as a failed
+ * boot (docs/benchmarks.md). The kernel clamps the backlog to somaxconn. */
+#define HTTP_CONN_MAX           4096
+#define HTTP_BACKLOG            4096
 #define HTTP_ACCEPT_BATCH       64
 #define HTTP_HEADER_TIMEOUT_MS  10000
 #define HTTP_IDLE_TIMEOUT_MS    15000
@@ -62,12 +67,6 @@
 #define HTTP_SMALL_MAX          1024
 #define HTTP_LOG_PATH_MAX       200
 
-/* Sent to a client over the connection cap, before closing: a fixed text so
- * the full server spends nothing on it. */
-static const char http_503_full[] =
-	"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
-	"Retry-After: 1\r\nConnection: close\r\n\r\n";
-
 enum conn_state {
 	CONN_READING,
 	CONN_SENDING_HEAD,
@@ -78,8 +77,8 @@ enum conn_state {
 struct http_server {
 	struct netbootd *nb;
 	int fd;
-	int full_logged;               /* "cap reached" said once per episode */
-	uint64_t rejected;             /* 503s for the cap, this episode */
+	int full;                      /* at the cap: not accepting */
+	int fd_paused;                 /* out of descriptors: resume timer armed */
 	struct ev_timer resume;        /* accept again after EMFILE */
 	struct http_conn *conns;       /* all connections, for http_stop */
 	unsigned n_conns;
@@ -157,6 +156,8 @@ static void log_path(char *out, size_t cap, const struct http_request *req)
 	out[o] = '\0';
 }
 
+static void http_accept_again(struct http_server *srv);
+
 /* The one way a connection ends. */
 static void conn_free(struct http_conn *cn)
 {
@@ -175,6 +176,8 @@ static void conn_free(struct http_conn *cn)
 		cn->next->prev = cn->prev;
 	srv->n_conns--;
 	free(cn);
+	if (srv->full && srv->n_conns < HTTP_CONN_MAX)
+		http_accept_again(srv);
 }
 
 /* 0, or -1 after freeing cn (epoll refused: nothing else can be done). */
@@ -726,27 +729,33 @@ static void conn_new(struct http_server *srv, int fd,
 	srv->n_conns++;
 }
 
-/* Close a refused connection. Its request may already be queued; closing
- * with unread bytes makes the kernel send a RST instead of a FIN, and a
- * RST can overtake the 503 in the client's stack. Take what is there,
- * without waiting for more (a slot for lingering is what we lack). */
-static void conn_reject_close(int fd)
+/* Listen again after the cap or a descriptor shortage; the queued clients
+ * are accepted on the next turn of the loop. */
+static void http_accept_again(struct http_server *srv)
 {
-	uint8_t sink[2048];
+	struct ev_loop *loop = srv->nb->loop;
 
-	shutdown(fd, SHUT_WR);
-	for (int i = 0; i < 4; i++)
-		if (recv(fd, sink, sizeof(sink), MSG_DONTWAIT) <= 0)
-			break;
-	close(fd);
+	if (srv->fd_paused)
+		return;   /* the resume timer will do it */
+	if (ev_mod(loop, srv->fd, EPOLLIN, NULL, NULL) < 0) {
+		srv->fd_paused = 1;
+		ev_timer_arm(loop, &srv->resume, HTTP_ACCEPT_RETRY_MS);
+		return;
+	}
+	if (srv->full) {
+		log_info("http", "-", "below the connection cap again: accepting");
+		srv->full = 0;
+	}
 }
 
 static void on_resume(struct ev_loop *loop, void *arg)
 {
 	struct http_server *srv = arg;
 
-	if (ev_mod(loop, srv->fd, EPOLLIN, NULL, NULL) < 0)
-		ev_timer_arm(loop, &srv->resume, HTTP_ACCEPT_RETRY_MS);
+	(void)loop;
+	srv->fd_paused = 0;
+	if (srv->n_conns < HTTP_CONN_MAX)
+		http_accept_again(srv);
 }
 
 static void on_accept(struct ev_loop *loop, int lfd, uint32_t events, void *arg)
@@ -759,6 +768,16 @@ static void on_accept(struct ev_loop *loop, int lfd, uint32_t events, void *arg)
 		socklen_t plen = sizeof(peer);
 		int fd;
 
+		if (srv->n_conns >= HTTP_CONN_MAX) {
+			/* Full: the next clients wait in the backlog until a
+			 * connection ends (conn_free listens again). */
+			if (ev_mod(loop, lfd, 0, NULL, NULL) == 0) {
+				srv->full = 1;
+				log_warn("http", "-", "connection cap %d reached: "
+					 "new connections wait in the backlog", HTTP_CONN_MAX);
+			}
+			return;
+		}
 		fd = accept4(lfd, (struct sockaddr *)&peer, &plen,
 			     SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
@@ -771,36 +790,11 @@ static void on_accept(struct ev_loop *loop, int lfd, uint32_t events, void *arg)
 			 * forever. Stop listening for a moment instead. */
 			log_warn("http", "-", "accept: %s; pausing %d ms",
 				 strerror(errno), HTTP_ACCEPT_RETRY_MS);
-			if (ev_mod(loop, lfd, 0, NULL, NULL) == 0)
+			if (ev_mod(loop, lfd, 0, NULL, NULL) == 0) {
+				srv->fd_paused = 1;
 				ev_timer_arm(loop, &srv->resume, HTTP_ACCEPT_RETRY_MS);
-			return;
-		}
-		if (srv->n_conns >= HTTP_CONN_MAX) {
-			/* Full: say so at once rather than let the client
-			 * wait in the backlog for a slot that may not come. */
-			if (send(fd, http_503_full, sizeof(http_503_full) - 1,
-				 MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
-				log_debug("http", "-", "503: %s", strerror(errno));
-			conn_reject_close(fd);
-			srv->rejected++;
-			if (!srv->full_logged) {
-				char ip[INET_ADDRSTRLEN], who[INET_ADDRSTRLEN + 8];
-
-				inet_ntop(AF_INET, &peer.sin_addr, ip, sizeof(ip));
-				snprintf(who, sizeof(who), "%s:%u", ip,
-					 ntohs(peer.sin_port));
-				log_warn("http", who, "connection cap %d reached: 503",
-					 HTTP_CONN_MAX);
-				srv->full_logged = 1;
 			}
-			continue;
-		}
-		if (srv->full_logged) {
-			log_info("http", "-", "below the connection cap again; "
-				 "%llu connections refused with 503",
-				 (unsigned long long)srv->rejected);
-			srv->full_logged = 0;
-			srv->rejected = 0;
+			return;
 		}
 		conn_new(srv, fd, &peer);
 	}

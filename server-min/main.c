@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -199,6 +200,23 @@ static int drop_privileges(const char *user)
 		return -EPERM;
 	}
 	return 0;
+}
+
+/* A storm of clients holds a socket and a file per HTTP connection and per
+ * TFTP transfer: the default soft limit of 1024 descriptors would cap
+ * netbootd well below what it is built for. Raise it toward the hard limit;
+ * the modules size their caps from what we got. */
+#define NOFILE_WANT 16384
+
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= NOFILE_WANT)
+		return;
+	rl.rlim_cur = rl.rlim_max < NOFILE_WANT ? rl.rlim_max : NOFILE_WANT;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		log_warn("main", "-", "cannot raise the descriptor limit: %s", strerror(errno));
 }
 
 static int open_first_dir(const char *const *dirs, size_t n)
@@ -406,6 +424,7 @@ int main(int argc, char **argv)
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 
+	raise_nofile();
 	/* Bind everything, then give up root, then serve. */
 	if (nb.dhcp_on && proxydhcp_start(&nb, &dhcp) < 0)
 		goto out;
