@@ -6,8 +6,8 @@
 # (SeaBIOS). Everything is torn down at the end; Ctrl-A x leaves early.
 set -u
 FIRMWARE=${FIRMWARE:-uefi}
-export NETBOOTD=${NETBOOTD:-$(cd "$(dirname "$0")/.." && pwd)/${B:-build}/netbootd}
 . "$(dirname "$0")/rig.sh"
+NETBOOTD=${DEMO_NETBOOTD:-$RIG_B/netbootd}     # the plain build, as a site runs it
 rig_init demo
 MAC=52:54:00:de:00:01
 

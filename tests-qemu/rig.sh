@@ -31,12 +31,13 @@
 set -u
 RIG_TOP=${RIG_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 B=${B:-build}
-NETBOOTD=${NETBOOTD:-$RIG_TOP/$B/san/netbootd}
-RIG_GUEST=${RIG_GUEST:-$RIG_TOP/$B/guest}
-RIG_EFI=${RIG_EFI:-$RIG_TOP/$B/efi-shim/alpineboot.efi}
-RIG_EMBED=${RIG_EMBED:-$RIG_TOP/$B/netboot-embed}
+case $B in /*) RIG_B=$B ;; *) RIG_B=$RIG_TOP/$B ;; esac   # the Makefile's $(B)
+NETBOOTD=${NETBOOTD:-$RIG_B/san/netbootd}
+RIG_GUEST=${RIG_GUEST:-$RIG_B/guest}
+RIG_EFI=${RIG_EFI:-$RIG_B/efi-shim/alpineboot.efi}
+RIG_EMBED=${RIG_EMBED:-$RIG_B/netboot-embed}
 RIG_VM_TIMEOUT=${RIG_VM_TIMEOUT:-240}   # hard limit per VM, seconds
-RIG_RUNS=${RIG_RUNS:-$RIG_TOP/$B/qemu-runs}
+RIG_RUNS=${RIG_RUNS:-$RIG_B/qemu-runs}
 OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
 OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
 QEMU=${QEMU:-qemu-system-x86_64}
