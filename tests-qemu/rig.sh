@@ -352,6 +352,29 @@ rig_keys() {
 	' "$RIG_DIR/$name.mon" "$@"
 }
 
+# rig_type NAME 'text': type text on the VM's keyboard (then Enter), for
+# firmware shells. Letters, digits and . / : - _ = ? and space.
+rig_type() {
+	local name=$1 text=$2 keys=() c i
+	for ((i = 0; i < ${#text}; i++)); do
+		c=${text:i:1}
+		case $c in
+		[a-z0-9]) keys+=("$c") ;;
+		[A-Z]) keys+=("shift-${c,}") ;;
+		.) keys+=(dot) ;;
+		/) keys+=(slash) ;;
+		:) keys+=(shift-semicolon) ;;
+		-) keys+=(minus) ;;
+		_) keys+=(shift-minus) ;;
+		=) keys+=(equal) ;;
+		\?) keys+=(shift-slash) ;;
+		" ") keys+=(spc) ;;
+		*) rig_die "rig_type: no key for '$c'" ;;
+		esac
+	done
+	rig_keys "$name" "${keys[@]}" ret
+}
+
 # rig_log_has 'ERE' [description]: netbootd's log; waits up to 5 s since a
 # transfer's line may trail what the guest printed.
 rig_log_has() {
