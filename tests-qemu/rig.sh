@@ -53,13 +53,16 @@ declare -A RIG_VM_PID=() RIG_VM_T0=()
 
 rig_die() { echo "$RIG_NAME: $*" >&2; exit 1; }
 
+# rig_need TOOL...: what a scenario uses beyond the rig's own tools.
+rig_need() {
+	local t
+	for t in "$@"; do command -v "$t" >/dev/null || rig_die "missing $t (make deps)"; done
+}
+
 rig_init() {
 	RIG_NAME=$1
 	[ "$(id -u)" -eq 0 ] || rig_die "needs root (network namespaces, tap devices)"
-	local t
-	for t in "$QEMU" dnsmasq mksquashfs tar ip perl; do
-		command -v "$t" >/dev/null || rig_die "missing $t (make deps)"
-	done
+	rig_need "$QEMU" dnsmasq mksquashfs tar ip perl timeout
 	[ -f "$RIG_GUEST/vmlinuz" ] && [ -f "$RIG_GUEST/initramfs" ] ||
 		rig_die "no guest in $RIG_GUEST (make $B/guest/initramfs)"
 	mkdir -p "$RIG_RUNS"

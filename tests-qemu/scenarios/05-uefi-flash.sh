@@ -7,6 +7,7 @@
 # proxyDHCP off, where only the stamp names the server.
 . "$(dirname "$0")/../rig.sh"
 rig_init 05-uefi-flash
+rig_need mkfs.fat mmd mcopy
 MAC=52:54:00:4e:05:01
 rig_guest_files virt ml-05 ovl-05 "alpine-base"
 rig_config <<'EOF_CONF'

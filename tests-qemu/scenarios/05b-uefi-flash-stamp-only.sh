@@ -7,6 +7,7 @@
 # stack), takes the server from its stamp, and fetches its plan from there.
 . "$(dirname "$0")/../rig.sh"
 rig_init 05b-uefi-flash-stamp-only
+rig_need mkfs.fat mmd mcopy
 # Fixed, this boots in about 30 s; broken, do not wait the full 240 s.
 RIG_VM_TIMEOUT=150
 MAC=52:54:00:4e:05:02

@@ -5,6 +5,7 @@
 # can see that the requests did reach it and were ignored.
 . "$(dirname "$0")/../rig.sh"
 rig_init 08-plain-dhcp-client
+rig_need udhcpc dhclient
 MAC=52:54:00:4e:08:01
 rig_start --log-level debug
 rig_client_ns $MAC
