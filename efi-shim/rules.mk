@@ -85,3 +85,19 @@ FUZZERS += efi_fuzz_url
 efi_fuzz_url_SRCS  = efi-shim/fuzz_url.c efi-shim/url.c efi-shim/ucs2.c efi-shim/cmdline.c \
                      $(EMBED_CORE_SRCS)
 efi_fuzz_url_SEEDS = efi-shim/fuzz-seeds/url
+
+# QEMU tests of what the boot-test suite (tests-qemu/) does not cover:
+# pinned sizes and hashes (right, wrong), a non-EFI kernel and the retry
+# after it, TFTP only, the iPXE shell chain and exit to firmware. They use
+# tests-qemu/rig.sh (namespaces, netbootd, OVMF); see efi-shim/tests/*.sh.
+EFI_QEMU_TESTS = efi-shim/tests/pins.sh efi-shim/tests/tftp.sh efi-shim/tests/menu.sh
+.PHONY: efi-qemu
+efi-qemu: $(EFI_IMAGE) $(B)/guest/initramfs $(B)/san/netbootd
+	@pass=0; fail=0; failed=; \
+	for t in $(EFI_QEMU_TESTS); do \
+	  if B=$(B) $$t; then pass=$$((pass+1)); else fail=$$((fail+1)); failed="$$failed $$t"; fi; \
+	done; \
+	[ -z "$$failed" ] || echo "efi-qemu FAILED:$$failed"; \
+	echo "efi-qemu: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
+CHECKS    += efi-qemu
+DEPS_PKGS += python3 mtools ovmf qemu-system-x86
