@@ -20,11 +20,13 @@
  * REQUESTs to 4011 carry the client's own address as source (IP_PKTINFO),
  * as they would from a client that already has its lease.
  *
- * Retransmission: the PXE 2.1 schedule, 4, 8, 16, 32 s, for the ROM; iPXE's
- * own is shorter (dhcp.c: starts at 1 s, doubles).
+ * Retransmission: the PXE 2.1 schedule, 4, 8, 16, 32 s, each +-1 s at
+ * random as RFC 2131 sec. 4.1 asks, for the ROM; iPXE's own is shorter
+ * (dhcp.c: starts at 1 s, doubles).
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -176,10 +178,16 @@ static int dhcp_send(struct nbl_client *c)
 
 static void arm(struct nbl_client *c)
 {
-	const uint32_t *t = c->steps[c->step] == NBL_IPXE_DHCP || c->dhcp_phase ?
-			    ipxe_timeouts_ms : pxe_timeouts_ms;
+	int rom = c->steps[c->step] == NBL_PXE_DHCP && !c->dhcp_phase;
+	uint64_t ms = rom ? pxe_timeouts_ms[c->tries] : ipxe_timeouts_ms[c->tries];
 
-	c->deadline_us = nbl_now_us() + (uint64_t)t[c->tries] * 1000u;
+	/* RFC 2131 sec. 4.1: each wait "randomized by the value of a uniform
+	 * random number chosen from the range -1 to +1" second. Without it
+	 * a storm's clients would all resend in the same millisecond, which
+	 * real machines, each with its own clock, do not. */
+	if (rom)
+		ms = ms - 1000 + (uint64_t)(random() % 2001);
+	c->deadline_us = nbl_now_us() + ms * 1000u;
 }
 
 /* Our own full send buffer is not the network losing a packet: try again
