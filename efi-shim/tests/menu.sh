@@ -5,8 +5,9 @@
 #   c1: "iPXE / boot shell": Debian's snponly.efi, fetched from the server
 #       and chained with our NIC as its device, drives the same NIC, comes
 #       to netbootd as iPXE and boots the guest through boot.ipxe.
-#   c2: "Exit to firmware": alpineboot returns and the firmware goes on to
-#       its next boot option (our timer is gone: no crash).
+#   c2: "Exit to firmware", reached with End, Up, Enter: alpineboot returns
+#       and the firmware goes on to its next boot option (our timer is gone:
+#       no crash).
 . "$(dirname "$0")/../../tests-qemu/rig.sh"
 rig_init efi-menu
 rig_efi_app
@@ -51,8 +52,11 @@ rig_log_has 'info http [0-9.:]+ GET /boot.ipxe\?mac=52-54-00-4e-e2-01 200' "then
 rig_vm c2 uefi virtio-net-pci,romfile= 52:54:00:4e:e2:02
 open_menu c2
 rig_expect_serial c2 '[0-9]\) Exit to firmware' "c2: the menu offers exit" 5
+# By arrows this time: End selects the last item (firmware setup), Up the
+# one before it, Enter takes it.
+rig_expect_serial c2 '[0-9]\) Reboot into firmware setup' "c2: firmware setup is the last item" 5
 sleep 1
-rig_keys c2 "$(item c2 'Exit to firmware')"
+rig_keys c2 end up ret
 rig_expect_serial c2 'alpineboot: returning to the firmware' "c2: exit chosen" 15
 # The firmware's boot manager speaks again after our last line.
 after_exit() {
