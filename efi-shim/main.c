@@ -353,16 +353,53 @@ static void build_menu(struct boot *b, struct menu_model *m, unsigned timeout, i
 		menu_set_default(m, 0);
 }
 
+/* Run one action. NULL when *act and *arg now name the next action to run
+ * without asking (a retry that got a plan); otherwise why the menu must be
+ * shown. NB_ACT_EXIT is the caller's. */
+static const CHAR16 *run_action(struct boot *b, enum nb_action *act, unsigned *arg)
+{
+	EFI_STATUS st;
+
+	switch (*act) {
+	case NB_ACT_BOOT:
+		boot_entry(b, *arg);
+		return L"booting failed (see the messages above)";
+	case NB_ACT_RETRY:
+		if (!b->have_net) {
+			st = net_init(b->image, &b->net);
+			b->have_net = !EFI_ERROR(st);
+		}
+		if (EFI_ERROR(load_plan(b)))
+			return L"no boot plan (see the messages above)";
+		*act = NB_ACT_BOOT;          /* entry 0 of the new plan */
+		*arg = 0;
+		return NULL;
+	case NB_ACT_SHELL:
+		ipxe_shell(b);
+		return L"the iPXE shell ended or could not start";
+	case NB_ACT_REBOOT:
+		LOG(L"rebooting");
+		RT->ResetSystem(EfiResetCold, EFI_SUCCESS, 0, NULL);
+		return L"reboot failed";
+	case NB_ACT_FIRMWARE:
+		reset_to_firmware_ui();
+		return L"reboot failed";
+	case NB_ACT_EXIT:
+		break;
+	}
+	return L"nothing to do";
+}
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	struct boot b;
 	struct menu_model *menu;
-	enum nb_action act;
+	enum nb_action act = NB_ACT_RETRY;
 	unsigned arg = 0;
 	const CHAR16 *reason = NULL;
-	EFI_STATUS st;
+	EFI_STATUS st = EFI_NOT_FOUND;
 
 	InitializeLib(image, systab);
 	/* The firmware's 5-minute watchdog (UEFI 2.10 section 3.4.1) would reset
@@ -379,18 +416,15 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	menu = AllocateZeroPool(sizeof *menu);
 	if (!b.plan || !b.scratch || !menu) {
 		ERR(L"out of memory at start");
-		return EFI_OUT_OF_RESOURCES;
+		st = EFI_OUT_OF_RESOURCES;
+		goto out;
 	}
 
-	st = net_init(image, &b.net);
-	b.have_net = !EFI_ERROR(st);
-	st = load_plan(&b);
-	if (EFI_ERROR(st)) {
-		act = NB_ACT_RETRY;
+	b.have_net = !EFI_ERROR(net_init(image, &b.net));
+	if (EFI_ERROR(load_plan(&b))) {
 		reason = L"no boot plan (see the messages above)";
 	} else {
 		act = NB_ACT_BOOT;
-		arg = 0;
 		if (menu_countdown(b.plan->entry[0].label, BOOT_COUNTDOWN_S)) {
 			build_menu(&b, menu, b.plan->timeout_s, 0);
 			menu_run(menu, b.plan->title, NULL);
@@ -401,42 +435,14 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 
 	for (unsigned round = 0; round < MAX_ROUNDS; round++) {
 		if (!reason) {
-			switch (act) {
-			case NB_ACT_BOOT:
-				st = boot_entry(&b, arg);
-				reason = L"booting failed (see the messages above)";
-				break;
-			case NB_ACT_RETRY:
-				if (!b.have_net) {
-					st = net_init(image, &b.net);
-					b.have_net = !EFI_ERROR(st);
-				}
-				st = load_plan(&b);
-				if (EFI_ERROR(st)) {
-					reason = L"no boot plan (see the messages above)";
-					break;
-				}
-				act = NB_ACT_BOOT;      /* entry 0 of the new plan */
-				arg = 0;
-				continue;
-			case NB_ACT_SHELL:
-				st = ipxe_shell(&b);
-				reason = L"the iPXE shell ended or could not start";
-				break;
-			case NB_ACT_REBOOT:
-				LOG(L"rebooting");
-				RT->ResetSystem(EfiResetCold, EFI_SUCCESS, 0, NULL);
-				reason = L"reboot failed";
-				break;
-			case NB_ACT_FIRMWARE:
-				reset_to_firmware_ui();
-				reason = L"reboot failed";
-				break;
-			case NB_ACT_EXIT:
+			if (act == NB_ACT_EXIT) {
 				LOG(L"returning to the firmware");
-				clock_stop();
-				return EFI_SUCCESS;
+				st = EFI_SUCCESS;
+				goto out;
 			}
+			reason = run_action(&b, &act, &arg);
+			if (!reason)
+				continue;
 		}
 		build_menu(&b, menu, b.have_plan && b.plan->timeout_s ? b.plan->timeout_s
 								    : FAIL_MENU_TIMEOUT_S, 1);
@@ -446,6 +452,14 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		reason = NULL;
 	}
 	ERR(L"giving up after %d attempts: returning to the firmware", MAX_ROUNDS);
+out:
+	/* Our tick handler must not outlive the image. */
 	clock_stop();
-	return EFI_NOT_FOUND;
+	if (menu)
+		FreePool(menu);
+	if (b.scratch)
+		FreePool(b.scratch);
+	if (b.plan)
+		FreePool(b.plan);
+	return st;
 }
