@@ -355,6 +355,20 @@ rig_keys() {
 	' "$RIG_DIR/$name.mon" "$@"
 }
 
+# rig_ipxe_shell NAME: break into a NIC ROM's iPXE shell. iPXE shows
+# "Press Ctrl-B for the iPXE command line..." for about 2 s; we poll the
+# serial log every 0.2 s, then press Ctrl-B until the prompt answers, so a
+# key lost to a busy host is sent again within the window. 0 at "iPXE> ".
+rig_ipxe_shell() {
+	local name=$1 i
+	rig_wait_serial "$name" 'Press Ctrl-B for the iPXE command line' || return 1
+	for i in 1 2 3 4 5 6 7 8; do
+		rig_keys "$name" ctrl-b
+		rig_wait_serial "$name" 'iPXE> ' 1 && return 0
+	done
+	return 1
+}
+
 # rig_type NAME 'text': type text on the VM's keyboard (then Enter), for
 # firmware shells. Letters, digits and . / : - _ = ? and space.
 rig_type() {

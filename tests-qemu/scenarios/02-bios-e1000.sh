@@ -23,11 +23,11 @@ rig_start
 rig_vm c1 bios e1000 $MAC
 rig_vm c2 bios e1000 $MAC2
 # The ROM's "Press Ctrl-B to configure" (SeaBIOS option ROM init) comes
-# first; iPXE's own "Press Ctrl-B for the iPXE command line" is the one
-# that leads to the shell. It waits about 2 s; we poll every 0.2 s.
-rig_expect_serial c2 'Press Ctrl-B for the iPXE command line' "c2: iPXE ROM offers its prompt" 120 &&
-	rig_keys c2 ctrl-b
-rig_expect_serial c2 'iPXE> ' "c2: iPXE shell" 20 && { sleep 0.5; rig_type c2 dhcp; }
+# first; iPXE's own "Press Ctrl-B for the iPXE command line" at boot time is
+# the one rig_ipxe_shell waits for.
+rig_ipxe_shell c2 && rig_ok "c2: into the ROM's iPXE shell" || { rig_fail "c2: into the ROM's iPXE shell"; rig_show c2; }
+sleep 0.5
+rig_type c2 dhcp
 rig_expect_serial c2 'Configuring \(net0.*ok' "c2: DHCP in the shell" 60 &&
 	{ sleep 1; rig_type c2 "chain tftp://$RIG_SRV/undionly.kpxe"; }
 rig_expect_serial c2 'undionly.kpxe\.\.\. ok' "c2: undionly.kpxe loaded over TFTP" 60

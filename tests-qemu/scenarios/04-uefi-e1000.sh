@@ -26,10 +26,9 @@ EOF_CONF
 rig_start
 rig_vm c1 uefi e1000 $MAC1
 rig_vm c2 uefi e1000 $MAC2
-# iPXE waits about 2 s at this prompt; we poll every 0.2 s.
-rig_expect_serial c2 'Press Ctrl-B for the iPXE command line' "c2: iPXE's EFI driver offers its prompt" 120 &&
-	rig_keys c2 ctrl-b
-rig_expect_serial c2 'iPXE> ' "c2: iPXE shell" 20 && { sleep 0.5; rig_keys c2 e x i t ret; }
+rig_ipxe_shell c2 && rig_ok "c2: into iPXE's shell" || { rig_fail "c2: into iPXE's shell"; rig_show c2; }
+sleep 0.5
+rig_type c2 exit
 rig_expect_serial c2 'Start PXE over IPv4' "c2: the firmware falls through to OVMF's PXE" 30
 for c in c1 c2; do
 	eval mac=\$MAC${c#c}
