@@ -1,11 +1,14 @@
 #!/bin/bash
 # 6. Two clients with different MACs and profiles boot at the same time and
 # each gets its own plan: flavor, branch, mirror, repos and apkovl differ,
-# so every field of the guest's report tells whose plan it ran.
+# so every field of the guest's report tells whose plan it ran. One is
+# SeaBIOS (boot.ipxe), the other OVMF (alpineboot.efi, boot.plan): both
+# renderers answer per MAC while the other client is being served.
 . "$(dirname "$0")/../rig.sh"
 rig_init 06-two-clients
 MAC1=52:54:00:4e:06:01
 MAC2=52:54:00:4e:06:02
+rig_efi_app
 rig_guest_files virt ml-alpha ovl-alpha "alpine-base" alpha.tar.gz
 rig_guest_files lts ml-beta ovl-beta "alpine-base htop" beta.tar.gz
 rig_config <<'EOF_CONF'
@@ -32,13 +35,13 @@ profile = beta
 EOF_CONF
 rig_start
 rig_vm c1 bios virtio-net-pci $MAC1
-rig_vm c2 bios virtio-net-pci $MAC2
+rig_vm c2 uefi virtio-net-pci,romfile= $MAC2
 rig_expect_alpine c1 $MAC1 virt ml-alpha ovl-alpha apkovl/alpha.tar.gz "alpine-base" \
 	http://$RIG_SRV/alpine/v3.20/main http://$RIG_SRV/alpine/v3.20/community
 rig_expect_alpine c2 $MAC2 lts ml-beta ovl-beta apkovl/beta.tar.gz "alpine-base htop" \
 	http://$RIG_SRV/mirror-b/edge/main
 rig_log_has "info http [0-9.:]+ GET /boot.ipxe\\?mac=52-54-00-4e-06-01 200" "boot.ipxe for c1"
-rig_log_has "info http [0-9.:]+ GET /boot.ipxe\\?mac=52-54-00-4e-06-02 200" "boot.ipxe for c2"
+rig_log_has "info http [0-9.:]+ GET /boot.plan\\?mac=52-54-00-4e-06-02 200" "boot.plan for c2"
 rig_log_has "info http [0-9.:]+ GET /boot/vmlinuz-virt 200" "c1's kernel"
 rig_log_has "info http [0-9.:]+ GET /boot/vmlinuz-lts 200" "c2's kernel"
 rig_done
