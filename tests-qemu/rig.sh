@@ -27,6 +27,11 @@
 #   rig_cmdline_has c1 ip=dhcp        # exact argument, not a substring
 #   rig_log_has 'http .*vmlinuz-virt' # netbootd's log
 #   rig_done                          # "N passed, M failed", exit status
+#
+# Also: rig_efi_app (alpineboot.efi under the root), rig_expect_alpine (the
+# checks every booted guest gets), rig_expect_serial, rig_keys / rig_type /
+# rig_ipxe_shell (keyboard through the QEMU monitor), rig_client_ns (a plain
+# Linux host on the LAN), rig_net + rig_netbootd (rig_start in two steps).
 
 set -u
 RIG_TOP=${RIG_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
