@@ -18,7 +18,7 @@ EOS
 chmod +x "$RIG_DIR/udhcpc.script"
 out=$(ip netns exec "$RIG_CL" timeout 60 udhcpc -f -q -n -i vc1 -t 5 -T 2 \
 	-s "$RIG_DIR/udhcpc.script" 2>&1)
-echo "$out" | sed 's/^/     udhcpc: /'
+echo "$out" | sed 's/^/     /'
 bound=$(echo "$out" | grep '^BOUND ')
 case $bound in
 "BOUND ip=$RIG_NET.1"[0-9][0-9]" serverid=$RIG_ROUTER "*) rig_ok "udhcpc: lease from the site DHCP ($RIG_ROUTER)" ;;
