@@ -225,7 +225,9 @@ echo
 echo "- CPU: $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), $(nproc) cores (shared with other jobs)"
 echo "- RAM: $(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo); kernel $(uname -r)"
 echo "- OS: $(. /etc/os-release; echo "$PRETTY_NAME"); compiler: $(cc --version | head -1)"
-echo "- netbootd: git $(git rev-parse --short HEAD 2>/dev/null || echo '?') (build/netbootd, -O2); wrk $(wrk -v 2>&1 | awk 'NR==1 {print $2}')"
+dirty=; [ -n "$(git status --short server-min embed 2>/dev/null)" ] && dirty=" plus uncommitted changes in server-min/ or embed/"
+echo "- netbootd: git $(git rev-parse --short HEAD 2>/dev/null || echo '?')$dirty (build/netbootd, -O2); wrk $(wrk -v 2>&1 | awk 'NR==1 {print $2}')"
+echo "- load average (1, 5, 15 min) at the start: $(cat "$RAW/load-start" 2>/dev/null || echo '?'); at the end: $(cat "$RAW/load-end" 2>/dev/null || echo '?') (other jobs share the machine)"
 echo
 echo "## Reproduce"
 echo

@@ -54,8 +54,10 @@ done
 [ -f $IPXE_DIR/undionly.kpxe ] || b_die "no $IPXE_DIR/undionly.kpxe (package ipxe)"
 
 T_START=$(date +%s)
+cut -d' ' -f1-3 /proc/loadavg >"$PWD/build/bench-load-start" 2>/dev/null
 b_init bench
 rm -rf "$RAW"; mkdir -p "$RAW" "$OUT"
+mv "$PWD/build/bench-load-start" "$RAW/load-start"
 b_netns_up
 ROOT=$B_DIR/root
 
@@ -278,6 +280,7 @@ stop_stack
 
 # --- report ------------------------------------------------------------------
 T_END=$(date +%s)
+cut -d' ' -f1-3 /proc/loadavg >"$RAW/load-end"
 bench/report.sh "$RAW" "$OUT" "$((T_END - T_START))" "$SCALE" "$REPS" \
 	"$HTTP_SECONDS" "$NBD_HWM_END" "$LAN_REPS" "$ACK_DELAY_US" || b_die "report failed"
 b_log "done in $((T_END - T_START)) s: $OUT/results.md, $OUT/bench.png"
