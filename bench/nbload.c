@@ -376,36 +376,303 @@ static int parse_files(struct nbl *g, const char *arg)
 	return 0;
 }
 
+/* What the command line says beyond struct nbl. */
+struct nbl_args {
+	int tftp_mode;
+	const char *csv, *arch;    /* arch: "bios", "efi" or "mix" */
+	struct in_addr base;       /* first client address, 0: kernel's choice */
+	unsigned long n, naddrs, ramp_ms;
+	int efi_ipxe;
+};
+
+static const struct option long_opts[] = {
+	{ "interface", required_argument, NULL, 'i' },
+	{ "server", required_argument, NULL, 's' },
+	{ "clients", required_argument, NULL, 'n' },
+	{ "arch", required_argument, NULL, 'a' },
+	{ "addr-base", required_argument, NULL, 'b' },
+	{ "addrs", required_argument, NULL, 'k' },
+	{ "ramp-ms", required_argument, NULL, 'r' },
+	{ "files", required_argument, NULL, 'f' },
+	{ "plan", required_argument, NULL, 'p' },
+	{ "efi-ipxe", no_argument, NULL, 'X' },
+	{ "pxe-request", required_argument, NULL, 'q' },
+	{ "nbp-bios", required_argument, NULL, 'B' },
+	{ "nbp-efi", required_argument, NULL, 'E' },
+	{ "http-port", required_argument, NULL, 'H' },
+	{ "tftp-port", required_argument, NULL, 'T' },
+	{ "tftp-timeout-ms", required_argument, NULL, 'o' },
+	{ "tftp-retries", required_argument, NULL, 'R' },
+	{ "deadline", required_argument, NULL, 'd' },
+	{ "csv", required_argument, NULL, 'c' },
+	{ "file", required_argument, NULL, 'F' },
+	{ "blksize", required_argument, NULL, 'z' },
+	{ "windowsize", required_argument, NULL, 'w' },
+	{ "ack-delay-us", required_argument, NULL, 'D' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* One option into g or a. 0, or -EINVAL for a bad value. */
+static int apply_opt(struct nbl *g, struct nbl_args *a, int opt, const char *arg,
+		     int *have_server)
+{
+	unsigned long v = 0;
+	int bad = 0;
+
+	switch (opt) {
+	case 'i':
+		if (strlen(arg) >= sizeof(g->ifname))
+			return -EINVAL;
+		strcpy(g->ifname, arg);
+		break;
+	case 's':
+		bad = inet_pton(AF_INET, arg, &g->server) != 1;
+		*have_server = 1;
+		break;
+	case 'n': bad = parse_uint(arg, 100000, &a->n) < 0 || a->n == 0; break;
+	case 'a':
+		a->arch = arg;
+		bad = strcmp(arg, "bios") && strcmp(arg, "efi") && strcmp(arg, "mix");
+		break;
+	case 'b': bad = inet_pton(AF_INET, arg, &a->base) != 1; break;
+	case 'k': bad = parse_uint(arg, 65536, &a->naddrs) < 0 || !a->naddrs; break;
+	case 'r': bad = parse_uint(arg, 3600000, &a->ramp_ms) < 0; break;
+	case 'f': bad = parse_files(g, arg) < 0; break;
+	case 'p': g->plan_path = arg; break;
+	case 'X': a->efi_ipxe = 1; break;
+	case 'q':
+		if (!strcmp(arg, "auto"))
+			g->pxe_request = -1;
+		else if (!strcmp(arg, "always"))
+			g->pxe_request = 1;
+		else if (!strcmp(arg, "never"))
+			g->pxe_request = 0;
+		else
+			bad = 1;
+		break;
+	case 'B':
+		bad = parse_pair(arg, &g->nbp_blksize_bios, &g->nbp_windowsize_bios) < 0;
+		break;
+	case 'E':
+		bad = parse_pair(arg, &g->nbp_blksize_efi, &g->nbp_windowsize_efi) < 0;
+		break;
+	case 'H':
+		bad = parse_uint(arg, 65535, &v) < 0 || !v;
+		g->http_port = (uint16_t)v;
+		break;
+	case 'T':
+		bad = parse_uint(arg, 65535, &v) < 0 || !v;
+		g->tftp_port = (uint16_t)v;
+		break;
+	case 'o':
+		bad = parse_uint(arg, 60000, &v) < 0 || v < 10;
+		g->tftp_timeout_ms = (uint32_t)v;
+		break;
+	case 'R':
+		bad = parse_uint(arg, 100, &v) < 0;
+		g->tftp_retries = (int)v;
+		break;
+	case 'd':
+		bad = parse_uint(arg, 86400, &v) < 0 || !v;
+		g->client_deadline_ms = (uint32_t)v * 1000u;
+		break;
+	case 'c': a->csv = arg; break;
+	case 'F': g->tftp_file = arg; break;
+	case 'z':
+		bad = parse_uint(arg, 65464, &v) < 0 || v < 8;
+		g->tftp_blksize = (uint32_t)v;
+		break;
+	case 'w':
+		bad = parse_uint(arg, 65535, &v) < 0 || !v;
+		g->tftp_windowsize = (uint32_t)v;
+		break;
+	case 'D':
+		bad = parse_uint(arg, 100000, &v) < 0;
+		g->ack_delay_us = (uint32_t)v;
+		break;
+	case 'v': g->verbose = 1; break;
+	default: return -EINVAL;
+	}
+	return bad ? -EINVAL : 0;
+}
+
+/* The command line into g and a. 0 to run, 1 for --help (done), 2 for a
+ * usage error (reported). */
+static int parse_args(int argc, char **argv, struct nbl *g, struct nbl_args *a)
+{
+	int opt, longidx = 0, have_server = 0;
+
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		usage(stdout);
+		return 1;
+	}
+	if (argc < 2 || (strcmp(argv[1], "storm") && strcmp(argv[1], "tftp"))) {
+		usage(stderr);
+		return 2;
+	}
+	a->tftp_mode = !strcmp(argv[1], "tftp");
+	optind = 2;
+	while ((opt = getopt_long(argc, argv, "vh", long_opts, &longidx)) != -1) {
+		if (opt == 'h') {
+			usage(stdout);
+			return 1;
+		}
+		if (opt == '?') {
+			usage(stderr);
+			return 2;
+		}
+		if (apply_opt(g, a, opt, optarg, &have_server) < 0) {
+			fprintf(stderr, "nbload: bad value for --%s: %s\n",
+				long_opts[longidx].name, optarg ? optarg : "");
+			return 2;
+		}
+	}
+	if (optind != argc || !have_server || (a->tftp_mode && !g->tftp_file) ||
+	    (!a->tftp_mode && (!g->ifname[0] || g->ack_delay_us))) {
+		usage(stderr);
+		return 2;
+	}
+	if (a->tftp_mode)
+		a->n = 1;
+	return 0;
+}
+
+/* Every client's identity and flow; none started yet. */
+static void clients_init(struct nbl *g, const struct nbl_args *a)
+{
+	int i;
+
+	srandom((unsigned)getpid() ^ (unsigned)nbl_now_us());
+	for (i = 0; i < g->nclients; i++) {
+		struct nbl_client *c = &g->clients[i];
+		int efi = !strcmp(a->arch, "efi") || (!strcmp(a->arch, "mix") && (i & 1));
+
+		c->g = g;
+		c->id = i;
+		c->arch = efi ? 7 : 0;
+		c->steps = a->tftp_mode ? flow_tftp : !efi ? flow_bios :
+			   a->efi_ipxe ? flow_efi_ipxe : flow_efi;
+		/* Locally administered, unicast; the id in the low bytes. */
+		c->mac[0] = 0x02; c->mac[1] = 0x6e; c->mac[2] = 0x62;
+		c->mac[3] = (uint8_t)(i >> 16); c->mac[4] = (uint8_t)(i >> 8);
+		c->mac[5] = (uint8_t)i;
+		memcpy(c->uuid, c->mac, 6);
+		c->uuid[15] = (uint8_t)i;
+		/* load_dhcp.c finds the client by the xid's low 20 bits. */
+		c->xid = ((uint32_t)random() << 20) | (uint32_t)i;
+		c->ip.s_addr = a->base.s_addr ?
+			htonl(ntohl(a->base.s_addr) + (uint32_t)((unsigned long)i % a->naddrs)) : 0;
+		c->server = g->server;
+		c->tftp.fd = -1;
+		c->http.fd = -1;
+	}
+}
+
+/* Timeouts and deadlines of the clients started so far. */
+static void scan_timeouts(struct nbl *g, int started, uint64_t now)
+{
+	for (int j = 0; j < started; j++) {
+		struct nbl_client *c = &g->clients[j];
+
+		if (c->state != NBL_RUNNING)
+			continue;
+		if (now - c->start_us > g->client_deadline_ms * 1000ull)
+			nbl_fail(c, "no boot within %u s", g->client_deadline_ms / 1000);
+		else if (c->deadline_us && now >= c->deadline_us)
+			client_timeout(c);
+	}
+}
+
+/* Start the clients (all at once, or spread over ramp_ms) and run until
+ * each has booted or failed. 0, or -errno when epoll fails. */
+static int run(struct nbl *g, unsigned long ramp_ms)
+{
+	struct epoll_event evs[256];
+	uint64_t t0 = nbl_now_us(), now, last_scan = 0;
+	int started = 0;
+
+	while (started < g->nclients || g->active > 0) {
+		int nev, k;
+
+		now = nbl_now_us();
+		while (started < g->nclients &&
+		       (ramp_ms == 0 ||
+			now >= t0 + ramp_ms * 1000u * (uint64_t)started / (uint64_t)g->nclients))
+			client_start(&g->clients[started++]);
+		nev = epoll_wait(g->epfd, evs, 256, g->active ? 10 : 1);
+		if (nev < 0 && errno != EINTR) {
+			int r = -errno;
+
+			fprintf(stderr, "nbload: epoll_wait: %s\n", strerror(errno));
+			return r;
+		}
+		for (k = 0; k < nev; k++) {
+			if (!evs[k].data.ptr)
+				nbl_dhcp_input(g);
+			else
+				client_io(evs[k].data.ptr, evs[k].events);
+		}
+		/* A scan every 5 ms is plenty for waits of 1 s and up. */
+		now = nbl_now_us();
+		if (now - last_scan >= 5000) {
+			last_scan = now;
+			scan_timeouts(g, started, now);
+		}
+	}
+	return 0;
+}
+
+/* The summary line; returns the number of failed clients. */
+static int summarize(const struct nbl *g, const struct nbl_args *a, double wall_s)
+{
+	uint64_t *tot = calloc((size_t)g->nclients, sizeof(*tot));
+	size_t nok = 0;
+	int i, nfail = 0;
+
+	for (i = 0; i < g->nclients; i++) {
+		if (g->clients[i].state == NBL_OK) {
+			if (tot)
+				tot[nok] = g->clients[i].end_us - g->clients[i].start_us;
+			nok++;
+		} else {
+			nfail++;
+		}
+	}
+	if (a->tftp_mode) {
+		const struct nbl_client *c = &g->clients[0];
+		double s = (double)(c->end_us - c->start_us) / 1e6;
+
+		printf("nbload: tftp ok=%d file=%s bytes=%llu blksize=%u windowsize=%u "
+		       "seconds=%.3f MBps=%.2f retransmits=%u\n",
+		       c->state == NBL_OK, g->tftp_file,
+		       (unsigned long long)c->tftp.bytes, c->tftp.blksize,
+		       c->tftp.windowsize, s,
+		       s > 0 ? (double)c->tftp.bytes / s / 1e6 : 0.0, c->retrans);
+	} else {
+		int have = tot && nok;
+
+		if (have)
+			qsort(tot, nok, sizeof(*tot), cmp_u64);
+		printf("nbload: storm clients=%d ok=%zu failed=%d arch=%s "
+		       "p50_ms=%.0f p99_ms=%.0f max_ms=%.0f wall_s=%.3f "
+		       "tftp_bytes=%llu http_bytes=%llu dhcp_retransmits=%u "
+		       "tftp_retransmits=%u\n",
+		       g->nclients, nok, nfail, a->arch,
+		       have ? (double)pct(tot, nok, 50) / 1000.0 : 0.0,
+		       have ? (double)pct(tot, nok, 99) / 1000.0 : 0.0,
+		       have ? (double)tot[nok - 1] / 1000.0 : 0.0, wall_s,
+		       (unsigned long long)g->bytes_tftp,
+		       (unsigned long long)g->bytes_http, g->retrans_dhcp,
+		       g->retrans_tftp);
+	}
+	free(tot);
+	return nfail;
+}
+
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "interface", required_argument, NULL, 'i' },
-		{ "server", required_argument, NULL, 's' },
-		{ "clients", required_argument, NULL, 'n' },
-		{ "arch", required_argument, NULL, 'a' },
-		{ "addr-base", required_argument, NULL, 'b' },
-		{ "addrs", required_argument, NULL, 'k' },
-		{ "ramp-ms", required_argument, NULL, 'r' },
-		{ "files", required_argument, NULL, 'f' },
-		{ "plan", required_argument, NULL, 'p' },
-		{ "efi-ipxe", no_argument, NULL, 'X' },
-		{ "pxe-request", required_argument, NULL, 'q' },
-		{ "nbp-bios", required_argument, NULL, 'B' },
-		{ "nbp-efi", required_argument, NULL, 'E' },
-		{ "http-port", required_argument, NULL, 'H' },
-		{ "tftp-port", required_argument, NULL, 'T' },
-		{ "tftp-timeout-ms", required_argument, NULL, 'o' },
-		{ "tftp-retries", required_argument, NULL, 'R' },
-		{ "deadline", required_argument, NULL, 'd' },
-		{ "csv", required_argument, NULL, 'c' },
-		{ "file", required_argument, NULL, 'F' },
-		{ "blksize", required_argument, NULL, 'z' },
-		{ "windowsize", required_argument, NULL, 'w' },
-		{ "ack-delay-us", required_argument, NULL, 'D' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct nbl g = {
 		.epfd = -1, .dhcp_fd = -1, .http_port = 80, .tftp_port = 69,
 		.nbp_blksize_bios = 1432, .nbp_windowsize_bios = 1,
@@ -415,218 +682,51 @@ int main(int argc, char **argv)
 		.http_idle_ms = 30000, .client_deadline_ms = 600000,
 		.tftp_blksize = 512, .tftp_windowsize = 1,
 	};
-	const char *mode, *csv = NULL, *arch = "bios";
-	struct in_addr base = { 0 };
-	unsigned long n = 1, naddrs = 1, ramp_ms = 0, v;
-	uint64_t t0, now, last_scan = 0, *tot = NULL;
-	struct epoll_event evs[256];
-	int opt, i, nfail = 0, tftp_mode, have_server = 0, longidx = 0;
-	int efi_ipxe = 0;
-	size_t nok = 0;
+	struct nbl_args a = { .arch = "bios", .n = 1, .naddrs = 1 };
+	struct rlimit rl;
+	uint64_t t0;
+	int r, rc = 1;
 
-	if (argc < 2 || (strcmp(argv[1], "storm") && strcmp(argv[1], "tftp"))) {
-		usage(argc >= 2 && !strcmp(argv[1], "--help") ? stdout : stderr);
-		return argc >= 2 && !strcmp(argv[1], "--help") ? 0 : 2;
-	}
-	mode = argv[1];
-	tftp_mode = !strcmp(mode, "tftp");
-	optind = 2;
-	while ((opt = getopt_long(argc, argv, "v", opts, &longidx)) != -1) {
-		int bad = 0;
-
-		switch (opt) {
-		case 'i':
-			if (strlen(optarg) >= sizeof(g.ifname))
-				bad = 1;
-			else
-				strcpy(g.ifname, optarg);
-			break;
-		case 's':
-			bad = inet_pton(AF_INET, optarg, &g.server) != 1;
-			have_server = 1;
-			break;
-		case 'n': bad = parse_uint(optarg, 100000, &n) < 0 || n == 0; break;
-		case 'a':
-			arch = optarg;
-			bad = strcmp(arch, "bios") && strcmp(arch, "efi") &&
-			      strcmp(arch, "mix");
-			break;
-		case 'b': bad = inet_pton(AF_INET, optarg, &base) != 1; break;
-		case 'k': bad = parse_uint(optarg, 65536, &naddrs) < 0 || !naddrs; break;
-		case 'r': bad = parse_uint(optarg, 3600000, &ramp_ms) < 0; break;
-		case 'f': bad = parse_files(&g, optarg) < 0; break;
-		case 'p': g.plan_path = optarg; break;
-		case 'X': efi_ipxe = 1; break;
-		case 'q':
-			if (!strcmp(optarg, "auto")) g.pxe_request = -1;
-			else if (!strcmp(optarg, "always")) g.pxe_request = 1;
-			else if (!strcmp(optarg, "never")) g.pxe_request = 0;
-			else bad = 1;
-			break;
-		case 'B':
-			bad = parse_pair(optarg, &g.nbp_blksize_bios,
-					 &g.nbp_windowsize_bios) < 0;
-			break;
-		case 'E':
-			bad = parse_pair(optarg, &g.nbp_blksize_efi,
-					 &g.nbp_windowsize_efi) < 0;
-			break;
-		case 'H': bad = parse_uint(optarg, 65535, &v) < 0 || !v; g.http_port = (uint16_t)v; break;
-		case 'T': bad = parse_uint(optarg, 65535, &v) < 0 || !v; g.tftp_port = (uint16_t)v; break;
-		case 'o': bad = parse_uint(optarg, 60000, &v) < 0 || v < 10; g.tftp_timeout_ms = (uint32_t)v; break;
-		case 'R': bad = parse_uint(optarg, 100, &v) < 0; g.tftp_retries = (int)v; break;
-		case 'd': bad = parse_uint(optarg, 86400, &v) < 0 || !v; g.client_deadline_ms = (uint32_t)v * 1000u; break;
-		case 'c': csv = optarg; break;
-		case 'F': g.tftp_file = optarg; break;
-		case 'z': bad = parse_uint(optarg, 65464, &v) < 0 || v < 8; g.tftp_blksize = (uint32_t)v; break;
-		case 'w': bad = parse_uint(optarg, 65535, &v) < 0 || !v; g.tftp_windowsize = (uint32_t)v; break;
-		case 'D': bad = parse_uint(optarg, 100000, &v) < 0; g.ack_delay_us = (uint32_t)v; break;
-		case 'v': g.verbose = 1; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
-		if (bad) {
-			fprintf(stderr, "nbload: bad value for --%s: %s\n",
-				opts[longidx].name, optarg ? optarg : "");
-			return 2;
-		}
-	}
-	if (optind != argc || !have_server || (tftp_mode && !g.tftp_file) ||
-	    (!tftp_mode && (!g.ifname[0] || g.ack_delay_us))) {
-		usage(stderr);
-		return 2;
-	}
-	if (tftp_mode)
-		n = 1;
+	r = parse_args(argc, argv, &g, &a);
+	if (r)
+		return r == 1 ? 0 : 2;
 	/* An ACK delay of 200 us should not become 250 us of timer slack. */
 	if (g.ack_delay_us)
 		prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
-
 	/* A storm of 1000 needs 1000 sockets and more: raise the soft limit. */
-	{
-		struct rlimit rl;
-
-		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-			rl.rlim_cur = rl.rlim_max;
-			setrlimit(RLIMIT_NOFILE, &rl);
-		}
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 
 	g.epfd = epoll_create1(EPOLL_CLOEXEC);
-	g.clients = calloc(n, sizeof(*g.clients));
-	tot = calloc(n, sizeof(*tot));
-	if (g.epfd < 0 || !g.clients || !tot) {
-		fprintf(stderr, "nbload: setup: %s\n", strerror(errno));
-		return 1;
+	if (g.epfd < 0) {
+		fprintf(stderr, "nbload: epoll: %s\n", strerror(errno));
+		goto out;
 	}
-	if (!tftp_mode && nbl_dhcp_open(&g) < 0)
-		return 1;
-	g.nclients = (int)n;
-	srandom((unsigned)getpid() ^ (unsigned)nbl_now_us());
-	for (i = 0; i < g.nclients; i++) {
-		struct nbl_client *c = &g.clients[i];
-		int efi = !strcmp(arch, "efi") || (!strcmp(arch, "mix") && (i & 1));
-
-		c->g = &g;
-		c->id = i;
-		c->arch = efi ? 7 : 0;
-		c->steps = tftp_mode ? flow_tftp : !efi ? flow_bios :
-			   efi_ipxe ? flow_efi_ipxe : flow_efi;
-		/* Locally administered, unicast; the id in the low bytes. */
-		c->mac[0] = 0x02; c->mac[1] = 0x6e; c->mac[2] = 0x62;
-		c->mac[3] = (uint8_t)(i >> 16); c->mac[4] = (uint8_t)(i >> 8);
-		c->mac[5] = (uint8_t)i;
-		memcpy(c->uuid, c->mac, 6);
-		c->uuid[15] = (uint8_t)i;
-		/* load_dhcp.c finds the client by the xid's low 20 bits. */
-		c->xid = ((uint32_t)random() << 20) | (uint32_t)i;
-		c->ip.s_addr = base.s_addr ?
-			htonl(ntohl(base.s_addr) + (uint32_t)(i % (int)naddrs)) : 0;
-		c->server = g.server;
-		c->tftp.fd = -1;
-		c->http.fd = -1;
+	g.clients = calloc(a.n, sizeof(*g.clients));
+	if (!g.clients) {
+		fprintf(stderr, "nbload: %lu clients: %s\n", a.n, strerror(errno));
+		goto out;
 	}
+	g.nclients = (int)a.n;
+	if (!a.tftp_mode && nbl_dhcp_open(&g) < 0)
+		goto out;
+	clients_init(&g, &a);
 
 	t0 = nbl_now_us();
-	i = 0;    /* next client to start */
-	while (i < g.nclients || g.active > 0) {
-		int nev, k, wait_ms = 10;
+	if (run(&g, a.ramp_ms) < 0)
+		goto out;
+	if (a.csv)
+		write_csv(&g, a.csv);
+	rc = summarize(&g, &a, (double)(nbl_now_us() - t0) / 1e6) ? 1 : 0;
 
-		now = nbl_now_us();
-		while (i < g.nclients &&
-		       (ramp_ms == 0 || now >= t0 + ramp_ms * 1000u * (uint64_t)i / n))
-			client_start(&g.clients[i++]);
-		nev = epoll_wait(g.epfd, evs, 256, g.active ? wait_ms : 1);
-		if (nev < 0 && errno != EINTR) {
-			fprintf(stderr, "nbload: epoll_wait: %s\n", strerror(errno));
-			return 1;
-		}
-		for (k = 0; k < nev; k++) {
-			if (!evs[k].data.ptr)
-				nbl_dhcp_input(&g);
-			else
-				client_io(evs[k].data.ptr, evs[k].events);
-		}
-		/* Timeouts: a scan every 5 ms is plenty for waits of 1 s and up. */
-		now = nbl_now_us();
-		if (now - last_scan >= 5000) {
-			int j;
-
-			last_scan = now;
-			for (j = 0; j < i; j++) {
-				struct nbl_client *c = &g.clients[j];
-
-				if (c->state != NBL_RUNNING)
-					continue;
-				if (now - c->start_us > g.client_deadline_ms * 1000ull)
-					nbl_fail(c, "no boot within %u s",
-						 g.client_deadline_ms / 1000);
-				else if (c->deadline_us && now >= c->deadline_us)
-					client_timeout(c);
-			}
-		}
-	}
-	now = nbl_now_us();
-
-	for (i = 0; i < g.nclients; i++) {
-		if (g.clients[i].state == NBL_OK)
-			tot[nok++] = g.clients[i].end_us - g.clients[i].start_us;
-		else
-			nfail++;
-	}
-	qsort(tot, nok, sizeof(*tot), cmp_u64);
-	if (csv)
-		write_csv(&g, csv);
-
-	if (tftp_mode) {
-		const struct nbl_client *c = &g.clients[0];
-		double s = (double)(c->end_us - c->start_us) / 1e6;
-
-		printf("nbload: tftp ok=%d file=%s bytes=%llu blksize=%u windowsize=%u "
-		       "seconds=%.3f MBps=%.2f retransmits=%u\n",
-		       c->state == NBL_OK, g.tftp_file,
-		       (unsigned long long)c->tftp.bytes, c->tftp.blksize,
-		       c->tftp.windowsize, s,
-		       s > 0 ? (double)c->tftp.bytes / s / 1e6 : 0.0, c->retrans);
-	} else {
-		printf("nbload: storm clients=%d ok=%zu failed=%d arch=%s "
-		       "p50_ms=%.0f p99_ms=%.0f max_ms=%.0f wall_s=%.3f "
-		       "tftp_bytes=%llu http_bytes=%llu dhcp_retransmits=%u "
-		       "tftp_retransmits=%u\n",
-		       g.nclients, nok, nfail, arch,
-		       nok ? (double)pct(tot, nok, 50) / 1000.0 : 0.0,
-		       nok ? (double)pct(tot, nok, 99) / 1000.0 : 0.0,
-		       nok ? (double)tot[nok - 1] / 1000.0 : 0.0,
-		       (double)(now - t0) / 1e6,
-		       (unsigned long long)g.bytes_tftp,
-		       (unsigned long long)g.bytes_http, g.retrans_dhcp,
-		       g.retrans_tftp);
-	}
-	free(tot);
+out:
 	free(g.clients);
 	free(g.files_copy);
-	close(g.epfd);
 	if (g.dhcp_fd >= 0)
 		close(g.dhcp_fd);
-	return nfail ? 1 : 0;
+	if (g.epfd >= 0)
+		close(g.epfd);
+	return rc;
 }
