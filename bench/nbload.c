@@ -123,7 +123,7 @@ void nbl_fail(struct nbl_client *c, const char *fmt, ...)
 	if (n > 0 && (size_t)n < sizeof(c->err))
 		vsnprintf(c->err + n, sizeof(c->err) - (size_t)n, fmt, ap);
 	va_end(ap);
-	if (errors_shown++ < ERRORS_SHOWN)
+	if (errors_shown++ < ERRORS_SHOWN || c->g->verbose)
 		fprintf(stderr, "nbload: client %d failed: %s\n", c->id, c->err);
 	finish(c, NBL_FAILED);
 }
@@ -321,7 +321,8 @@ static void usage(FILE *f)
 "  --http-port N --tftp-port N       (default 80, 69)\n"
 "  --tftp-timeout-ms MS --tftp-retries N  (default 1000, 6)\n"
 "  --deadline S              per-client limit (default 600)\n"
-"  --csv FILE                one row per client\n");
+"  --csv FILE                one row per client\n"
+"  --verbose                 every failure on stderr, not only the first 10\n");
 }
 
 static int parse_uint(const char *s, unsigned long max, unsigned long *ret)

@@ -119,7 +119,7 @@ struct nbl {
 	struct nbl_client *clients;
 	int nclients;
 	int active;                /* clients neither OK nor FAILED */
-	int verbose;
+	int verbose;               /* every failure on stderr */
 	uint64_t bytes_tftp, bytes_http;
 	uint64_t dhcp_dropped;     /* replies not for any client of ours */
 	uint32_t retrans_dhcp, retrans_tftp; /* by kind, for the summary */
