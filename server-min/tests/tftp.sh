@@ -29,7 +29,7 @@ t_netns_pair
 # --- the root --------------------------------------------------------------
 BIG_SHA=$(t_random_file "$T_ROOT/big" $BIG_MIB)
 # one name per transfer, so each log line can be told apart
-for n in curl-512 curl-1432 curl-1468 curl-65464 hpa-512 atftp-1468 atftp-1468-w16 lo-w64 lo-curl; do
+for n in curl-512 curl-1432 curl-1468 curl-65464 hpa-512 atftp-1468 atftp-1468-w16 atftp-512-w16 lo-w64 lo-curl; do
 	ln "$T_ROOT/big" "$T_ROOT/big-$n"
 done
 head -c 1300 /dev/urandom >"$T_ROOT/small"            # 3 blocks of 512
@@ -102,6 +102,14 @@ big_ok "$OUT/a1468w16" "atftp blksize 1468 windowsize 16 tsize"
 t_log_has "sent big-atftp-1468-w16 $BIG_BYTES bytes .* blksize=1468 windowsize=16 mode=octet" \
 	"log: atftp windowsize 16 transfer line"
 rate "big-atftp-1468-w16" "atftp blksize=1468 windowsize=16"
+
+# 81920 blocks of 512 in windows of 16: the wrap past 65535 inside a window
+t_cli timeout 180 atftp --option "blksize 512" --option "windowsize 16" \
+	-g -r big-atftp-512-w16 -l "$OUT/a512w16" $SRV_IP >/dev/null 2>&1
+big_ok "$OUT/a512w16" "atftp blksize 512 windowsize 16 (block numbers wrap)"
+t_log_has "sent big-atftp-512-w16 $BIG_BYTES bytes .* blksize=512 windowsize=16" \
+	"log: atftp blksize 512 windowsize 16 transfer line"
+rate "big-atftp-512-w16" "atftp blksize=512 windowsize=16"
 
 # Over loopback (client in the server's namespace, MTU 65536) blksize 65464
 # fits; a window of them is cut to 128 KiB in flight (2 blocks) so it fits
