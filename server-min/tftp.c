@@ -7,7 +7,7 @@
  * Shape, after OpenBSD tftpd: requests arrive on one socket (--tftp-port);
  * each accepted read request becomes one struct tftp_xfer with its own UDP
  * socket on an ephemeral port (the server's "transfer ID", RFC 1350 sec. 4)
- * and its own timer. A transfer is allocated in xfer_start() and freed in
+ * and its own timer. A transfer is allocated in handle_rrq() and freed in
  * xfer_free() only; every way out (done, timeout, client error, I/O error,
  * server stop) goes through xfer_end(), which logs the one line per
  * transfer and frees it.
@@ -21,11 +21,13 @@
  * - blksize is clamped to the path MTU minus IP (20), UDP (8) and TFTP (4)
  *   headers: 1468 on Ethernet. Fragmented DATA is lost whole when one
  *   fragment is, and PXE ROMs reassemble badly or not at all.
- * - A duplicate ACK never triggers a resend (Sorcerer's Apprentice, RFC 1350
- *   errata, RFC 1123 sec. 4.2.3.1): only our own timer retransmits, the
+ * - A duplicate ACK never triggers a resend (Sorcerer's Apprentice,
+ *   RFC 1123 sec. 4.2.3.1): only our own timer retransmits, the
  *   whole current window, at most TFTP_RETRIES times, then we give up.
  * - An ACK in the middle of the window (the client saw a gap) restarts the
- *   window after it, as RFC 7440 sec. 4 describes.
+ *   window after it, as RFC 7440 sec. 4 describes. A window is granted at
+ *   most 128 KiB in flight (tftp_negotiate): more overflows the client's
+ *   socket buffer every time (atftp, blksize 65464, over loopback).
  * - Block numbers are 16 bits on the wire and 64 bits here: the wire number
  *   is the low half, so files past 65535 blocks wrap to 0 and go on (what
  *   tftp-hpa, curl and iPXE expect; "rollover to 0", not to 1).
