@@ -303,12 +303,14 @@ static void reset_to_firmware_ui(void)
 		if (EFI_ERROR(RT->GetVariable(L"OsIndications", &global, NULL, &size, &ind)))
 			ind = 0;
 		ind |= EFI_OS_INDICATIONS_BOOT_TO_FW_UI;
+		LOG(L"rebooting into firmware setup");
 		st = RT->SetVariable(L"OsIndications", &global,
 				     EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS |
 				     EFI_VARIABLE_RUNTIME_ACCESS, sizeof ind, &ind);
 		if (EFI_ERROR(st))
 			ERR(L"setting OsIndications: %s", efi_status_str(st));
 	}
+	BS->Stall(500000);                 /* as for NB_ACT_REBOOT */
 	RT->ResetSystem(EfiResetCold, EFI_SUCCESS, 0, NULL);
 }
 
@@ -379,6 +381,9 @@ static const CHAR16 *run_action(struct boot *b, enum nb_action *act, unsigned *a
 		return L"the iPXE shell ended or could not start";
 	case NB_ACT_REBOOT:
 		LOG(L"rebooting");
+		/* Half a second for the last lines to leave a serial console: a
+		 * reset drops what a UART or QEMU's chardev still holds. */
+		BS->Stall(500000);
 		RT->ResetSystem(EfiResetCold, EFI_SUCCESS, 0, NULL);
 		return L"reboot failed";
 	case NB_ACT_FIRMWARE:
