@@ -178,147 +178,167 @@ static EFI_STATUS configure(struct net *net, struct http_xfer *x)
 	return st;
 }
 
-EFI_STATUS http_get(struct net *net, const struct url *u, struct download *d)
+/* Run one token to completion: Request or Response, then wait. The
+ * token's own status when it completed, else why it did not. */
+static EFI_STATUS run_token(struct http_xfer *x, EFI_HTTP_TOKEN *tok, int response)
 {
-	struct http_xfer x;
+	EFI_STATUS st;
+
+	tok->Event = x->event;
+	tok->Status = EFI_NOT_READY;
+	x->done = FALSE;
+	st = response ? x->http->Response(x->http, tok) : x->http->Request(x->http, tok);
+	if (!EFI_ERROR(st))
+		st = wait_token(x, tok);
+	if (!EFI_ERROR(st))
+		st = tok->Status;
+	return st;
+}
+
+/* "host[:port]" for the Host header (RFC 9110 section 7.2): HttpDxe sends
+ * only the headers we give it. */
+static void host_header(const struct url *u, char *out)
+{
+	size_t n = 0;
+	char digits[6];
+	int k = 0;
+
+	for (const char *p = u->host; *p; p++)
+		out[n++] = *p;
+	if (u->port != 80) {
+		for (unsigned v = u->port; v; v /= 10)
+			digits[k++] = (char)('0' + v % 10);
+		out[n++] = ':';
+		while (k)
+			out[n++] = digits[--k];
+	}
+	out[n] = 0;
+}
+
+static EFI_STATUS send_request(struct http_xfer *x, const struct url *u, struct download *d)
+{
 	EFI_HTTP_REQUEST_DATA req;
-	EFI_HTTP_RESPONSE_DATA resp;
 	EFI_HTTP_HEADER hdr[3];
 	EFI_HTTP_MESSAGE msg;
 	EFI_HTTP_TOKEN tok;
 	CHAR16 url16[NB_URL_MAX];
 	char host[sizeof u->host + 8];
-	UINT64 clen = 0;
-	UINTN n;
+	size_t units, ulen = 0;
 	EFI_STATUS st;
-	unsigned code;
 
-	ZeroMem(&x, sizeof x);
-	{
-		size_t units, ulen = 0;
-		while (ulen < NB_URL_MAX && d->url[ulen])
-			ulen++;
-		if (ucs2_from_utf8((const uint8_t *)d->url, ulen, url16, NB_URL_MAX, &units) < 0) {
-			ERR(L"http: URL not representable: %a", d->url);
-			return EFI_INVALID_PARAMETER;
-		}
+	while (ulen < NB_URL_MAX && d->url[ulen])
+		ulen++;
+	if (ucs2_from_utf8((const uint8_t *)d->url, ulen, url16, NB_URL_MAX, &units) < 0) {
+		ERR(L"http: URL not representable: %a", d->url);
+		return EFI_INVALID_PARAMETER;
 	}
-	/* Host header (RFC 9110 section 7.2): HttpDxe sends only what we give. */
-	n = 0;
-	for (const char *p = u->host; *p; p++)
-		host[n++] = *p;
-	if (u->port != 80) {
-		char digits[6];
-		int k = 0;
-		for (unsigned v = u->port; v; v /= 10)
-			digits[k++] = (char)('0' + v % 10);
-		host[n++] = ':';
-		while (k)
-			host[n++] = digits[--k];
-	}
-	host[n] = 0;
+	host_header(u, host);
 	hdr[0].FieldName = (CHAR8 *)"Host";
 	hdr[0].FieldValue = (CHAR8 *)host;
 	hdr[1].FieldName = (CHAR8 *)"User-Agent";
 	hdr[1].FieldValue = (CHAR8 *)"alpineboot/1";
 	hdr[2].FieldName = (CHAR8 *)"Accept";
 	hdr[2].FieldValue = (CHAR8 *)"*/*";
-
-	st = open_child(net, &x);
-	if (EFI_ERROR(st))
-		goto out;
-	st = configure(net, &x);
-	if (EFI_ERROR(st)) {
-		st = EFI_UNSUPPORTED;
-		goto out;
-	}
-
 	req.Method = HttpMethodGet;
 	req.Url = url16;
 	ZeroMem(&msg, sizeof msg);
 	msg.Data.Request = &req;
 	msg.HeaderCount = 3;
 	msg.Headers = hdr;
-	tok.Event = x.event;
-	tok.Status = EFI_NOT_READY;
 	tok.Message = &msg;
-	x.done = FALSE;
-	st = x.http->Request(x.http, &tok);
-	if (!EFI_ERROR(st))
-		st = wait_token(&x, &tok);
-	if (!EFI_ERROR(st))
-		st = tok.Status;
-	if (EFI_ERROR(st)) {
+	st = run_token(x, &tok, 0);
+	if (EFI_ERROR(st))
 		ERR(L"http: GET %a: request: %s", d->url, efi_status_str(st));
-		goto out;
-	}
+	return st;
+}
 
-	/* Headers only: Body NULL makes HttpDxe stop after the header block. */
+/* The status line and headers (Body NULL makes HttpDxe stop after the
+ * header block). EFI_SUCCESS and *ret_len for a 200 with a valid
+ * Content-Length; EFI_NOT_FOUND for a 404; other failures logged. */
+static EFI_STATUS read_headers(struct http_xfer *x, struct download *d, UINT64 *ret_len)
+{
+	EFI_HTTP_RESPONSE_DATA resp;
+	EFI_HTTP_MESSAGE msg;
+	EFI_HTTP_TOKEN tok;
+	EFI_STATUS st;
+	unsigned code;
+
 	ZeroMem(&msg, sizeof msg);
 	ZeroMem(&resp, sizeof resp);
 	msg.Data.Response = &resp;
-	tok.Status = EFI_NOT_READY;
-	x.done = FALSE;
-	st = x.http->Response(x.http, &tok);
-	if (!EFI_ERROR(st))
-		st = wait_token(&x, &tok);
-	if (!EFI_ERROR(st) || st == EFI_HTTP_ERROR)
-		st = tok.Status;
+	tok.Message = &msg;
+	st = run_token(x, &tok, 1);
 	code = status_number(resp.StatusCode);
 	d->http_code = code;
 	if (EFI_ERROR(st) && st != EFI_HTTP_ERROR) {
 		ERR(L"http: GET %a: response: %s", d->url, efi_status_str(st));
-		goto free_headers;
-	}
-	if (code != 200) {
+	} else if (code != 200) {
 		ERR(L"http: GET %a: HTTP %d%s", d->url, code,
 		    code == 404 ? L" (not found on the server)" : L"");
-		st = EFI_NOT_FOUND;
-		if (code != 404)
-			st = EFI_PROTOCOL_ERROR;
-		goto free_headers;
-	}
-	if (!content_length(&msg, &clen)) {
+		st = code == 404 ? EFI_NOT_FOUND : EFI_PROTOCOL_ERROR;
+	} else if (!content_length(&msg, ret_len)) {
 		ERR(L"http: GET %a: no valid Content-Length", d->url);
 		st = EFI_PROTOCOL_ERROR;
-		goto free_headers;
+	} else {
+		st = EFI_SUCCESS;
 	}
-	st = dl_begin(d, clen, 1);
-	if (EFI_ERROR(st))
-		goto free_headers;
+	/* The caller frees the header array (UEFI 2.10 section 29.6.2.2). */
 	if (msg.Headers)
 		FreePool(msg.Headers);
-	msg.Headers = NULL;
+	return st;
+}
+
+/* The body, straight into d->buf, at most HTTP_CHUNK per Response(). */
+static EFI_STATUS read_body(struct http_xfer *x, struct download *d)
+{
+	EFI_HTTP_MESSAGE msg;
+	EFI_HTTP_TOKEN tok;
+	EFI_STATUS st = EFI_SUCCESS;
 
 	for (UINTN calls = 0; d->len < d->cap; calls++) {
-		if (calls >= HTTP_MAX_CALLS) {
-			st = EFI_TIMEOUT;
-			break;
-		}
+		if (calls >= HTTP_MAX_CALLS)
+			return EFI_TIMEOUT;
 		ZeroMem(&msg, sizeof msg);
 		msg.Body = d->buf + d->len;
 		msg.BodyLength = (UINTN)(d->cap - d->len > HTTP_CHUNK ? HTTP_CHUNK : d->cap - d->len);
-		tok.Status = EFI_NOT_READY;
-		x.done = FALSE;
-		st = x.http->Response(x.http, &tok);
-		if (!EFI_ERROR(st))
-			st = wait_token(&x, &tok);
-		if (!EFI_ERROR(st))
-			st = tok.Status;
+		tok.Message = &msg;
+		st = run_token(x, &tok, 1);
 		if (EFI_ERROR(st)) {
 			ERR(L"http: GET %a: body after %ld of %ld bytes: %s", d->url, d->len, d->cap,
 			    efi_status_str(st));
-			break;
+			return st;
 		}
 		st = dl_advance(d, msg.BodyLength);
 		if (EFI_ERROR(st))
-			break;
+			return st;
 	}
-	goto out;
+	return st;
+}
 
-free_headers:
-	if (msg.Headers)
-		FreePool(msg.Headers);
+EFI_STATUS http_get(struct net *net, const struct url *u, struct download *d)
+{
+	struct http_xfer x;
+	UINT64 clen = 0;
+	EFI_STATUS st;
+
+	ZeroMem(&x, sizeof x);
+	st = open_child(net, &x);
+	if (EFI_ERROR(st))
+		goto out;
+	if (EFI_ERROR(configure(net, &x))) {
+		st = EFI_UNSUPPORTED;
+		goto out;
+	}
+	st = send_request(&x, u, d);
+	if (EFI_ERROR(st))
+		goto out;
+	st = read_headers(&x, d, &clen);
+	if (EFI_ERROR(st))
+		goto out;
+	st = dl_begin(d, clen, 1);
+	if (EFI_ERROR(st))
+		goto out;
+	st = read_body(&x, d);
 out:
 	close_child(&x);
 	return st;
