@@ -6,9 +6,9 @@
  * read into a buffer of exactly that size: Mtftp returns
  * EFI_BUFFER_TOO_SMALL rather than overrun it, so a server that lied about
  * tsize cannot make us write past the limit. Mtftp blocks until done; its
- * retransmission schedule is the firmware's and bounded (EDK2: 4 tries of
- * a few seconds per packet). Window size (RFC 7440) is the firmware's
- * choice too: EDK2 takes it from a build-time PCD, the API has no field.
+ * retransmissions and timeouts are the firmware's own, bounded per packet.
+ * Window size (RFC 7440) is the firmware's choice too: EDK2 takes it from
+ * a build-time PCD (OVMF asks netbootd for 4), the API has no field.
  */
 #include "efi-shim/fetch.h"
 
