@@ -20,9 +20,10 @@ static void tftp_error(struct net *net, const char *name, const UINT8 ip[4], EFI
 {
 	EFI_PXE_BASE_CODE_MODE *m = net->pxe->Mode;
 
+	/* The text only: EDK2 leaves TftpError.ErrorCode 0 (seen with OVMF). */
 	if (st == EFI_TFTP_ERROR && m->TftpErrorReceived)
-		ERR(L"tftp: %d.%d.%d.%d:%a: server says %d \"%a\"", ip[0], ip[1], ip[2], ip[3],
-		    name, m->TftpError.ErrorCode, m->TftpError.ErrorString);
+		ERR(L"tftp: %d.%d.%d.%d:%a: server says \"%a\"", ip[0], ip[1], ip[2], ip[3],
+		    name, m->TftpError.ErrorString);
 	else
 		ERR(L"tftp: %d.%d.%d.%d:%a: %s", ip[0], ip[1], ip[2], ip[3], name,
 		    efi_status_str(st));
