@@ -28,6 +28,7 @@
 
 #include "embed/config.h"
 #include "embed/plan.h"
+#include "embed/str.h"
 #include "server-min/content.h"
 #include "server-min/log.h"
 
@@ -41,10 +42,12 @@ static const char *const dist_names[] = {
 	"ipxe.lkrn",
 };
 
-static const struct {
+struct rendered_name {
 	const char *name;
 	enum nb_format fmt;
-} rendered_names[] = {
+};
+
+static const struct rendered_name rendered_names[] = {
 	{ "boot.ipxe", NB_FMT_IPXE },
 	{ "boot.plan", NB_FMT_PLAN },
 	{ "boot.cmdline", NB_FMT_CMDLINE },
@@ -141,7 +144,7 @@ static int query_get(const char *query, const char *key, char *out, size_t cap)
 	return -ENOENT;
 }
 
-static int content_render(struct netbootd *nb, enum nb_format fmt, const char *query,
+static int content_render(struct netbootd *nb, const struct rendered_name *doc, const char *query,
 			  const struct sockaddr_in *peer, struct content *ret)
 {
 	struct nb_client client = { .arch = -1 };
@@ -163,19 +166,17 @@ static int content_render(struct netbootd *nb, enum nb_format fmt, const char *q
 		memcpy(client.uuid, val, strlen(val) + 1);
 	}
 	if (query && query_get(query, "arch", val, sizeof(val)) == 0) {
-		char *end;
-		long a = strtol(val, &end, 10);
-		if (*end || a < 0 || a > 0xffff)
+		uint64_t a;
+		if (nb_parse_u64(val, strlen(val), 0xffff, &a) < 0)
 			return -EACCES;
 		client.arch = (int)a;
 	}
 	buf = malloc(CONTENT_RENDER_MAX);
 	if (!buf)
 		return -ENOMEM;
-	r = nb_render(nb->config, &client, nb->http_base, fmt, buf, CONTENT_RENDER_MAX, &len);
+	r = nb_render(nb->config, &client, nb->http_base, doc->fmt, buf, CONTENT_RENDER_MAX, &len);
 	if (r < 0) {
-		log_error("main", "-", "cannot render %s: %s",
-			  fmt == NB_FMT_IPXE ? "boot.ipxe" : "boot.plan", strerror(-r));
+		log_error("main", "-", "cannot render %s: %s", doc->name, strerror(-r));
 		free(buf);
 		return r == -ENOMEM ? -ENOMEM : -ENOENT;
 	}
@@ -242,66 +243,58 @@ static int content_from_fd(int fd, const char *source, struct content *ret)
 	return 0;
 }
 
+/* The distribution's boot loaders, and ours, when the root has no copy. */
+static int content_open_dist(const struct netbootd *nb, const char *name,
+			     struct content *ret)
+{
+	int dirfd = -1, fd;
+	const char *source = NULL;
+
+	for (size_t i = 0; i < sizeof(dist_names) / sizeof(dist_names[0]); i++)
+		if (strcmp(name, dist_names[i]) == 0) {
+			dirfd = nb->ipxe_fd;
+			source = "ipxe-dist";
+		}
+	if (strcmp(name, "alpineboot.efi") == 0) {
+		dirfd = nb->efi_fd;
+		source = "efi-dist";
+	}
+	if (dirfd < 0)
+		return -ENOENT;
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -ENOENT;
+	return content_from_fd(fd, source, ret);
+}
+
 int content_open(struct netbootd *nb, const char *path, const char *query,
 		 const struct sockaddr_in *peer, struct content *ret)
 {
 	char clean[CONTENT_PATH_MAX];
-	const char *q = query;
 	int r, fd;
 
-	/* A TFTP client can only ask for a name; "boot.plan?mac=..." is how
-	 * alpineboot.efi passes its MAC over TFTP. */
-	if (!q) {
-		const char *mark = strchr(path, '?');
-		if (mark) {
-			size_t n = (size_t)(mark - path);
-			char name[CONTENT_PATH_MAX];
-			if (n >= sizeof(name))
-				return -EACCES;
-			memcpy(name, path, n);
-			name[n] = '\0';
-			r = content_clean_path(name, clean);
-			if (r < 0)
-				return r;
-			q = mark + 1;
-			goto have_clean;
-		}
-	}
 	r = content_clean_path(path, clean);
 	if (r < 0)
 		return r;
-have_clean:
 	for (size_t i = 0; i < sizeof(rendered_names) / sizeof(rendered_names[0]); i++)
 		if (strcmp(clean, rendered_names[i].name) == 0) {
 			/* An admin's own file under the root wins. */
 			fd = content_open_beneath(nb->root_fd, clean);
 			if (fd >= 0)
 				return content_from_fd(fd, "root", ret);
-			return content_render(nb, rendered_names[i].fmt, q, peer, ret);
+			return content_render(nb, &rendered_names[i], query, peer, ret);
 		}
-	if (q && strchr(path, '?'))
-		return -ENOENT;   /* only rendered names take a query over TFTP */
 
 	fd = content_open_beneath(nb->root_fd, clean);
 	if (fd >= 0)
 		return content_from_fd(fd, "root", ret);
 	if (fd == -EXDEV || fd == -ELOOP)
 		return -EACCES;   /* a symlink that leaves the root */
+	if (fd == -ENOTDIR)
+		fd = -ENOENT;     /* a path through a regular file */
 	if (fd != -ENOENT)
-		return fd == -ENOTDIR ? -ENOENT : (fd == -EACCES ? -EACCES : fd);
-
-	for (size_t i = 0; i < sizeof(dist_names) / sizeof(dist_names[0]); i++)
-		if (nb->ipxe_fd >= 0 && strcmp(clean, dist_names[i]) == 0) {
-			fd = openat(nb->ipxe_fd, clean, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-			if (fd >= 0)
-				return content_from_fd(fd, "ipxe-dist", ret);
-		}
-	if (nb->efi_fd >= 0 && strcmp(clean, "alpineboot.efi") == 0) {
-		fd = openat(nb->efi_fd, clean, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-		if (fd >= 0)
-			return content_from_fd(fd, "efi-dist", ret);
-	}
-	return -ENOENT;
+		return fd;
+	return content_open_dist(nb, clean, ret);
 }
 
 void content_close(struct content *c)

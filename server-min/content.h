@@ -20,11 +20,13 @@ struct content {
 	char *mem;           /* a rendered document (owned), or NULL */
 	uint64_t size;
 	time_t mtime;
-	const char *source;  /* "root", "ipxe-dist" or "rendered", for the log */
+	const char *source;  /* "root", "ipxe-dist", "efi-dist" or "rendered", for the log */
 };
 
-/* path: as the client sent it (HTTP: after percent-decoding, without the
- * query); query: the part after '?', or NULL; peer: the client, used to find
+/* path: as the client sent it, without the query (HTTP: after
+ * percent-decoding; TFTP: the name before its first '?', which is how
+ * alpineboot.efi asks for "boot.plan?mac=..."); query: the part after '?',
+ * or NULL; only rendered documents read it; peer: the client, used to find
  * its MAC in the kernel's neighbour table when the query names none.
  * 0 and *ret filled; -ENOENT no such file; -EACCES refused (escapes the
  * root, not a regular file, bad name); -ENOMEM. *ret untouched on error. */

@@ -28,6 +28,7 @@
 #include <arpa/inet.h>
 
 #include "embed/config.h"
+#include "embed/str.h"
 #include "server-min/log.h"
 #include "server-min/netbootd.h"
 
@@ -81,20 +82,15 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* Bounded number from the command line: 0 and *ret, or -EINVAL. */
-static int parse_uint(const char *s, unsigned long min, unsigned long max,
-		      unsigned long *ret)
+/* A port from the command line: digits only, 1-65535 (the embed core's
+ * bounded parser, as for the config file). 0 and *ret, or -EINVAL. */
+static int parse_port(const char *s, uint16_t *ret)
 {
-	char *end;
-	unsigned long v;
+	uint64_t v;
 
-	if (!*s || *s == '-' || *s == '+')
+	if (nb_parse_u64(s, strlen(s), 65535, &v) < 0 || v == 0)
 		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return -EINVAL;
-	*ret = v;
+	*ret = (uint16_t)v;
 	return 0;
 }
 
@@ -276,7 +272,6 @@ int main(int argc, char **argv)
 	const char *config_path = NULL, *root, *user, *level_name;
 	enum log_level level;
 	int check_only = 0, opt, r, rc = 1;
-	unsigned long v;
 	struct sigaction sa;
 	char addr_text[INET_ADDRSTRLEN], tftp_text[8];
 
@@ -298,14 +293,12 @@ int main(int argc, char **argv)
 			config_path = optarg;
 			break;
 		case OPT_HTTP_PORT:
-			if (parse_uint(optarg, 1, 65535, &v) < 0)
+			if (parse_port(optarg, &cli.http_port) < 0)
 				return flag_error("--http-port: not a port (1-65535): %s", optarg);
-			cli.http_port = (uint16_t)v;
 			break;
 		case OPT_TFTP_PORT:
-			if (parse_uint(optarg, 1, 65535, &v) < 0)
+			if (parse_port(optarg, &cli.tftp_port) < 0)
 				return flag_error("--tftp-port: not a port (1-65535): %s", optarg);
-			cli.tftp_port = (uint16_t)v;
 			break;
 		case OPT_NO_DHCP: cli.dhcp = 0; break;
 		case OPT_NO_TFTP: cli.tftp = 0; break;
