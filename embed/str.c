@@ -178,7 +178,7 @@ int nb_parse_u64(const char *s, size_t len, uint64_t max, uint64_t *ret)
 	return 0;
 }
 
-static int hexval(char c)
+int nb_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -196,9 +196,9 @@ int nb_hex_parse(const char *s, size_t len, uint8_t *ret, size_t n)
 	if (len != 2 * n)
 		return -NB_EINVAL;
 	for (i = 0; i < len; i++)
-		if (hexval(s[i]) < 0)
+		if (nb_hex_digit(s[i]) < 0)
 			return -NB_EINVAL;
 	for (i = 0; i < n; i++)
-		ret[i] = (uint8_t)(hexval(s[2 * i]) << 4 | hexval(s[2 * i + 1]));
+		ret[i] = (uint8_t)(nb_hex_digit(s[2 * i]) << 4 | nb_hex_digit(s[2 * i + 1]));
 	return 0;
 }

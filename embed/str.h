@@ -55,6 +55,8 @@ int nb_buf_finish(const struct nb_buf *b, size_t *ret_len);
 /* Decimal digits only, no sign, no spaces, value <= max.
  * 0 and *ret, -EINVAL (not a number), -ERANGE (over max). */
 int nb_parse_u64(const char *s, size_t len, uint64_t max, uint64_t *ret);
+/* The value of one hex digit (either case), or -1. */
+int nb_hex_digit(char c);
 /* Exactly 2*n hex digits into n bytes. 0 or -EINVAL; ret untouched on error. */
 int nb_hex_parse(const char *s, size_t len, uint8_t *ret, size_t n);
 

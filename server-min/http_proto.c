@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "embed/str.h"
 #include "server-min/http_proto.h"
 
 /* RFC 9110 sec. 9.3; PATCH from RFC 5789 sec. 2. */
@@ -112,17 +113,6 @@ static int is_tchar(uint8_t c)
 static int is_vchar(uint8_t c)
 {
 	return c > 0x20 && c < 0x7f;
-}
-
-static int hex_value(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 static int lower(int c)
@@ -221,8 +211,8 @@ static int decode_path(const uint8_t *src, size_t len, char *out, size_t cap,
 
 			if (len - i < 3)
 				return fail(why, "truncated percent escape", -EINVAL);
-			hi = hex_value(src[i + 1]);
-			lo = hex_value(src[i + 2]);
+			hi = nb_hex_digit((char)src[i + 1]);
+			lo = nb_hex_digit((char)src[i + 2]);
 			if (hi < 0 || lo < 0)
 				return fail(why, "bad percent escape", -EINVAL);
 			c = (uint8_t)(hi << 4 | lo);
