@@ -978,6 +978,7 @@ void nb_config_defaults(struct nb_config *cfg)
 
 	nb_memset(cfg, 0, sizeof(*cfg));
 	s->dhcp = s->tftp = s->http = -1;
+	s->answer = -1;
 	nb_strlcpy(s->boot_bios, sizeof(s->boot_bios), "undionly.kpxe", 13);
 	nb_strlcpy(s->boot_efi64, sizeof(s->boot_efi64), "alpineboot.efi", 14);
 	nb_strlcpy(s->boot_ipxe, sizeof(s->boot_ipxe),

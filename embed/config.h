@@ -12,6 +12,8 @@
 #include <stdint.h>
 
 #define NB_ERR_MAX 256          /* "FILE:LINE: what is wrong" */
+#define NB_PROTECT_MAX 8        /* protect = prefixes */
+#define NB_PROTECT_LEN 64
 
 /* [server] section. Every field has an "unset" value so that the command
  * line can override the file and the file can override the defaults. */
@@ -30,6 +32,16 @@ struct nb_server_conf {
 	char boot_bios[128];      /* default "undionly.kpxe" */
 	char boot_efi64[128];     /* default "alpineboot.efi" */
 	char boot_ipxe[256];      /* default "${server}/boot.ipxe?mac=${net0/mac:hexhyp}" */
+	/* Client policy and per-source limits (the hostile-LAN rules,
+	 * netbootd.conf(5) "[server] KEYS"). */
+	int8_t answer;            /* -1 unset, 0 all, 1 known */
+	char protect[NB_PROTECT_MAX][NB_PROTECT_LEN];   /* path prefixes */
+	uint8_t n_protect;
+	int8_t protect_set;       /* 0 unset: the profiles' apkovl folders */
+	uint32_t http_per_ip;     /* HTTP connections per client IP; 0 unset */
+	uint32_t http_requests;   /* requests per keep-alive connection; 0 unset */
+	uint32_t http_idle_s;     /* idle seconds before a connection is closed; 0 unset */
+	uint32_t tftp_per_ip;     /* TFTP transfers per client IP; 0 unset */
 };
 
 struct nb_config;   /* profiles and clients: defined below by embed/ */

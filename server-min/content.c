@@ -29,6 +29,7 @@
 #include "embed/config.h"
 #include "embed/plan.h"
 #include "embed/str.h"
+#include "server-min/clients.h"
 #include "server-min/content.h"
 #include "server-min/log.h"
 
@@ -95,33 +96,6 @@ static int content_clean_path(const char *path, char out[CONTENT_PATH_MAX])
 	return 0;
 }
 
-/* The MAC of peer from /proc/net/arp, for clients that asked for
- * boot.plan without ?mac= (a firmware TFTP client cannot add one). */
-static int content_peer_mac(const struct sockaddr_in *peer, uint8_t ret_mac[6])
-{
-	char want[INET_ADDRSTRLEN], line[256];
-	FILE *f;
-	int r = -ENOENT;
-
-	if (!peer || !inet_ntop(AF_INET, &peer->sin_addr, want, sizeof(want)))
-		return -ENOENT;
-	f = fopen("/proc/net/arp", "re");
-	if (!f)
-		return -errno;
-	/* IP address  HW type  Flags  HW address  Mask  Device */
-	while (fgets(line, sizeof(line), f)) {
-		char ip[64], hw[64];
-		if (sscanf(line, "%63s %*s %*s %63s", ip, hw) != 2)
-			continue;
-		if (strcmp(ip, want) == 0 && nb_mac_parse(hw, strlen(hw), ret_mac) == 0) {
-			r = 0;
-			break;
-		}
-	}
-	fclose(f);
-	return r;
-}
-
 /* Value of key in a query "a=1&b=2"; copies at most cap-1 bytes. */
 static int query_get(const char *query, const char *key, char *out, size_t cap)
 {
@@ -157,7 +131,7 @@ static int content_render(struct netbootd *nb, const struct rendered_name *doc, 
 		if (nb_mac_parse(val, strlen(val), client.mac) < 0)
 			return -EACCES;
 		client.has_mac = 1;
-	} else if (content_peer_mac(peer, client.mac) == 0) {
+	} else if (peer && clients_mac_of(nb->clients, peer->sin_addr, client.mac) == 0) {
 		client.has_mac = 1;
 	}
 	if (query && query_get(query, "uuid", val, sizeof(val)) == 0) {

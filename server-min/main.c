@@ -29,6 +29,7 @@
 
 #include "embed/config.h"
 #include "embed/str.h"
+#include "server-min/clients.h"
 #include "server-min/log.h"
 #include "server-min/netbootd.h"
 
@@ -360,6 +361,11 @@ int main(int argc, char **argv)
 	nb.dhcp_on = cli.dhcp >= 0 ? cli.dhcp : (file->dhcp >= 0 ? file->dhcp : 1);
 	nb.tftp_on = cli.tftp >= 0 ? cli.tftp : (file->tftp >= 0 ? file->tftp : 1);
 	nb.http_on = cli.http >= 0 ? cli.http : (file->http >= 0 ? file->http : 1);
+	nb.answer_known = file->answer == 1;
+	nb.limits.http_per_ip = file->http_per_ip ? file->http_per_ip : NETBOOTD_HTTP_PER_IP;
+	nb.limits.http_requests = file->http_requests ? file->http_requests : NETBOOTD_HTTP_REQUESTS;
+	nb.limits.http_idle_ms = 1000 * (file->http_idle_s ? file->http_idle_s : NETBOOTD_HTTP_IDLE_S);
+	nb.limits.tftp_per_ip = file->tftp_per_ip ? file->tftp_per_ip : NETBOOTD_TFTP_PER_IP;
 	snprintf(nb.ifname, sizeof(nb.ifname), "%s", cli.interface[0] ? cli.interface : file->interface);
 	{
 		const char *listen = cli.listen[0] ? cli.listen : file->listen;
@@ -403,6 +409,11 @@ int main(int argc, char **argv)
 
 	nb.ipxe_fd = open_first_dir(ipxe_dirs, sizeof(ipxe_dirs) / sizeof(ipxe_dirs[0]));
 	nb.efi_fd = open_efi_dir();
+	r = clients_new(CLIENTS_DEFAULT_CAP, &nb.clients);
+	if (r < 0) {
+		log_error("main", "-", "client table: %s", strerror(-r));
+		goto out;
+	}
 	r = ev_loop_new(&nb.loop);
 	if (r < 0) {
 		log_error("main", "-", "event loop: %s", strerror(-r));
@@ -458,6 +469,7 @@ out:
 	if (dhcp)
 		proxydhcp_stop(dhcp);
 	ev_loop_free(nb.loop);
+	clients_free(nb.clients);
 	if (nb.efi_fd >= 0)
 		close(nb.efi_fd);
 	if (nb.ipxe_fd >= 0)

@@ -23,6 +23,25 @@ struct netbootd_stats {
 	uint64_t http_requests, http_malformed;
 };
 
+/* Per-source limits and client policy, merged by main.c from [server]
+ * (netbootd.conf(5)) over these defaults. They leave room for several real
+ * clients behind one address (NAT, a lab router, the bench's 4 simulated
+ * clients per address, wrk's 100 connections) while one host cannot take
+ * more than its share of the global caps. */
+#define NETBOOTD_HTTP_PER_IP       128
+#define NETBOOTD_HTTP_REQUESTS     1000
+#define NETBOOTD_HTTP_IDLE_S       10
+#define NETBOOTD_TFTP_PER_IP       32
+
+struct netbootd_limits {
+	unsigned http_per_ip;        /* open HTTP connections per client IP */
+	unsigned http_requests;      /* requests served per keep-alive connection */
+	unsigned http_idle_ms;       /* no byte from the client for this long: close */
+	unsigned tftp_per_ip;        /* TFTP transfers in flight per client IP */
+};
+
+struct clients;   /* server-min/clients.h */
+
 struct netbootd {
 	struct ev_loop *loop;
 	const struct nb_config *config;   /* netbootd.conf, defaults when none */
@@ -36,6 +55,9 @@ struct netbootd {
 	int dhcp_on, tftp_on, http_on;
 	char http_base[64];               /* "http://ADDR" or "http://ADDR:PORT" */
 	struct netbootd_stats stats;
+	struct netbootd_limits limits;
+	int answer_known;                 /* [server] answer = known */
+	struct clients *clients;          /* MAC <-> IP seen in DHCP; never NULL while serving */
 };
 
 struct proxydhcp;

@@ -2,7 +2,7 @@
 # sources, tests and fuzzers; this file holds what they share.
 PROGRAMS    += netbootd
 netbootd_SRCS = server-min/main.c server-min/event.c server-min/log.c \
-                server-min/content.c $(EMBED_CORE_SRCS)
+                server-min/content.c server-min/clients.c $(EMBED_CORE_SRCS)
 CHECK_BUILD += $(B)/san/netbootd
 DEPS_PKGS   += ipxe iproute2 curl iputils-ping procps
 
@@ -12,6 +12,9 @@ include server-min/dhcp.mk
 
 UNIT_TESTS += event_test
 event_test_SRCS = server-min/event_test.c server-min/event.c
+
+UNIT_TESTS += clients_test
+clients_test_SRCS = server-min/clients_test.c server-min/clients.c $(EMBED_CORE_SRCS)
 
 # The command line and life cycle of the sanitized build (docs/netbootd.8).
 CHECKS += test-cli
