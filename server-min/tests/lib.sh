@@ -30,6 +30,7 @@ T_LOG=
 NETBOOTD=${NETBOOTD:-build/san/netbootd}
 SRV_IP=198.18.0.1
 CLI_IP=198.18.0.2
+CLI2_IP=198.18.0.3     # "another host": a second address in the client namespace
 
 t_init() {
 	T_NAME=$1
@@ -71,6 +72,7 @@ t_netns_pair() {
 	ip -n "$NS_SRV" link add nbs0 type veth peer name nbc0 netns "$NS_CLI"
 	ip -n "$NS_SRV" addr add $SRV_IP/24 dev nbs0
 	ip -n "$NS_CLI" addr add $CLI_IP/24 dev nbc0
+	ip -n "$NS_CLI" addr add $CLI2_IP/24 dev nbc0
 	ip -n "$NS_SRV" link set lo up
 	ip -n "$NS_CLI" link set lo up
 	ip -n "$NS_SRV" link set nbs0 up
@@ -149,12 +151,62 @@ t_random_file() {
 
 t_sha() { sha256sum "$1" | cut -d' ' -f1; }
 
+# The hostile suites (tests/hostile-*.sh) are tables of cases; after each
+# attack a normal client on the other address ($CLI2_IP) must still be
+# served. t_served PROTO FILE [what]: fetch FILE (beneath $T_ROOT) over
+# PROTO (http or tftp) from $CLI2_IP with curl, within T_SERVED_LIMIT
+# seconds (generous: a loaded machine must not fail it), check its SHA-256
+# against the file in the root, and record the time to T_SERVED_TIMES so the
+# suite can report the times a normal client actually waited.
+T_SERVED_LIMIT=${T_SERVED_LIMIT:-10}
+T_SERVED_TIMES=
+t_served() {
+	local proto=$1 file=$2 what=${3:-"a normal client on $CLI2_IP gets $2 over $1"}
+	local url out t0 t1 ms
+	case $proto in
+	http) url="http://$SRV_IP:${T_HTTP_PORT:-80}/$file" ;;
+	tftp) url="tftp://$SRV_IP:${T_TFTP_PORT:-69}/$file" ;;
+	*) t_fail "$what (unknown protocol $proto)"; return 1 ;;
+	esac
+	out=$T_DIR/served.$$
+	t0=$(date +%s%N)
+	ip netns exec "$NS_CLI" curl -s -o "$out" --interface "$CLI2_IP" \
+		--max-time "$T_SERVED_LIMIT" "$url"
+	t1=$(date +%s%N)
+	ms=$(( (t1 - t0) / 1000000 ))
+	if [ -f "$out" ] && [ "$(t_sha "$out")" = "$(t_sha "$T_ROOT/$file")" ]; then
+		T_SERVED_TIMES="$T_SERVED_TIMES $ms"
+		t_ok "$what (${ms} ms)"
+	else
+		t_fail "$what (nothing intact after ${ms} ms)"
+	fi
+	rm -f "$out"
+}
+
+# t_case NAME CMD...: one row of a hostile table: run the attack (a shell
+# function or command that makes its own assertions), then nothing else;
+# the caller follows with t_served. Prints a header so the log reads as a
+# table.
+t_case() {
+	local name=$1; shift
+	echo "--- case: $name"
+	"$@"
+}
+
+# The slowest and median wait of a normal client, for the closing report.
+t_served_report() {
+	[ -n "$T_SERVED_TIMES" ] || return 0
+	echo "$T_NAME: normal client waits (ms), sorted:" \
+		"$(printf '%s\n' $T_SERVED_TIMES | sort -n | tr '\n' ' ')"
+}
+
 t_done() {
 	if [ -n "$T_NBD_PID" ]; then
 		t_stop_netbootd; local rc=$?
 		if [ $rc -ne 0 ]; then t_fail "netbootd exits 0 on SIGTERM (got $rc)"
 		else t_ok "netbootd exits 0 on SIGTERM"; fi
 	fi
+	t_served_report
 	echo "$T_NAME: $T_PASS passed, $T_FAIL failed"
 	[ "$T_FAIL" -eq 0 ] && [ "$T_PASS" -gt 0 ]
 }
