@@ -91,8 +91,8 @@ static int uuid_eq(const char *conf, const char *asked)
 	return asked[i] == '\0';
 }
 
-static const struct nb_client_conf *find_client(const struct nb_config *cfg,
-						const struct nb_client *c)
+const struct nb_client_conf *nb_config_match(const struct nb_config *cfg,
+					     const struct nb_client *c)
 {
 	static const enum nb_match order[] = {
 		NB_MATCH_MAC, NB_MATCH_UUID, NB_MATCH_ARCH,
@@ -121,12 +121,19 @@ static const struct nb_client_conf *find_client(const struct nb_config *cfg,
 	return NULL;
 }
 
+int nb_config_knows(const struct nb_config *cfg, const struct nb_client *c)
+{
+	const struct nb_client_conf *cc = nb_config_match(cfg, c);
+
+	return cc != NULL && cc->match != NB_MATCH_ARCH;
+}
+
 /* The effective profile for client c. 0, or -EINVAL when the client names
  * a missing profile (nb_config_parse already refuses that). */
 static int resolve_profile(const struct nb_config *cfg,
 			   const struct nb_client *c, struct nb_profile *ret)
 {
-	const struct nb_client_conf *cc = find_client(cfg, c);
+	const struct nb_client_conf *cc = nb_config_match(cfg, c);
 	const struct nb_profile *p;
 
 	if (cc != NULL && cc->profile[0] != '\0' &&

@@ -12,6 +12,17 @@
 #include "embed/config.h"
 #include "embed/plan.h"
 
+/* The one client section that applies to c, by the one precedence every
+ * caller uses (docs/netbootd.conf.5): exact MAC, then UUID, then arch.
+ * NULL when none does (the default profile applies). */
+const struct nb_client_conf *nb_config_match(const struct nb_config *cfg,
+					     const struct nb_client *c);
+
+/* 1 when a section names this very client (by MAC or UUID): the clients
+ * "[server] answer = known" answers. A section by arch alone does not make a
+ * client known. */
+int nb_config_knows(const struct nb_config *cfg, const struct nb_client *c);
+
 /* Copy into dst every field src has set (src->set), and set those bits. */
 void nb_profile_merge(struct nb_profile *dst, const struct nb_profile *src);
 
