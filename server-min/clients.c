@@ -237,17 +237,28 @@ static int neighbour_mac(struct in_addr ip, uint8_t ret_mac[6])
 	return r;
 }
 
-int clients_mac_of(const struct clients *c, struct in_addr ip, uint8_t ret_mac[6])
+int clients_mac_source(const struct clients *c, struct in_addr ip, uint8_t ret_mac[6],
+		       enum clients_from *ret_from)
 {
 	uint32_t i;
 
-	if (neighbour_mac(ip, ret_mac) == 0)
+	if (neighbour_mac(ip, ret_mac) == 0) {
+		*ret_from = CLIENTS_FROM_NEIGHBOUR;
 		return 0;
+	}
 	i = c ? find_ip(c, ip) : NIL;
 	if (i == NIL)
 		return -ENOENT;
 	memcpy(ret_mac, c->slot[i].s.mac, 6);
+	*ret_from = CLIENTS_FROM_DHCP;
 	return 0;
+}
+
+int clients_mac_of(const struct clients *c, struct in_addr ip, uint8_t ret_mac[6])
+{
+	enum clients_from from;
+
+	return clients_mac_source(c, ip, ret_mac, &from);
 }
 
 int clients_answered_recently(const struct clients *c, struct in_addr ip,

@@ -47,6 +47,14 @@ const struct client_seen *clients_by_mac(const struct clients *c, const uint8_t 
  * newest DHCP record with that address. 0 and ret_mac, or -ENOENT. */
 int clients_mac_of(const struct clients *c, struct in_addr ip, uint8_t ret_mac[6]);
 
+/* Where clients_mac_of found the MAC, for the log ("mac-from=..."). */
+enum clients_from { CLIENTS_FROM_NEIGHBOUR, CLIENTS_FROM_DHCP };
+
+/* clients_mac_of, also saying where the MAC came from. 0, ret_mac and
+ * *ret_from, or -ENOENT (both untouched). */
+int clients_mac_source(const struct clients *c, struct in_addr ip, uint8_t ret_mac[6],
+		       enum clients_from *ret_from);
+
 /* 1 when we answered a DHCP request of the client now at ip within the last
  * within_ms, else 0. */
 int clients_answered_recently(const struct clients *c, struct in_addr ip,

@@ -1,25 +1,37 @@
 /* content.c: what a client may download, for TFTP and HTTP alike.
  *
  * Three sources, tried in this order:
- *   1. rendered: boot.ipxe and boot.plan, made for the asking client by the
- *      embed/ core (MAC from ?mac=, else from the kernel's neighbour table);
+ *   1. rendered: boot.ipxe, boot.plan and boot.cmdline, made for the asking
+ *      client by the embed/ core (MAC from ?mac=, else the kernel's
+ *      neighbour table, else netbootd's DHCP records);
  *   2. root: a regular file beneath --root;
  *   3. dist: the distribution's iPXE binaries (undionly.kpxe, snponly.efi,
  *      ipxe.efi) and our alpineboot.efi when the root has no copy, so an
  *      admin never copies boot loaders around.
  *
  * Safety lives here, once: the client's path is checked as text first (no
- * "..", no backslash, no control bytes), then opened with openat2()
- * RESOLVE_BENEATH so no symlink can lead out of the root, then fstat()ed
- * on the very descriptor that will be read: regular files only. No
- * stat-then-open race, and nothing is ever created or written.
+ * "..", no backslash, no control bytes), then looked up with openat2()
+ * RESOLVE_BENEATH and O_PATH, which opens nothing for I/O: no FIFO writer
+ * is released, no device driver's open() runs. Only when fstat() on that
+ * descriptor says "regular file" is the very same inode opened for reading,
+ * through /proc/self/fd/N, and checked again (dev, ino). Nothing is ever
+ * created or written.
+ *
+ * Protected files (docs/security.md): a client's apkovl holds its
+ * /etc/shadow and SSH host keys, so beneath the protected prefixes a file is
+ * served only to the machine its name points at (a MAC or a UUID in the
+ * name), or, when the name carries neither, only to a host netbootd
+ * answered in DHCP within CONTENT_ANSWERED_MS. Everyone else gets -EPERM,
+ * and the log says who asked for what and why it was refused.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -27,7 +39,9 @@
 #include <arpa/inet.h>
 
 #include "embed/config.h"
+#include "embed/config_model.h"
 #include "embed/plan.h"
+#include "embed/resolve.h"
 #include "embed/str.h"
 #include "server-min/clients.h"
 #include "server-min/content.h"
@@ -37,6 +51,12 @@
 /* A rendered document: an iPXE script with a full fallback menu stays far
  * below this; boot.plan is bounded by NB_PLAN_TEXT_MAX. */
 #define CONTENT_RENDER_MAX 65536
+/* A protected file without a MAC or UUID in its name goes to hosts we
+ * answered in DHCP this recently: a PXE boot to Alpine's userspace, which
+ * fetches the apkovl, takes a minute or two on real hardware and about a
+ * minute under emulation; 15 minutes leaves room for slow firmware and a
+ * retry from the fallback menu, and still closes the door soon after. */
+#define CONTENT_ANSWERED_MS (15 * 60 * 1000)
 
 static const char *const dist_names[] = {
 	"undionly.kpxe", "undionly.kkpxe", "snponly.efi", "ipxe.efi", "ipxe.pxe",
@@ -118,42 +138,110 @@ static int query_get(const char *query, const char *key, char *out, size_t cap)
 	return -ENOENT;
 }
 
-static int content_render(struct netbootd *nb, const struct rendered_name *doc, const char *query,
-			  const struct sockaddr_in *peer, struct content *ret)
+/* "IP:port" of the asker, for log lines. */
+static void peer_text(const struct sockaddr_in *peer, char out[32])
 {
-	struct nb_client client = { .arch = -1 };
-	char val[64];
-	size_t len;
-	char *buf;
-	int r;
+	char ip[INET_ADDRSTRLEN] = "-";
 
+	if (!peer) {
+		snprintf(out, 32, "-");
+		return;
+	}
+	inet_ntop(AF_INET, &peer->sin_addr, ip, sizeof(ip));
+	snprintf(out, 32, "%s:%u", ip, ntohs(peer->sin_port));
+}
+
+static void mac_text(const uint8_t mac[6], char out[18])
+{
+	snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x",
+		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+}
+
+/* The client a rendered document is for: the MAC from ?mac=, else the
+ * asker's own (neighbour table, else DHCP records); UUID and arch from the
+ * query. A document asked for another machine than the asker (?mac= or
+ * ?uuid= that are not the asker's) is rendered without its extras: they
+ * may carry ssh_key= or a console password, and refusing outright would
+ * break clients behind a DHCP relay, where the neighbour table shows the
+ * router's MAC. 0, or -EACCES for a malformed query. */
+static int render_client(struct netbootd *nb, const char *query, const struct sockaddr_in *peer,
+			 struct nb_client *c, const char **ret_from, const char **ret_why)
+{
+	uint8_t own[6];
+	enum clients_from from;
+	const struct client_seen *rec;
+	int have_own;
+	char val[64];
+
+	have_own = peer && clients_mac_source(nb->clients, peer->sin_addr, own, &from) == 0;
+	*ret_from = "none";
+	*ret_why = NULL;
 	if (query && query_get(query, "mac", val, sizeof(val)) == 0) {
-		if (nb_mac_parse(val, strlen(val), client.mac) < 0)
+		if (nb_mac_parse(val, strlen(val), c->mac) < 0)
 			return -EACCES;
-		client.has_mac = 1;
-	} else if (peer && clients_mac_of(nb->clients, peer->sin_addr, client.mac) == 0) {
-		client.has_mac = 1;
+		c->has_mac = 1;
+		*ret_from = "query";
+		if (!have_own)
+			*ret_why = "the asker's MAC is unknown";
+		else if (memcmp(own, c->mac, 6) != 0)
+			*ret_why = "the asker's MAC is another";
+	} else if (have_own) {
+		memcpy(c->mac, own, 6);
+		c->has_mac = 1;
+		*ret_from = from == CLIENTS_FROM_NEIGHBOUR ? "neighbour" : "dhcp";
 	}
 	if (query && query_get(query, "uuid", val, sizeof(val)) == 0) {
-		if (strlen(val) >= sizeof(client.uuid))
+		if (strlen(val) >= sizeof(c->uuid))
 			return -EACCES;
-		memcpy(client.uuid, val, strlen(val) + 1);
+		memcpy(c->uuid, val, strlen(val) + 1);
+		rec = have_own ? clients_by_mac(nb->clients, own) : NULL;
+		if (!*ret_why && (!rec || strcasecmp(rec->uuid, val) != 0))
+			*ret_why = "the asker's DHCP record lacks this UUID";
 	}
 	if (query && query_get(query, "arch", val, sizeof(val)) == 0) {
 		uint64_t a;
 		if (nb_parse_u64(val, strlen(val), 0xffff, &a) < 0)
 			return -EACCES;
-		client.arch = (int)a;
+		c->arch = (int)a;
+	}
+	c->redact = *ret_why != NULL;
+	return 0;
+}
+
+static int content_render(struct netbootd *nb, const struct rendered_name *doc, const char *query,
+			  const struct sockaddr_in *peer, struct content *ret)
+{
+	struct nb_client client = { .arch = -1 };
+	const char *from, *why;
+	char who[32], mac[18] = "-";
+	size_t len;
+	char *buf;
+	int r;
+
+	peer_text(peer, who);
+	r = render_client(nb, query, peer, &client, &from, &why);
+	if (r < 0)
+		return r;
+	if (client.has_mac)
+		mac_text(client.mac, mac);
+	/* answer = known: a machine no section names gets nothing from us,
+	 * the same as its DHCP requests. */
+	if (nb->answer_known && !nb_config_knows(nb->config, &client)) {
+		log_info("main", who, "not rendering %s for mac=%s mac-from=%s: not a known client "
+			 "(answer = known)", doc->name, mac, from);
+		return -ENOENT;
 	}
 	buf = malloc(CONTENT_RENDER_MAX);
 	if (!buf)
 		return -ENOMEM;
 	r = nb_render(nb->config, &client, nb->http_base, doc->fmt, buf, CONTENT_RENDER_MAX, &len);
 	if (r < 0) {
-		log_error("main", "-", "cannot render %s: %s", doc->name, strerror(-r));
+		log_error("main", who, "cannot render %s: %s", doc->name, strerror(-r));
 		free(buf);
 		return r == -ENOMEM ? -ENOMEM : -ENOENT;
 	}
+	log_info("main", who, "rendered %s for mac=%s mac-from=%s%s%s", doc->name, mac, from,
+		 why ? " redacted: " : "", why ? why : "");
 	ret->fd = -1;
 	ret->mem = buf;
 	ret->size = len;
@@ -162,12 +250,109 @@ static int content_render(struct netbootd *nb, const struct rendered_name *doc, 
 	return 0;
 }
 
-/* openat2 beneath dirfd; falls back to a walk that refuses every symlink on
- * kernels before 5.6, which is stricter but never wrong. */
-static int content_open_beneath(int dirfd, const char *path)
+/* A MAC in a file name as Alpine's {MAC} expands it ("aa:bb:cc:dd:ee:ff",
+ * or with dashes, any case) and not part of a longer run of hex digits.
+ * 1 and ret_mac, or 0. */
+static int name_mac(const char *s, uint8_t ret_mac[6])
+{
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i + 17 <= n; i++) {
+		if (i > 0 && nb_hex_digit(s[i - 1]) >= 0)
+			continue;
+		if (i + 17 < n && nb_hex_digit(s[i + 17]) >= 0)
+			continue;
+		if (nb_mac_parse(s + i, 17, ret_mac) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* A UUID (8-4-4-4-12 hex digits) in a file name, as Alpine's {UUID}
+ * expands it. 1 and ret_uuid (lower case), or 0. */
+static int name_uuid(const char *s, char ret_uuid[37])
+{
+	static const uint8_t dash[] = { 8, 13, 18, 23 };
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i + 36 <= n; i++) {
+		size_t k, d = 0;
+
+		if (i > 0 && nb_hex_digit(s[i - 1]) >= 0)
+			continue;
+		if (i + 36 < n && nb_hex_digit(s[i + 36]) >= 0)
+			continue;
+		for (k = 0; k < 36; k++) {
+			if (d < sizeof(dash) && k == dash[d]) {
+				if (s[i + k] != '-')
+					break;
+				d++;
+			} else if (nb_hex_digit(s[i + k]) < 0) {
+				break;
+			}
+		}
+		if (k < 36)
+			continue;
+		for (k = 0; k < 36; k++)
+			ret_uuid[k] = (char)tolower((unsigned char)s[i + k]);
+		ret_uuid[36] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
+static int is_protected(const struct netbootd *nb, const char *clean)
+{
+	for (unsigned i = 0; i < nb->n_protect; i++)
+		if (strncmp(clean, nb->protect[i], strlen(nb->protect[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether the asker may have a file beneath a protected prefix (see the
+ * top of this file). 0, or -EPERM after a log line that says why. */
+static int content_check_protected(struct netbootd *nb, const char *clean,
+				   const struct sockaddr_in *peer)
+{
+	uint8_t own[6], want[6];
+	char uuid[37], who[32], mac[18] = "unknown";
+	const struct client_seen *rec;
+	const char *why;
+	int have_own;
+
+	if (!is_protected(nb, clean))
+		return 0;
+	have_own = peer && clients_mac_of(nb->clients, peer->sin_addr, own) == 0;
+	if (have_own)
+		mac_text(own, mac);
+	if (name_uuid(clean, uuid)) {
+		rec = have_own ? clients_by_mac(nb->clients, own) : NULL;
+		if (rec && strcasecmp(rec->uuid, uuid) == 0)
+			return 0;
+		why = "its UUID is not in the asker's DHCP record";
+	} else if (name_mac(clean, want)) {
+		if (have_own && memcmp(own, want, 6) == 0)
+			return 0;
+		why = have_own ? "its MAC is not the asker's" : "the asker's MAC is unknown";
+	} else {
+		if (peer && clients_answered_recently(nb->clients, peer->sin_addr,
+						      ev_now_ms(nb->loop), CONTENT_ANSWERED_MS))
+			return 0;
+		why = "no MAC or UUID in its name and no DHCP answer to the asker in 15 minutes";
+	}
+	peer_text(peer, who);
+	log_warn("main", who, "refused protected %s to mac=%s: %s", clean, mac, why);
+	return -EPERM;
+}
+
+/* Look path up beneath dirfd without opening it for I/O: O_PATH, with
+ * openat2 RESOLVE_BENEATH; on kernels before 5.6, a walk that refuses
+ * every symlink, which is stricter but never wrong. An O_PATH descriptor,
+ * or -errno. */
+static int content_path_beneath(int dirfd, const char *path)
 {
 	struct open_how how = {
-		.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
+		.flags = O_PATH | O_CLOEXEC,
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
 	};
 	int fd;
@@ -188,8 +373,8 @@ static int content_open_beneath(int dirfd, const char *path)
 		seg = strtok_r(copy, "/", &save);
 		while (seg) {
 			char *next = strtok_r(NULL, "/", &save);
-			int nfd = openat(cur, seg, (next ? O_PATH | O_DIRECTORY : O_RDONLY | O_NONBLOCK) |
-					 O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+			int nfd = openat(cur, seg, O_PATH | O_NOFOLLOW | O_CLOEXEC |
+					 (next ? O_DIRECTORY : 0));
 			int err = errno;
 			close(cur);
 			if (nfd < 0)
@@ -201,14 +386,71 @@ static int content_open_beneath(int dirfd, const char *path)
 	}
 }
 
-static int content_from_fd(int fd, const char *source, struct content *ret)
+static const char *kind_name(mode_t m)
 {
-	struct stat st;
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISSOCK(m))
+		return "a socket";
+	if (S_ISCHR(m))
+		return "a character device";
+	if (S_ISBLK(m))
+		return "a block device";
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISLNK(m))
+		return "a symlink";
+	return "not a regular file";
+}
 
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+/* Open for reading the regular file that pathfd (O_PATH) names, and
+ * nothing else: the magic link /proc/self/fd/N reaches that very inode (a
+ * process may always open its own descriptors, even after setuid), and
+ * dev/ino are checked again on what was opened. Consumes pathfd. An fd,
+ * or -errno (-EACCES: not a regular file). */
+static int content_reopen(int pathfd, const struct stat *want)
+{
+	char proc[32];
+	struct stat st;
+	int fd;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pathfd);
+	fd = open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		fd = -errno;
+	close(pathfd);
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_dev != want->st_dev || st.st_ino != want->st_ino) {
 		close(fd);
 		return -EACCES;
 	}
+	return fd;
+}
+
+/* pathfd (O_PATH, consumed) to a struct content, regular files only. */
+static int content_from_path(int pathfd, const char *name, const char *source,
+			     const struct sockaddr_in *peer, struct content *ret)
+{
+	struct stat st;
+	char who[32];
+	int fd;
+
+	if (fstat(pathfd, &st) < 0) {
+		fd = -errno;
+		close(pathfd);
+		return fd;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(pathfd);
+		peer_text(peer, who);
+		log_warn("main", who, "refused %s: %s, not a regular file", name, kind_name(st.st_mode));
+		return -EACCES;
+	}
+	fd = content_reopen(pathfd, &st);
+	if (fd < 0)
+		return fd;
 	ret->fd = fd;
 	ret->mem = NULL;
 	ret->size = (uint64_t)st.st_size;
@@ -219,7 +461,7 @@ static int content_from_fd(int fd, const char *source, struct content *ret)
 
 /* The distribution's boot loaders, and ours, when the root has no copy. */
 static int content_open_dist(const struct netbootd *nb, const char *name,
-			     struct content *ret)
+			     const struct sockaddr_in *peer, struct content *ret)
 {
 	int dirfd = -1, fd;
 	const char *source = NULL;
@@ -235,10 +477,10 @@ static int content_open_dist(const struct netbootd *nb, const char *name,
 	}
 	if (dirfd < 0)
 		return -ENOENT;
-	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = openat(dirfd, name, O_PATH | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return -ENOENT;
-	return content_from_fd(fd, source, ret);
+	return content_from_path(fd, name, source, peer, ret);
 }
 
 int content_open(struct netbootd *nb, const char *path, const char *query,
@@ -250,25 +492,133 @@ int content_open(struct netbootd *nb, const char *path, const char *query,
 	r = content_clean_path(path, clean);
 	if (r < 0)
 		return r;
+	if (query && !query[0])
+		query = NULL;
 	for (size_t i = 0; i < sizeof(rendered_names) / sizeof(rendered_names[0]); i++)
 		if (strcmp(clean, rendered_names[i].name) == 0) {
 			/* An admin's own file under the root wins. */
-			fd = content_open_beneath(nb->root_fd, clean);
+			fd = content_path_beneath(nb->root_fd, clean);
 			if (fd >= 0)
-				return content_from_fd(fd, "root", ret);
+				return content_from_path(fd, clean, "root", peer, ret);
 			return content_render(nb, &rendered_names[i], query, peer, ret);
 		}
 
-	fd = content_open_beneath(nb->root_fd, clean);
+	/* Before any lookup, so a refused asker cannot tell whether the file
+	 * exists. */
+	r = content_check_protected(nb, clean, peer);
+	if (r < 0)
+		return r;
+	fd = content_path_beneath(nb->root_fd, clean);
 	if (fd >= 0)
-		return content_from_fd(fd, "root", ret);
-	if (fd == -EXDEV || fd == -ELOOP)
-		return -EACCES;   /* a symlink that leaves the root */
+		return content_from_path(fd, clean, "root", peer, ret);
+	if (fd == -EXDEV || fd == -ELOOP) {
+		char who[32];
+		peer_text(peer, who);
+		log_warn("main", who, "refused %s: a symlink that leaves the root", clean);
+		return -EACCES;
+	}
 	if (fd == -ENOTDIR)
 		fd = -ENOENT;     /* a path through a regular file */
 	if (fd != -ENOENT)
 		return fd;
-	return content_open_dist(nb, clean, ret);
+	return content_open_dist(nb, clean, peer, ret);
+}
+
+/* The folder of a server-relative apkovl template: "${server}/ovl/{MAC}.tar.gz"
+ * and "ovl/{MAC}.tar.gz" give "ovl/", a fixed "site.tar.gz" gives itself.
+ * 1 and out; 0 when the template names another server; -EINVAL when it is
+ * a template at the top of the root, which no prefix short of the whole
+ * root covers; -ENAMETOOLONG. */
+static int apkovl_prefix(const char *t, char out[NB_PROTECT_LEN])
+{
+	size_t end, cut = 0;
+
+	if (strncmp(t, "${server}", 9) == 0)
+		t += 9;
+	else if (strstr(t, "://"))
+		return 0;
+	while (*t == '/')
+		t++;
+	end = strcspn(t, "{$?");
+	for (size_t i = 0; i < end; i++)
+		if (t[i] == '/')
+			cut = i + 1;
+	if (cut == 0) {
+		if (t[end] != '\0')
+			return -EINVAL;
+		cut = end;
+	}
+	if (cut == 0)
+		return 0;
+	if (cut >= NB_PROTECT_LEN)
+		return -ENAMETOOLONG;
+	memcpy(out, t, cut);
+	out[cut] = '\0';
+	return 1;
+}
+
+static int protect_add(struct netbootd *nb, const char *prefix)
+{
+	while (*prefix == '/')
+		prefix++;
+	for (unsigned i = 0; i < nb->n_protect; i++)
+		if (strcmp(nb->protect[i], prefix) == 0)
+			return 0;
+	if (nb->n_protect >= NETBOOTD_PROTECT_MAX)
+		return -E2BIG;
+	snprintf(nb->protect[nb->n_protect++], NB_PROTECT_LEN, "%s", prefix);
+	return 0;
+}
+
+static int protect_apkovl(struct netbootd *nb, const struct nb_profile *p, const char *where)
+{
+	char prefix[NB_PROTECT_LEN];
+	int r;
+
+	if (!(p->set & NB_SET_APKOVL) || !p->apkovl[0])
+		return 0;
+	r = apkovl_prefix(p->apkovl, prefix);
+	if (r == -EINVAL)
+		fprintf(stderr, "netbootd: %s: apkovl = %s: a template at the top of the root "
+			"cannot be protected; put overlays in a folder or set protect = in [server]\n",
+			where, p->apkovl);
+	else if (r == -ENAMETOOLONG)
+		fprintf(stderr, "netbootd: %s: apkovl = %s: folder too long to protect\n",
+			where, p->apkovl);
+	if (r <= 0)
+		return r;
+	r = protect_add(nb, prefix);
+	if (r < 0)
+		fprintf(stderr, "netbootd: %s: more than %d apkovl folders to protect; "
+			"set protect = in [server]\n", where, NETBOOTD_PROTECT_MAX);
+	return r;
+}
+
+int content_protect_init(struct netbootd *nb)
+{
+	const struct nb_config *cfg = nb->config;
+	const struct nb_server_conf *srv = nb_config_server(cfg);
+	char where[NB_NAME_MAX + 16];
+	int r;
+
+	nb->n_protect = 0;
+	if (srv->protect_set) {
+		for (unsigned i = 0; i < srv->n_protect; i++)
+			if ((r = protect_add(nb, srv->protect[i])) < 0)
+				return r;
+		return 0;
+	}
+	for (unsigned i = 0; i < cfg->n_profile; i++) {
+		snprintf(where, sizeof(where), "[profile %s]", cfg->profile[i].name);
+		if ((r = protect_apkovl(nb, &cfg->profile[i].p, where)) < 0)
+			return r;
+	}
+	for (unsigned i = 0; i < cfg->n_client; i++) {
+		snprintf(where, sizeof(where), "client section %u", i + 1);
+		if ((r = protect_apkovl(nb, &cfg->client[i].over, where)) < 0)
+			return r;
+	}
+	return 0;
 }
 
 void content_close(struct content *c)

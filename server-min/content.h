@@ -1,10 +1,10 @@
 /* content.h: what a client may download, for TFTP and HTTP alike.
  *
  * One entry point decides: a rendered per-client document (boot.ipxe,
- * boot.plan), a regular file beneath --root, or the distribution's copy of
- * an iPXE binary. Both protocols call it, so the safety rules (nothing
- * outside the root, regular files only, open once then fstat) live in one
- * place.
+ * boot.plan, boot.cmdline), a regular file beneath --root, or the
+ * distribution's copy of an iPXE binary. Both protocols call it, so the
+ * safety rules (nothing outside the root, nothing but regular files ever
+ * opened for I/O, protected files only to their owner) live in one place.
  */
 #ifndef NETBOOTD_CONTENT_H
 #define NETBOOTD_CONTENT_H
@@ -28,10 +28,18 @@ struct content {
  * alpineboot.efi asks for "boot.plan?mac=..."); query: the part after '?',
  * or NULL; only rendered documents read it; peer: the client, used to find
  * its MAC in the kernel's neighbour table when the query names none.
- * 0 and *ret filled; -ENOENT no such file; -EACCES refused (escapes the
- * root, not a regular file, bad name); -ENOMEM. *ret untouched on error. */
+ * 0 and *ret filled; -ENOENT no such file (or a rendered document for a
+ * client that "answer = known" ignores); -EACCES refused (escapes the root,
+ * not a regular file, bad name); -EPERM a protected file the asker does
+ * not own (logged with the reason); -ENOMEM. *ret untouched on error. */
 int content_open(struct netbootd *nb, const char *path, const char *query,
 		 const struct sockaddr_in *peer, struct content *ret);
 void content_close(struct content *c);
+
+/* Fill nb->protect from nb->config: [server] protect when set, else the
+ * folders of the server-relative apkovl settings of every profile and
+ * client section. Call once before serving. 0, or -EINVAL / -E2BIG /
+ * -ENAMETOOLONG after a "netbootd: ..." line on stderr (a config error). */
+int content_protect_init(struct netbootd *nb);
 
 #endif

@@ -30,6 +30,7 @@
 #include "embed/config.h"
 #include "embed/str.h"
 #include "server-min/clients.h"
+#include "server-min/content.h"
 #include "server-min/log.h"
 #include "server-min/netbootd.h"
 
@@ -407,6 +408,10 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
+	if (content_protect_init(&nb) < 0) {
+		rc = 2;
+		goto out;
+	}
 	nb.ipxe_fd = open_first_dir(ipxe_dirs, sizeof(ipxe_dirs) / sizeof(ipxe_dirs[0]));
 	nb.efi_fd = open_efi_dir();
 	r = clients_new(CLIENTS_DEFAULT_CAP, &nb.clients);

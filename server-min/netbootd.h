@@ -42,6 +42,9 @@ struct netbootd_limits {
 
 struct clients;   /* server-min/clients.h */
 
+/* Protected path prefixes: [server] protect, else the apkovl folders. */
+#define NETBOOTD_PROTECT_MAX (NB_PROTECT_MAX * 4)
+
 struct netbootd {
 	struct ev_loop *loop;
 	const struct nb_config *config;   /* netbootd.conf, defaults when none */
@@ -58,6 +61,8 @@ struct netbootd {
 	struct netbootd_limits limits;
 	int answer_known;                 /* [server] answer = known */
 	struct clients *clients;          /* MAC <-> IP seen in DHCP; never NULL while serving */
+	char protect[NETBOOTD_PROTECT_MAX][NB_PROTECT_LEN];   /* content.c */
+	unsigned n_protect;
 };
 
 struct proxydhcp;
