@@ -23,7 +23,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <dirent.h>
+#include <linux/capability.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 
@@ -177,7 +181,35 @@ static int find_iface(const char *ifname, struct in_addr *addr, char ret_ifname[
 	return r;
 }
 
-static int drop_privileges(const char *user)
+/* The service user when none is named: a dedicated one if the system has
+ * it, else the traditional nobody. */
+static const char *const default_users[] = { "netbootd", "nobody" };
+
+/* Leave every capability: effective, permitted, inheritable (capset) and
+ * ambient (prctl). Raw syscalls: netbootd links libc only. 0 or -errno. */
+static int drop_capabilities(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		return -errno;
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		return -errno;
+	/* Read back: a kernel or a seccomp filter that ignored us must not
+	 * leave us serving with a capability. */
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return -errno;
+	if (data[0].effective || data[0].permitted || data[1].effective || data[1].permitted ||
+	    data[0].inheritable || data[1].inheritable)
+		return -EPERM;
+	return 0;
+}
+
+/* Started as root: become user (its uid, gid, no supplementary groups);
+ * setuid() to a non-root uid clears the capability sets. */
+static int become_user(const char *user)
 {
 	struct passwd *pw;
 
@@ -198,6 +230,99 @@ static int drop_privileges(const char *user)
 		return -EPERM;
 	}
 	return 0;
+}
+
+/* After binding: serve as user (or the default service user) holding no
+ * capability. Only "root", asked for by name, keeps root, with a warning.
+ * Started unprivileged (say with AmbientCapabilities=CAP_NET_BIND_SERVICE),
+ * stay who we are and give up the capability that bound the ports.
+ * 0 and ret_name (the user we serve as), or -errno after a log line. */
+static int drop_privileges(const char *user, char ret_name[64])
+{
+	struct passwd *pw;
+	int r;
+
+	if (geteuid() == 0 && strcmp(user, "root") == 0) {
+		log_warn("main", "-", "--user root: serving as root with every capability; "
+			 "any flaw in netbootd is then a root compromise");
+		snprintf(ret_name, 64, "root");
+		return 0;
+	}
+	if (geteuid() == 0) {
+		for (size_t i = 0; !user[0] && i < sizeof(default_users) / sizeof(default_users[0]); i++)
+			if (getpwnam(default_users[i]))
+				user = default_users[i];
+		if (!user[0]) {
+			log_error("main", "-", "no netbootd or nobody user to drop root to; give --user");
+			return -ENOENT;
+		}
+		r = become_user(user);
+		if (r < 0)
+			return r;
+		snprintf(ret_name, 64, "%s", user);
+	} else {
+		pw = getpwuid(geteuid());
+		if (user[0] && (!pw || strcmp(pw->pw_name, user) != 0)) {
+			log_error("main", "-", "cannot become %s: not started as root", user);
+			return -EPERM;
+		}
+		if (pw)
+			snprintf(ret_name, 64, "%s", pw->pw_name);
+		else
+			snprintf(ret_name, 64, "%u", (unsigned)geteuid());
+	}
+	r = drop_capabilities();
+	if (r < 0)
+		log_error("main", "-", "cannot drop capabilities: %s", strerror(-r));
+	return r;
+}
+
+/* Descriptors inherited from whoever started us (a shell's open files, a
+ * supervisor's sockets) would be held for the daemon's whole life and
+ * reachable by any flaw: close all but 0-2 before anything is opened.
+ * close_range (Linux 5.9), else a walk over /proc/self/fd. */
+static void close_inherited(void)
+{
+	DIR *d;
+	struct dirent *e;
+	int fds[256], n = 0;
+
+	if (syscall(SYS_close_range, 3U, ~0U, 0U) == 0)
+		return;
+	d = opendir("/proc/self/fd");
+	if (!d)
+		return;
+	while ((e = readdir(d)) && n < (int)(sizeof(fds) / sizeof(fds[0]))) {
+		int fd = atoi(e->d_name);
+		if (fd > 2 && fd != dirfd(d))
+			fds[n++] = fd;
+	}
+	closedir(d);
+	for (int i = 0; i < n; i++)
+		close(fds[i]);
+}
+
+/* Lines that wait for a slow stderr (log.c) go out from the loop. */
+#define LOG_FLUSH_MS 50
+
+struct log_pump {
+	struct ev_loop *loop;
+	struct ev_timer timer;
+};
+
+static void on_log_timer(struct ev_loop *loop, void *arg)
+{
+	struct log_pump *p = arg;
+
+	if (log_flush())
+		ev_timer_arm(loop, &p->timer, LOG_FLUSH_MS);
+}
+
+static void on_log_pending(void *arg)
+{
+	struct log_pump *p = arg;
+
+	ev_timer_arm(p->loop, &p->timer, LOG_FLUSH_MS);
 }
 
 /* A storm of clients holds a socket and a file per HTTP connection and per
@@ -275,7 +400,16 @@ int main(int argc, char **argv)
 	enum log_level level;
 	int check_only = 0, opt, r, rc = 1;
 	struct sigaction sa;
-	char addr_text[INET_ADDRSTRLEN], tftp_text[8];
+	char addr_text[INET_ADDRSTRLEN], tftp_text[8], user_name[64] = "";
+	struct log_pump pump = { .loop = NULL };
+
+	/* Before anything is opened: nothing inherited, and no exec of ours
+	 * can ever gain privileges (setuid binaries, file capabilities). */
+	close_inherited();
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		fprintf(stderr, "netbootd: cannot set no_new_privs: %s\n", strerror(errno));
+		return 1;
+	}
 
 	while ((opt = getopt_long(argc, argv, "r:l:i:c:hV", long_opts, NULL)) != -1) {
 		switch (opt) {
@@ -425,6 +559,10 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
+	pump.loop = nb.loop;
+	ev_timer_init(&pump.timer, on_log_timer, &pump);
+	log_set_pending_hook(on_log_pending, &pump);
+
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -441,7 +579,7 @@ int main(int argc, char **argv)
 		goto out;
 	if (nb.http_on && http_start(&nb, &http) < 0)
 		goto out;
-	if (user[0] && drop_privileges(user) < 0)
+	if (drop_privileges(user, user_name) < 0)
 		goto out;
 
 	snprintf(tftp_text, sizeof(tftp_text), "%u", nb.tftp_port);
@@ -451,7 +589,7 @@ int main(int argc, char **argv)
 		 nb.tftp_on ? tftp_text : "off",
 		 nb.http_on ? nb.http_base : "off",
 		 nb.ipxe_fd >= 0 ? "" : " (no distribution iPXE found)",
-		 user[0] ? " user=" : "", user);
+		 " user=", user_name);
 	r = ev_run(nb.loop, &stop_requested);
 	if (r < 0) {
 		log_error("main", "-", "event loop failed: %s", strerror(-r));
@@ -473,6 +611,9 @@ out:
 		tftp_stop(tftp);
 	if (dhcp)
 		proxydhcp_stop(dhcp);
+	log_set_pending_hook(NULL, NULL);
+	if (nb.loop)
+		ev_timer_cancel(nb.loop, &pump.timer);
 	ev_loop_free(nb.loop);
 	clients_free(nb.clients);
 	if (nb.efi_fd >= 0)
@@ -481,5 +622,6 @@ out:
 		close(nb.ipxe_fd);
 	if (nb.root_fd >= 0)
 		close(nb.root_fd);
+	log_flush_wait(1000);
 	return rc;
 }

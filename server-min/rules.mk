@@ -13,6 +13,9 @@ include server-min/dhcp.mk
 UNIT_TESTS += event_test
 event_test_SRCS = server-min/event_test.c server-min/event.c
 
+UNIT_TESTS += log_test
+log_test_SRCS = server-min/log_test.c server-min/log.c
+
 UNIT_TESTS += clients_test
 clients_test_SRCS = server-min/clients_test.c server-min/clients.c $(EMBED_CORE_SRCS)
 
