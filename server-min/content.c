@@ -594,14 +594,13 @@ static int protect_apkovl(struct netbootd *nb, const struct nb_profile *p, const
 	return r;
 }
 
-int content_protect_init(struct netbootd *nb)
+static int protect_collect(struct netbootd *nb)
 {
 	const struct nb_config *cfg = nb->config;
 	const struct nb_server_conf *srv = nb_config_server(cfg);
 	char where[NB_NAME_MAX + 16];
 	int r;
 
-	nb->n_protect = 0;
 	if (srv->protect_set) {
 		for (unsigned i = 0; i < srv->n_protect; i++)
 			if ((r = protect_add(nb, srv->protect[i])) < 0)
@@ -618,6 +617,22 @@ int content_protect_init(struct netbootd *nb)
 		if ((r = protect_apkovl(nb, &cfg->client[i].over, where)) < 0)
 			return r;
 	}
+	return 0;
+}
+
+int content_protect_init(struct netbootd *nb)
+{
+	int r;
+
+	nb->n_protect = 0;
+	r = protect_collect(nb);
+	if (r < 0)
+		return r;
+	for (unsigned i = 0; i < nb->n_protect; i++)
+		log_info("main", "-", "protected: %s", nb->protect[i][0] ? nb->protect[i] : "(everything)");
+	if (nb->n_protect && !nb->dhcp_on)
+		log_warn("main", "-", "proxyDHCP is off: protected files without a MAC or UUID in "
+			 "their name are refused to everyone");
 	return 0;
 }
 

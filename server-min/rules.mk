@@ -24,3 +24,12 @@ CHECKS += test-cli
 .PHONY: test-cli
 test-cli: $(B)/san/netbootd
 	server-min/tests/cli.sh
+
+# What a host on the segment cannot make netbootd do (docs/security.md):
+# open a FIFO, device or socket, leave the root, take another client's
+# overlay or extras, stall it through stderr; and it serves unprivileged.
+CHECKS += test-hostile-core
+DEPS_PKGS += python3 util-linux
+.PHONY: test-hostile-core
+test-hostile-core: $(B)/san/netbootd $(B)/nb-dhcptest
+	NETBOOTD=$(B)/san/netbootd DHCPTEST=$(B)/nb-dhcptest bash server-min/tests/hostile-core.sh
