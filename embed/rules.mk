@@ -2,7 +2,7 @@
 # EMBED_CORE_SRCS: the freestanding core, linked into netbootd, netboot-embed
 # and (compiled for EFI) alpineboot.efi. No libc: embed/freestanding-check.sh
 # proves it on every `make check`.
-EMBED_CORE_SRCS = embed/str.c embed/mac.c embed/config.c embed/resolve.c \
+EMBED_CORE_SRCS = embed/str.c embed/mac.c embed/safe.c embed/config.c embed/resolve.c \
                   embed/cmdline.c embed/plan.c embed/ipxe_script.c embed/render.c
 
 PROGRAMS += netboot-embed
