@@ -64,10 +64,6 @@ const char *nb_safe_check(enum nb_safe_kind kind, const char *s, size_t n)
 	if (kind == NB_SAFE_TEXT && s[0] == '-')
 		return "text starting with '-' (iPXE would read an option)";
 	for (i = 0; i < n; i++) {
-		/* A config line may separate words with tabs; the
-		 * renderers join them with single spaces. */
-		if (s[i] == '\t' && kind == NB_SAFE_WORDS)
-			continue;
 		if ((why = char_why(s[i])) != NULL)
 			return why;
 		if (s[i] == '&' && i + 1 < n && s[i + 1] == '&')
@@ -113,6 +109,13 @@ const char *nb_safe_check_template(enum nb_safe_kind kind, const char *s,
 		size_t j;
 		const char *val;
 
+		/* A config line may separate words with tabs; the parser
+		 * joins them with single spaces before anything renders. */
+		if (s[i] == '\t' && kind == NB_SAFE_WORDS) {
+			nb_buf_putc(&b, ' ');
+			i++;
+			continue;
+		}
 		if (s[i] != '$' || i + 1 >= n || s[i + 1] != '{') {
 			nb_buf_putc(&b, s[i++]);
 			continue;
