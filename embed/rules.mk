@@ -20,9 +20,12 @@ embed_plan_test_SRCS = embed/plan_test.c $(EMBED_CORE_SRCS)
 UNIT_TESTS += embed_render_test
 embed_render_test_SRCS = embed/render_test.c $(EMBED_CORE_SRCS)
 
-FUZZERS += embed_fuzz_config embed_fuzz_plan
+FUZZERS += embed_fuzz_config embed_fuzz_plan embed_fuzz_render
 embed_fuzz_config_SRCS = embed/fuzz_config.c $(EMBED_CORE_SRCS)
 embed_fuzz_config_SEEDS = embed/fuzz/config
+# Every rendered iPXE line is one the renderer means to write (fuzz_render.c).
+embed_fuzz_render_SRCS = embed/fuzz_render.c $(EMBED_CORE_SRCS)
+embed_fuzz_render_SEEDS = embed/fuzz/config
 embed_fuzz_plan_SRCS = embed/fuzz_plan.c $(EMBED_CORE_SRCS)
 embed_fuzz_plan_SEEDS = embed/fuzz/plan
 
