@@ -55,3 +55,11 @@ DEPS_PKGS += qemu-system-x86 ipxe seabios
 .PHONY: embed-ipxe-check
 embed-ipxe-check: $(B)/san/netboot-embed
 	bash embed/tests/ipxe-run.sh $(B)/san/netboot-embed
+
+# Injection and bad values refused by netbootd --check-config and
+# netboot-embed render with exit 2 and FILE:LINE; safe values pass
+# (embed/tests/hostile-config.sh; no network, no root needed).
+CHECKS += test-hostile-config
+.PHONY: test-hostile-config
+test-hostile-config: $(B)/san/netbootd $(B)/san/netboot-embed
+	bash embed/tests/hostile-config.sh $(B)/san/netbootd $(B)/san/netboot-embed
