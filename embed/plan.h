@@ -77,6 +77,9 @@ struct nb_client {
 	int has_mac;
 	char uuid[40];          /* SMBIOS UUID, "" when unknown */
 	int arch;               /* RFC 4578 client arch, -1 when unknown */
+	/* 1: the document is for another host than the one asking; leave
+	 * out the profile's cmdline= words and hostname= (embed/resolve.c). */
+	int redact;
 };
 
 enum nb_format { NB_FMT_IPXE, NB_FMT_PLAN, NB_FMT_CMDLINE };
