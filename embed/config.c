@@ -2,17 +2,20 @@
  *
  * INI-like and line-oriented: "[section]" headers, "key = value" lines,
  * '#' or ';' comments on lines of their own. Sections: [server],
- * [profile NAME], [client MAC], [client uuid=UUID], [client arch=N].
+ * [profile NAME], [client MAC], [client MAC-PREFIX:*], [client uuid=UUID],
+ * [client arch=N].
  *
  * Every value is checked here, once, against what the command line, the
- * iPXE script and the boot plan can carry (no spaces or quotes in URLs, no
- * '$' except the known ${...} variables), so the renderers can trust the
- * model. Each error names "FILE:LINE: what is wrong". The parser reads the
+ * iPXE script and the boot plan can carry: first by its key's own rules
+ * (no spaces or quotes in URLs, no '$' except the known ${...} variables),
+ * then by the one safety check every script value passes (embed/safe.c),
+ * so the renderers can trust the model (they check again all the same). Each error names "FILE:LINE: what is wrong". The parser reads the
  * text only through (text, len) and never past it; it is a fuzz target
  * (embed/fuzz_config.c).
  */
 #include "embed/config.h"
 #include "embed/resolve.h"
+#include "embed/safe.h"
 #include "embed/str.h"
 
 enum section { SEC_NONE, SEC_SERVER, SEC_PROFILE, SEC_CLIENT };
@@ -37,7 +40,12 @@ struct key {
 	size_t off, size;
 	uint32_t bit;        /* NB_SET_* (profile keys) or a bit of its own */
 	int repeatable;
+	int safe;            /* enum nb_safe_kind the value must pass, or NO_SAFE */
 };
+
+/* A value that never reaches a script or a plan line (server keys, numbers
+ * and hex digests that the key's own parser already restricts). */
+#define NO_SAFE (-1)
 
 /* ---- character classes ------------------------------------------------ */
 
@@ -617,11 +625,124 @@ static const char *p_bootfile(void *field, size_t size, const char *v, size_t n)
 	return put_str(field, size, v, n);
 }
 
+/* answer = all | known: whether netbootd answers every PXE client or only
+ * those a [client] section names (nb_config_knows()). */
+static const char *p_answer(void *field, size_t size, const char *v, size_t n)
+{
+	(void)size;
+	if (nb_tok_eq(v, n, "all"))
+		*(int8_t *)field = 0;
+	else if (nb_tok_eq(v, n, "known"))
+		*(int8_t *)field = 1;
+	else
+		return "answer: all or known";
+	return NULL;
+}
+
+/* One protect prefix: a path relative to the root as a request names it,
+ * so no leading '/', no empty, "." or ".." parts (a request path never has
+ * them once netbootd has checked it, so such a prefix would protect
+ * nothing), printable and without backslash or quotes. */
+static const char *check_protect(const char *v, size_t n)
+{
+	size_t i, s = 0;
+
+	if (n >= NB_PROTECT_LEN)
+		return "protect: a prefix is at most 63 characters";
+	if (v[0] == '/')
+		return "protect: prefixes are relative to the root (no leading '/')";
+	for (i = 0; i <= n; i++) {
+		if (i < n && (v[i] <= ' ' || v[i] > '~' || v[i] == '\\' ||
+			      v[i] == '"' || v[i] == '\''))
+			return "protect: control character, quote or backslash";
+		if (i < n && v[i] != '/')
+			continue;
+		if (i == n && s == n)
+			break;              /* "ovl/": the trailing slash */
+		if (i == s || nb_tok_eq(v + s, i - s, ".") ||
+		    nb_tok_eq(v + s, i - s, ".."))
+			return "protect: no empty, '.' or '..' path parts";
+		s = i + 1;
+	}
+	return NULL;
+}
+
+/* protect = PREFIX ...: the whole [server] struct, to set the count and
+ * protect_set with the list. */
+static const char *p_protect(void *field, size_t size, const char *v, size_t n)
+{
+	struct nb_server_conf *sc = field;
+	char list[NB_PROTECT_MAX][NB_PROTECT_LEN];
+	size_t i = 0, count = 0;
+	const char *why;
+
+	(void)size;
+	while (i < n) {
+		size_t s;
+
+		while (i < n && nb_is_space(v[i]))
+			i++;
+		for (s = i; i < n && !nb_is_space(v[i]); i++)
+			;
+		if (i == s)
+			break;
+		if ((why = check_protect(v + s, i - s)) != NULL)
+			return why;
+		if (count >= NB_PROTECT_MAX)
+			return "protect: at most 8 prefixes";
+		nb_strlcpy(list[count++], NB_PROTECT_LEN, v + s, i - s);
+	}
+	if (count == 0)
+		return "protect: at least one prefix (e.g. ovl/)";
+	nb_memcpy(sc->protect, list, sizeof(list));
+	sc->n_protect = (uint8_t)count;
+	sc->protect_set = 1;
+	return NULL;
+}
+
+static const char *put_u32(void *field, const char *v, size_t n,
+			   uint64_t max, const char *why)
+{
+	uint64_t x;
+
+	if (nb_parse_u64(v, n, max, &x) || x == 0)
+		return why;
+	*(uint32_t *)field = (uint32_t)x;
+	return NULL;
+}
+
+/* The per-source limits; netbootd's defaults are in server-min/main.c and
+ * docs/netbootd.conf.5. 0 means "unset", so every range starts at 1. */
+static const char *p_http_per_ip(void *field, size_t size, const char *v, size_t n)
+{
+	(void)size;
+	return put_u32(field, v, n, 65536, "http-per-ip: connections, 1 to 65536");
+}
+
+static const char *p_http_requests(void *field, size_t size, const char *v, size_t n)
+{
+	(void)size;
+	return put_u32(field, v, n, 1000000, "http-requests: requests, 1 to 1000000");
+}
+
+static const char *p_http_idle(void *field, size_t size, const char *v, size_t n)
+{
+	(void)size;
+	return put_u32(field, v, n, 3600, "http-idle: seconds, 1 to 3600");
+}
+
+static const char *p_tftp_per_ip(void *field, size_t size, const char *v, size_t n)
+{
+	(void)size;
+	return put_u32(field, v, n, 65536, "tftp-per-ip: transfers, 1 to 65536");
+}
+
 /* ---- key tables ------------------------------------------------------- */
 
 #define FIELD(type, f) offsetof(struct type, f), sizeof(((struct type *)0)->f)
-#define SK(name, fn, f, bit) { name, fn, FIELD(nb_server_conf, f), bit, 0 }
-#define PK(name, fn, f, bit, rep) { name, fn, FIELD(nb_profile, f), bit, rep }
+#define SK(name, fn, f, bit) { name, fn, FIELD(nb_server_conf, f), bit, 0, NO_SAFE }
+#define PK(name, fn, f, bit, rep, safe) \
+	{ name, fn, FIELD(nb_profile, f), bit, rep, safe }
 
 static const struct key server_keys[] = {
 	SK("listen", p_ipv4, listen, 1u << 0),
@@ -637,30 +758,37 @@ static const struct key server_keys[] = {
 	SK("boot-bios", p_bootfile, boot_bios, 1u << 10),
 	SK("boot-efi64", p_bootfile, boot_efi64, 1u << 11),
 	SK("boot-ipxe", p_bootfile, boot_ipxe, 1u << 12),
+	SK("answer", p_answer, answer, 1u << 13),
+	{ "protect", p_protect, 0, sizeof(struct nb_server_conf), 1u << 14, 0,
+	  NO_SAFE },
+	SK("http-per-ip", p_http_per_ip, http_per_ip, 1u << 15),
+	SK("http-requests", p_http_requests, http_requests, 1u << 16),
+	SK("http-idle", p_http_idle, http_idle_s, 1u << 17),
+	SK("tftp-per-ip", p_tftp_per_ip, tftp_per_ip, 1u << 18),
 };
 
 /* Valid in [profile NAME] and [client ...]. The same table drives
  * nb_profile_merge, so a key added here is inherited correctly. */
 static const struct key profile_keys[] = {
-	PK("title", p_title, title, NB_SET_TITLE, 0),
-	PK("flavor", p_flavor, flavor, NB_SET_FLAVOR, 0),
-	PK("branch", p_branch, branch, NB_SET_BRANCH, 0),
-	PK("mirror", p_mirror, mirror, NB_SET_MIRROR, 1),
-	PK("repos", p_repos, repos, NB_SET_REPOS, 0),
-	PK("kernel", p_path, kernel, NB_SET_KERNEL, 0),
-	PK("initrd", p_path_add, initrd, NB_SET_INITRD, 1),
-	PK("modloop", p_modloop, modloop, NB_SET_MODLOOP, 0),
-	PK("apkovl", p_apkovl, apkovl, NB_SET_APKOVL, 0),
-	PK("ip", p_ip, ip, NB_SET_IP, 0),
-	PK("modules", p_modules, modules, NB_SET_MODULES, 0),
-	PK("hostname", p_hostname, hostname, NB_SET_HOSTNAME, 0),
-	PK("cmdline", p_cmdline, cmdline, NB_SET_CMDLINE, 0),
-	PK("timeout", p_timeout, timeout_s, NB_SET_TIMEOUT, 0),
-	PK("default", p_default, default_item, NB_SET_DEFAULT, 0),
-	PK("fallback", p_fallback, fallback, NB_SET_FALLBACK, 0),
-	PK("kernel-sha256", p_sha, kernel_sha256, NB_SET_KERNEL_SHA, 0),
-	PK("initrd-sha256", p_sha_add, initrd_sha256, NB_SET_INITRD_SHA, 1),
-	PK("max-file-size", p_size, max_file_size, NB_SET_MAX_SIZE, 0),
+	PK("title", p_title, title, NB_SET_TITLE, 0, NB_SAFE_TEXT),
+	PK("flavor", p_flavor, flavor, NB_SET_FLAVOR, 0, NB_SAFE_WORD),
+	PK("branch", p_branch, branch, NB_SET_BRANCH, 0, NB_SAFE_WORD),
+	PK("mirror", p_mirror, mirror, NB_SET_MIRROR, 1, NB_SAFE_WORD),
+	PK("repos", p_repos, repos, NB_SET_REPOS, 0, NB_SAFE_WORDS),
+	PK("kernel", p_path, kernel, NB_SET_KERNEL, 0, NB_SAFE_WORD),
+	PK("initrd", p_path_add, initrd, NB_SET_INITRD, 1, NB_SAFE_WORD),
+	PK("modloop", p_modloop, modloop, NB_SET_MODLOOP, 0, NB_SAFE_WORD),
+	PK("apkovl", p_apkovl, apkovl, NB_SET_APKOVL, 0, NB_SAFE_WORD),
+	PK("ip", p_ip, ip, NB_SET_IP, 0, NB_SAFE_WORD),
+	PK("modules", p_modules, modules, NB_SET_MODULES, 0, NB_SAFE_WORDS),
+	PK("hostname", p_hostname, hostname, NB_SET_HOSTNAME, 0, NB_SAFE_WORD),
+	PK("cmdline", p_cmdline, cmdline, NB_SET_CMDLINE, 0, NB_SAFE_WORDS),
+	PK("timeout", p_timeout, timeout_s, NB_SET_TIMEOUT, 0, NO_SAFE),
+	PK("default", p_default, default_item, NB_SET_DEFAULT, 0, NB_SAFE_WORD),
+	PK("fallback", p_fallback, fallback, NB_SET_FALLBACK, 0, NB_SAFE_WORDS),
+	PK("kernel-sha256", p_sha, kernel_sha256, NB_SET_KERNEL_SHA, 0, NO_SAFE),
+	PK("initrd-sha256", p_sha_add, initrd_sha256, NB_SET_INITRD_SHA, 1, NO_SAFE),
+	PK("max-file-size", p_size, max_file_size, NB_SET_MAX_SIZE, 0, NO_SAFE),
 };
 
 #define N_KEYS(t) (sizeof(t) / sizeof((t)[0]))
@@ -739,39 +867,114 @@ static int parse_uuid(const char *v, size_t n, char ret[40])
 	return 0;
 }
 
+/* "52:54:00:*" or "52-54-00-*" (any case): 1 to 5 whole octets, one
+ * separator throughout, then the separator and '*'. 0 and the octets in
+ * ret_mac (the rest zero) and *ret_len, or -EINVAL. */
+static int parse_mac_prefix(const char *v, size_t n, uint8_t ret_mac[6],
+			    unsigned *ret_len)
+{
+	uint8_t mac[6] = { 0 };
+	unsigned octets, i;
+	char sep;
+
+	if (n < 4 || (n - 1) % 3 != 0 || v[n - 1] != '*')
+		return -NB_EINVAL;
+	octets = (unsigned)(n - 1) / 3;
+	if (octets > 5)
+		return -NB_EINVAL;
+	sep = v[2];
+	if (sep != ':' && sep != '-')
+		return -NB_EINVAL;
+	for (i = 0; i < octets; i++) {
+		int hi = nb_hex_digit(v[3 * i]), lo = nb_hex_digit(v[3 * i + 1]);
+
+		if (hi < 0 || lo < 0 || v[3 * i + 2] != sep)
+			return -NB_EINVAL;
+		mac[i] = (uint8_t)(hi << 4 | lo);
+	}
+	nb_memcpy(ret_mac, mac, 6);
+	*ret_len = octets;
+	return 0;
+}
+
+/* The section's kind and key from its argument ("MAC", "PREFIX:*",
+ * "uuid=U", "arch=N"). 0, or fail()'s -EINVAL. */
+static int client_key(struct parser *p, const char *a, size_t n,
+		      struct nb_client_conf *c)
+{
+	if (nb_has_prefix(a, n, "uuid=")) {
+		c->match = NB_MATCH_UUID;
+		if (parse_uuid(a + 5, n - 5, c->uuid))
+			return fail(p, "bad UUID (8-4-4-4-12 hex digits)", a + 5, n - 5);
+	} else if (nb_has_prefix(a, n, "arch=")) {
+		uint64_t x;
+
+		c->match = NB_MATCH_ARCH;
+		if (nb_parse_u64(a + 5, n - 5, 65535, &x))
+			return fail(p, "bad client arch (RFC 4578 number)", a + 5, n - 5);
+		c->arch = (int)x;
+	} else if (n > 0 && a[n - 1] == '*') {
+		c->match = NB_MATCH_PREFIX;
+		if (parse_mac_prefix(a, n, c->mac, &c->prefix_len))
+			return fail(p, "bad MAC prefix (1 to 5 octets then :*, e.g. 52:54:00:*)", a, n);
+	} else {
+		c->match = NB_MATCH_MAC;
+		if (nb_mac_parse(a, n, c->mac))
+			return fail(p, "bad MAC address (aa:bb:cc:dd:ee:ff)", a, n);
+	}
+	return 0;
+}
+
+static int same_client(const struct nb_client_conf *o,
+		       const struct nb_client_conf *c)
+{
+	if (o->match != c->match)
+		return 0;
+	switch (c->match) {
+	case NB_MATCH_MAC:
+		return !nb_memcmp(o->mac, c->mac, 6);
+	case NB_MATCH_PREFIX:
+		return o->prefix_len == c->prefix_len &&
+		       !nb_memcmp(o->mac, c->mac, c->prefix_len);
+	case NB_MATCH_UUID:
+		return !nb_strcmp(o->uuid, c->uuid);
+	case NB_MATCH_ARCH:
+		return o->arch == c->arch;
+	}
+	return 0;
+}
+
+/* "duplicate WHAT (first at line N)": the reader fixes one of two lines. */
+static int fail_dup(struct parser *p, const char *what, unsigned first,
+		    const char *v, size_t n)
+{
+	char msg[96];
+	struct nb_buf b;
+
+	nb_buf_init(&b, msg, sizeof(msg));
+	nb_buf_puts(&b, what);
+	nb_buf_puts(&b, " (first at line ");
+	nb_buf_putu(&b, first);
+	nb_buf_putc(&b, ')');
+	return fail(p, msg, v, n);
+}
+
 static int section_client(struct parser *p, const char *a, size_t n)
 {
 	struct nb_config *cfg = p->cfg;
 	struct nb_client_conf c;
 	unsigned i;
+	int r;
 
 	nb_memset(&c, 0, sizeof(c));
 	c.arch = -1;
-	if (nb_has_prefix(a, n, "uuid=")) {
-		c.match = NB_MATCH_UUID;
-		if (parse_uuid(a + 5, n - 5, c.uuid))
-			return fail(p, "bad UUID (8-4-4-4-12 hex digits)", a + 5, n - 5);
-	} else if (nb_has_prefix(a, n, "arch=")) {
-		uint64_t x;
-
-		c.match = NB_MATCH_ARCH;
-		if (nb_parse_u64(a + 5, n - 5, 65535, &x))
-			return fail(p, "bad client arch (RFC 4578 number)", a + 5, n - 5);
-		c.arch = (int)x;
-	} else {
-		c.match = NB_MATCH_MAC;
-		if (nb_mac_parse(a, n, c.mac))
-			return fail(p, "bad MAC address (aa:bb:cc:dd:ee:ff)", a, n);
-	}
-	for (i = 0; i < cfg->n_client; i++) {
-		const struct nb_client_conf *o = &cfg->client[i];
-
-		if (o->match == c.match &&
-		    ((c.match == NB_MATCH_MAC && !nb_memcmp(o->mac, c.mac, 6)) ||
-		     (c.match == NB_MATCH_UUID && !nb_strcmp(o->uuid, c.uuid)) ||
-		     (c.match == NB_MATCH_ARCH && o->arch == c.arch)))
-			return fail(p, "duplicate client section", a, n);
-	}
+	c.line = p->line;
+	if ((r = client_key(p, a, n, &c)) < 0)
+		return r;
+	for (i = 0; i < cfg->n_client; i++)
+		if (same_client(&cfg->client[i], &c))
+			return fail_dup(p, "duplicate client section",
+					cfg->client[i].line, a, n);
 	if (cfg->n_client >= NB_MAX_CLIENTS)
 		return fail(p, "too many client sections (at most 64)", NULL, 0);
 	cfg->client[cfg->n_client] = c;
@@ -815,7 +1018,8 @@ static int section(struct parser *p, const char *s, size_t n)
 		return fail(p, "profile name too long", a, an);
 	for (i = 0; i < cfg->n_profile; i++)
 		if (nb_tok_eq(a, an, cfg->profile[i].name))
-			return fail(p, "duplicate profile", a, an);
+			return fail_dup(p, "duplicate profile",
+					cfg->profile[i].line, a, an);
 	if (cfg->n_profile >= NB_MAX_PROFILES)
 		return fail(p, "too many profiles (at most 16)", NULL, 0);
 	{
@@ -879,6 +1083,10 @@ static int assign(struct parser *p, const char *k, size_t kn,
 	if ((p->seen & key->bit) && !key->repeatable)
 		return fail(p, "duplicate key", k, kn);
 	why = key->parse((char *)base + key->off, key->size, v, vn);
+	/* The one safety gate (embed/safe.c), after the key's own rules so
+	 * their more specific message wins. */
+	if (why == NULL && key->safe != NO_SAFE)
+		why = nb_safe_check_template((enum nb_safe_kind)key->safe, v, vn);
 	if (why)
 		return fail(p, why, v, vn);
 	p->seen |= key->bit;

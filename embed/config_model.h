@@ -99,11 +99,20 @@ struct nb_named_profile {
 	struct nb_profile p;
 };
 
-enum nb_match { NB_MATCH_MAC, NB_MATCH_UUID, NB_MATCH_ARCH };
+/* How a [client ...] section names its clients. The precedence between
+ * kinds is nb_config_match()'s (embed/resolve.c), not this order. */
+enum nb_match {
+	NB_MATCH_MAC,      /* [client aa:bb:cc:dd:ee:ff] */
+	NB_MATCH_UUID,     /* [client uuid=...] */
+	NB_MATCH_ARCH,     /* [client arch=N] */
+	NB_MATCH_PREFIX,   /* [client aa:bb:cc:*]: the first prefix_len octets */
+};
 
 struct nb_client_conf {
 	enum nb_match match;
-	uint8_t mac[6];
+	uint8_t mac[6];                  /* MAC, or the prefix and zeros */
+	unsigned prefix_len;             /* NB_MATCH_PREFIX: 1..5 octets */
+	unsigned line;                   /* where the section starts */
 	char uuid[40];                   /* lower case */
 	int arch;                        /* RFC 4578 client arch */
 	char profile[NB_NAME_MAX];       /* "" = the default profile */

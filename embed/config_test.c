@@ -155,12 +155,59 @@ static const struct { int line; const char *text; const char *err; } bad[] = {
 	{ __LINE__, "[profile a]\ntitle = $HOME\n", "t.conf:2: title: printable ASCII without '$' or '\"': '$HOME'" },
 	{ __LINE__, "[profile a]\nflavor = lts\nflavor = virt\n", "t.conf:3: duplicate key: 'flavor'" },
 	{ __LINE__, "[profile a]\nprofile = b\n", "t.conf:2: unknown key in [profile]: 'profile'" },
-	{ __LINE__, "[profile a]\n[profile a]\n", "t.conf:2: duplicate profile: 'a'" },
+	{ __LINE__, "[profile a]\n[profile a]\n", "t.conf:2: duplicate profile (first at line 1): 'a'" },
 	{ __LINE__, "[profile a/b]\n", "t.conf:1: bad profile name: 'a/b'" },
 	{ __LINE__, "[client 52:54:00:12:34]\n", "t.conf:1: bad MAC address (aa:bb:cc:dd:ee:ff): '52:54:00:12:34'" },
 	{ __LINE__, "[client uuid=1234]\n", "t.conf:1: bad UUID (8-4-4-4-12 hex digits): '1234'" },
 	{ __LINE__, "[client arch=x64]\n", "t.conf:1: bad client arch (RFC 4578 number): 'x64'" },
-	{ __LINE__, "[client 52:54:00:12:34:56]\n[client 52-54-00-12-34-56]\n", "t.conf:2: duplicate client section: '52-54-00-12-34-56'" },
+	{ __LINE__, "[client 52:54:00:12:34:56]\n[client 52-54-00-12-34-56]\n", "t.conf:2: duplicate client section (first at line 1): '52-54-00-12-34-56'" },
+	{ __LINE__, "[client 52:54:00:*]\nflavor = lts\n\n[client 52-54-00-*]\n", "t.conf:4: duplicate client section (first at line 1): '52-54-00-*'" },
+	{ __LINE__, "[client uuid=0e0b7c5a-1111-2222-3333-444455556666]\n[client uuid=0E0B7C5A-1111-2222-3333-444455556666]\n", "t.conf:2: duplicate client section (first at line 1): 'uuid=0E0B7C5A-1111-2222-3333-444455556666'" },
+	{ __LINE__, "[client arch=7]\n[client arch=07]\n", "t.conf:2: duplicate client section (first at line 1): 'arch=07'" },
+	{ __LINE__, "[client 52:54:00:12:34:56:*]\n", "t.conf:1: bad MAC prefix (1 to 5 octets then :*, e.g. 52:54:00:*): '52:54:00:12:34:56:*'" },
+	{ __LINE__, "[client 52:54-00:*]\n", "t.conf:1: bad MAC prefix (1 to 5 octets then :*, e.g. 52:54:00:*): '52:54-00:*'" },
+	{ __LINE__, "[client 52:5:*]\n", "t.conf:1: bad MAC prefix (1 to 5 octets then :*, e.g. 52:54:00:*): '52:5:*'" },
+	{ __LINE__, "[client 52:54*]\n", "t.conf:1: bad MAC prefix (1 to 5 octets then :*, e.g. 52:54:00:*): '52:54*'" },
+	{ __LINE__, "[client *]\n", "t.conf:1: bad MAC prefix (1 to 5 octets then :*, e.g. 52:54:00:*): '*'" },
+	{ __LINE__, "[client 5g:*]\n", "t.conf:1: bad MAC prefix (1 to 5 octets then :*, e.g. 52:54:00:*): '5g:*'" },
+	/* [server] policy and limits */
+	{ __LINE__, "[server]\nanswer = some\n", "t.conf:2: answer: all or known: 'some'" },
+	{ __LINE__, "[server]\nanswer = known\nanswer = all\n", "t.conf:3: duplicate key: 'answer'" },
+	{ __LINE__, "[server]\nprotect = /ovl/\n", "t.conf:2: protect: prefixes are relative to the root (no leading '/'): '/ovl/'" },
+	{ __LINE__, "[server]\nprotect = ovl/../etc\n", "t.conf:2: protect: no empty, '.' or '..' path parts: 'ovl/../etc'" },
+	{ __LINE__, "[server]\nprotect = ..\n", "t.conf:2: protect: no empty, '.' or '..' path parts: '..'" },
+	{ __LINE__, "[server]\nprotect = ovl//x\n", "t.conf:2: protect: no empty, '.' or '..' path parts: 'ovl//x'" },
+	{ __LINE__, "[server]\nprotect = ./ovl\n", "t.conf:2: protect: no empty, '.' or '..' path parts: './ovl'" },
+	{ __LINE__, "[server]\nprotect = ovl\x01/\n", "t.conf:2: protect: control character, quote or backslash: 'ovl?/'" },
+	{ __LINE__, "[server]\nprotect = a\\b\n", "t.conf:2: protect: control character, quote or backslash: 'a\\b'" },
+	{ __LINE__, "[server]\nprotect = \n", "t.conf:2: protect: at least one prefix (e.g. ovl/): ''" },
+	{ __LINE__, "[server]\nprotect = a b c d e f g h i\n", "t.conf:2: protect: at most 8 prefixes: 'a b c d e f g h i'" },
+	{ __LINE__, "[server]\nprotect = 0123456789012345678901234567890123456789012345678901234567890123\n", "t.conf:2: protect: a prefix is at most 63 characters: '0123456789012345678901234567890123456789012345678901234567890123'" },
+	{ __LINE__, "[server]\nhttp-per-ip = 0\n", "t.conf:2: http-per-ip: connections, 1 to 65536: '0'" },
+	{ __LINE__, "[server]\nhttp-per-ip = 65537\n", "t.conf:2: http-per-ip: connections, 1 to 65536: '65537'" },
+	{ __LINE__, "[server]\nhttp-requests = 1000001\n", "t.conf:2: http-requests: requests, 1 to 1000000: '1000001'" },
+	{ __LINE__, "[server]\nhttp-idle = 3601\n", "t.conf:2: http-idle: seconds, 1 to 3600: '3601'" },
+	{ __LINE__, "[server]\nhttp-idle = 10s\n", "t.conf:2: http-idle: seconds, 1 to 3600: '10s'" },
+	{ __LINE__, "[server]\ntftp-per-ip = -1\n", "t.conf:2: tftp-per-ip: transfers, 1 to 65536: '-1'" },
+	/* Script safety (embed/safe.c): what would change an iPXE line. */
+	{ __LINE__, "[profile a]\ntitle = Office ; shell\n", "t.conf:2: ';' (separates iPXE commands): 'Office ; shell'" },
+	{ __LINE__, "[profile a]\ncmdline = console=tty0 && shell\n", "t.conf:2: '&&' (separates iPXE commands): 'console=tty0 && shell'" },
+	{ __LINE__, "[profile a]\ncmdline = #c\n", "t.conf:2: '#' (starts an iPXE comment): '#c'" },
+	{ __LINE__, "[profile a]\ncmdline = a || b\n", "t.conf:2: cmdline: quote, '$', '\\' or control character: 'a || b'" },
+	{ __LINE__, "[client 52:54:00:12:34:56]\nhostname = a;b\n", "t.conf:2: hostname: letters, digits, '-' and '.': 'a;b'" },
+	{ __LINE__, "[profile a]\napkovl = ${server}/x;shell\n", "t.conf:2: space, quote or control character in URL: '${server}/x;shell'" },
+	{ __LINE__, "[profile a]\nmirror = http://x/$(id)\n", "t.conf:2: '$' outside ${variable}: 'http://x/$(id)'" },
+	{ __LINE__, "[profile a]\ntitle = ${shell}\n", "t.conf:2: title: printable ASCII without '$' or '\"': '${shell}'" },
+	{ __LINE__, "[profile a]\ntitle = Room #3\n", "t.conf:2: '#' (starts an iPXE comment): 'Room #3'" },
+	{ __LINE__, "[profile a]\ntitle = a || b\n", "t.conf:2: '|' (\"||\" separates iPXE commands): 'a || b'" },
+	{ __LINE__, "[profile a]\ntitle = x && y\n", "t.conf:2: '&&' (separates iPXE commands): 'x && y'" },
+	{ __LINE__, "[profile a]\ntitle = it's\n", "t.conf:2: quote or backslash (iPXE has no quoting): 'it's'" },
+	{ __LINE__, "[profile a]\ntitle = back\\slash\n", "t.conf:2: quote or backslash (iPXE has no quoting): 'back\\slash'" },
+	{ __LINE__, "[profile a]\ntitle = --key x\n", "t.conf:2: text starting with '-' (iPXE would read an option): '--key x'" },
+	{ __LINE__, "[profile a]\nkernel = boot/vmlinuz&&shell\n", "t.conf:2: '&&' (separates iPXE commands): 'boot/vmlinuz&&shell'" },
+	{ __LINE__, "[profile a]\nmirror = http://x/alpine#frag\n", "t.conf:2: '#' (starts an iPXE comment): 'http://x/alpine#frag'" },
+	{ __LINE__, "[profile a]\ninitrd = ${server}/i#x\n", "t.conf:2: '#' (starts an iPXE comment): '${server}/i#x'" },
+	{ __LINE__, "[profile a]\ncmdline = a=1&&b\n", "t.conf:2: '&&' (separates iPXE commands): 'a=1&&b'" },
 	{ __LINE__, "[client 52:54:00:12:34:56]\nlisten = 1.2.3.4\n", "t.conf:2: unknown key in [client]: 'listen'" },
 	{ __LINE__, "[client 52:54:00:12:34:56]\nprofile = lab\n", "t.conf:2: no such profile: 'lab'" },
 	{ __LINE__, "[client 52:54:00:12:34:56]\nprofile = a\nprofile = b\n", "t.conf:3: duplicate key: 'profile'" },
@@ -370,6 +417,186 @@ static void test_client_sections(void **state)
 	assert_int_equal(cfg.client[2].arch, 7);
 }
 
+static void test_server_policy(void **state)
+{
+	static const char text[] =
+		"[server]\n"
+		"answer = known\n"
+		"protect = ovl/  site/keys/\tprivate\n"
+		"http-per-ip = 65536\n"
+		"http-requests = 1000000\n"
+		"http-idle = 1\n"
+		"tftp-per-ip = 1\n";
+	char err[NB_ERR_MAX];
+	const struct nb_server_conf *s;
+
+	(void)state;
+	assert_int_equal(parse("", err), 0);
+	s = nb_config_server(&cfg);
+	assert_int_equal(s->answer, -1);
+	assert_int_equal(s->protect_set, 0);
+	assert_int_equal(s->n_protect, 0);
+	assert_int_equal(s->http_per_ip, 0);
+	assert_int_equal(s->http_requests, 0);
+	assert_int_equal(s->http_idle_s, 0);
+	assert_int_equal(s->tftp_per_ip, 0);
+	if (parse(text, err) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(s->answer, 1);
+	assert_int_equal(s->protect_set, 1);
+	assert_int_equal(s->n_protect, 3);
+	assert_string_equal(s->protect[0], "ovl/");
+	assert_string_equal(s->protect[1], "site/keys/");
+	assert_string_equal(s->protect[2], "private");
+	assert_int_equal(s->http_per_ip, 65536);
+	assert_int_equal(s->http_requests, 1000000);
+	assert_int_equal(s->http_idle_s, 1);
+	assert_int_equal(s->tftp_per_ip, 1);
+	assert_int_equal(parse("[server]\nanswer = all\n", err), 0);
+	assert_int_equal(s->answer, 0);
+}
+
+/* Values the safety check must let through: URLs with ':', ',', '=',
+ * '/', '?', '&', '%', '~', '@', '+', Alpine's {MAC}, kernel arguments with
+ * '=' and ','. One row per file, each must parse. */
+static void test_safe_values_pass(void **state)
+{
+	static const struct { int line; const char *text; } good[] = {
+		{ __LINE__, "[profile a]\nmirror = http://m.example:8080/alpine?x=1&y=2\n" },
+		{ __LINE__, "[profile a]\nmirror = https://user@m.example/~alpine/a+b/%41\n" },
+		{ __LINE__, "[profile a]\nkernel = ${server}/boot/vmlinuz-${flavor}?arch=${arch}&mac=${mac}\n" },
+		{ __LINE__, "[profile a]\napkovl = ${server}/ovl/{MAC}.apkovl.tar.gz?b=${branch}\n" },
+		{ __LINE__, "[profile a]\ncmdline = console=ttyS0,115200n8 pkgs=a,b ssh_key=http://k.example/k.pub quiet\n" },
+		{ __LINE__, "[profile a]\ncmdline = a=b&c\n" },
+		{ __LINE__, "[profile a]\ntitle = Lab: rack 3, row 2 (v3.20) / 50% = ok?\n" },
+		{ __LINE__, "[profile a]\ntitle = A & B\n" },
+		{ __LINE__, "[profile a]\nhostname = node-1.lab\n" },
+		{ __LINE__, "[client 52:54:00:*]\ntitle = QEMU NICs\n" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		char err[NB_ERR_MAX];
+
+		if (parse(good[i].text, err) != 0)
+			FAIL_AT(good[i].line, "%s\n", err);
+	}
+}
+
+/* ---- the one precedence ------------------------------------------------ */
+
+/* Section kinds from most to least specific; every one matches the client
+ * below. "none" is the default profile. */
+static const struct {
+	const char *name;
+	const char *header;      /* "" = no section */
+	int knows;               /* nb_config_knows() when this one wins */
+} kinds[] = {
+	{ "mac",     "[client 52:54:00:12:34:56]", 1 },
+	{ "uuid",    "[client uuid=0e0b7c5a-1111-2222-3333-444455556666]", 1 },
+	{ "prefix5", "[client 52:54:00:12:34:*]", 1 },
+	{ "prefix3", "[client 52-54-00-*]", 1 },
+	{ "prefix1", "[client 52:*]", 1 },
+	{ "arch",    "[client arch=7]", 0 },
+	{ "none",    "", 0 },
+};
+
+static const struct nb_client everything = {
+	.mac = { 0x52, 0x54, 0, 0x12, 0x34, 0x56 }, .has_mac = 1,
+	.uuid = "0E0B7C5A-1111-2222-3333-444455556666", .arch = 7,
+};
+
+/* The title of the profile the client resolves to (nb_resolve, the path
+ * every renderer takes) and nb_config_knows(). */
+static void resolve_title(char *title, size_t cap, int *knows)
+{
+	static struct nb_plan plan;
+
+	assert_int_equal(nb_resolve(&cfg, &everything, "http://198.18.0.1", &plan), 0);
+	snprintf(title, cap, "%s", plan.title);
+	*knows = nb_config_knows(&cfg, &everything);
+}
+
+/* Every pair of kinds, in both file orders: the more specific one wins,
+ * wherever it stands in the file. */
+static void test_precedence_pairs(void **state)
+{
+	size_t a, b, order;
+
+	(void)state;
+	for (a = 0; a < sizeof(kinds) / sizeof(kinds[0]); a++) {
+		for (b = a + 1; b < sizeof(kinds) / sizeof(kinds[0]); b++) {
+			for (order = 0; order < 2; order++) {
+				size_t first = order ? b : a, second = order ? a : b;
+				char text[512], err[NB_ERR_MAX], title[NB_LABEL_MAX];
+				int knows;
+
+				snprintf(text, sizeof(text),
+					 "[profile default]\ntitle = T-none\n%s\n%s%s\n%s\n%s%s\n",
+					 kinds[first].header,
+					 kinds[first].header[0] ? "title = T-" : "",
+					 kinds[first].header[0] ? kinds[first].name : "",
+					 kinds[second].header,
+					 kinds[second].header[0] ? "title = T-" : "",
+					 kinds[second].header[0] ? kinds[second].name : "");
+				if (parse(text, err) != 0)
+					fail_msg("%s in\n%s", err, text);
+				resolve_title(title, sizeof(title), &knows);
+				if (strncmp(title, "T-", 2) || strcmp(title + 2, kinds[a].name))
+					fail_msg("%s vs %s (order %zu): %s won",
+						 kinds[a].name, kinds[b].name, order, title);
+				if (knows != kinds[a].knows)
+					fail_msg("%s wins: knows %d", kinds[a].name, knows);
+			}
+		}
+	}
+}
+
+/* A client that only some sections name: each kind falls through to the
+ * next when its key does not match. */
+static void test_precedence_fallthrough(void **state)
+{
+	static const char text[] =
+		"[client 52:54:00:12:34:56]\ntitle = T-mac\n"
+		"[client uuid=0e0b7c5a-1111-2222-3333-444455556666]\ntitle = T-uuid\n"
+		"[client 52:54:00:12:*]\ntitle = T-prefix4\n"
+		"[client 52:54:*]\ntitle = T-prefix2\n"
+		"[client arch=7]\ntitle = T-arch\n";
+	static const struct {
+		int line;
+		struct nb_client c;
+		const char *title;
+		int knows;
+	} t[] = {
+		{ __LINE__, { .mac = { 0x52, 0x54, 0, 0x12, 0x34, 0x56 }, .has_mac = 1, .arch = 7 }, "T-mac", 1 },
+		{ __LINE__, { .mac = { 0x52, 0x54, 0, 0x12, 0x34, 0x57 }, .has_mac = 1,
+			      .uuid = "0e0b7c5a-1111-2222-3333-444455556666", .arch = 7 }, "T-uuid", 1 },
+		{ __LINE__, { .mac = { 0x52, 0x54, 0, 0x12, 0x99, 0x57 }, .has_mac = 1, .arch = 7 }, "T-prefix4", 1 },
+		{ __LINE__, { .mac = { 0x52, 0x54, 0, 0x13, 0x99, 0x57 }, .has_mac = 1, .arch = 7 }, "T-prefix2", 1 },
+		{ __LINE__, { .mac = { 0x52, 0x55, 0, 0x12, 0x34, 0x56 }, .has_mac = 1, .arch = 7 }, "T-arch", 0 },
+		{ __LINE__, { .mac = { 0x52, 0x55, 0, 0x12, 0x34, 0x56 }, .has_mac = 1, .arch = 0 }, "Alpine lts latest-stable", 0 },
+		/* A prefix needs a MAC: no MAC, no prefix match. */
+		{ __LINE__, { .arch = -1 }, "Alpine lts latest-stable", 0 },
+	};
+	static struct nb_plan plan;
+	char err[NB_ERR_MAX];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(parse(text, err), 0);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		int knows = nb_config_knows(&cfg, &t[i].c);
+
+		if (nb_resolve(&cfg, &t[i].c, "http://198.18.0.1", &plan) != 0)
+			FAIL_AT(t[i].line, "resolve failed\n");
+		if (strcmp(plan.title, t[i].title) != 0)
+			FAIL_AT(t[i].line, "title '%s', want '%s'\n", plan.title, t[i].title);
+		if (knows != t[i].knows)
+			FAIL_AT(t[i].line, "knows %d, want %d\n", knows, t[i].knows);
+	}
+}
+
 /* The parser must not read past len: hand it a text cut mid-line in a
  * buffer with no NUL after it (ASan build catches an over-read). */
 static void test_no_overread(void **state)
@@ -424,6 +651,10 @@ int main(void)
 		cmocka_unit_test(test_server_section),
 		cmocka_unit_test(test_profile_section),
 		cmocka_unit_test(test_client_sections),
+		cmocka_unit_test(test_server_policy),
+		cmocka_unit_test(test_safe_values_pass),
+		cmocka_unit_test(test_precedence_pairs),
+		cmocka_unit_test(test_precedence_fallthrough),
 		cmocka_unit_test(test_no_overread),
 		cmocka_unit_test(test_sample_parses),
 	};

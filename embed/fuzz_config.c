@@ -23,6 +23,9 @@ static const struct nb_client clients[] = {
 	{ .mac = { 0x52, 0x54, 0, 0x12, 0x34, 0x56 }, .has_mac = 1, .arch = 0 },
 	{ .uuid = "0e0b7c5a-1111-2222-3333-444455556666", .arch = 7 },
 	{ .arch = -1 },
+	/* A MAC only a prefix section can match, asked for by another host. */
+	{ .mac = { 0x52, 0x54, 0, 0xaa, 0xbb, 0x01 }, .has_mac = 1, .arch = 11,
+	  .redact = 1 },
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -12,25 +12,20 @@
  * a rendered script through its menu (undionly.kpxe is compressed, so the
  * probe uses ipxe.lkrn, the same build config).
  *
- * iPXE expands ${...} everywhere in a line and splits on spaces, so no
- * field may carry a '$', a newline or (in URLs and arguments) a space;
- * config.c refuses those already, this file checks again because a plan
- * can come from elsewhere.
+ * iPXE expands ${...} everywhere in a line, splits on spaces, and reads
+ * "||", "&&", ";" and '#' as its own syntax; every field of the plan and
+ * every assembled command line passes nb_safe_plan()/nb_safe_check()
+ * (embed/safe.c, the rules and why) before a line is written. config.c
+ * refuses such values already; this file checks again because a plan can
+ * come from elsewhere. The only '$', "||" and '#' in a script are the ones
+ * written below ("goto ${target}", "|| goto failed", the header comment);
+ * embed/fuzz_render.c holds the renderer to that.
  */
 #include "embed/cmdline.h"
 #include "embed/ipxe_script.h"
 #include "embed/mac.h"
+#include "embed/safe.h"
 #include "embed/str.h"
-
-static int line_ok(const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i] != '\0'; i++)
-		if (s[i] < ' ' || s[i] > '~' || s[i] == '$')
-			return 0;
-	return 1;
-}
 
 static void put_label(struct nb_buf *b, unsigned i)
 {
@@ -47,11 +42,9 @@ static int put_boot(struct nb_buf *b, const struct nb_plan *plan, unsigned i)
 	unsigned k;
 	int r;
 
-	if (e->n_initrd > NB_PLAN_MAX_INITRDS || !line_ok(e->kernel.url))
+	if (e->n_initrd > NB_PLAN_MAX_INITRDS)
 		return -NB_EINVAL;
 	for (k = 0; k < e->n_initrd; k++) {
-		if (!line_ok(e->initrd[k].url))
-			return -NB_EINVAL;
 		/* iPXE names an image after the last part of its URL; the
 		 * EFI stub finds the initrd by that name (initrd=). */
 		if ((r = nb_url_basename(e->initrd[k].url, names[k],
@@ -62,7 +55,7 @@ static int put_boot(struct nb_buf *b, const struct nb_plan *plan, unsigned i)
 	if ((r = nb_cmdline_entry(e, np, e->n_initrd, line, sizeof(line),
 				  NULL)) < 0)
 		return r;
-	if (!line_ok(line))
+	if (nb_safe_check(NB_SAFE_WORDS, line, nb_strlen(line)) != NULL)
 		return -NB_EINVAL;
 
 	nb_buf_putc(b, ':');
@@ -147,11 +140,8 @@ int nb_ipxe_render(const struct nb_plan *plan, const struct nb_client *c,
 	int r;
 
 	if (plan->n_entry == 0 || plan->n_entry > NB_PLAN_MAX_ENTRIES ||
-	    plan->entry[0].action != NB_ACT_BOOT || !line_ok(plan->title))
+	    plan->entry[0].action != NB_ACT_BOOT || nb_safe_plan(plan) != NULL)
 		return -NB_EINVAL;
-	for (i = 0; i < plan->n_entry; i++)
-		if (!line_ok(plan->entry[i].label))
-			return -NB_EINVAL;
 
 	nb_buf_init(&b, out, cap);
 	nb_buf_puts(&b, "#!ipxe\n# boot.ipxe for ");

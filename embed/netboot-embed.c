@@ -12,7 +12,8 @@
  * image without the section, with a section too small or without the magic
  * is refused untouched. PE headers are untrusted input: every offset is
  * checked against the file size with overflow-checked additions.
- * Exit status: 0 success, 1 error (message on stderr), 2 usage.
+ * Exit status: 0 success, 1 error (message on stderr), 2 usage or a config
+ * error ("FILE:LINE: what is wrong", like netbootd).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +34,7 @@
 #define OUT_MAX      (128 * 1024)
 
 static struct nb_config cfg;
+static int config_bad;     /* the config did not parse: exit 2 */
 
 static void usage(void)
 {
@@ -106,8 +108,10 @@ static int load_config(const char *path)
 	}
 	r = nb_config_parse(&cfg, path, text, len, err);
 	free(text);
-	if (r < 0)
+	if (r < 0) {
 		fprintf(stderr, "netboot-embed: %s\n", err);
+		config_bad = 1;
+	}
 	return r;
 }
 
@@ -244,7 +248,7 @@ static int cmd_render(int argc, char **argv)
 		return 2;
 	}
 	if (render_for(&o, fmt, out, &len) < 0)
-		return 1;
+		return config_bad ? 2 : 1;
 	return fwrite(out, 1, len, stdout) == len && fflush(stdout) == 0 ? 0 : 1;
 }
 
@@ -362,7 +366,7 @@ static int cmd_stamp(int argc, char **argv)
 	}
 	path = argv[optind];
 	if (render_for(&o, NB_FMT_PLAN, text, &len) < 0)
-		return 1;
+		return config_bad ? 2 : 1;
 	if (len > NB_STAMP_SIZE - NB_STAMP_HDR) {
 		fprintf(stderr, "netboot-embed: plan is %zu bytes, the section holds %d\n",
 			len, NB_STAMP_SIZE - NB_STAMP_HDR);

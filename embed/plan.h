@@ -75,9 +75,11 @@ int nb_plan_format(const struct nb_plan *plan, char *out, size_t cap,
 struct nb_client {
 	uint8_t mac[6];
 	int has_mac;
-	int redact;             /* 1: render without the profile's extras (cmdline=) */
 	char uuid[40];          /* SMBIOS UUID, "" when unknown */
 	int arch;               /* RFC 4578 client arch, -1 when unknown */
+	/* 1: the document is for another host than the one asking; leave
+	 * out the profile's cmdline= words and hostname= (embed/resolve.c). */
+	int redact;
 };
 
 enum nb_format { NB_FMT_IPXE, NB_FMT_PLAN, NB_FMT_CMDLINE };

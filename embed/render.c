@@ -1,8 +1,11 @@
 /* render.c: nb_render, what netbootd serves as /boot.ipxe and /boot.plan
- * and what `netboot-embed render` prints: resolve, then one renderer. */
+ * and what `netboot-embed render` prints: resolve, check every field with
+ * the one safety check (embed/safe.c), then one renderer. A plan that
+ * fails the check is not rendered in any format. */
 #include "embed/cmdline.h"
 #include "embed/ipxe_script.h"
 #include "embed/resolve.h"
+#include "embed/safe.h"
 #include "embed/str.h"
 
 /* The final command line of entry 0 as iPXE passes it (initrd= named
@@ -42,6 +45,8 @@ int nb_render(const struct nb_config *cfg, const struct nb_client *c,
 	r = nb_resolve(cfg, c, http_base, &plan);
 	if (r < 0)
 		return r == -NB_E2BIG ? -NB_EINVAL : r;
+	if (nb_safe_plan(&plan) != NULL)
+		return -NB_EINVAL;
 	switch (fmt) {
 	case NB_FMT_IPXE:
 		return nb_ipxe_render(&plan, c, out, cap, ret_len);

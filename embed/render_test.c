@@ -169,12 +169,138 @@ static void test_ipxe_edges(void **state)
 	assert_int_equal(nb_ipxe_render(&p, NULL, out, sizeof(out), &len), -EINVAL);
 }
 
+/* Render-time safety: a plan from anywhere (not only from config.c) is
+ * refused when any field would change an iPXE line (embed/safe.c). */
+static void test_ipxe_refuses_injection(void **state)
+{
+	static struct nb_plan p;
+	static const char plan_text[] =
+		"nbplan 1\nserver http://s\ntitle T\ntimeout 0\n"
+		"entry boot B\nkernel http://s/k\ninitrd http://s/i\ncmdline a=b\n"
+		"entry reboot Reboot\nend\n";
+	static const struct {
+		int line;
+		int field;            /* 0 title, 1 label, 2 kernel, 3 initrd, 4 cmdline */
+		const char *value;
+	} t[] = {
+		{ __LINE__, 0, "Office ; shell" },
+		{ __LINE__, 0, "-x" },
+		{ __LINE__, 1, "a || b" },
+		{ __LINE__, 1, "#c" },
+		{ __LINE__, 1, "it's" },
+		{ __LINE__, 2, "http://s/k;shell" },
+		{ __LINE__, 2, "http://s/k#x" },
+		{ __LINE__, 2, "http://s/k x" },
+		{ __LINE__, 3, "http://s/i&&shell" },
+		{ __LINE__, 4, "console=tty0 && shell" },
+		{ __LINE__, 4, "a || b" },
+		{ __LINE__, 4, "#c" },
+		{ __LINE__, 4, "a\\b" },
+		{ __LINE__, 4, "a=\"b c\"" },
+		{ __LINE__, 4, "a=${x}" },
+		{ __LINE__, 4, "a\tb" },
+	};
+	size_t i, len;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char *f;
+		size_t cap;
+		int rc;
+
+		assert_int_equal(nb_plan_parse(&p, plan_text, sizeof(plan_text) - 1), 0);
+		assert_int_equal(nb_ipxe_render(&p, NULL, out, sizeof(out), &len), 0);
+		switch (t[i].field) {
+		case 0: f = p.title; cap = sizeof(p.title); break;
+		case 1: f = p.entry[1].label; cap = sizeof(p.entry[1].label); break;
+		case 2: f = p.entry[0].kernel.url; cap = sizeof(p.entry[0].kernel.url); break;
+		case 3: f = p.entry[0].initrd[0].url; cap = sizeof(p.entry[0].initrd[0].url); break;
+		default: f = p.entry[0].cmdline; cap = sizeof(p.entry[0].cmdline); break;
+		}
+		snprintf(f, cap, "%s", t[i].value);
+		p.entry[0].cmdline_extra = (unsigned)strlen(p.entry[0].cmdline);
+		rc = nb_ipxe_render(&p, NULL, out, sizeof(out), &len);
+		if (rc != -EINVAL)
+			FAIL_AT(t[i].line, "rendered (rc %d):\n%s\n", rc, out);
+	}
+}
+
+/* nb_render checks the resolved plan in every format: an unsafe server
+ * base (the one value not from the config) fails the render. */
+static void test_render_refuses_unsafe_base(void **state)
+{
+	static const struct nb_client c = { .arch = -1 };
+	static const char *const bases[] = {
+		"http://s;shell", "http://s/#x", "http://s&&x", "http://s/${x}",
+	};
+	size_t b, k, len;
+
+	(void)state;
+	nb_config_defaults(&cfg);
+	for (b = 0; b < sizeof(bases) / sizeof(bases[0]); b++)
+		for (k = 0; k < sizeof(formats) / sizeof(formats[0]); k++)
+			if (nb_render(&cfg, &c, bases[b], formats[k].fmt, out,
+				      sizeof(out), &len) != -EINVAL)
+				fail_msg("%s rendered as %s", bases[b], formats[k].ext);
+	for (k = 0; k < sizeof(formats) / sizeof(formats[0]); k++)
+		assert_int_equal(nb_render(&cfg, &c, "http://198.18.0.1:8080",
+					   formats[k].fmt, out, sizeof(out), &len), 0);
+}
+
+/* A document asked for another host (redact): no cmdline= words, no
+ * hostname=; kernel, initrds, modloop, apkovl, BOOTIF and repos stay. */
+static void test_redact(void **state)
+{
+	static const char text[] =
+		"[profile default]\n"
+		"apkovl = ovl/{MAC}.apkovl.tar.gz\n"
+		"cmdline = ssh_key=http://k.example/admin.pub pkgs=openssh console=ttyS0\n"
+		"[client 52:54:00:12:34:56]\n"
+		"hostname = kiosk-7\n";
+	static const char *const kept[] = {
+		"http://198.18.0.1/boot/vmlinuz-lts", "http://198.18.0.1/boot/initramfs-lts",
+		"modloop=http://198.18.0.1/boot/modloop-lts",
+		"apkovl=http://198.18.0.1/ovl/{MAC}.apkovl.tar.gz",
+		"BOOTIF=01-52-54-00-12-34-56", "alpine_repo=", "ip=dhcp",
+	};
+	static const char *const private[] = {
+		"ssh_key=", "pkgs=", "console=ttyS0", "hostname=", "kiosk-7",
+	};
+	struct nb_client c = { .mac = { 0x52, 0x54, 0, 0x12, 0x34, 0x56 },
+			       .has_mac = 1, .arch = 0 };
+	char err[NB_ERR_MAX];
+	size_t k, i, len;
+
+	(void)state;
+	assert_int_equal(nb_config_parse(&cfg, "t.conf", text, sizeof(text) - 1, err), 0);
+	for (c.redact = 0; c.redact <= 1; c.redact++) {
+		for (k = 0; k < sizeof(formats) / sizeof(formats[0]); k++) {
+			assert_int_equal(nb_render(&cfg, &c, "http://198.18.0.1",
+						   formats[k].fmt, out, sizeof(out), &len), 0);
+			/* The cmdline format is the command line alone. */
+			for (i = formats[k].fmt == NB_FMT_CMDLINE ? 2 : 0;
+			     i < sizeof(kept) / sizeof(kept[0]); i++)
+				if (strstr(out, kept[i]) == NULL)
+					fail_msg("redact %d %s: no %s in\n%s", c.redact,
+						 formats[k].ext, kept[i], out);
+			for (i = 0; i < sizeof(private) / sizeof(private[0]); i++)
+				if ((strstr(out, private[i]) != NULL) == c.redact)
+					fail_msg("redact %d %s: %s %s in\n%s", c.redact,
+						 formats[k].ext, private[i],
+						 c.redact ? "still" : "missing", out);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_goldens),
 		cmocka_unit_test(test_nospace),
 		cmocka_unit_test(test_ipxe_edges),
+		cmocka_unit_test(test_ipxe_refuses_injection),
+		cmocka_unit_test(test_render_refuses_unsafe_base),
+		cmocka_unit_test(test_redact),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

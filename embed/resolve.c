@@ -1,6 +1,7 @@
 /* resolve.c: config + client -> the plan the client boots.
  *
- * Picks the client's section (MAC, else SMBIOS UUID, else client arch),
+ * Picks the client's section (MAC, else SMBIOS UUID, else the longest MAC
+ * prefix, else client arch),
  * layers the profiles (resolve.h), expands ${flavor} ${branch} ${arch}
  * ${mac} ${server} in paths, makes them absolute against the server's
  * http base, and builds entry 0 (the boot) plus the fallback entries the
@@ -91,34 +92,57 @@ static int uuid_eq(const char *conf, const char *asked)
 	return asked[i] == '\0';
 }
 
+/* Does section cc name client c by its own kind? */
+static int section_matches(const struct nb_client_conf *cc,
+			   const struct nb_client *c)
+{
+	switch (cc->match) {
+	case NB_MATCH_MAC:
+		return c->has_mac && !nb_memcmp(cc->mac, c->mac, 6);
+	case NB_MATCH_PREFIX:
+		return c->has_mac && !nb_memcmp(cc->mac, c->mac, cc->prefix_len);
+	case NB_MATCH_UUID:
+		return c->uuid[0] != '\0' && uuid_eq(cc->uuid, c->uuid);
+	case NB_MATCH_ARCH:
+		return c->arch >= 0 && cc->arch == c->arch;
+	}
+	return 0;
+}
+
+/* The precedence, most specific first (docs/netbootd.conf.5 "MATCHING").
+ * Between prefixes the longer wins; the parser refuses two sections of
+ * the same kind and key, so at most one section holds each rank. */
+static unsigned rank(const struct nb_client_conf *cc)
+{
+	switch (cc->match) {
+	case NB_MATCH_MAC:
+		return 100;
+	case NB_MATCH_UUID:
+		return 90;
+	case NB_MATCH_PREFIX:
+		return 10 + cc->prefix_len;      /* 11..15 */
+	case NB_MATCH_ARCH:
+		return 1;
+	}
+	return 0;
+}
+
 const struct nb_client_conf *nb_config_match(const struct nb_config *cfg,
 					     const struct nb_client *c)
 {
-	static const enum nb_match order[] = {
-		NB_MATCH_MAC, NB_MATCH_UUID, NB_MATCH_ARCH,
-	};
-	unsigned k, i;
+	const struct nb_client_conf *best = NULL;
+	unsigned i;
 
 	if (c == NULL)
 		return NULL;
-	for (k = 0; k < 3; k++) {
-		for (i = 0; i < cfg->n_client; i++) {
-			const struct nb_client_conf *cc = &cfg->client[i];
+	for (i = 0; i < cfg->n_client; i++) {
+		const struct nb_client_conf *cc = &cfg->client[i];
 
-			if (cc->match != order[k])
-				continue;
-			if (order[k] == NB_MATCH_MAC && c->has_mac &&
-			    !nb_memcmp(cc->mac, c->mac, 6))
-				return cc;
-			if (order[k] == NB_MATCH_UUID && c->uuid[0] != '\0' &&
-			    uuid_eq(cc->uuid, c->uuid))
-				return cc;
-			if (order[k] == NB_MATCH_ARCH && c->arch >= 0 &&
-			    cc->arch == c->arch)
-				return cc;
-		}
+		if (section_matches(cc, c) &&
+		    (best == NULL || rank(cc) > rank(best)))
+			best = cc;
 	}
-	return NULL;
+	return best;
 }
 
 int nb_config_knows(const struct nb_config *cfg, const struct nb_client *c)
@@ -248,6 +272,29 @@ struct ctx {
 	const char *arch;
 };
 
+/* hostname= and the profile's cmdline= words, the end of the command line.
+ * A document asked for another host (redact) leaves them out: they are
+ * this client's own (ssh_key=, pkgs=, ...); what it boots stays visible.
+ * 0 or -E2BIG. */
+static int user_extras(const struct nb_profile *p, int redact, char *out,
+		       size_t cap)
+{
+	struct nb_buf b;
+	size_t len;
+
+	nb_buf_init(&b, out, cap);
+	if (!redact && p->hostname[0] != '\0') {
+		nb_buf_puts(&b, "hostname=");
+		nb_buf_puts(&b, p->hostname);
+	}
+	if (!redact && p->cmdline[0] != '\0') {
+		if (b.len > 0)
+			nb_buf_putc(&b, ' ');
+		nb_buf_puts(&b, p->cmdline);
+	}
+	return nb_buf_finish(&b, &len) < 0 ? -NB_E2BIG : 0;
+}
+
 static int boot_entry(const struct ctx *x, const struct variant *va,
 		      const char *label, struct nb_entry *e)
 {
@@ -260,7 +307,6 @@ static int boot_entry(const struct ctx *x, const struct variant *va,
 	char modloop[NB_URL_MAX], apkovl[NB_URL_MAX] = "";
 	char extra[NB_EXTRA_MAX + 80];
 	struct nb_cmdline_in in;
-	struct nb_buf b;
 	size_t extra_off;
 	unsigned i;
 	int r;
@@ -293,18 +339,9 @@ static int boot_entry(const struct ctx *x, const struct variant *va,
 	    (r = expand(p->apkovl, &v, apkovl, sizeof(apkovl))) < 0)
 		return r;
 
-	nb_buf_init(&b, extra, sizeof(extra));
-	if (p->hostname[0] != '\0') {
-		nb_buf_puts(&b, "hostname=");
-		nb_buf_puts(&b, p->hostname);
-	}
-	if (p->cmdline[0] != '\0') {
-		if (b.len > 0)
-			nb_buf_putc(&b, ' ');
-		nb_buf_puts(&b, p->cmdline);
-	}
-	if (b.overflow)
-		return -NB_E2BIG;
+	if ((r = user_extras(p, x->c != NULL && x->c->redact, extra,
+			     sizeof(extra))) < 0)
+		return r;
 
 	nb_memset(&in, 0, sizeof(in));
 	in.modules = p->modules;

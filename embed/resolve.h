@@ -4,7 +4,7 @@
  * [profile default] when the file has one, then the profile the client's
  * section names (profile=), then the client section's own keys. The client
  * section is the most specific one that matches: MAC, else SMBIOS UUID,
- * else client arch.
+ * else the longest MAC prefix, else client arch.
  */
 #ifndef NB_RESOLVE_H
 #define NB_RESOLVE_H
@@ -13,14 +13,15 @@
 #include "embed/plan.h"
 
 /* The one client section that applies to c, by the one precedence every
- * caller uses (docs/netbootd.conf.5): exact MAC, then UUID, then arch.
- * NULL when none does (the default profile applies). */
+ * caller uses (docs/netbootd.conf.5): exact MAC, then UUID, then the
+ * longest MAC prefix ([client 52:54:00:*]), then arch. NULL when none
+ * does (the default profile applies). */
 const struct nb_client_conf *nb_config_match(const struct nb_config *cfg,
 					     const struct nb_client *c);
 
-/* 1 when a section names this very client (by MAC or UUID): the clients
- * "[server] answer = known" answers. A section by arch alone does not make a
- * client known. */
+/* 1 when a section names this client by MAC, UUID or MAC prefix: the
+ * clients "[server] answer = known" answers. A section by arch alone does
+ * not make a client known. */
 int nb_config_knows(const struct nb_config *cfg, const struct nb_client *c);
 
 /* Copy into dst every field src has set (src->set), and set those bits. */

@@ -2,7 +2,7 @@
 # EMBED_CORE_SRCS: the freestanding core, linked into netbootd, netboot-embed
 # and (compiled for EFI) alpineboot.efi. No libc: embed/freestanding-check.sh
 # proves it on every `make check`.
-EMBED_CORE_SRCS = embed/str.c embed/mac.c embed/config.c embed/resolve.c \
+EMBED_CORE_SRCS = embed/str.c embed/mac.c embed/safe.c embed/config.c embed/resolve.c \
                   embed/cmdline.c embed/plan.c embed/ipxe_script.c embed/render.c
 
 PROGRAMS += netboot-embed
@@ -20,9 +20,12 @@ embed_plan_test_SRCS = embed/plan_test.c $(EMBED_CORE_SRCS)
 UNIT_TESTS += embed_render_test
 embed_render_test_SRCS = embed/render_test.c $(EMBED_CORE_SRCS)
 
-FUZZERS += embed_fuzz_config embed_fuzz_plan
+FUZZERS += embed_fuzz_config embed_fuzz_plan embed_fuzz_render
 embed_fuzz_config_SRCS = embed/fuzz_config.c $(EMBED_CORE_SRCS)
 embed_fuzz_config_SEEDS = embed/fuzz/config
+# Every rendered iPXE line is one the renderer means to write (fuzz_render.c).
+embed_fuzz_render_SRCS = embed/fuzz_render.c $(EMBED_CORE_SRCS)
+embed_fuzz_render_SEEDS = embed/fuzz/config
 embed_fuzz_plan_SRCS = embed/fuzz_plan.c $(EMBED_CORE_SRCS)
 embed_fuzz_plan_SEEDS = embed/fuzz/plan
 
@@ -52,3 +55,11 @@ DEPS_PKGS += qemu-system-x86 ipxe seabios
 .PHONY: embed-ipxe-check
 embed-ipxe-check: $(B)/san/netboot-embed
 	bash embed/tests/ipxe-run.sh $(B)/san/netboot-embed
+
+# Injection and bad values refused by netbootd --check-config and
+# netboot-embed render with exit 2 and FILE:LINE; safe values pass
+# (embed/tests/hostile-config.sh; no network, no root needed).
+CHECKS += test-hostile-config
+.PHONY: test-hostile-config
+test-hostile-config: $(B)/san/netbootd $(B)/san/netboot-embed
+	bash embed/tests/hostile-config.sh $(B)/san/netbootd $(B)/san/netboot-embed
