@@ -2,7 +2,7 @@
 # cli.sh: netbootd's command line and life cycle (docs/netbootd.8).
 # Bad flags and config lines exit 2 with "FILE:LINE: what is wrong" before
 # anything is bound; --check-config binds nothing; SIGTERM exits 0 with its
-# sockets closed; --user drops root after binding.
+# sockets closed; root is dropped after binding, to --user or by default.
 . "$(dirname "$0")/lib.sh"
 t_init cli
 t_netns_pair
@@ -64,4 +64,18 @@ t_log_has 'main - ready addr=198\.18\.0\.1 interface=nbs0 .*tftp=off http=http:/
 t_check "SIGTERM: exit 0" t_stop_netbootd
 t_check "SIGTERM: sockets closed" ports_free
 t_log_has 'main - stopping: dhcp answered=[0-9]+'
+
+# Without --user, root is dropped all the same: to netbootd if that user
+# exists, else nobody; no capability is kept.
+want_user=nobody
+getent passwd netbootd >/dev/null && want_user=netbootd
+t_start_netbootd --root "$T_ROOT" --no-dhcp --no-tftp
+t_check "runs as $want_user without --user" test "$(ps -o user= -p "$T_NBD_PID")" = "$want_user"
+t_check "holds no capability" grep -Eq '^CapEff:[[:space:]]+0+$' "/proc/$T_NBD_PID/status"
+t_log_has "main - ready .* user=$want_user\$"
+t_check "SIGTERM: exit 0" t_stop_netbootd
+# A user that does not exist: exit 1 after binding, with the reason.
+run_srv 1 'no such user: no-such-user' --root "$T_ROOT" --interface nbs0 --no-dhcp --no-tftp \
+	--user no-such-user
+t_check "the refused user left nothing bound" ports_free
 t_done
