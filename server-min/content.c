@@ -157,6 +157,26 @@ static void mac_text(const uint8_t mac[6], char out[18])
 		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
 }
 
+/* Whether two UUIDs in text are the same machine. Firmware does not agree
+ * on the byte order of option 97: SMBIOS 2.6+ stores the first three fields
+ * little-endian and some PXE stacks copy those bytes as they are, while
+ * Linux (and so Alpine's {UUID}) prints them in RFC 4122 order. Both forms
+ * count; a host able to forge one could forge the other. */
+static int uuid_same(const char *a, const char *b)
+{
+	static const uint8_t swap[] = { 6, 7, 4, 5, 2, 3, 0, 1, 8, 11, 12, 9, 10, 13, 16, 17, 14, 15 };
+	char sw[37];
+
+	if (strcasecmp(a, b) == 0)
+		return 1;
+	if (strlen(a) != 36 || strlen(b) != 36)
+		return 0;
+	memcpy(sw, a, 37);
+	for (size_t i = 0; i < sizeof(swap); i++)
+		sw[i] = a[swap[i]];
+	return strcasecmp(sw, b) == 0;
+}
+
 /* The client a rendered document is for: the MAC from ?mac=, else the
  * asker's own (neighbour table, else DHCP records); UUID and arch from the
  * query. A document asked for another machine than the asker (?mac= or
@@ -195,7 +215,7 @@ static int render_client(struct netbootd *nb, const char *query, const struct so
 			return -EACCES;
 		memcpy(c->uuid, val, strlen(val) + 1);
 		rec = have_own ? clients_by_mac(nb->clients, own) : NULL;
-		if (!*ret_why && (!rec || strcasecmp(rec->uuid, val) != 0))
+		if (!*ret_why && (!rec || !uuid_same(rec->uuid, val)))
 			*ret_why = "the asker's DHCP record lacks this UUID";
 	}
 	if (query && query_get(query, "arch", val, sizeof(val)) == 0) {
@@ -327,7 +347,7 @@ static int content_check_protected(struct netbootd *nb, const char *clean,
 		mac_text(own, mac);
 	if (name_uuid(clean, uuid)) {
 		rec = have_own ? clients_by_mac(nb->clients, own) : NULL;
-		if (rec && strcasecmp(rec->uuid, uuid) == 0)
+		if (rec && uuid_same(rec->uuid, uuid))
 			return 0;
 		why = "its UUID is not in the asker's DHCP record";
 	} else if (name_mac(clean, want)) {

@@ -19,6 +19,13 @@ log_test_SRCS = server-min/log_test.c server-min/log.c
 UNIT_TESTS += clients_test
 clients_test_SRCS = server-min/clients_test.c server-min/clients.c $(EMBED_CORE_SRCS)
 
+# content_open on hostile paths and queries: the name scanners, the
+# protection rules, the query parser and the renderer.
+FUZZERS += content_fuzz
+content_fuzz_SRCS = server-min/content_fuzz.c server-min/content.c server-min/clients.c \
+                    server-min/event.c server-min/log.c $(EMBED_CORE_SRCS)
+content_fuzz_SEEDS = server-min/fuzz/content
+
 # The command line and life cycle of the sanitized build (docs/netbootd.8).
 CHECKS += test-cli
 .PHONY: test-cli

@@ -29,6 +29,7 @@ t_oth() { ip netns exec "$NS_OTH" "$@"; }
 OWNER=$(ip -n "$NS_CLI" -o link show nbc0 | grep -o 'link/ether [0-9a-f:]*' | cut -d' ' -f2)
 OWNER_DASH_UP=$(tr 'a-f:' 'A-F-' <<<"$OWNER")
 UUID=4e4f5645-0000-4000-8000-02005e4e0004
+UUID_LE=45564f4e-0000-0040-8000-02005e4e0004   # first three fields byte-swapped (SMBIOS order)
 SECRET=hostilecoresecret
 
 WRITER=
@@ -53,6 +54,7 @@ mkdir -p "$T_ROOT/ovl"
 echo "owner overlay" >"$T_ROOT/ovl/$OWNER.apkovl.tar.gz"
 echo "owner overlay, dashes" >"$T_ROOT/ovl/$OWNER_DASH_UP.tar.gz"
 echo "uuid overlay" >"$T_ROOT/ovl/$UUID.apkovl.tar.gz"
+echo "uuid overlay, smbios order" >"$T_ROOT/ovl/$UUID_LE.tar.gz"
 echo "site overlay" >"$T_ROOT/ovl/site.apkovl.tar.gz"
 mkfifo "$T_ROOT/fifo"
 ln -s fifo "$T_ROOT/to-fifo"
@@ -151,6 +153,8 @@ case_dhcp_then_overlays() {
 	expect_http t_oth ovl/site.apkovl.tar.gz 200
 	expect_http t_oth "ovl/$UUID.apkovl.tar.gz" 200
 	t_check "the UUID overlay's content" grep -qx "uuid overlay" "$T_DIR/body"
+	expect_http t_oth "ovl/$UUID_LE.tar.gz" 200     # either byte order of option 97
+	expect_http t_cli "ovl/$UUID_LE.tar.gz" 403
 	expect_http t_cli "ovl/$UUID.apkovl.tar.gz" 403
 	expect_http t_cli ovl/site.apkovl.tar.gz 403     # never answered in DHCP
 }
