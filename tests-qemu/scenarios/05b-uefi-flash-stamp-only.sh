@@ -11,13 +11,15 @@ rig_need mkfs.fat mmd mcopy
 # Fixed, this boots in about 30 s; broken, do not wait the full 240 s.
 RIG_VM_TIMEOUT=150
 MAC=52:54:00:4e:05:02
-rig_guest_files virt ml-05b ovl-05b "alpine-base"
+# The overlay by {MAC}: with --no-dhcp netbootd answers no DHCP, so a
+# protected overlay without a MAC or UUID in its name goes to nobody.
+rig_guest_files virt ml-05b ovl-05b "alpine-base" "$MAC.tar.gz"
 rig_config <<'EOF_CONF'
 [profile default]
 flavor = virt
 branch = v3.20
 mirror = http://@SRV@/alpine
-apkovl = apkovl/virt.apkovl.tar.gz
+apkovl = apkovl/{MAC}.tar.gz
 cmdline = console=ttyS0
 EOF_CONF
 
@@ -39,7 +41,7 @@ mcopy -i "$img" "$app" ::EFI/BOOT/BOOTX64.EFI
 rig_start --no-dhcp
 rig_vm c1 uefi virtio-net-pci,romfile= $MAC \
 	-drive "if=none,id=d0,format=raw,file=$img" -device virtio-blk-pci,drive=d0,bootindex=0
-rig_expect_alpine c1 $MAC virt ml-05b ovl-05b apkovl/virt.apkovl.tar.gz "alpine-base" \
+rig_expect_alpine c1 $MAC virt ml-05b ovl-05b "apkovl/{MAC}.tar.gz" "alpine-base" \
 	http://$RIG_SRV/alpine/v3.20/main http://$RIG_SRV/alpine/v3.20/community
 rig_expect_serial c1 'alpineboot: ' "c1: alpineboot.efi ran from the disk" 1
 rig_expect_serial c1 'alpineboot: fetched plan http://198\.18\.[0-9]+\.1/boot\.plan' "c1: plan fetched from the stamped server" 1
