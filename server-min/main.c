@@ -387,68 +387,52 @@ static int flag_error(const char *fmt, const char *arg)
 	return 2;
 }
 
-int main(int argc, char **argv)
+/* The command line into cli. -1 to go on, else the exit status (after
+ * --help, --version, or a bad flag reported as "netbootd: ..."). */
+static int parse_args(int argc, char **argv, struct nb_server_conf *cli,
+		      const char **ret_config, int *ret_check)
 {
-	static struct nb_config cfg;       /* large and fixed-size: not on the stack */
-	struct nb_server_conf cli = { .dhcp = -1, .tftp = -1, .http = -1 };
-	const struct nb_server_conf *file;
-	struct netbootd nb = { .root_fd = -1, .ipxe_fd = -1, .efi_fd = -1 };
-	struct proxydhcp *dhcp = NULL;
-	struct tftp_server *tftp = NULL;
-	struct http_server *http = NULL;
-	const char *config_path = NULL, *root, *user, *level_name;
 	enum log_level level;
-	int check_only = 0, opt, r, rc = 1;
-	struct sigaction sa;
-	char addr_text[INET_ADDRSTRLEN], tftp_text[8], user_name[64] = "";
-	struct log_pump pump = { .loop = NULL };
-
-	/* Before anything is opened: nothing inherited, and no exec of ours
-	 * can ever gain privileges (setuid binaries, file capabilities). */
-	close_inherited();
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-		fprintf(stderr, "netbootd: cannot set no_new_privs: %s\n", strerror(errno));
-		return 1;
-	}
+	int opt;
 
 	while ((opt = getopt_long(argc, argv, "r:l:i:c:hV", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_ROOT:
-			if (copy_str(cli.root, sizeof(cli.root), optarg) < 0)
+			if (copy_str(cli->root, sizeof(cli->root), optarg) < 0)
 				return flag_error("--root: path too long: %s", optarg);
 			break;
 		case OPT_LISTEN:
-			if (copy_str(cli.listen, sizeof(cli.listen), optarg) < 0)
+			if (copy_str(cli->listen, sizeof(cli->listen), optarg) < 0)
 				return flag_error("--listen: not an IPv4 address: %s", optarg);
 			break;
 		case OPT_IFACE:
-			if (copy_str(cli.interface, sizeof(cli.interface), optarg) < 0)
+			if (copy_str(cli->interface, sizeof(cli->interface), optarg) < 0)
 				return flag_error("--interface: name too long: %s", optarg);
 			break;
 		case OPT_CONFIG:
-			config_path = optarg;
+			*ret_config = optarg;
 			break;
 		case OPT_HTTP_PORT:
-			if (parse_port(optarg, &cli.http_port) < 0)
+			if (parse_port(optarg, &cli->http_port) < 0)
 				return flag_error("--http-port: not a port (1-65535): %s", optarg);
 			break;
 		case OPT_TFTP_PORT:
-			if (parse_port(optarg, &cli.tftp_port) < 0)
+			if (parse_port(optarg, &cli->tftp_port) < 0)
 				return flag_error("--tftp-port: not a port (1-65535): %s", optarg);
 			break;
-		case OPT_NO_DHCP: cli.dhcp = 0; break;
-		case OPT_NO_TFTP: cli.tftp = 0; break;
-		case OPT_NO_HTTP: cli.http = 0; break;
+		case OPT_NO_DHCP: cli->dhcp = 0; break;
+		case OPT_NO_TFTP: cli->tftp = 0; break;
+		case OPT_NO_HTTP: cli->http = 0; break;
 		case OPT_USER:
-			if (copy_str(cli.user, sizeof(cli.user), optarg) < 0)
+			if (copy_str(cli->user, sizeof(cli->user), optarg) < 0)
 				return flag_error("--user: name too long: %s", optarg);
 			break;
 		case OPT_LOG_LEVEL:
-			if (copy_str(cli.log_level, sizeof(cli.log_level), optarg) < 0 ||
+			if (copy_str(cli->log_level, sizeof(cli->log_level), optarg) < 0 ||
 			    log_level_parse(optarg, &level) < 0)
 				return flag_error("--log-level: one of error, warn, info, debug: %s", optarg);
 			break;
-		case OPT_CHECK: check_only = 1; break;
+		case OPT_CHECK: *ret_check = 1; break;
 		case OPT_VERSION:
 			printf("netbootd %s\n", NETBOOTD_VERSION);
 			return 0;
@@ -462,106 +446,98 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		return flag_error("unexpected argument: %s (see --help)", argv[optind]);
+	return -1;
+}
 
-	if (config_path) {
-		char err[NB_ERR_MAX], *text = NULL;
-		size_t len = 0;
+/* netbootd.conf, or the defaults when none is given. 0, or 2 after
+ * "FILE:LINE: what is wrong" on stderr. */
+static int load_config(const char *path, struct nb_config *cfg)
+{
+	char err[NB_ERR_MAX], *text = NULL;
+	size_t len = 0;
+	int r;
 
-		r = read_file(config_path, &text, &len);
-		if (r < 0) {
-			fprintf(stderr, "%s: cannot read: %s\n", config_path, strerror(-r));
-			return 2;
-		}
-		r = nb_config_parse(&cfg, config_path, text, len, err);
-		free(text);
-		if (r < 0) {
-			fprintf(stderr, "%s\n", err);
-			return 2;
-		}
-	} else {
-		nb_config_defaults(&cfg);
+	if (!path) {
+		nb_config_defaults(cfg);
+		return 0;
 	}
-	file = nb_config_server(&cfg);
-	nb.config = &cfg;
+	r = read_file(path, &text, &len);
+	if (r < 0) {
+		fprintf(stderr, "%s: cannot read: %s\n", path, strerror(-r));
+		return 2;
+	}
+	r = nb_config_parse(cfg, path, text, len, err);
+	free(text);
+	if (r < 0) {
+		fprintf(stderr, "%s\n", err);
+		return 2;
+	}
+	return 0;
+}
 
-	/* Merge: the command line wins over the file. */
-	root = cli.root[0] ? cli.root : file->root;
-	user = cli.user[0] ? cli.user : file->user;
-	level_name = cli.log_level[0] ? cli.log_level : (file->log_level[0] ? file->log_level : "info");
+/* The command line wins over the file, the file over the defaults.
+ * 0 and *ret_root, *ret_user; or 2 after "netbootd: ...". */
+static int merge_settings(struct netbootd *nb, const struct nb_server_conf *cli,
+			  const char **ret_root, const char **ret_user)
+{
+	const struct nb_server_conf *file = nb_config_server(nb->config);
+	const char *level_name, *listen, *root;
+	enum log_level level;
+
+	root = cli->root[0] ? cli->root : file->root;
+	level_name = cli->log_level[0] ? cli->log_level : (file->log_level[0] ? file->log_level : "info");
 	if (log_level_parse(level_name, &level) < 0)
 		return flag_error("log-level: one of error, warn, info, debug: %s", level_name);
 	log_set_level(level);
-	nb.http_port = cli.http_port ? cli.http_port : (file->http_port ? file->http_port : 80);
-	nb.tftp_port = cli.tftp_port ? cli.tftp_port : (file->tftp_port ? file->tftp_port : 69);
-	nb.dhcp_on = cli.dhcp >= 0 ? cli.dhcp : (file->dhcp >= 0 ? file->dhcp : 1);
-	nb.tftp_on = cli.tftp >= 0 ? cli.tftp : (file->tftp >= 0 ? file->tftp : 1);
-	nb.http_on = cli.http >= 0 ? cli.http : (file->http >= 0 ? file->http : 1);
-	nb.answer_known = file->answer == 1;
-	nb.limits.http_per_ip = file->http_per_ip ? file->http_per_ip : NETBOOTD_HTTP_PER_IP;
-	nb.limits.http_requests = file->http_requests ? file->http_requests : NETBOOTD_HTTP_REQUESTS;
-	nb.limits.http_idle_ms = 1000 * (file->http_idle_s ? file->http_idle_s : NETBOOTD_HTTP_IDLE_S);
-	nb.limits.tftp_per_ip = file->tftp_per_ip ? file->tftp_per_ip : NETBOOTD_TFTP_PER_IP;
-	snprintf(nb.ifname, sizeof(nb.ifname), "%s", cli.interface[0] ? cli.interface : file->interface);
-	{
-		const char *listen = cli.listen[0] ? cli.listen : file->listen;
-		if (listen[0] && inet_pton(AF_INET, listen, &nb.addr) != 1)
-			return flag_error("--listen: not an IPv4 address: %s", listen);
-	}
+	nb->http_port = cli->http_port ? cli->http_port : (file->http_port ? file->http_port : 80);
+	nb->tftp_port = cli->tftp_port ? cli->tftp_port : (file->tftp_port ? file->tftp_port : 69);
+	nb->dhcp_on = cli->dhcp >= 0 ? cli->dhcp : (file->dhcp >= 0 ? file->dhcp : 1);
+	nb->tftp_on = cli->tftp >= 0 ? cli->tftp : (file->tftp >= 0 ? file->tftp : 1);
+	nb->http_on = cli->http >= 0 ? cli->http : (file->http >= 0 ? file->http : 1);
+	nb->answer_known = file->answer == 1;
+	nb->limits.http_per_ip = file->http_per_ip ? file->http_per_ip : NETBOOTD_HTTP_PER_IP;
+	nb->limits.http_requests = file->http_requests ? file->http_requests : NETBOOTD_HTTP_REQUESTS;
+	nb->limits.http_idle_ms = 1000 * (file->http_idle_s ? file->http_idle_s : NETBOOTD_HTTP_IDLE_S);
+	nb->limits.tftp_per_ip = file->tftp_per_ip ? file->tftp_per_ip : NETBOOTD_TFTP_PER_IP;
+	snprintf(nb->ifname, sizeof(nb->ifname), "%s", cli->interface[0] ? cli->interface : file->interface);
+	listen = cli->listen[0] ? cli->listen : file->listen;
+	if (listen[0] && inet_pton(AF_INET, listen, &nb->addr) != 1)
+		return flag_error("--listen: not an IPv4 address: %s", listen);
 	if (!root[0])
 		return flag_error("%s", "--root is required (or root= in [server])");
-	if (!nb.ifname[0] && nb.addr.s_addr == INADDR_ANY)
+	if (!nb->ifname[0] && nb->addr.s_addr == INADDR_ANY)
 		return flag_error("%s", "give --interface or --listen (the address clients reach)");
-	if (!nb.dhcp_on && !nb.tftp_on && !nb.http_on)
+	if (!nb->dhcp_on && !nb->tftp_on && !nb->http_on)
 		return flag_error("%s", "--no-dhcp, --no-tftp and --no-http: nothing left to serve");
+	*ret_root = root;
+	*ret_user = cli->user[0] ? cli->user : file->user;
+	return 0;
+}
 
-	nb.root = root;
-	nb.root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (nb.root_fd < 0) {
-		fprintf(stderr, "netbootd: --root %s: %s\n", root, strerror(errno));
-		return 2;
-	}
-	r = find_iface(nb.ifname, &nb.addr, nb.ifname);
-	if (r < 0) {
-		inet_ntop(AF_INET, &nb.addr, addr_text, sizeof(addr_text));
-		if (nb.ifname[0])
-			fprintf(stderr, "netbootd: interface %s has no IPv4 address%s%s\n", nb.ifname,
-				nb.addr.s_addr ? " " : "", nb.addr.s_addr ? addr_text : "");
+/* Our address and interface, and the http base built from them. 0, or 2
+ * after "netbootd: ..." when no interface fits. */
+static int resolve_address(struct netbootd *nb, char addr_text[INET_ADDRSTRLEN])
+{
+	if (find_iface(nb->ifname, &nb->addr, nb->ifname) < 0) {
+		inet_ntop(AF_INET, &nb->addr, addr_text, INET_ADDRSTRLEN);
+		if (nb->ifname[0])
+			fprintf(stderr, "netbootd: interface %s has no IPv4 address%s%s\n", nb->ifname,
+				nb->addr.s_addr ? " " : "", nb->addr.s_addr ? addr_text : "");
 		else
 			fprintf(stderr, "netbootd: no interface holds %s\n", addr_text);
-		rc = 2;
-		goto out;
+		return 2;
 	}
-	inet_ntop(AF_INET, &nb.addr, addr_text, sizeof(addr_text));
-	if (nb.http_port == 80)
-		snprintf(nb.http_base, sizeof(nb.http_base), "http://%s", addr_text);
+	inet_ntop(AF_INET, &nb->addr, addr_text, INET_ADDRSTRLEN);
+	if (nb->http_port == 80)
+		snprintf(nb->http_base, sizeof(nb->http_base), "http://%s", addr_text);
 	else
-		snprintf(nb.http_base, sizeof(nb.http_base), "http://%s:%u", addr_text, nb.http_port);
-	if (check_only) {
-		printf("%s: ok\n", config_path ? config_path : "(no config)");
-		rc = 0;
-		goto out;
-	}
+		snprintf(nb->http_base, sizeof(nb->http_base), "http://%s:%u", addr_text, nb->http_port);
+	return 0;
+}
 
-	if (content_protect_init(&nb) < 0) {
-		rc = 2;
-		goto out;
-	}
-	nb.ipxe_fd = open_first_dir(ipxe_dirs, sizeof(ipxe_dirs) / sizeof(ipxe_dirs[0]));
-	nb.efi_fd = open_efi_dir();
-	r = clients_new(CLIENTS_DEFAULT_CAP, &nb.clients);
-	if (r < 0) {
-		log_error("main", "-", "client table: %s", strerror(-r));
-		goto out;
-	}
-	r = ev_loop_new(&nb.loop);
-	if (r < 0) {
-		log_error("main", "-", "event loop: %s", strerror(-r));
-		goto out;
-	}
-
-	pump.loop = nb.loop;
-	ev_timer_init(&pump.timer, on_log_timer, &pump);
-	log_set_pending_hook(on_log_pending, &pump);
+static void install_signals(void)
+{
+	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -570,39 +546,76 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+}
 
+static void log_ready(const struct netbootd *nb, const char *addr_text, const char *user_name)
+{
+	char tftp_text[8];
+
+	snprintf(tftp_text, sizeof(tftp_text), "%u", nb->tftp_port);
+	log_info("main", "-", "ready addr=%s interface=%s root=%s dhcp=%s tftp=%s http=%s%s user=%s",
+		 addr_text, nb->ifname[0] ? nb->ifname : "-", nb->root,
+		 nb->dhcp_on ? "67,4011" : "off",
+		 nb->tftp_on ? tftp_text : "off",
+		 nb->http_on ? nb->http_base : "off",
+		 nb->ipxe_fd >= 0 ? "" : " (no distribution iPXE found)", user_name);
+}
+
+static void log_stopping(const struct netbootd *nb)
+{
+	log_info("main", "-", "stopping: dhcp answered=%llu ignored=%llu malformed=%llu; "
+		 "tftp started=%llu done=%llu failed=%llu malformed=%llu; "
+		 "http requests=%llu malformed=%llu",
+		 (unsigned long long)nb->stats.dhcp_answered, (unsigned long long)nb->stats.dhcp_ignored,
+		 (unsigned long long)nb->stats.dhcp_malformed, (unsigned long long)nb->stats.tftp_started,
+		 (unsigned long long)nb->stats.tftp_done, (unsigned long long)nb->stats.tftp_failed,
+		 (unsigned long long)nb->stats.tftp_malformed, (unsigned long long)nb->stats.http_requests,
+		 (unsigned long long)nb->stats.http_malformed);
+}
+
+/* Bind everything, then give up root, then serve until a signal.
+ * 0 after a requested stop, 1 on any failure (logged). */
+static int serve(struct netbootd *nb, const char *user, const char *addr_text)
+{
+	struct proxydhcp *dhcp = NULL;
+	struct tftp_server *tftp = NULL;
+	struct http_server *http = NULL;
+	struct log_pump pump = { .loop = NULL };
+	char user_name[64] = "";
+	int r, rc = 1;
+
+	nb->ipxe_fd = open_first_dir(ipxe_dirs, sizeof(ipxe_dirs) / sizeof(ipxe_dirs[0]));
+	nb->efi_fd = open_efi_dir();
+	r = clients_new(CLIENTS_DEFAULT_CAP, &nb->clients);
+	if (r < 0) {
+		log_error("main", "-", "client table: %s", strerror(-r));
+		return 1;
+	}
+	r = ev_loop_new(&nb->loop);
+	if (r < 0) {
+		log_error("main", "-", "event loop: %s", strerror(-r));
+		goto out_clients;
+	}
+	pump.loop = nb->loop;
+	ev_timer_init(&pump.timer, on_log_timer, &pump);
+	log_set_pending_hook(on_log_pending, &pump);
+	install_signals();
 	raise_nofile();
-	/* Bind everything, then give up root, then serve. */
-	if (nb.dhcp_on && proxydhcp_start(&nb, &dhcp) < 0)
+	if (nb->dhcp_on && proxydhcp_start(nb, &dhcp) < 0)
 		goto out;
-	if (nb.tftp_on && tftp_start(&nb, &tftp) < 0)
+	if (nb->tftp_on && tftp_start(nb, &tftp) < 0)
 		goto out;
-	if (nb.http_on && http_start(&nb, &http) < 0)
+	if (nb->http_on && http_start(nb, &http) < 0)
 		goto out;
 	if (drop_privileges(user, user_name) < 0)
 		goto out;
-
-	snprintf(tftp_text, sizeof(tftp_text), "%u", nb.tftp_port);
-	log_info("main", "-", "ready addr=%s interface=%s root=%s dhcp=%s tftp=%s http=%s%s%s%s",
-		 addr_text, nb.ifname[0] ? nb.ifname : "-", root,
-		 nb.dhcp_on ? "67,4011" : "off",
-		 nb.tftp_on ? tftp_text : "off",
-		 nb.http_on ? nb.http_base : "off",
-		 nb.ipxe_fd >= 0 ? "" : " (no distribution iPXE found)",
-		 " user=", user_name);
-	r = ev_run(nb.loop, &stop_requested);
+	log_ready(nb, addr_text, user_name);
+	r = ev_run(nb->loop, &stop_requested);
 	if (r < 0) {
 		log_error("main", "-", "event loop failed: %s", strerror(-r));
 		goto out;
 	}
-	log_info("main", "-", "stopping: dhcp answered=%llu ignored=%llu malformed=%llu; "
-		 "tftp started=%llu done=%llu failed=%llu malformed=%llu; "
-		 "http requests=%llu malformed=%llu",
-		 (unsigned long long)nb.stats.dhcp_answered, (unsigned long long)nb.stats.dhcp_ignored,
-		 (unsigned long long)nb.stats.dhcp_malformed, (unsigned long long)nb.stats.tftp_started,
-		 (unsigned long long)nb.stats.tftp_done, (unsigned long long)nb.stats.tftp_failed,
-		 (unsigned long long)nb.stats.tftp_malformed, (unsigned long long)nb.stats.http_requests,
-		 (unsigned long long)nb.stats.http_malformed);
+	log_stopping(nb);
 	rc = 0;
 out:
 	if (http)
@@ -612,16 +625,55 @@ out:
 	if (dhcp)
 		proxydhcp_stop(dhcp);
 	log_set_pending_hook(NULL, NULL);
-	if (nb.loop)
-		ev_timer_cancel(nb.loop, &pump.timer);
-	ev_loop_free(nb.loop);
-	clients_free(nb.clients);
+	ev_timer_cancel(nb->loop, &pump.timer);
+	ev_loop_free(nb->loop);
+	nb->loop = NULL;
+out_clients:
+	clients_free(nb->clients);
+	nb->clients = NULL;
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static struct nb_config cfg;       /* large and fixed-size: not on the stack */
+	struct nb_server_conf cli = { .dhcp = -1, .tftp = -1, .http = -1 };
+	struct netbootd nb = { .root_fd = -1, .ipxe_fd = -1, .efi_fd = -1, .config = &cfg };
+	const char *config_path = NULL, *root = NULL, *user = NULL;
+	char addr_text[INET_ADDRSTRLEN];
+	int check_only = 0, rc;
+
+	/* Before anything is opened: nothing inherited, and no exec of ours
+	 * can ever gain privileges (setuid binaries, file capabilities). */
+	close_inherited();
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		fprintf(stderr, "netbootd: cannot set no_new_privs: %s\n", strerror(errno));
+		return 1;
+	}
+	rc = parse_args(argc, argv, &cli, &config_path, &check_only);
+	if (rc >= 0)
+		return rc;
+	rc = load_config(config_path, &cfg);
+	if (rc == 0)
+		rc = merge_settings(&nb, &cli, &root, &user);
+	if (rc != 0)
+		return rc;
+	nb.root = root;
+	nb.root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (nb.root_fd < 0) {
+		fprintf(stderr, "netbootd: --root %s: %s\n", root, strerror(errno));
+		return 2;
+	}
+	rc = resolve_address(&nb, addr_text);
+	if (rc == 0 && check_only)
+		printf("%s: ok\n", config_path ? config_path : "(no config)");
+	else if (rc == 0)
+		rc = content_protect_init(&nb) < 0 ? 2 : serve(&nb, user, addr_text);
 	if (nb.efi_fd >= 0)
 		close(nb.efi_fd);
 	if (nb.ipxe_fd >= 0)
 		close(nb.ipxe_fd);
-	if (nb.root_fd >= 0)
-		close(nb.root_fd);
+	close(nb.root_fd);
 	log_flush_wait(1000);
 	return rc;
 }
