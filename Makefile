@@ -60,7 +60,7 @@ $(B)/fuzz/%.o: %.c
 # --- templates --------------------------------------------------------------
 define program
 $(B)/$(1): $$(patsubst %.c,$(B)/host/%.o,$$($(1)_SRCS))
-	$$(CC) $$(CFLAGS) -o $$@ $$^ $$($(1)_LIBS)
+	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$($(1)_LIBS)
 $(B)/san/$(1): $$(patsubst %.c,$(B)/san/%.o,$$($(1)_SRCS))
 	$$(CC) $$(SANFLAGS) -o $$@ $$^ $$($(1)_LIBS)
 all: $(B)/$(1)
