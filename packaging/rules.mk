@@ -83,7 +83,7 @@ DEB_SRC = $(B)/deb/netbootd-$(PKG_VERSION)
 deb:
 	rm -rf $(B)/deb
 	mkdir -p $(DEB_SRC)
-	tar -cf - --exclude=./$(B) --exclude=./.git --exclude='./wt-*' . | tar -xf - -C $(DEB_SRC)
+	tar -cf - --exclude=./$(B) --exclude=./.git . | tar -xf - -C $(DEB_SRC)
 	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b
 	ls -l $(B)/deb/*.deb
 
