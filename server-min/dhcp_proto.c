@@ -79,8 +79,11 @@ static struct in_addr get_addr(const uint8_t *p)
 
 /* Walk one option area [p, p + len), recording the first occurrence of
  * each code. A missing END is tolerated: the area simply ends (dnsmasq does
- * the same; some embedded clients omit it). -EBADMSG on an overrun. */
-static int walk_options(struct dhcp_msg *m, const uint8_t *p, size_t len)
+ * the same; some embedded clients omit it). -EBADMSG on an overrun, and on
+ * an option 52 inside file or sname (overloaded != 0): RFC 2132 sec. 9.3
+ * allows it only in the options field, and one there points at itself. */
+static int walk_options(struct dhcp_msg *m, const uint8_t *p, size_t len,
+			int overloaded)
 {
 	size_t i = 0;
 
@@ -98,6 +101,8 @@ static int walk_options(struct dhcp_msg *m, const uint8_t *p, size_t len)
 		olen = p[i + 1];
 		if (len - i - 2 < olen)
 			return -EBADMSG;     /* body runs past the area */
+		if (overloaded && code == DHCP_OPT_OVERLOAD)
+			return -EBADMSG;
 		if (!m->opt[code].present) {
 			m->opt[code].data = p + i + 2;
 			m->opt[code].len = olen;
@@ -146,7 +151,7 @@ int dhcp_parse(const uint8_t *buf, size_t len, struct dhcp_msg *ret_msg)
 	if (get_be32(buf + OFF_COOKIE) != DHCP_MAGIC)
 		return -EPROTONOSUPPORT;
 
-	r = walk_options(&m, buf + OFF_OPTIONS, len - OFF_OPTIONS);
+	r = walk_options(&m, buf + OFF_OPTIONS, len - OFF_OPTIONS, 0);
 	if (r < 0)
 		return r;
 
@@ -156,16 +161,15 @@ int dhcp_parse(const uint8_t *buf, size_t len, struct dhcp_msg *ret_msg)
 			return -EBADMSG;
 		m.overload = o->data[0];
 	}
-	/* RFC 2131 sec. 4.1: file first, then sname. Option 52 found there is
-	 * recorded but not followed again: only the vendor area may overload. */
+	/* RFC 2131 sec. 4.1: file first, then sname. */
 	if (m.overload & 1) {
-		r = walk_options(&m, buf + OFF_FILE, sizeof(m.hdr.file));
+		r = walk_options(&m, buf + OFF_FILE, sizeof(m.hdr.file), 1);
 		if (r < 0)
 			return r;
 	} else
 		field_str(m.file, m.hdr.file, sizeof(m.hdr.file));
 	if (m.overload & 2) {
-		r = walk_options(&m, buf + OFF_SNAME, sizeof(m.hdr.sname));
+		r = walk_options(&m, buf + OFF_SNAME, sizeof(m.hdr.sname), 1);
 		if (r < 0)
 			return r;
 	} else

@@ -288,6 +288,25 @@ static void parse_overload(void **state)
 	assert_int_equal(dhcp_parse(p.b, p.len, &m), 0);
 	assert_string_equal(m.sname, "bootsrv");
 	assert_string_equal(m.file, "");
+
+	/* option 52 inside the overloaded fields points at itself: malformed
+	 * (RFC 2132 sec. 9.3), in file and in sname alike */
+	pkt_pxe(&p, DHCPDISCOVER, vc_bios, 0);
+	pkt_u8(&p, 52, 3);
+	pkt_end(&p);
+	memcpy(p.b + 108, "\x34\x01\x03\xff", 4);
+	memcpy(p.b + 44, "\xff", 1);
+	assert_int_equal(dhcp_parse(p.b, p.len, &m), -EBADMSG);
+	memcpy(p.b + 108, "\xff", 1);
+	memcpy(p.b + 44, "\x34\x01\x01\xff", 4);
+	assert_int_equal(dhcp_parse(p.b, p.len, &m), -EBADMSG);
+	/* in a field that is not overloaded it is just name bytes */
+	pkt_pxe(&p, DHCPDISCOVER, vc_bios, 0);
+	pkt_u8(&p, 52, 1);
+	pkt_end(&p);
+	memcpy(p.b + 108, "\xff", 1);
+	memcpy(p.b + 44, "\x34\x01\x01\xff", 4);
+	assert_int_equal(dhcp_parse(p.b, p.len, &m), 0);
 }
 
 /* A 128-byte file field without NUL is still read as a bounded string. */
