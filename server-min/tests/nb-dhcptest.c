@@ -767,7 +767,7 @@ static int send_many(int fd, const struct opts *o, uint8_t *pkt, size_t len,
 		     const struct sockaddr_in *to)
 {
 	long n = o->flood ? o->flood : o->count, sent = 0, answers = 0;
-	uint64_t t0 = now_ms();
+	uint64_t t0 = now_ms(), t_sent;
 	uint8_t rx[2048];
 
 	for (long i = 0; i < n; i++) {
@@ -788,6 +788,7 @@ static int send_many(int fd, const struct opts *o, uint8_t *pkt, size_t len,
 		else if (errno == ENOBUFS || errno == EAGAIN)
 			usleep(1000);    /* the veth queue is full: let it drain */
 	}
+	t_sent = now_ms();
 	/* Bounded: at most 2 reads per packet sent plus RX_PACKETS_MAX. */
 	for (long k = 0; k < 2 * n + RX_PACKETS_MAX; k++) {
 		struct sockaddr_in from;
@@ -802,9 +803,10 @@ static int send_many(int fd, const struct opts *o, uint8_t *pkt, size_t len,
 		if (o->flood ? x - o->xid < (uint32_t)n : x == o->xid)
 			answers++;
 	}
-	printf("nb-dhcptest: sent %ld of %ld %s in %llu ms, %ld answer(s)\n", sent,
-	       n, o->flood ? "requests from random MACs" : "identical copies",
-	       (unsigned long long)(now_ms() - t0), answers);
+	printf("nb-dhcptest: sent %ld of %ld %s in %llu ms; until %ld ms of "
+	       "quiet, %ld answer(s)\n", sent, n,
+	       o->flood ? "requests from random MACs" : "identical copies",
+	       (unsigned long long)(t_sent - t0), o->timeout_ms, answers);
 	if (o->expect_answers >= 0 && answers != o->expect_answers) {
 		printf("nb-dhcptest: FAIL expected %ld answer(s)\n", o->expect_answers);
 		return 1;
