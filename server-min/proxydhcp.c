@@ -88,7 +88,6 @@ struct proxydhcp {
 	uint64_t ignored_log_sec;       /* the second of the last ignored line */
 	unsigned ignored_log_n;         /* lines in that second */
 	uint64_t ignored_quiet;         /* ignored clients not logged since */
-	uint64_t repeats, unknown, relay_refused, pxe4011_refused;
 	struct dhcp_recent repeat;      /* requests answered recently */
 	struct dhcp_recent ignored_log; /* MACs logged as ignored recently */
 };
@@ -305,7 +304,7 @@ static int policy_knows(const struct proxydhcp *d, const struct dhcp_msg *m,
 static void log_unknown(struct proxydhcp *d, const struct dhcp_msg *m,
 			const char *mac, const char *uuid, uint64_t now)
 {
-	d->unknown++;
+	d->nb->stats.dhcp_unknown++;
 	d->nb->stats.dhcp_ignored++;
 	if (dhcp_recent_check(&d->ignored_log, m->hdr.chaddr, 6, now,
 			      IGNORED_LOG_WINDOW_MS))
@@ -322,7 +321,7 @@ static void log_unknown(struct proxydhcp *d, const struct dhcp_msg *m,
 	log_info("dhcp", mac, "not answered: answer = known and no [client] "
 		 "section names this MAC or UUID %s (logged once a minute; "
 		 "%llu unknown in all, %llu not logged)", uuid[0] ? uuid : "-",
-		 (unsigned long long)d->unknown,
+		 (unsigned long long)d->nb->stats.dhcp_unknown,
 		 (unsigned long long)d->ignored_quiet);
 }
 
@@ -417,9 +416,9 @@ static int decide(struct proxydhcp *d, const uint8_t *buf, size_t len,
 		return 0;
 	}
 	if (relay_ok(d, m, &why) < 0) {
-		d->relay_refused++;
+		d->nb->stats.dhcp_relay_refused++;
 	} else if (pxe4011_ok(d, m, rx, now, &why) < 0) {
-		d->pxe4011_refused++;
+		d->nb->stats.dhcp_4011_refused++;
 	}
 	if (why) {
 		char from[SIN_STR_MAX];
@@ -450,11 +449,11 @@ static int decide(struct proxydhcp *d, const uint8_t *buf, size_t len,
 		return 0;
 	}
 	if (is_repeat(d, buf, len, rx, now)) {
-		d->repeats++;
+		d->nb->stats.dhcp_repeats++;
 		nb->stats.dhcp_ignored++;
 		log_debug("dhcp", mac, "ignored: the same request again within %d ms "
 			  "(%llu repeats in all)", REPEAT_WINDOW_MS,
-			  (unsigned long long)d->repeats);
+			  (unsigned long long)d->nb->stats.dhcp_repeats);
 		return 0;
 	}
 	if (answer(d, m, &req, rx, mac, file) < 0) {
@@ -639,12 +638,16 @@ fail_free:
 
 void proxydhcp_stop(struct proxydhcp *d)
 {
+	const struct netbootd_stats *st;
+
 	if (!d)
 		return;
+	st = &d->nb->stats;
 	log_info("dhcp", "-", "stopping: repeats=%llu unknown=%llu relay-refused=%llu "
-		 "4011-refused=%llu", (unsigned long long)d->repeats,
-		 (unsigned long long)d->unknown, (unsigned long long)d->relay_refused,
-		 (unsigned long long)d->pxe4011_refused);
+		 "4011-refused=%llu", (unsigned long long)st->dhcp_repeats,
+		 (unsigned long long)st->dhcp_unknown,
+		 (unsigned long long)st->dhcp_relay_refused,
+		 (unsigned long long)st->dhcp_4011_refused);
 	ev_del(d->nb->loop, d->fd67);
 	ev_del(d->nb->loop, d->fd4011);
 	close(d->fd67);
