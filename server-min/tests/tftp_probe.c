@@ -559,10 +559,12 @@ static int cmd_switch(const char *f1, const char *f2, int verified)
 		bytes += n - 4;
 	}
 	send_rrq(fd, f2, NULL, 0);
-	n = recv_within(fd, 1500, &from);
-	if (n >= 0 && from.sin_port == a.sin_port) {
-		printf("switch old tid again\n");
-		return 1;
+	/* 1.5 s for an answer from a new transfer ID; the old one may resend
+	 * its last block meanwhile (its 1 s timer): not an answer */
+	for (int i = 0; i < 10; i++) {
+		n = recv_within(fd, 1500, &from);
+		if (n < 0 || from.sin_port != a.sin_port)
+			break;
 	}
 	print_packet("switch new", n);
 	if (!verified) {
