@@ -453,7 +453,7 @@ static int cmd_repeat(const char *file, int n, int ms)
  * retransmission within the hold); one more request; hold ms; abort all. */
 static int cmd_hold(const char *file, int n, int ms, const char *stopfile)
 {
-	static int fds[1024];
+	static int fds[1024], answered[1024];
 	static struct sockaddr_in peers[1024];
 	char *opts[] = { "timeout", "10" };
 	struct sockaddr_in from;
@@ -465,10 +465,12 @@ static int cmd_hold(const char *file, int n, int ms, const char *stopfile)
 		return 2;
 	for (int i = 0; i < n; i++) {
 		fds[i] = udp_socket();
+		answered[i] = 0;
 		send_rrq(fds[i], file, opts, 2);
 		len = recv_within(fds[i], 3000, &peers[i]);
 		if (len < 2 || op() != 6)
 			continue;
+		answered[i] = 1;
 		send_ack(fds[i], &peers[i], 0);
 		len = recv_within(fds[i], 3000, &from);
 		if (len >= 4 && op() == 3 && blk() == 1)
@@ -483,7 +485,8 @@ static int cmd_hold(const char *file, int n, int ms, const char *stopfile)
 	while (now_ms() < end && !(stopfile && access(stopfile, F_OK) == 0))
 		(void)poll(NULL, 0, 100);
 	for (int i = 0; i < n; i++) {
-		send_abort(fds[i], &peers[i]);
+		if (answered[i])
+			send_abort(fds[i], &peers[i]);
 		close(fds[i]);
 	}
 	printf("hold released\n");
