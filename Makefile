@@ -42,6 +42,7 @@ include server-min/rules.mk
 include efi-shim/rules.mk
 include tests-qemu/rules.mk
 include bench/rules.mk
+include packaging/rules.mk
 
 # --- object variants --------------------------------------------------------
 $(B)/host/%.o: %.c
@@ -59,7 +60,7 @@ $(B)/fuzz/%.o: %.c
 # --- templates --------------------------------------------------------------
 define program
 $(B)/$(1): $$(patsubst %.c,$(B)/host/%.o,$$($(1)_SRCS))
-	$$(CC) $$(CFLAGS) -o $$@ $$^ $$($(1)_LIBS)
+	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$($(1)_LIBS)
 $(B)/san/$(1): $$(patsubst %.c,$(B)/san/%.o,$$($(1)_SRCS))
 	$$(CC) $$(SANFLAGS) -o $$@ $$^ $$($(1)_LIBS)
 all: $(B)/$(1)
@@ -144,4 +145,5 @@ fuzz: $(FUZZ_BINS)
 clean:
 	rm -rf $(B)
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+# -type f: an install test under $(B) holds conf.d/ and init.d/ directories.
+-include $(shell find $(B) -name '*.d' -type f 2>/dev/null)

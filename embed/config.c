@@ -765,6 +765,9 @@ static const struct key server_keys[] = {
 	SK("http-requests", p_http_requests, http_requests, 1u << 16),
 	SK("http-idle", p_http_idle, http_idle_s, 1u << 17),
 	SK("tftp-per-ip", p_tftp_per_ip, tftp_per_ip, 1u << 18),
+	SK("boot-arm64", p_bootfile, boot_arm64, 1u << 19),
+	SK("boot-http-x64", p_bootfile, boot_http_x64, 1u << 20),
+	SK("boot-http-arm64", p_bootfile, boot_http_arm64, 1u << 21),
 };
 
 /* Valid in [profile NAME] and [client ...]. The same table drives
@@ -1189,8 +1192,15 @@ void nb_config_defaults(struct nb_config *cfg)
 	s->answer = -1;
 	nb_strlcpy(s->boot_bios, sizeof(s->boot_bios), "undionly.kpxe", 13);
 	nb_strlcpy(s->boot_efi64, sizeof(s->boot_efi64), "alpineboot.efi", 14);
+	/* {mac}: the booting NIC, not iPXE's ${net0/mac} (issue 10). */
 	nb_strlcpy(s->boot_ipxe, sizeof(s->boot_ipxe),
-		   "${server}/boot.ipxe?mac=${net0/mac:hexhyp}", 42);
+		   "${server}/boot.ipxe?mac={mac}", 29);
+	nb_strlcpy(s->boot_arm64, sizeof(s->boot_arm64),
+		   "alpineboot-arm64.efi", 20);
+	nb_strlcpy(s->boot_http_x64, sizeof(s->boot_http_x64),
+		   "${server}/alpineboot.efi", 24);
+	nb_strlcpy(s->boot_http_arm64, sizeof(s->boot_http_arm64),
+		   "${server}/alpineboot-arm64.efi", 30);
 }
 
 const struct nb_server_conf *nb_config_server(const struct nb_config *cfg)

@@ -27,11 +27,15 @@ struct nb_server_conf {
 	uint16_t tftp_port;       /* 0 = unset */
 	int8_t dhcp, tftp, http;  /* -1 unset, 0 off, 1 on */
 	/* Boot file per client kind (proxyDHCP option 67 / file field).
-	 * ipxe_url may contain ${server} (http base) and iPXE's own
-	 * ${...} settings, which iPXE expands itself. */
+	 * Each may contain netbootd's ${server} (http base) and {mac} (the
+	 * DHCP request's chaddr, 52-54-00-12-34-56) and iPXE's own ${...}
+	 * settings, which iPXE expands itself (docs/proxydhcp.md). */
 	char boot_bios[128];      /* default "undionly.kpxe" */
 	char boot_efi64[128];     /* default "alpineboot.efi" */
-	char boot_ipxe[256];      /* default "${server}/boot.ipxe?mac=${net0/mac:hexhyp}" */
+	char boot_ipxe[256];      /* default "${server}/boot.ipxe?mac={mac}" */
+	char boot_arm64[128];     /* arch 11; default "alpineboot-arm64.efi" */
+	char boot_http_x64[256];  /* HTTPClient arch 16; default "${server}/alpineboot.efi" */
+	char boot_http_arm64[256];/* HTTPClient arch 19; default "${server}/alpineboot-arm64.efi" */
 	/* Client policy and per-source limits (the hostile-LAN rules,
 	 * netbootd.conf(5) "[server] KEYS"). */
 	int8_t answer;            /* -1 unset, 0 all, 1 known */

@@ -269,7 +269,10 @@ static void test_empty_is_defaults(void **state)
 	assert_int_equal(s->http, -1);
 	assert_string_equal(s->boot_bios, "undionly.kpxe");
 	assert_string_equal(s->boot_efi64, "alpineboot.efi");
-	assert_string_equal(s->boot_ipxe, "${server}/boot.ipxe?mac=${net0/mac:hexhyp}");
+	assert_string_equal(s->boot_ipxe, "${server}/boot.ipxe?mac={mac}");
+	assert_string_equal(s->boot_arm64, "alpineboot-arm64.efi");
+	assert_string_equal(s->boot_http_x64, "${server}/alpineboot.efi");
+	assert_string_equal(s->boot_http_arm64, "${server}/alpineboot-arm64.efi");
 	assert_int_equal(cfg.n_profile, 0);
 	assert_int_equal(cfg.n_client, 0);
 }

@@ -207,7 +207,9 @@ static uint32_t find_ip(const struct clients *c, struct in_addr ip)
 	return best;
 }
 
-/* The kernel's neighbour table: what the wire says now. */
+/* The kernel's neighbour table: what the wire says now. /proc/self/net
+ * rather than /proc/net, so it stays readable under systemd's
+ * ProcSubset=pid. */
 static int neighbour_mac(struct in_addr ip, uint8_t ret_mac[6])
 {
 	char want[INET_ADDRSTRLEN], line[256];
@@ -216,7 +218,7 @@ static int neighbour_mac(struct in_addr ip, uint8_t ret_mac[6])
 
 	if (!inet_ntop(AF_INET, &ip, want, sizeof(want)))
 		return -ENOENT;
-	f = fopen("/proc/net/arp", "re");
+	f = fopen("/proc/self/net/arp", "re");
 	if (!f)
 		return -errno;
 	/* IP address  HW type  Flags  HW address  Mask  Device */

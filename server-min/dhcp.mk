@@ -22,3 +22,11 @@ DEPS_PKGS += udhcpc iproute2 iputils-ping dnsmasq-base   # ping: lib.sh waits fo
 .PHONY: test-dhcp
 test-dhcp: $(B)/san/netbootd $(B)/nb-dhcptest
 	NETBOOTD=$(B)/san/netbootd DHCPTEST=$(B)/nb-dhcptest bash server-min/tests/dhcp.sh
+
+# The hostile LAN (issue 9): floods, copies, answer = known, malformed and
+# forged requests, each followed by a normal client that must be answered
+# (server-min/tests/hostile-dhcp.sh).
+CHECKS += test-hostile-dhcp
+.PHONY: test-hostile-dhcp
+test-hostile-dhcp: $(B)/san/netbootd $(B)/nb-dhcptest
+	NETBOOTD=$(B)/san/netbootd DHCPTEST=$(B)/nb-dhcptest bash server-min/tests/hostile-dhcp.sh

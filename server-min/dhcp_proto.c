@@ -12,6 +12,13 @@
  * is a boot-server offer, echo the machine UUID (option 97), and set
  * discovery control so the ROM fetches the named file at once instead of
  * running boot-server discovery or showing a menu.
+ *
+ * UEFI HTTP Boot (UEFI 2.x sec. 24.7) is answered the same way, as a proxy:
+ * EDK2's HttpBootDxe (NetworkPkg/HttpBootDxe/HttpBootDhcp4.c) files an offer
+ * with yiaddr 0, option 60 starting "HTTPClient" and a URL with an IP host
+ * in option 67 (or the file field) as "ProxyIpUri", and boots from it when
+ * the site's DHCP server gives only an address. It reads nothing PXE (no
+ * option 43, no siaddr), so those are left out of an HTTP answer.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -34,6 +41,7 @@ enum {
 #define DHCP_MSG_TYPE_MAX 18
 
 static const char pxeclient[] = "PXEClient";   /* PXE 2.1 sec. 2.2.1 */
+static const char httpclient[] = "HTTPClient"; /* UEFI 2.x sec. 24.7.2 */
 static const char ipxe_class[] = "iPXE";       /* iPXE src/net/udp/dhcp.c */
 
 static uint32_t get_be32(const uint8_t *p)
@@ -71,8 +79,11 @@ static struct in_addr get_addr(const uint8_t *p)
 
 /* Walk one option area [p, p + len), recording the first occurrence of
  * each code. A missing END is tolerated: the area simply ends (dnsmasq does
- * the same; some embedded clients omit it). -EBADMSG on an overrun. */
-static int walk_options(struct dhcp_msg *m, const uint8_t *p, size_t len)
+ * the same; some embedded clients omit it). -EBADMSG on an overrun, and on
+ * an option 52 inside file or sname (overloaded != 0): RFC 2132 sec. 9.3
+ * allows it only in the options field, and one there points at itself. */
+static int walk_options(struct dhcp_msg *m, const uint8_t *p, size_t len,
+			int overloaded)
 {
 	size_t i = 0;
 
@@ -90,6 +101,8 @@ static int walk_options(struct dhcp_msg *m, const uint8_t *p, size_t len)
 		olen = p[i + 1];
 		if (len - i - 2 < olen)
 			return -EBADMSG;     /* body runs past the area */
+		if (overloaded && code == DHCP_OPT_OVERLOAD)
+			return -EBADMSG;
 		if (!m->opt[code].present) {
 			m->opt[code].data = p + i + 2;
 			m->opt[code].len = olen;
@@ -138,7 +151,7 @@ int dhcp_parse(const uint8_t *buf, size_t len, struct dhcp_msg *ret_msg)
 	if (get_be32(buf + OFF_COOKIE) != DHCP_MAGIC)
 		return -EPROTONOSUPPORT;
 
-	r = walk_options(&m, buf + OFF_OPTIONS, len - OFF_OPTIONS);
+	r = walk_options(&m, buf + OFF_OPTIONS, len - OFF_OPTIONS, 0);
 	if (r < 0)
 		return r;
 
@@ -148,16 +161,15 @@ int dhcp_parse(const uint8_t *buf, size_t len, struct dhcp_msg *ret_msg)
 			return -EBADMSG;
 		m.overload = o->data[0];
 	}
-	/* RFC 2131 sec. 4.1: file first, then sname. Option 52 found there is
-	 * recorded but not followed again: only the vendor area may overload. */
+	/* RFC 2131 sec. 4.1: file first, then sname. */
 	if (m.overload & 1) {
-		r = walk_options(&m, buf + OFF_FILE, sizeof(m.hdr.file));
+		r = walk_options(&m, buf + OFF_FILE, sizeof(m.hdr.file), 1);
 		if (r < 0)
 			return r;
 	} else
 		field_str(m.file, m.hdr.file, sizeof(m.hdr.file));
 	if (m.overload & 2) {
-		r = walk_options(&m, buf + OFF_SNAME, sizeof(m.hdr.sname));
+		r = walk_options(&m, buf + OFF_SNAME, sizeof(m.hdr.sname), 1);
 		if (r < 0)
 			return r;
 	} else
@@ -192,12 +204,56 @@ int dhcp_client_arch(const struct dhcp_msg *m, uint16_t *ret_arch)
 	return 0;
 }
 
-int dhcp_is_pxeclient(const struct dhcp_msg *m)
+static int vendor_class_is(const struct dhcp_msg *m, const char *want)
 {
 	const struct dhcp_opt *o = dhcp_opt_get(m, DHCP_OPT_VENDOR_CLASS);
-	size_t n = sizeof(pxeclient) - 1;
+	size_t n = strlen(want);
 
-	return o && o->len >= n && memcmp(o->data, pxeclient, n) == 0;
+	return o && o->len >= n && memcmp(o->data, want, n) == 0;
+}
+
+int dhcp_is_pxeclient(const struct dhcp_msg *m)
+{
+	return vendor_class_is(m, pxeclient);
+}
+
+int dhcp_is_httpclient(const struct dhcp_msg *m)
+{
+	return vendor_class_is(m, httpclient);
+}
+
+int dhcp_chaddr_ok(const struct dhcp_hdr *h)
+{
+	static const uint8_t zero[6];
+
+	if (h->htype != 1 || h->hlen != 6)    /* RFC 1700: 1 = Ethernet */
+		return 0;
+	if (memcmp(h->chaddr, zero, 6) == 0)
+		return 0;
+	/* IEEE 802: the low bit of the first octet marks a group address;
+	 * no NIC sends from one (ff:ff:ff:ff:ff:ff included). */
+	return !(h->chaddr[0] & 1);
+}
+
+int dhcp_uuid_text(const struct dhcp_msg *m, char ret[DHCP_UUID_STR_MAX])
+{
+	const struct dhcp_opt *o = dhcp_opt_get(m, DHCP_OPT_CLIENT_UUID);
+	char out[DHCP_UUID_STR_MAX];
+	size_t i, n = 0;
+
+	if (!o)
+		return -ENOENT;
+	/* RFC 4578 sec. 2.3: type 0 followed by the 16-byte UUID. */
+	if (o->len != 17 || o->data[0] != 0)
+		return -EBADMSG;
+	for (i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[n++] = '-';
+		snprintf(out + n, sizeof(out) - n, "%02x", o->data[1 + i]);
+		n += 2;
+	}
+	memcpy(ret, out, sizeof(out));
+	return 0;
 }
 
 int dhcp_is_ipxe(const struct dhcp_msg *m)
@@ -344,7 +400,8 @@ int dhcp_pxe_classify(const struct dhcp_msg *m, struct in_addr self,
 	default:
 		return -EOPNOTSUPP;
 	}
-	if (!dhcp_is_pxeclient(m))
+	r.http = (uint8_t)dhcp_is_httpclient(m);
+	if (!r.http && !dhcp_is_pxeclient(m))
 		return -ENOMSG;
 	err = dhcp_client_arch(m, &r.arch);
 	if (err < 0)
@@ -363,6 +420,8 @@ int dhcp_pxe_classify(const struct dhcp_msg *m, struct in_addr self,
 			return -EXDEV;
 	}
 	r.ipxe = (uint8_t)dhcp_is_ipxe(m);
+	r.has_mac = (uint8_t)dhcp_chaddr_ok(&m->hdr);
+	memcpy(r.mac, m->hdr.chaddr, sizeof(r.mac));
 	*ret_req = r;
 	return 0;
 }
@@ -372,7 +431,7 @@ static const struct {
 	const char *why;
 } why_table[] = {
 	{ -EPROTO, "not a DHCP request" },
-	{ -ENOMSG, "not a PXE client (no option 60 PXEClient)" },
+	{ -ENOMSG, "not a PXE client (no option 60 PXEClient or HTTPClient)" },
 	{ -ENOENT, "no client architecture (option 93)" },
 	{ -EBADMSG, "malformed" },
 	{ -EOPNOTSUPP, "message type not answered by a proxy" },
@@ -380,6 +439,7 @@ static const struct {
 	{ -EPROTONOSUPPORT, "BOOTP without DHCP cookie" },
 	{ -EAFNOSUPPORT, "no boot file for this architecture" },
 	{ -ENAMETOOLONG, "boot file name too long" },
+	{ -EADDRNOTAVAIL, "boot file uses {mac} but chaddr is no MAC" },
 };
 
 const char *dhcp_pxe_why(int err)
@@ -390,45 +450,77 @@ const char *dhcp_pxe_why(int err)
 	return "error";
 }
 
+/* The configured name for this client kind, or NULL. iPXE first: it asks
+ * again once running, whatever the firmware that loaded it. */
+static const char *boot_template(const struct dhcp_pxe_req *r,
+				 const struct dhcp_boot_files *f)
+{
+	if (r->http) {
+		/* UEFI 2.x sec. 24.7: HTTP Boot names its arch in 93 too. No
+		 * 32-bit loader exists (arch 15, 18): no answer. */
+		if (r->arch == DHCP_ARCH_X64_UEFI_HTTP)
+			return f->http_x64;
+		if (r->arch == DHCP_ARCH_ARM64_UEFI_HTTP)
+			return f->http_arm64;
+		return NULL;
+	}
+	if (r->ipxe)
+		return f->ipxe;
+	switch (r->arch) {
+	case DHCP_ARCH_X86_BIOS:
+		return f->bios;
+	case DHCP_ARCH_X64_UEFI:
+	case DHCP_ARCH_EBC:
+		return f->efi64;
+	case DHCP_ARCH_ARM64_UEFI:
+		return f->arm64;
+	default:
+		return NULL;
+	}
+}
+
+/* Append s (n bytes) to out[256] at *len. -ENAMETOOLONG when it is full. */
+static int put(char *out, size_t *len, const char *s, size_t n)
+{
+	if (n >= 256 - *len)
+		return -ENAMETOOLONG;
+	memcpy(out + *len, s, n);
+	*len += n;
+	return 0;
+}
+
 int dhcp_pxe_boot_file(const struct dhcp_pxe_req *r,
 		       const struct dhcp_boot_files *f, char *ret, size_t cap)
 {
-	static const char var[] = "${server}";
-	const size_t var_len = sizeof(var) - 1;
-	const char *tmpl, *p, *hit, *base = f->http_base ? f->http_base : "";
-	char out[256];
-	size_t n = 0, l;
+	static const char var_server[] = "${server}";
+	static const char var_mac[] = "{mac}";
+	const char *tmpl = boot_template(r, f), *p;
+	const char *base = f->http_base ? f->http_base : "";
+	char out[256], mac[18];
+	size_t n = 0;
+	int err = 0;
 
-	if (r->ipxe)
-		tmpl = f->ipxe;
-	else if (r->arch == DHCP_ARCH_X86_BIOS)
-		tmpl = f->bios;
-	else if (r->arch == DHCP_ARCH_X64_UEFI || r->arch == DHCP_ARCH_EBC)
-		tmpl = f->efi64;
-	else
-		tmpl = NULL;
 	if (!tmpl || !*tmpl)
 		return -EAFNOSUPPORT;
-
-	for (p = tmpl; *p; p = hit) {
-		hit = strstr(p, var);
-		l = hit ? (size_t)(hit - p) : strlen(p);
-		if (l >= sizeof(out) - n)
-			return -ENAMETOOLONG;
-		memcpy(out + n, p, l);
-		n += l;
-		if (!hit)
-			break;
-		l = strlen(base);
-		if (l >= sizeof(out) - n)
-			return -ENAMETOOLONG;
-		memcpy(out + n, base, l);
-		n += l;
-		hit += var_len;
+	for (p = tmpl; *p && !err;) {
+		if (strncmp(p, var_server, sizeof(var_server) - 1) == 0) {
+			err = put(out, &n, base, strlen(base));
+			p += sizeof(var_server) - 1;
+		} else if (strncmp(p, var_mac, sizeof(var_mac) - 1) == 0 &&
+			   (p == tmpl || p[-1] != '$')) {
+			if (!r->has_mac)
+				return -EADDRNOTAVAIL;
+			snprintf(mac, sizeof(mac), "%02x-%02x-%02x-%02x-%02x-%02x",
+				 r->mac[0], r->mac[1], r->mac[2], r->mac[3],
+				 r->mac[4], r->mac[5]);
+			err = put(out, &n, mac, 17);
+			p += sizeof(var_mac) - 1;
+		} else
+			err = put(out, &n, p++, 1);
 	}
 	/* One option 67 holds 255 bytes; splitting it (RFC 3396) is not worth
 	 * it for a file name. */
-	if (n > 255 || n >= cap)
+	if (err < 0 || n > 255 || n >= cap)
 		return -ENAMETOOLONG;
 	memcpy(ret, out, n);
 	ret[n] = 0;
@@ -471,17 +563,68 @@ int dhcp_pxe_reply(const struct dhcp_msg *req, const struct dhcp_pxe_req *r,
 	/* The file field needs its NUL for ROMs that strcpy it. */
 	if (flen < sizeof(h.file))
 		memcpy(h.file, boot_file, flen);
+	if (r->http)
+		memset(h.sname, 0, sizeof(h.sname));   /* no TFTP server here */
 
 	dhcp_build_start(&b, buf, cap, &h);
 	/* 53 first, 54 second: some old PXE ROMs expect that order. */
 	dhcp_build_opt_u8(&b, DHCP_OPT_MSG_TYPE, r->reply_type);
 	dhcp_build_opt(&b, DHCP_OPT_SERVER_ID, &server.s_addr, 4);
-	dhcp_build_opt(&b, DHCP_OPT_VENDOR_CLASS, pxeclient, sizeof(pxeclient) - 1);
+	if (r->http)
+		dhcp_build_opt(&b, DHCP_OPT_VENDOR_CLASS, httpclient,
+			       sizeof(httpclient) - 1);
+	else
+		dhcp_build_opt(&b, DHCP_OPT_VENDOR_CLASS, pxeclient,
+			       sizeof(pxeclient) - 1);
 	uuid = dhcp_opt_get(req, DHCP_OPT_CLIENT_UUID);
 	if (uuid)
 		dhcp_build_opt(&b, DHCP_OPT_CLIENT_UUID, uuid->data, uuid->len);
-	dhcp_build_opt(&b, DHCP_OPT_VENDOR, vendor, sizeof(vendor));
-	dhcp_build_opt(&b, DHCP_OPT_TFTP_SERVER, addr, strlen(addr));
+	if (!r->http) {
+		dhcp_build_opt(&b, DHCP_OPT_VENDOR, vendor, sizeof(vendor));
+		dhcp_build_opt(&b, DHCP_OPT_TFTP_SERVER, addr, strlen(addr));
+	}
 	dhcp_build_opt(&b, DHCP_OPT_BOOTFILE, boot_file, flen);
 	return dhcp_build_finish(&b, DHCP_BOOTP_MIN_LEN, ret_len);
+}
+
+/* --- recently seen --------------------------------------------------------- */
+
+void dhcp_recent_init(struct dhcp_recent *r, uint64_t seed)
+{
+	memset(r, 0, sizeof(*r));
+	r->seed = seed;
+}
+
+/* FNV-1a over the seed and the key, then the splitmix64 finalizer so that
+ * the low bits (the slot) depend on every input bit. Not a MAC: nobody
+ * outside sees a hash, the seed is only there against aimed collisions. */
+static uint64_t recent_hash(uint64_t seed, const uint8_t *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull ^ seed;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ull;
+	}
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebull;
+	h ^= h >> 31;
+	return h;
+}
+
+int dhcp_recent_check(struct dhcp_recent *r, const void *key, size_t len,
+		      uint64_t now_ms, uint64_t window_ms)
+{
+	uint64_t h = recent_hash(r->seed, key, len);
+	size_t i = (size_t)(h % DHCP_RECENT_SLOTS);
+	uint64_t t = now_ms ? now_ms : 1;    /* 0 marks an empty slot */
+
+	if (r->slot[i].t_ms && r->slot[i].hash == h &&
+	    t - r->slot[i].t_ms < window_ms)
+		return 1;
+	r->slot[i].hash = h;
+	r->slot[i].t_ms = t;
+	return 0;
 }

@@ -8,7 +8,9 @@
  *
  * Wire format: RFC 2131 (fixed header, magic cookie), RFC 2132 (options,
  * option overload 52), RFC 1542 (300-byte minimum), RFC 4578 (PXE options
- * 93, 94, 97), PXE 2.1 (vendor class "PXEClient", option 43 sub-options).
+ * 93, 94, 97), PXE 2.1 (vendor class "PXEClient", option 43 sub-options),
+ * UEFI 2.x sec. 24.7 (HTTP Boot: vendor class "HTTPClient", a URL as the
+ * boot file).
  *
  * Return convention: 0 or a negative errno; outputs named ret_* are left
  * untouched on failure.
@@ -80,8 +82,11 @@ enum {
 	DHCP_ARCH_X86_UEFI = 6,
 	DHCP_ARCH_X64_UEFI = 7,
 	DHCP_ARCH_EBC = 9,          /* sent by many x86-64 UEFI PXE stacks */
+	DHCP_ARCH_ARM32_UEFI = 10,
 	DHCP_ARCH_ARM64_UEFI = 11,
+	DHCP_ARCH_X86_UEFI_HTTP = 15,
 	DHCP_ARCH_X64_UEFI_HTTP = 16,
+	DHCP_ARCH_ARM64_UEFI_HTTP = 19,
 };
 
 /* The fixed BOOTP header, in host byte order except the addresses. */
@@ -134,6 +139,23 @@ int dhcp_client_arch(const struct dhcp_msg *m, uint16_t *ret_arch);
 /* 1 when option 60 starts with "PXEClient" (PXE 2.1 sec. 2.2.1), else 0. */
 int dhcp_is_pxeclient(const struct dhcp_msg *m);
 
+/* 1 when option 60 starts with "HTTPClient" (UEFI 2.x sec. 24.7.2: what
+ * EDK2's HttpBootDxe sends, "HTTPClient:Arch:00016:UNDI:003001"), else 0. */
+int dhcp_is_httpclient(const struct dhcp_msg *m);
+
+/* 1 when chaddr is a usable Ethernet station address: htype 1, hlen 6, not
+ * all zeros, not a group address (the I/G bit, so broadcast too). A PXE
+ * ROM always sends its NIC's own address; anything else is forged or
+ * broken and would poison the MAC<->IP table. */
+int dhcp_chaddr_ok(const struct dhcp_hdr *h);
+
+/* Option 97 (RFC 4578 sec. 2.3: type 0, then 16 bytes) as text
+ * "8-4-4-4-12" lower case, the bytes in the order they came (what iPXE
+ * sends: RFC 4122 order, the same text as Linux's product_uuid).
+ * 0, -ENOENT absent, -EBADMSG not type 0 with 16 bytes. */
+#define DHCP_UUID_STR_MAX 37
+int dhcp_uuid_text(const struct dhcp_msg *m, char ret[DHCP_UUID_STR_MAX]);
+
 /* 1 when the client says it is iPXE: option 175 present, or user class 77
  * "iPXE" either bare (what iPXE sends) or as an RFC 3004 instance. */
 int dhcp_is_ipxe(const struct dhcp_msg *m);
@@ -171,13 +193,16 @@ struct dhcp_pxe_req {
 	uint8_t reply_type;      /* DHCPOFFER or DHCPACK */
 	uint16_t arch;           /* option 93 */
 	uint8_t ipxe;            /* 1: the client is iPXE */
+	uint8_t http;            /* 1: UEFI HTTP Boot (option 60 HTTPClient) */
+	uint8_t mac[6];          /* chaddr, for {mac} in the boot file */
+	uint8_t has_mac;         /* 0 when chaddr is not an Ethernet address */
 };
 
 /* Decide whether a proxyDHCP server at self answers m, received on port 67
  * (via_4011 = 0) or 4011 (via_4011 = 1).
  * 0: answer, *ret_req filled. Otherwise stay silent, and the value says why:
  * -EPROTO     not a BOOTREQUEST, or not DHCP at all (plain BOOTP)
- * -ENOMSG     no option 60 starting with "PXEClient"
+ * -ENOMSG     no option 60 starting with "PXEClient" or "HTTPClient"
  * -ENOENT     no option 93 (client architecture)
  * -EBADMSG    option 93 malformed
  * -EOPNOTSUPP a message type a proxy never answers (RELEASE, DECLINE,
@@ -190,30 +215,67 @@ int dhcp_pxe_classify(const struct dhcp_msg *m, struct in_addr self,
 /* A short text for a dhcp_pxe_classify or dhcp_parse result, for logs. */
 const char *dhcp_pxe_why(int err);
 
-/* Boot files per client kind (netbootd.conf [server] boot_*). ipxe may hold
- * "${server}", replaced by http_base; other ${...} are left for iPXE. */
+/* Boot files per client kind (netbootd.conf [server] boot-*). Every one may
+ * hold two placeholders of netbootd's own:
+ *   ${server}  http_base, "http://ADDR[:PORT]"
+ *   {mac}      the request's chaddr as "52-54-00-12-34-56" (iPXE's hexhyp
+ *              form), the NIC that is booting; not expanded right after a
+ *              '$', so iPXE's own ${mac} and every other ${...} reach iPXE
+ *              untouched.
+ * NULL or "" means: no answer for that kind. */
 struct dhcp_boot_files {
 	const char *bios;        /* arch 0 */
 	const char *efi64;       /* arch 7, 9 */
+	const char *arm64;       /* arch 11 */
 	const char *ipxe;        /* any arch, when the client is iPXE */
+	const char *http_x64;    /* HTTPClient arch 16: a URL */
+	const char *http_arm64;  /* HTTPClient arch 19: a URL */
 	const char *http_base;   /* "http://ADDR[:PORT]" */
 };
 
 /* The boot file name for r into ret (cap bytes, NUL-terminated).
  * 0 on success; -EAFNOSUPPORT no file for that architecture (or the
- * configured name is empty); -ENAMETOOLONG it would not fit in cap or in
- * one option (255). */
+ * configured name is empty); -EADDRNOTAVAIL the name uses {mac} and the
+ * request has no Ethernet chaddr; -ENAMETOOLONG it would not fit in cap or
+ * in one option (255). */
 int dhcp_pxe_boot_file(const struct dhcp_pxe_req *r,
 		       const struct dhcp_boot_files *f, char *ret, size_t cap);
 
 /* Build the proxy reply (OFFER or ACK, r->reply_type) to req: yiaddr 0,
- * siaddr and option 54 server, option 60 "PXEClient", option 97 echoed,
- * option 43 with discovery control "boot the file directly", the file in
- * the BOOTP file field when it fits and in option 67, sname and option 66
- * our address; no lease options. Padded to DHCP_BOOTP_MIN_LEN.
+ * siaddr and option 54 server, option 97 echoed, the file in the BOOTP
+ * file field when it fits and in option 67; no lease options. For PXE
+ * also option 60 "PXEClient", option 43 with discovery control "boot the
+ * file directly", sname and option 66 our address. For HTTP Boot
+ * (r->http) option 60 "HTTPClient" and nothing PXE: EDK2 takes an offer
+ * with yiaddr 0, "HTTPClient" and a URL in 67 as a proxy offer
+ * (HttpBootDhcp4.c, HttpOfferTypeProxyIpUri). Padded to DHCP_BOOTP_MIN_LEN.
  * 0 and *ret_len; -ENOSPC buffer too small; -ENAMETOOLONG file > 255. */
 int dhcp_pxe_reply(const struct dhcp_msg *req, const struct dhcp_pxe_req *r,
 		   struct in_addr server, const char *boot_file,
 		   uint8_t *buf, size_t cap, size_t *ret_len);
+
+/* --- recently seen ------------------------------------------------------
+ * A fixed table of keyed 64-bit hashes with the time each was noted:
+ * "have I seen these bytes within the last window_ms?". Direct-mapped, so
+ * memory is fixed whatever arrives; a flood of distinct keys only evicts,
+ * it never grows anything. The seed keeps an outsider from aiming
+ * collisions at a slot. Used by proxydhcp.c for exact repeats and for the
+ * once-per-MAC-per-minute log line. */
+#define DHCP_RECENT_SLOTS 4096
+struct dhcp_recent {
+	uint64_t seed;
+	struct {
+		uint64_t hash;
+		uint64_t t_ms;       /* when noted; 0 = empty slot */
+	} slot[DHCP_RECENT_SLOTS];
+};
+
+void dhcp_recent_init(struct dhcp_recent *r, uint64_t seed);
+/* 1 when key was noted less than window_ms before now_ms (the time of
+ * that first sighting is kept: a steady stream of the same key is let
+ * through once per window). 0 otherwise, and key is now noted at now_ms.
+ * now_ms must not go backwards. */
+int dhcp_recent_check(struct dhcp_recent *r, const void *key, size_t len,
+		      uint64_t now_ms, uint64_t window_ms);
 
 #endif

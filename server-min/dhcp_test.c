@@ -288,6 +288,25 @@ static void parse_overload(void **state)
 	assert_int_equal(dhcp_parse(p.b, p.len, &m), 0);
 	assert_string_equal(m.sname, "bootsrv");
 	assert_string_equal(m.file, "");
+
+	/* option 52 inside the overloaded fields points at itself: malformed
+	 * (RFC 2132 sec. 9.3), in file and in sname alike */
+	pkt_pxe(&p, DHCPDISCOVER, vc_bios, 0);
+	pkt_u8(&p, 52, 3);
+	pkt_end(&p);
+	memcpy(p.b + 108, "\x34\x01\x03\xff", 4);
+	memcpy(p.b + 44, "\xff", 1);
+	assert_int_equal(dhcp_parse(p.b, p.len, &m), -EBADMSG);
+	memcpy(p.b + 108, "\xff", 1);
+	memcpy(p.b + 44, "\x34\x01\x01\xff", 4);
+	assert_int_equal(dhcp_parse(p.b, p.len, &m), -EBADMSG);
+	/* in a field that is not overloaded it is just name bytes */
+	pkt_pxe(&p, DHCPDISCOVER, vc_bios, 0);
+	pkt_u8(&p, 52, 1);
+	pkt_end(&p);
+	memcpy(p.b + 108, "\xff", 1);
+	memcpy(p.b + 44, "\x34\x01\x01\xff", 4);
+	assert_int_equal(dhcp_parse(p.b, p.len, &m), 0);
 }
 
 /* A 128-byte file field without NUL is still read as a bounded string. */
@@ -447,33 +466,42 @@ struct classify_case {
 	int ipxe;                /* add user class "iPXE" */
 	int err;
 	uint8_t reply;
+	int http;                /* expected r.http */
 };
 
 static const struct classify_case classify_cases[] = {
-	{ __LINE__, "BIOS DISCOVER", 1, DHCPDISCOVER, vc_bios, 0, SID_NONE, 0, 0, 0, DHCPOFFER },
-	{ __LINE__, "UEFI DISCOVER", 1, DHCPDISCOVER, "PXEClient:Arch:00007:UNDI:003016", 7, SID_NONE, 0, 0, 0, DHCPOFFER },
-	{ __LINE__, "iPXE DISCOVER", 1, DHCPDISCOVER, vc_bios, 0, SID_NONE, 0, 1, 0, DHCPOFFER },
-	{ __LINE__, "bare PXEClient", 1, DHCPDISCOVER, "PXEClient", 9, SID_NONE, 0, 0, 0, DHCPOFFER },
-	{ __LINE__, "no option 60", 1, DHCPDISCOVER, NULL, 0, SID_NONE, 0, 0, -ENOMSG, 0 },
-	{ __LINE__, "other vendor class", 1, DHCPDISCOVER, "MSFT 5.0", 0, SID_NONE, 0, 0, -ENOMSG, 0 },
-	{ __LINE__, "no option 93", 1, DHCPDISCOVER, vc_bios, NO_ARCH, SID_NONE, 0, 0, -ENOENT, 0 },
-	{ __LINE__, "DISCOVER on 4011", 1, DHCPDISCOVER, vc_bios, 0, SID_NONE, 1, 0, -EOPNOTSUPP, 0 },
-	{ __LINE__, "REQUEST on 67 naming us", 1, DHCPREQUEST, vc_bios, 0, SID_SELF, 0, 0, 0, DHCPACK },
-	{ __LINE__, "REQUEST on 67 naming another", 1, DHCPREQUEST, vc_bios, 0, SID_OTHER, 0, 0, -EXDEV, 0 },
-	{ __LINE__, "REQUEST on 67 naming none", 1, DHCPREQUEST, vc_bios, 0, SID_NONE, 0, 0, -EXDEV, 0 },
-	{ __LINE__, "REQUEST on 4011 naming none", 1, DHCPREQUEST, vc_bios, 7, SID_NONE, 1, 0, 0, DHCPACK },
-	{ __LINE__, "REQUEST on 4011 naming us", 1, DHCPREQUEST, vc_bios, 0, SID_SELF, 1, 1, 0, DHCPACK },
-	{ __LINE__, "REQUEST on 4011 naming another", 1, DHCPREQUEST, vc_bios, 0, SID_OTHER, 1, 0, -EXDEV, 0 },
-	{ __LINE__, "REQUEST with 3-byte 54", 1, DHCPREQUEST, vc_bios, 0, SID_BAD, 1, 0, -EBADMSG, 0 },
-	{ __LINE__, "REQUEST without 60", 1, DHCPREQUEST, NULL, 0, SID_SELF, 1, 0, -ENOMSG, 0 },
-	{ __LINE__, "RELEASE", 1, DHCPRELEASE, vc_bios, 0, SID_SELF, 0, 0, -EOPNOTSUPP, 0 },
-	{ __LINE__, "DECLINE", 1, DHCPDECLINE, vc_bios, 0, SID_SELF, 0, 0, -EOPNOTSUPP, 0 },
-	{ __LINE__, "INFORM", 1, DHCPINFORM, vc_bios, 0, SID_NONE, 0, 0, -EOPNOTSUPP, 0 },
-	{ __LINE__, "INFORM on 4011", 1, DHCPINFORM, vc_bios, 0, SID_NONE, 1, 0, -EOPNOTSUPP, 0 },
-	{ __LINE__, "OFFER from a server", 2, DHCPOFFER, "PXEClient", 0, SID_OTHER, 0, 0, -EPROTO, 0 },
-	{ __LINE__, "BOOTREPLY carrying DISCOVER", 2, DHCPDISCOVER, vc_bios, 0, SID_NONE, 0, 0, -EPROTO, 0 },
-	{ __LINE__, "plain BOOTP", 1, 0, vc_bios, 0, SID_NONE, 0, 0, -EPROTO, 0 },
-	{ __LINE__, "op 0", 0, DHCPDISCOVER, vc_bios, 0, SID_NONE, 0, 0, -EPROTO, 0 },
+	{ __LINE__, "BIOS DISCOVER", 1, DHCPDISCOVER, vc_bios, 0, SID_NONE, 0, 0, 0, DHCPOFFER, 0 },
+	{ __LINE__, "UEFI DISCOVER", 1, DHCPDISCOVER, "PXEClient:Arch:00007:UNDI:003016", 7, SID_NONE, 0, 0, 0, DHCPOFFER, 0 },
+	{ __LINE__, "iPXE DISCOVER", 1, DHCPDISCOVER, vc_bios, 0, SID_NONE, 0, 1, 0, DHCPOFFER, 0 },
+	{ __LINE__, "bare PXEClient", 1, DHCPDISCOVER, "PXEClient", 9, SID_NONE, 0, 0, 0, DHCPOFFER, 0 },
+	{ __LINE__, "no option 60", 1, DHCPDISCOVER, NULL, 0, SID_NONE, 0, 0, -ENOMSG, 0, 0 },
+	{ __LINE__, "other vendor class", 1, DHCPDISCOVER, "MSFT 5.0", 0, SID_NONE, 0, 0, -ENOMSG, 0, 0 },
+	{ __LINE__, "no option 93", 1, DHCPDISCOVER, vc_bios, NO_ARCH, SID_NONE, 0, 0, -ENOENT, 0, 0 },
+	{ __LINE__, "DISCOVER on 4011", 1, DHCPDISCOVER, vc_bios, 0, SID_NONE, 1, 0, -EOPNOTSUPP, 0, 0 },
+	{ __LINE__, "REQUEST on 67 naming us", 1, DHCPREQUEST, vc_bios, 0, SID_SELF, 0, 0, 0, DHCPACK, 0 },
+	{ __LINE__, "REQUEST on 67 naming another", 1, DHCPREQUEST, vc_bios, 0, SID_OTHER, 0, 0, -EXDEV, 0, 0 },
+	{ __LINE__, "REQUEST on 67 naming none", 1, DHCPREQUEST, vc_bios, 0, SID_NONE, 0, 0, -EXDEV, 0, 0 },
+	{ __LINE__, "REQUEST on 4011 naming none", 1, DHCPREQUEST, vc_bios, 7, SID_NONE, 1, 0, 0, DHCPACK, 0 },
+	{ __LINE__, "REQUEST on 4011 naming us", 1, DHCPREQUEST, vc_bios, 0, SID_SELF, 1, 1, 0, DHCPACK, 0 },
+	{ __LINE__, "REQUEST on 4011 naming another", 1, DHCPREQUEST, vc_bios, 0, SID_OTHER, 1, 0, -EXDEV, 0, 0 },
+	{ __LINE__, "REQUEST with 3-byte 54", 1, DHCPREQUEST, vc_bios, 0, SID_BAD, 1, 0, -EBADMSG, 0, 0 },
+	{ __LINE__, "REQUEST without 60", 1, DHCPREQUEST, NULL, 0, SID_SELF, 1, 0, -ENOMSG, 0, 0 },
+	{ __LINE__, "RELEASE", 1, DHCPRELEASE, vc_bios, 0, SID_SELF, 0, 0, -EOPNOTSUPP, 0, 0 },
+	{ __LINE__, "DECLINE", 1, DHCPDECLINE, vc_bios, 0, SID_SELF, 0, 0, -EOPNOTSUPP, 0, 0 },
+	{ __LINE__, "INFORM", 1, DHCPINFORM, vc_bios, 0, SID_NONE, 0, 0, -EOPNOTSUPP, 0, 0 },
+	{ __LINE__, "INFORM on 4011", 1, DHCPINFORM, vc_bios, 0, SID_NONE, 1, 0, -EOPNOTSUPP, 0, 0 },
+	{ __LINE__, "OFFER from a server", 2, DHCPOFFER, "PXEClient", 0, SID_OTHER, 0, 0, -EPROTO, 0, 0 },
+	{ __LINE__, "BOOTREPLY carrying DISCOVER", 2, DHCPDISCOVER, vc_bios, 0, SID_NONE, 0, 0, -EPROTO, 0, 0 },
+	{ __LINE__, "plain BOOTP", 1, 0, vc_bios, 0, SID_NONE, 0, 0, -EPROTO, 0, 0 },
+	{ __LINE__, "op 0", 0, DHCPDISCOVER, vc_bios, 0, SID_NONE, 0, 0, -EPROTO, 0, 0 },
+	/* UEFI HTTP Boot, EDK2 HttpBootDxe's vendor class */
+	{ __LINE__, "HTTP x64 DISCOVER", 1, DHCPDISCOVER, "HTTPClient:Arch:00016:UNDI:003001", 16, SID_NONE, 0, 0, 0, DHCPOFFER, 1 },
+	{ __LINE__, "HTTP arm64 DISCOVER", 1, DHCPDISCOVER, "HTTPClient:Arch:00019:UNDI:003001", 19, SID_NONE, 0, 0, 0, DHCPOFFER, 1 },
+	{ __LINE__, "bare HTTPClient", 1, DHCPDISCOVER, "HTTPClient", 16, SID_NONE, 0, 0, 0, DHCPOFFER, 1 },
+	{ __LINE__, "HTTPClien (short)", 1, DHCPDISCOVER, "HTTPClien", 16, SID_NONE, 0, 0, -ENOMSG, 0, 0 },
+	{ __LINE__, "httpclient (case)", 1, DHCPDISCOVER, "httpclient", 16, SID_NONE, 0, 0, -ENOMSG, 0, 0 },
+	{ __LINE__, "HTTPClient REQUEST naming another", 1, DHCPREQUEST, "HTTPClient", 16, SID_OTHER, 0, 0, -EXDEV, 0, 0 },
+	{ __LINE__, "HTTPClient without 93", 1, DHCPDISCOVER, "HTTPClient", NO_ARCH, SID_NONE, 0, 0, -ENOENT, 0, 0 },
 };
 
 static void classify(void **state)
@@ -513,7 +541,8 @@ static void classify(void **state)
 			fail_msg("%s:%d %s: got %d (%s), want %d", __FILE__, c->line,
 				 c->what, err, dhcp_pxe_why(err), c->err);
 		if (err == 0 && (r.reply_type != c->reply || r.ipxe != c->ipxe ||
-				 r.arch != c->arch))
+				 r.arch != c->arch || r.http != c->http ||
+				 !r.has_mac || memcmp(r.mac, mac1, 6) != 0))
 			fail_msg("%s:%d %s: reply %u ipxe %u arch %u", __FILE__,
 				 c->line, c->what, r.reply_type, r.ipxe, r.arch);
 		if (err < 0 && (r.reply_type != 0xee || r.arch != 0xbeef))
@@ -533,32 +562,52 @@ struct file_case {
 	size_t cap;
 	int err;
 	const char *file;
+	int http;
+	int no_mac;              /* chaddr is not an Ethernet MAC */
 };
 
-#define IPXE_DEFAULT "${server}/boot.ipxe?mac=${net0/mac:hexhyp}"
+#define IPXE_DEFAULT "${server}/boot.ipxe?mac={mac}"
 #define BASE "http://198.18.0.1"
+#define MAC1 "52-54-00-12-34-56"
 
 #define L70 "0123456789012345678901234567890123456789012345678901234567890123456789"
 #define LONG250 L70 L70 L70 "0123456789012345678901234567890123456789"
 
 static const struct file_case file_cases[] = {
-	{ __LINE__, 0, 0, NULL, 256, 0, "undionly.kpxe" },
-	{ __LINE__, 7, 0, NULL, 256, 0, "alpineboot.efi" },
-	{ __LINE__, 9, 0, NULL, 256, 0, "alpineboot.efi" },
-	{ __LINE__, 6, 0, NULL, 256, -EAFNOSUPPORT, NULL },     /* IA32 UEFI */
-	{ __LINE__, 11, 0, NULL, 256, -EAFNOSUPPORT, NULL },    /* ARM64 UEFI */
-	{ __LINE__, 0, 1, NULL, 256, 0, BASE "/boot.ipxe?mac=${net0/mac:hexhyp}" },
-	{ __LINE__, 7, 1, NULL, 256, 0, BASE "/boot.ipxe?mac=${net0/mac:hexhyp}" },
-	{ __LINE__, 11, 1, NULL, 256, 0, BASE "/boot.ipxe?mac=${net0/mac:hexhyp}" },
-	{ __LINE__, 0, 1, "${server}/a${server}", 256, 0, BASE "/a" BASE },
-	{ __LINE__, 0, 1, "${serve}/x", 256, 0, "${serve}/x" },
-	{ __LINE__, 0, 1, "", 256, -EAFNOSUPPORT, NULL },
-	{ __LINE__, 0, 1, IPXE_DEFAULT, 20, -ENAMETOOLONG, NULL },
-	{ __LINE__, 0, 1, "${server}" LONG250, 256, -ENAMETOOLONG, NULL }, /* 17 + 250 */
-	{ __LINE__, 0, 1, LONG250 "01234", 256, 0, LONG250 "01234" },     /* 255 */
-	{ __LINE__, 0, 1, LONG250 "012345", 256, -ENAMETOOLONG, NULL },   /* 256 */
-	{ __LINE__, 0, 0, NULL, 13, -ENAMETOOLONG, NULL },       /* no room for NUL */
-	{ __LINE__, 0, 0, NULL, 14, 0, "undionly.kpxe" },
+	{ __LINE__, 0, 0, NULL, 256, 0, "undionly.kpxe", 0, 0 },
+	{ __LINE__, 7, 0, NULL, 256, 0, "alpineboot.efi", 0, 0 },
+	{ __LINE__, 9, 0, NULL, 256, 0, "alpineboot.efi", 0, 0 },
+	{ __LINE__, 6, 0, NULL, 256, -EAFNOSUPPORT, NULL, 0, 0 },     /* IA32 UEFI */
+	{ __LINE__, 10, 0, NULL, 256, -EAFNOSUPPORT, NULL, 0, 0 },    /* ARM32 UEFI */
+	{ __LINE__, 11, 0, NULL, 256, 0, "alpineboot-arm64.efi", 0, 0 },
+	{ __LINE__, 16, 0, NULL, 256, -EAFNOSUPPORT, NULL, 0, 0 },    /* 16 without HTTPClient */
+	/* HTTPClient: a URL, by arch */
+	{ __LINE__, 16, 0, NULL, 256, 0, BASE "/alpineboot.efi", 1, 0 },
+	{ __LINE__, 19, 0, NULL, 256, 0, BASE "/alpineboot-arm64.efi", 1, 0 },
+	{ __LINE__, 15, 0, NULL, 256, -EAFNOSUPPORT, NULL, 1, 0 },    /* x86 HTTP: no loader */
+	{ __LINE__, 7, 0, NULL, 256, -EAFNOSUPPORT, NULL, 1, 0 },
+	/* iPXE: the booting NIC's MAC, on every arch */
+	{ __LINE__, 0, 1, NULL, 256, 0, BASE "/boot.ipxe?mac=" MAC1, 0, 0 },
+	{ __LINE__, 7, 1, NULL, 256, 0, BASE "/boot.ipxe?mac=" MAC1, 0, 0 },
+	{ __LINE__, 11, 1, NULL, 256, 0, BASE "/boot.ipxe?mac=" MAC1, 0, 0 },
+	{ __LINE__, 0, 1, NULL, 256, -EADDRNOTAVAIL, NULL, 0, 1 },
+	{ __LINE__, 0, 1, "${server}/x", 256, 0, BASE "/x", 0, 1 },   /* no {mac}: fine */
+	/* iPXE's own settings pass through */
+	{ __LINE__, 0, 1, "${server}/boot.ipxe?mac=${net0/mac:hexhyp}", 256, 0,
+	  BASE "/boot.ipxe?mac=${net0/mac:hexhyp}", 0, 0 },
+	{ __LINE__, 0, 1, "x?a=${mac}&b={mac}", 256, 0, "x?a=${mac}&b=" MAC1, 0, 0 },
+	{ __LINE__, 0, 1, "{mac}{mac}", 256, 0, MAC1 MAC1, 0, 0 },
+	{ __LINE__, 0, 1, "{MAC}{mac", 256, 0, "{MAC}{mac", 0, 0 },
+	{ __LINE__, 0, 1, "${server}/a${server}", 256, 0, BASE "/a" BASE, 0, 0 },
+	{ __LINE__, 0, 1, "${serve}/x", 256, 0, "${serve}/x", 0, 0 },
+	{ __LINE__, 0, 1, "", 256, -EAFNOSUPPORT, NULL, 0, 0 },
+	{ __LINE__, 0, 1, IPXE_DEFAULT, 20, -ENAMETOOLONG, NULL, 0, 0 },
+	{ __LINE__, 0, 1, "${server}" LONG250, 256, -ENAMETOOLONG, NULL, 0, 0 }, /* 17 + 250 */
+	{ __LINE__, 0, 1, LONG250 "{mac}", 256, -ENAMETOOLONG, NULL, 0, 0 },     /* 250 + 17 */
+	{ __LINE__, 0, 1, LONG250 "01234", 256, 0, LONG250 "01234", 0, 0 },     /* 255 */
+	{ __LINE__, 0, 1, LONG250 "012345", 256, -ENAMETOOLONG, NULL, 0, 0 },   /* 256 */
+	{ __LINE__, 0, 0, NULL, 13, -ENAMETOOLONG, NULL, 0, 0 },       /* no room for NUL */
+	{ __LINE__, 0, 0, NULL, 14, 0, "undionly.kpxe", 0, 0 },
 };
 
 static void boot_file(void **state)
@@ -568,13 +617,21 @@ static void boot_file(void **state)
 		const struct file_case *c = &file_cases[i];
 		const struct dhcp_boot_files f = {
 			.bios = "undionly.kpxe", .efi64 = "alpineboot.efi",
+			.arm64 = "alpineboot-arm64.efi",
 			.ipxe = c->ipxe_tmpl ? c->ipxe_tmpl : IPXE_DEFAULT,
+			.http_x64 = "${server}/alpineboot.efi",
+			.http_arm64 = "${server}/alpineboot-arm64.efi",
 			.http_base = BASE,
 		};
-		struct dhcp_pxe_req r = { DHCPOFFER, c->arch, (uint8_t)c->ipxe };
+		struct dhcp_pxe_req r = {
+			.reply_type = DHCPOFFER, .arch = c->arch,
+			.ipxe = (uint8_t)c->ipxe, .http = (uint8_t)c->http,
+			.has_mac = !c->no_mac,
+		};
 		char out[256];
 		int err;
 
+		memcpy(r.mac, mac1, 6);
 		memset(out, 'x', sizeof(out));
 		err = dhcp_pxe_boot_file(&r, &f, out, c->cap);
 		if (err != c->err)
@@ -684,7 +741,7 @@ static void reply_long_file(void **state)
 {
 	uint8_t out[DHCP_REPLY_MAX];
 	struct dhcp_msg req, m;
-	struct dhcp_pxe_req r = { DHCPOFFER, 0, 1 };
+	struct dhcp_pxe_req r = { .reply_type = DHCPOFFER, .arch = 0, .ipxe = 1 };
 	struct in_addr self;
 	const struct dhcp_opt *o;
 	char name[300];
@@ -756,6 +813,151 @@ static void builder_limits(void **state)
 	assert_int_equal(dhcp_build_finish(&b, 300, &len), -ENOSPC);   /* pad > cap */
 }
 
+/* --- chaddr, UUID text -------------------------------------------------------- */
+
+struct chaddr_case {
+	int line;
+	uint8_t htype, hlen;
+	uint8_t mac[6];
+	int ok;
+};
+
+static const struct chaddr_case chaddr_cases[] = {
+	{ __LINE__, 1, 6, { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 }, 1 },
+	{ __LINE__, 1, 6, { 0x00, 0x00, 0x00, 0x00, 0x00, 0x01 }, 1 },
+	{ __LINE__, 1, 6, { 0, 0, 0, 0, 0, 0 }, 0 },                   /* zero */
+	{ __LINE__, 1, 6, { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }, 0 }, /* broadcast */
+	{ __LINE__, 1, 6, { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 }, 0 }, /* multicast */
+	{ __LINE__, 1, 6, { 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 }, 0 }, /* IPv6 mcast */
+	{ __LINE__, 1, 0, { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 }, 0 }, /* hlen 0 */
+	{ __LINE__, 1, 16, { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 }, 0 },
+	{ __LINE__, 6, 6, { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 }, 0 }, /* IEEE 802 */
+	{ __LINE__, 32, 0, { 0 }, 0 },                                 /* InfiniBand */
+};
+
+static void chaddr_check(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(chaddr_cases); i++) {
+		const struct chaddr_case *c = &chaddr_cases[i];
+		struct dhcp_hdr h;
+
+		memset(&h, 0, sizeof(h));
+		h.htype = c->htype;
+		h.hlen = c->hlen;
+		memcpy(h.chaddr, c->mac, 6);
+		if (dhcp_chaddr_ok(&h) != c->ok)
+			fail_msg("%s:%d: got %d", __FILE__, c->line, !c->ok);
+	}
+}
+
+static void uuid_text(void **state)
+{
+	static const uint8_t bad_type[17] = { 1 };
+	char out[DHCP_UUID_STR_MAX];
+	struct dhcp_msg m;
+	struct pkt p;
+
+	(void)state;
+	pkt_pxe(&p, DHCPDISCOVER, vc_bios, 0);
+	pkt_opt(&p, 97, uuid1, sizeof(uuid1));
+	pkt_end(&p);
+	assert_int_equal(dhcp_parse(p.b, p.len, &m), 0);
+	assert_int_equal(dhcp_uuid_text(&m, out), 0);
+	assert_string_equal(out, "01020304-0506-0708-090a-0b0c0d0e0f10");
+
+	pkt_pxe(&p, DHCPDISCOVER, vc_bios, 0);
+	pkt_end(&p);
+	assert_int_equal(dhcp_parse(p.b, p.len, &m), 0);
+	strcpy(out, "untouched");
+	assert_int_equal(dhcp_uuid_text(&m, out), -ENOENT);
+	pkt_pxe(&p, DHCPDISCOVER, vc_bios, 0);
+	pkt_opt(&p, 97, bad_type, sizeof(bad_type));
+	pkt_end(&p);
+	assert_int_equal(dhcp_parse(p.b, p.len, &m), 0);
+	assert_int_equal(dhcp_uuid_text(&m, out), -EBADMSG);
+	pkt_pxe(&p, DHCPDISCOVER, vc_bios, 0);
+	pkt_opt(&p, 97, uuid1, 16);                   /* one byte short */
+	pkt_end(&p);
+	assert_int_equal(dhcp_parse(p.b, p.len, &m), 0);
+	assert_int_equal(dhcp_uuid_text(&m, out), -EBADMSG);
+	assert_string_equal(out, "untouched");
+}
+
+/* The HTTP Boot answer: what EDK2's HttpBootParseDhcp4Packet needs for a
+ * "ProxyIpUri" offer (yiaddr 0, 60 starting HTTPClient, a URL in 67), and
+ * nothing PXE. */
+static void reply_http(void **state)
+{
+	static const char url[] = "http://198.18.0.1/alpineboot.efi";
+	uint8_t out[DHCP_REPLY_MAX];
+	struct dhcp_msg req, m;
+	struct dhcp_pxe_req r;
+	struct in_addr self;
+	const struct dhcp_opt *o;
+	struct pkt p;
+	size_t len;
+
+	(void)state;
+	inet_pton(AF_INET, SELF, &self);
+	pkt_pxe(&p, DHCPDISCOVER, "HTTPClient:Arch:00016:UNDI:003001", 16);
+	pkt_opt(&p, 97, uuid1, sizeof(uuid1));
+	pkt_end(&p);
+	assert_int_equal(dhcp_parse(p.b, p.len, &req), 0);
+	assert_int_equal(dhcp_pxe_classify(&req, self, 0, &r), 0);
+	assert_int_equal(r.http, 1);
+	assert_int_equal(dhcp_pxe_reply(&req, &r, self, url, out, sizeof(out), &len), 0);
+	assert_int_equal(dhcp_parse(out, len, &m), 0);
+	assert_int_equal(m.msg_type, DHCPOFFER);
+	assert_memory_equal(out + 16, "\0\0\0\0", 4);             /* yiaddr */
+	assert_memory_equal(out + 20, "\xc6\x12\x00\x01", 4);     /* siaddr */
+	assert_string_equal(m.file, url);
+	assert_string_equal(m.sname, "");
+	o = dhcp_opt_get(&m, 60);
+	assert_non_null(o);
+	assert_int_equal(o->len, 10);
+	assert_memory_equal(o->data, "HTTPClient", 10);
+	o = dhcp_opt_get(&m, 67);
+	assert_non_null(o);
+	assert_int_equal(o->len, strlen(url));
+	assert_memory_equal(o->data, url, o->len);
+	o = dhcp_opt_get(&m, 54);
+	assert_non_null(o);
+	assert_memory_equal(o->data, "\xc6\x12\x00\x01", 4);
+	assert_non_null(dhcp_opt_get(&m, 97));
+	assert_null(dhcp_opt_get(&m, 43));
+	assert_null(dhcp_opt_get(&m, 66));
+	assert_null(dhcp_opt_get(&m, 51));
+}
+
+/* The repeat table: seen within the window, not after; distinct keys; a
+ * flood of keys does not grow anything and old keys fall out. */
+static void recent_table(void **state)
+{
+	static struct dhcp_recent r;
+	uint32_t k;
+
+	(void)state;
+	dhcp_recent_init(&r, 42);
+	assert_int_equal(dhcp_recent_check(&r, "abc", 3, 1000, 500), 0);
+	assert_int_equal(dhcp_recent_check(&r, "abc", 3, 1000, 500), 1);
+	assert_int_equal(dhcp_recent_check(&r, "abc", 3, 1499, 500), 1);
+	assert_int_equal(dhcp_recent_check(&r, "abd", 3, 1499, 500), 0);
+	assert_int_equal(dhcp_recent_check(&r, "ab", 2, 1499, 500), 0);
+	/* the window runs from the first sighting: 1500 is a new one */
+	assert_int_equal(dhcp_recent_check(&r, "abc", 3, 1500, 500), 0);
+	assert_int_equal(dhcp_recent_check(&r, "abc", 3, 1999, 500), 1);
+	/* time 0 still counts as noted */
+	dhcp_recent_init(&r, 1);
+	assert_int_equal(dhcp_recent_check(&r, "x", 1, 0, 500), 0);
+	assert_int_equal(dhcp_recent_check(&r, "x", 1, 0, 500), 1);
+	/* many keys: each first sighting is new, and "x" gets evicted at
+	 * some point (direct-mapped), never a false repeat */
+	for (k = 0; k < 10 * DHCP_RECENT_SLOTS; k++)
+		if (dhcp_recent_check(&r, &k, sizeof(k), 10, 500) != 0)
+			fail_msg("key %u taken for a repeat", k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -772,6 +974,10 @@ int main(void)
 		cmocka_unit_test(reply_fields),
 		cmocka_unit_test(reply_long_file),
 		cmocka_unit_test(builder_limits),
+		cmocka_unit_test(chaddr_check),
+		cmocka_unit_test(uuid_text),
+		cmocka_unit_test(reply_http),
+		cmocka_unit_test(recent_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,6 +19,8 @@
  * shown on /status. */
 struct netbootd_stats {
 	uint64_t dhcp_answered, dhcp_ignored, dhcp_malformed;
+	/* parts of dhcp_ignored (docs/proxydhcp.md "On a hostile LAN") */
+	uint64_t dhcp_repeats, dhcp_unknown, dhcp_relay_refused, dhcp_4011_refused;
 	uint64_t tftp_started, tftp_done, tftp_failed, tftp_malformed;
 	uint64_t http_requests, http_malformed;
 };

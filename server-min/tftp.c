@@ -7,7 +7,7 @@
  * Shape, after OpenBSD tftpd: requests arrive on one socket (--tftp-port);
  * each accepted read request becomes one struct tftp_xfer with its own UDP
  * socket on an ephemeral port (the server's "transfer ID", RFC 1350 sec. 4)
- * and its own timer. A transfer is allocated in handle_rrq() and freed in
+ * and its own timer. A transfer is allocated in xfer_new() and freed in
  * xfer_free() only; every way out (done, timeout, client error, I/O error,
  * server stop) goes through xfer_end(), which logs the one line per
  * transfer and frees it.
@@ -34,14 +34,32 @@
  * - netascii is converted on the fly (LF -> CR LF, CR -> CR NUL). Its size
  *   on the wire differs from the file's, so tsize is not acknowledged in
  *   netascii mode (RFC 2349 lets the server ignore it).
- * - No reflection amplifier: a request's source address may be forged, so
- *   until the client has sent a packet to the transfer's port (proving the
- *   address is really its own) it gets exactly one packet per request: the
- *   OACK or DATA 1, sent again only when the request is repeated, never by
- *   our timer. Every client that works repeats its RRQ when nothing came
- *   back (RFC 1350 sec. 2: the requester times out). Once it has answered,
- *   our timer retransmits as usual. A repeated RRQ from a client that has
- *   answered is ignored: our own timer already retransmits.
+ * - No reflection amplifier, no slot held by forged requests: a request's
+ *   source address may be forged, so a transfer starts XFER_UNVERIFIED
+ *   and stays so until the client ACKs our first answer (OACK or DATA 1)
+ *   on the transfer's port, which only the real owner of the address can
+ *   know. Meanwhile our timer sends nothing and runs on our own short
+ *   round (TFTP_UNVERIFIED_MS; the client's `timeout` option applies only
+ *   once it has answered: 255 s asked by a forger would hold the slot for
+ *   12 minutes), and after TFTP_UNVERIFIED_ROUNDS silent rounds the
+ *   transfer is freed. A repeated request gets the first answer again at
+ *   most once per round, so one forged packet draws at most one packet.
+ *   Every client that works repeats its RRQ when nothing came back
+ *   (RFC 1350 sec. 2: the requester times out); after the transfer was
+ *   freed its repeat starts a new one. Once it has answered, our timer
+ *   retransmits as usual and a repeated RRQ is ignored.
+ * - One transfer per client IP:port. An RRQ for another file from the
+ *   IP:port of an unverified transfer replaces it (the client moved on);
+ *   of a verified one it is dropped: a forged RRQ must not end a transfer
+ *   whose client proved its address.
+ * - At most limits.tftp_per_ip transfers per client IP ([server]
+ *   tftp-per-ip): one host cannot take the global cap's slots from the
+ *   others. Over it the request is dropped silently, counted, and logged at
+ *   most once a second: silence reflects nothing toward a forged victim
+ *   address, and a PXE ROM repeats a request that got no answer.
+ * - A file that shrinks while it is sent (a read short of the size fstat
+ *   gave, which tsize may have promised) ends the transfer with an ERROR,
+ *   never with a short final block the client would take as the end.
  * - A write request gets ERROR 2 and nothing is created: the server is
  *   read-only. Unknown files get ERROR 1, refused ones ERROR 2; the error
  *   is one small packet for one request, never a default file.
@@ -76,9 +94,11 @@
 #define TFTP_NOFILE_WANT    8192   /* soft RLIMIT_NOFILE we ask for */
 #define TFTP_NOFILE_SHARE   4      /* TFTP takes 1/4 of it: 2 fds each */
 #define TFTP_RETRIES        5
-/* A client that never sent a word: freed sooner, so forged requests cannot
- * hold the slots long; a real one repeats its RRQ and starts afresh. */
-#define TFTP_RETRIES_UNVERIFIED 2
+/* Before its first ACK a transfer runs on our round, never the client's
+ * timeout, and is freed after this many silent rounds: 3 s in all. */
+#define TFTP_UNVERIFIED_MS      1000
+#define TFTP_UNVERIFIED_ROUNDS  3
+#define TFTP_WARN_EVERY_MS      1000   /* at most one drop warning per second */
 #define TFTP_TIMEOUT_MS     1000   /* when the client set no timeout */
 #define TFTP_BACKOFF_MAX    3      /* default timeout doubles up to 8 s */
 #define TFTP_RX_BUDGET      64     /* packets per socket per wakeup */
@@ -95,8 +115,10 @@
 _Static_assert(TFTP_RING > TFTP_WINDOWSIZE_GRANT + 1, "ring must hold a window and one");
 
 enum xfer_state {
-	XFER_OACK,   /* OACK sent; waiting for ACK 0 */
-	XFER_DATA,   /* window after `acked` being sent; waiting for its ACK */
+	XFER_UNVERIFIED,  /* first answer sent (OACK, or DATA 1 when no option
+	                   * was accepted); no ACK yet, so the source address
+	                   * may be forged: our timer sends nothing */
+	XFER_DATA,        /* the client ACKed: window after `acked` being sent */
 };
 
 /* Where block n starts: in the source (off, plus a netascii pair's second
@@ -113,6 +135,9 @@ struct tftp_server {
 	unsigned active;
 	unsigned max_xfers;           /* TFTP_MAX_XFERS, or less if fds are few */
 	uint64_t cap_warned_ms;       /* last "too many transfers" log */
+	uint64_t per_ip_warned_ms;    /* last "over the per-IP limit" log */
+	/* dropped or ignored requests, logged when the server stops */
+	uint64_t n_cap, n_per_ip, n_repeat, n_busy, n_replaced;
 	struct tftp_xfer *xfers;      /* running transfers */
 };
 
@@ -134,8 +159,7 @@ struct tftp_xfer {
 	uint64_t sent_hi;             /* highest block sent so far */
 	uint64_t last;                /* the final, short block; 0: not yet known */
 	unsigned retries;             /* timeouts since the last progress */
-	int verified;                 /* the client sent us a packet: its
-	                               * address is not forged */
+	uint64_t answered_ms;         /* unverified: when the first answer last went out */
 	int want_out;                 /* waiting for EPOLLOUT after EAGAIN */
 	int aborted;                  /* ended by the client's ERROR */
 	struct block_start ring[TFTP_RING];
@@ -241,7 +265,8 @@ static uint32_t path_max_blksize(const struct netbootd *nb, const struct sockadd
 
 /* Up to len source bytes at off, never past the size fstat gave when the
  * file was opened (so tsize stays true if the file grows). Short only at
- * the end. Bytes read, or -errno. */
+ * that size. Bytes read, -ENODATA when the file ends before it (it shrank:
+ * a short block now would tell the client "end of file"), or -errno. */
 static ssize_t source_read(struct tftp_xfer *t, uint64_t off, uint8_t *out, size_t len)
 {
 	size_t got = 0;
@@ -262,7 +287,7 @@ static ssize_t source_read(struct tftp_xfer *t, uint64_t off, uint8_t *out, size
 		if (n < 0)
 			return -errno;
 		if (n == 0)
-			break;    /* the file shrank under us: end here */
+			return -ENODATA;   /* the file shrank under us */
 		got += (size_t)n;
 	}
 	return (ssize_t)got;
@@ -346,7 +371,7 @@ static void xfer_end(struct tftp_xfer *t, enum log_level lvl, const char *verb,
 		/* An abort right after our OACK is how edk2 (OVMF) and Intel
 		 * PXE ROMs learn a file's size: ask tsize, abort, ask again.
 		 * Not a failure worth counting. */
-		if (!(t->state == XFER_OACK && t->aborted))
+		if (!(t->state == XFER_UNVERIFIED && t->params.oack && t->aborted))
 			st->tftp_failed++;
 		log_msg(lvl, "tftp", t->client,
 			"%s %s after %llu bytes in %.3f s (%.1f MB/s): %s blksize=%u windowsize=%u mode=%s",
@@ -409,7 +434,10 @@ static void xfer_arm(struct tftp_xfer *t)
 {
 	uint64_t ms;
 
-	if (t->params.timeout) {
+	if (t->state == XFER_UNVERIFIED) {
+		/* our round, not the client's: a forger may ask timeout 255 */
+		ms = TFTP_UNVERIFIED_MS;
+	} else if (t->params.timeout) {
 		/* RFC 2349: the client's value, as it asked */
 		ms = (uint64_t)t->params.timeout * 1000;
 	} else {
@@ -419,20 +447,51 @@ static void xfer_arm(struct tftp_xfer *t)
 	ev_timer_arm(t->srv->nb->loop, &t->timer, ms);
 }
 
-/* 1 when t was freed. */
+/* Reading the file failed: tell the client (an ERROR, never a short block
+ * it would take for the end), log, free. */
+static void xfer_fail_read(struct tftp_xfer *t, int err)
+{
+	char why[96];
+
+	if (err == -ENODATA) {
+		send_error(t->fd, &t->peer, TFTP_ERR_UNDEF, "File changed during transfer");
+		snprintf(why, sizeof(why), "file shrank below %llu bytes during the transfer",
+			 (unsigned long long)t->content.size);
+	} else {
+		send_error(t->fd, &t->peer, TFTP_ERR_UNDEF, "Read error");
+		snprintf(why, sizeof(why), "read error: %s", strerror(-err));
+	}
+	xfer_end(t, LOG_LVL_ERROR, "failed", why);
+}
+
+/* Send what the window allows; the timer is re-armed only once the client
+ * has answered (an unverified transfer keeps its rounds, or a forger that
+ * repeats its RRQ would hold the slot forever). 1 when t was freed. */
 static int xfer_go(struct tftp_xfer *t)
 {
 	int r = xfer_pump(t);
 
 	if (r < 0) {
-		char why[64];
-
-		snprintf(why, sizeof(why), "read error: %s", strerror(-r));
-		xfer_end(t, LOG_LVL_ERROR, "failed", why);
+		xfer_fail_read(t, r);
 		return 1;
 	}
-	xfer_arm(t);
+	if (t->state == XFER_DATA)
+		xfer_arm(t);
 	return 0;
+}
+
+/* The first answer to a request, again or for the first time: the OACK,
+ * or DATA 1 when no option was accepted. Never arms the timer. 1 when t
+ * was freed. */
+static int xfer_answer(struct tftp_xfer *t)
+{
+	t->answered_ms = ev_now_ms(t->srv->nb->loop);
+	if (t->params.oack) {
+		xfer_send_oack(t);
+		return 0;
+	}
+	t->next_send = 1;
+	return xfer_go(t);
 }
 
 /* 1 when t was freed. */
@@ -440,16 +499,17 @@ static int xfer_ack(struct tftp_xfer *t, uint16_t block)
 {
 	uint64_t n;
 
-	if (t->state == XFER_OACK) {
+	if (t->state == XFER_UNVERIFIED && t->params.oack) {
 		if (block != 0)
 			return 0;          /* stray: only ACK 0 answers an OACK */
-		t->state = XFER_DATA;
+		t->state = XFER_DATA;      /* it knows our port: the address is its own */
 		t->retries = 0;
 		return xfer_go(t);
 	}
 	/* a duplicate, old or unsent block: never resend on it */
 	if (!tftp_ack_block(t->acked, t->sent_hi, block, &n))
 		return 0;
+	t->state = XFER_DATA;
 	t->acked = n;
 	t->retries = 0;
 	if (t->last && t->acked >= t->last) {
@@ -475,8 +535,6 @@ static int xfer_input(struct tftp_xfer *t, const uint8_t *buf, size_t len,
 			send_error(t->fd, from, TFTP_ERR_BADID, NULL);
 		return 0;
 	}
-	/* only the real client can know our port: its address is its own */
-	t->verified = 1;
 	switch (tftp_opcode(buf, len)) {
 	case TFTP_OP_ACK:
 		if (tftp_parse_ack(buf, len, &block) < 0)
@@ -537,109 +595,193 @@ static void xfer_timeout(struct ev_loop *loop, void *arg)
 	char why[64];
 
 	(void)loop;
-	if (!t->verified && t->retries >= TFTP_RETRIES_UNVERIFIED) {
-		xfer_end(t, LOG_LVL_INFO, "failed", "client never answered");
+	t->retries++;
+	if (t->state == XFER_UNVERIFIED) {
+		/* not a word from the client yet: send nothing unasked */
+		if (t->retries >= TFTP_UNVERIFIED_ROUNDS)
+			xfer_end(t, LOG_LVL_INFO, "failed", "client never answered");
+		else
+			xfer_arm(t);
 		return;
 	}
-	if (t->retries >= TFTP_RETRIES) {
+	if (t->retries > TFTP_RETRIES) {
 		snprintf(why, sizeof(why), "timeout after %u retries", TFTP_RETRIES);
 		xfer_end(t, LOG_LVL_WARN, "failed", why);
-		return;
-	}
-	t->retries++;
-	if (!t->verified) {
-		/* not a word from the client yet: send nothing unasked */
-		xfer_arm(t);
-		return;
-	}
-	if (t->state == XFER_OACK) {
-		xfer_send_oack(t);
-		xfer_arm(t);
 		return;
 	}
 	t->next_send = t->acked + 1;   /* the whole current window again */
 	(void)xfer_go(t);
 }
 
-/* The client repeated its request: it did not get our first answer. */
-static void xfer_repeat(struct tftp_xfer *t, const struct tftp_request *req)
+/* Scan once: the peer's own transfer (or NULL) and how many its IP holds. */
+static struct tftp_xfer *xfer_find(struct tftp_server *srv, const struct sockaddr_in *peer,
+				   unsigned *ret_per_ip)
 {
-	char name[TFTP_FILENAME_MAX];
+	struct tftp_xfer *found = NULL;
+	unsigned n = 0;
 
-	fmt_name(req->filename, name, sizeof(name));
-	if (t->verified || strcmp(name, t->name) != 0) {
-		log_debug("tftp", t->client, "ignored repeated request for %s", name);
-		return;
+	for (struct tftp_xfer *t = srv->xfers; t; t = t->next) {
+		if (t->peer.sin_addr.s_addr != peer->sin_addr.s_addr)
+			continue;
+		n++;
+		if (t->peer.sin_port == peer->sin_port)
+			found = t;
 	}
-	log_debug("tftp", t->client, "repeated request for %s: first answer again", name);
-	if (t->state == XFER_OACK) {
-		xfer_send_oack(t);
-		xfer_arm(t);
-		return;
-	}
-	t->next_send = t->acked + 1;
-	(void)xfer_go(t);
-}
-
-static struct tftp_xfer *xfer_find(struct tftp_server *srv, const struct sockaddr_in *peer)
-{
-	for (struct tftp_xfer *t = srv->xfers; t; t = t->next)
-		if (same_peer(&t->peer, peer))
-			return t;
-	return NULL;
+	*ret_per_ip = n;
+	return found;
 }
 
 /* Map content_open's answer to the ERROR the client gets. */
 static void refuse(int fd, const struct sockaddr_in *peer, const char *client,
 		   const char *name, int err)
 {
-	switch (err) {
-	case -ENOENT:
-		send_error(fd, peer, TFTP_ERR_NOTFOUND, NULL);
-		log_info("tftp", client, "refused %s: not found (ERROR 1)", name);
-		break;
-	case -EACCES:
-		send_error(fd, peer, TFTP_ERR_ACCESS, NULL);
-		log_info("tftp", client, "refused %s: access violation (ERROR 2)", name);
-		break;
-	default:
-		send_error(fd, peer, TFTP_ERR_UNDEF, "Server error");
-		log_error("tftp", client, "refused %s: %s (ERROR 0)", name, strerror(-err));
-		break;
+	enum tftp_err code;
+	const char *why;
+
+	if (tftp_refusal(err, &code, &why) == 0) {
+		send_error(fd, peer, code, NULL);
+		log_info("tftp", client, "refused %s: %s (ERROR %d)", name, why, (int)code);
+		return;
+	}
+	send_error(fd, peer, TFTP_ERR_UNDEF, "Server error");
+	log_error("tftp", client, "refused %s: %s (ERROR 0)", name, strerror(-err));
+}
+
+/* A dropped request: counted, and a warning at most once a second, so a
+ * flood cannot flood the log. */
+static void drop_warn(struct tftp_server *srv, uint64_t *last_ms, const char *client,
+		      const char *name, const char *why)
+{
+	uint64_t now = ev_now_ms(srv->nb->loop);
+
+	if (*last_ms == 0 || now - *last_ms >= TFTP_WARN_EVERY_MS) {
+		*last_ms = now;
+		log_warn("tftp", client, "dropped request for %s: %s", name, why);
 	}
 }
 
-/* A read request from peer: open the file, settle options, start. */
+/* Before starting anything: what to do with a request while others run
+ * (tftp_admit). 1 when the request is handled (dropped, or answered from
+ * the peer's running transfer); 0 when a new transfer should start. */
+static int admit(struct tftp_server *srv, const char *name, const struct sockaddr_in *peer,
+		 const char *client)
+{
+	struct netbootd *nb = srv->nb;
+	struct tftp_admit_in in = { .round_ms = TFTP_UNVERIFIED_MS };
+	struct tftp_xfer *t;
+	char why[TFTP_FILENAME_MAX + 64];
+
+	t = xfer_find(srv, peer, &in.per_ip);
+	if (t) {
+		in.peer_xfer = 1;
+		in.peer_verified = t->state != XFER_UNVERIFIED;
+		in.same_file = strcmp(name, t->name) == 0;
+		in.since_answer_ms = ev_now_ms(nb->loop) - t->answered_ms;
+	}
+	in.per_ip_max = nb->limits.tftp_per_ip ? nb->limits.tftp_per_ip : NETBOOTD_TFTP_PER_IP;
+	in.active = srv->active;
+	in.active_max = srv->max_xfers;
+	switch (tftp_admit(&in)) {
+	case TFTP_ADMIT_START:
+		return 0;
+	case TFTP_ADMIT_REPLACE:
+		srv->n_replaced++;
+		snprintf(why, sizeof(why), "replaced by a request for %s", name);
+		xfer_end(t, LOG_LVL_INFO, "failed", why);
+		return 0;
+	case TFTP_ADMIT_ANSWER_AGAIN:
+		log_debug("tftp", client, "repeated request for %s: first answer again", name);
+		(void)xfer_answer(t);
+		return 1;
+	case TFTP_ADMIT_REPEAT:
+		srv->n_repeat++;
+		log_debug("tftp", client, "ignored repeated request for %s", name);
+		return 1;
+	case TFTP_ADMIT_PEER_BUSY:
+		srv->n_busy++;
+		log_debug("tftp", client, "ignored request for %s: its transfer of %s runs",
+			  name, t->name);
+		return 1;
+	case TFTP_ADMIT_PER_IP:
+		srv->n_per_ip++;
+		snprintf(why, sizeof(why), "%u transfers of this address running (tftp-per-ip)",
+			 in.per_ip);
+		drop_warn(srv, &srv->per_ip_warned_ms, client, name, why);
+		return 1;
+	case TFTP_ADMIT_FULL:
+		srv->n_cap++;
+		snprintf(why, sizeof(why), "%u transfers running", srv->active);
+		drop_warn(srv, &srv->cap_warned_ms, client, name, why);
+		return 1;
+	}
+	return 1;
+}
+
+/* The one place a transfer is made: its struct, watched socket, list
+ * entry. Takes fd and *c on success; 0 and *ret, or -errno (fd and *c are
+ * then still the caller's). */
+static int xfer_new(struct tftp_server *srv, const struct tftp_request *req,
+		    const struct sockaddr_in *peer, const char *client, const char *name,
+		    int fd, const struct content *c, struct tftp_xfer **ret)
+{
+	struct netbootd *nb = srv->nb;
+	struct tftp_params params;
+	struct tftp_xfer *t;
+	size_t extra;
+	int r;
+
+	tftp_negotiate(req, path_max_blksize(nb, peer), req->mode == TFTP_MODE_OCTET,
+		       c->size, &params);
+	extra = TFTP_HDR + params.blksize +
+		(req->mode == TFTP_MODE_NETASCII ? params.blksize : 0);
+	t = calloc(1, sizeof(*t) + extra);
+	if (!t)
+		return -ENOMEM;
+	t->srv = srv;
+	t->state = XFER_UNVERIFIED;
+	t->fd = fd;
+	t->peer = *peer;
+	snprintf(t->client, sizeof(t->client), "%s", client);
+	snprintf(t->name, sizeof(t->name), "%s", name);
+	t->mode = req->mode;
+	t->content = *c;
+	t->params = params;
+	t->pkt = t->buf;
+	t->scratch = req->mode == TFTP_MODE_NETASCII ? t->buf + TFTP_HDR + params.blksize : NULL;
+	t->next_send = 1;
+	/* ring[1] = {0, 0, 0}: block 1 starts at the file's start (calloc) */
+	clock_gettime(CLOCK_MONOTONIC, &t->started);
+	ev_timer_init(&t->timer, xfer_timeout, t);
+	r = ev_add(nb->loop, fd, EPOLLIN, xfer_io, t);
+	if (r < 0) {
+		free(t);
+		return r;
+	}
+	t->next = srv->xfers;
+	if (srv->xfers)
+		srv->xfers->prev = t;
+	srv->xfers = t;
+	srv->active++;
+	nb->stats.tftp_started++;
+	*ret = t;
+	return 0;
+}
+
+/* A read request from peer: admit it, open the file, start. */
 static void handle_rrq(struct tftp_server *srv, const struct tftp_request *req,
 		       const struct sockaddr_in *peer, const char *client)
 {
 	struct netbootd *nb = srv->nb;
 	char path[TFTP_FILENAME_MAX], name[TFTP_FILENAME_MAX];
 	const char *query = NULL;
-	struct tftp_params params;
 	struct content c;
 	struct tftp_xfer *t;
 	char *q;
-	size_t extra;
 	int fd, r;
 
 	fmt_name(req->filename, name, sizeof(name));
-	t = xfer_find(srv, peer);
-	if (t) {
-		xfer_repeat(t, req);
+	if (admit(srv, name, peer, client))
 		return;
-	}
-	if (srv->active >= srv->max_xfers) {
-		uint64_t now = ev_now_ms(nb->loop);
-
-		if (now - srv->cap_warned_ms >= 1000 || srv->cap_warned_ms == 0) {
-			srv->cap_warned_ms = now;
-			log_warn("tftp", client, "dropped request for %s: %u transfers running",
-				 name, srv->active);
-		}
-		return;
-	}
-
 	fd = open_tid(nb);
 	if (fd < 0) {
 		log_error("tftp", client, "no socket for %s: %s", name, strerror(-fd));
@@ -657,56 +799,19 @@ static void handle_rrq(struct tftp_server *srv, const struct tftp_request *req,
 		refuse(fd, peer, client, name, r);
 		goto out_close;
 	}
-
-	tftp_negotiate(req, path_max_blksize(nb, peer), req->mode == TFTP_MODE_OCTET,
-		       c.size, &params);
-	extra = TFTP_HDR + params.blksize +
-		(req->mode == TFTP_MODE_NETASCII ? params.blksize : 0);
-	t = calloc(1, sizeof(*t) + extra);
-	if (!t) {
-		refuse(fd, peer, client, name, -ENOMEM);
-		goto out_content;
-	}
-	t->srv = srv;
-	t->fd = fd;
-	t->peer = *peer;
-	snprintf(t->client, sizeof(t->client), "%s", client);
-	memcpy(t->name, name, sizeof(t->name));
-	t->mode = req->mode;
-	t->content = c;
-	t->params = params;
-	t->pkt = t->buf;
-	t->scratch = req->mode == TFTP_MODE_NETASCII ? t->buf + TFTP_HDR + params.blksize : NULL;
-	t->next_send = 1;
-	/* ring[1] = {0, 0, 0}: block 1 starts at the file's start (calloc) */
-	clock_gettime(CLOCK_MONOTONIC, &t->started);
-	ev_timer_init(&t->timer, xfer_timeout, t);
-	r = ev_add(nb->loop, fd, EPOLLIN, xfer_io, t);
+	r = xfer_new(srv, req, peer, client, name, fd, &c, &t);
 	if (r < 0) {
-		log_error("tftp", client, "cannot watch socket for %s: %s", name, strerror(-r));
+		log_error("tftp", client, "cannot start %s: %s", name, strerror(-r));
 		send_error(fd, peer, TFTP_ERR_UNDEF, "Server error");
-		free(t);
 		goto out_content;
 	}
-	t->next = srv->xfers;
-	if (srv->xfers)
-		srv->xfers->prev = t;
-	srv->xfers = t;
-	srv->active++;
-	nb->stats.tftp_started++;
 	log_debug("tftp", client, "start %s (%s, %llu bytes) blksize=%u windowsize=%u timeout=%u",
 		  name, c.source ? c.source : "?", (unsigned long long)c.size,
-		  params.blksize, params.windowsize, params.timeout);
-
-	/* RFC 2347: an OACK only when an option was accepted; else DATA 1 */
-	if (params.oack) {
-		t->state = XFER_OACK;
-		xfer_send_oack(t);
+		  t->params.blksize, t->params.windowsize, t->params.timeout);
+	/* RFC 2347: an OACK only when an option was accepted; else DATA 1.
+	 * Either way the transfer waits unverified for its first ACK. */
+	if (xfer_answer(t) == 0)
 		xfer_arm(t);
-	} else {
-		t->state = XFER_DATA;
-		(void)xfer_go(t);
-	}
 	return;
 
 out_content:
@@ -864,6 +969,12 @@ void tftp_stop(struct tftp_server *srv)
 		return;
 	while (srv->xfers)
 		xfer_end(srv->xfers, LOG_LVL_WARN, "failed", "server stopping");
+	log_info("tftp", "-", "requests dropped: %llu at the cap, %llu over tftp-per-ip, "
+		 "%llu for another file while a verified transfer ran; "
+		 "%llu repeats ignored, %llu unverified transfers replaced",
+		 (unsigned long long)srv->n_cap, (unsigned long long)srv->n_per_ip,
+		 (unsigned long long)srv->n_busy, (unsigned long long)srv->n_repeat,
+		 (unsigned long long)srv->n_replaced);
 	ev_del(srv->nb->loop, srv->fd);
 	close(srv->fd);
 	free(srv);

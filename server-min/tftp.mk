@@ -20,3 +20,10 @@ CHECKS += test-tftp
 test-tftp: $(B)/san/netbootd $(B)/test/tftp_probe
 	NETBOOTD=$(B)/san/netbootd PROBE=$(B)/test/tftp_probe bash server-min/tests/tftp.sh
 DEPS_PKGS += tftp-hpa atftp curl iproute2 nftables
+
+# The hostile-LAN table: forged floods, repeats, per-IP limit, a file that
+# shrinks, options abuse; a normal client served after every case.
+CHECKS += test-hostile-tftp
+.PHONY: test-hostile-tftp
+test-hostile-tftp: $(B)/san/netbootd $(B)/test/tftp_probe
+	NETBOOTD=$(B)/san/netbootd PROBE=$(B)/test/tftp_probe bash server-min/tests/hostile-tftp.sh

@@ -4,7 +4,8 @@
  * parser sees it; what parses is pushed through negotiation and the
  * builders, and the results are checked against the RFC ranges, so a
  * parser that accepts nonsense fails here, not only one that over-reads.
- * The input's tail also drives the netascii encoder in small blocks.
+ * The input's tail also drives the netascii encoder in small blocks, and its
+ * first bytes the admission policy (tftp_admit), checked against its rules.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -69,6 +70,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (tftp_ack_block(acked, sent_hi, wire, &b) == 1 &&
 		    (b <= acked || b > sent_hi || (uint16_t)b != wire))
+			abort();
+	}
+
+	/* admission: never a new transfer over a limit, never a second one
+	 * for a port that has one, never an answer to a verified repeat */
+	if (size >= 8) {
+		struct tftp_admit_in in = {
+			.peer_xfer = data[0] & 1,
+			.peer_verified = data[0] & 2,
+			.same_file = data[0] & 4,
+			.since_answer_ms = (uint64_t)data[1] * 10,
+			.round_ms = 1000,
+			.per_ip = data[2], .per_ip_max = data[3],
+			.active = (unsigned)data[4] << 2, .active_max = (unsigned)data[5] << 2,
+		};
+		enum tftp_admit a = tftp_admit(&in);
+
+		if (a == TFTP_ADMIT_START &&
+		    (in.peer_xfer || in.per_ip >= in.per_ip_max || in.active >= in.active_max))
+			abort();
+		if (a == TFTP_ADMIT_ANSWER_AGAIN &&
+		    (in.peer_verified || in.since_answer_ms < in.round_ms))
+			abort();
+		if (a == TFTP_ADMIT_REPLACE && (!in.peer_xfer || in.peer_verified || in.same_file))
 			abort();
 	}
 

@@ -385,3 +385,51 @@ size_t tftp_netascii_encode(const uint8_t *in, size_t in_len, size_t *ret_used,
 	*ret_used = i;
 	return o;
 }
+
+enum tftp_admit tftp_admit(const struct tftp_admit_in *in)
+{
+	if (in->peer_xfer) {
+		if (in->same_file) {
+			/* a forged source repeating its RRQ would otherwise
+			 * draw one packet each: at most one per round, and
+			 * none once the client has answered (our timer
+			 * retransmits then) */
+			if (!in->peer_verified && in->since_answer_ms >= in->round_ms)
+				return TFTP_ADMIT_ANSWER_AGAIN;
+			return TFTP_ADMIT_REPEAT;
+		}
+		/* one port, one transfer: a client that moved on before it
+		 * answered gets the new file; one that answered keeps the
+		 * transfer it proved is its own */
+		return in->peer_verified ? TFTP_ADMIT_PEER_BUSY : TFTP_ADMIT_REPLACE;
+	}
+	if (in->per_ip >= in->per_ip_max)
+		return TFTP_ADMIT_PER_IP;
+	if (in->active >= in->active_max)
+		return TFTP_ADMIT_FULL;
+	return TFTP_ADMIT_START;
+}
+
+/* content_open()'s refusals, RFC 1350 error codes. Anything else is the
+ * server's own failure, not the client's. */
+static const struct {
+	int err;
+	enum tftp_err code;
+	const char *why;
+} tftp_refusals[] = {
+	{ -ENOENT, TFTP_ERR_NOTFOUND, "not found" },
+	{ -EACCES, TFTP_ERR_ACCESS,   "access violation" },
+	{ -EPERM,  TFTP_ERR_ACCESS,   "protected file, not this client's" },
+};
+
+int tftp_refusal(int err, enum tftp_err *ret_code, const char **ret_why)
+{
+	for (size_t i = 0; i < sizeof(tftp_refusals) / sizeof(tftp_refusals[0]); i++) {
+		if (tftp_refusals[i].err == err) {
+			*ret_code = tftp_refusals[i].code;
+			*ret_why = tftp_refusals[i].why;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}

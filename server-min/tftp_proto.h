@@ -157,4 +157,41 @@ const char *tftp_mode_name(enum tftp_mode mode);
 size_t tftp_netascii_encode(const uint8_t *in, size_t in_len, size_t *ret_used,
 			    uint8_t *out, size_t out_cap, uint8_t *pending);
 
+/* --- what the server does with a request (pure policy, unit-tested) ---- */
+
+/* A read request that arrives while others run. The wire cannot tell a
+ * real client from a forged source address, so until a client has sent an
+ * ACK to the transfer's own port ("unverified") it gets at most one answer
+ * per round, and one address may hold only so many transfers. */
+enum tftp_admit {
+	TFTP_ADMIT_START,        /* a new transfer */
+	TFTP_ADMIT_REPLACE,      /* end the peer's unverified transfer of another
+	                          * file, then start this one */
+	TFTP_ADMIT_ANSWER_AGAIN, /* the same request, still unverified, and a
+	                          * round has passed: the first answer again */
+	TFTP_ADMIT_REPEAT,       /* the same request again: nothing is sent */
+	TFTP_ADMIT_PEER_BUSY,    /* another file while the peer's verified
+	                          * transfer runs: a forged RRQ must not end it */
+	TFTP_ADMIT_PER_IP,       /* the address holds its maximum: dropped */
+	TFTP_ADMIT_FULL,         /* the server holds its maximum: dropped */
+};
+
+struct tftp_admit_in {
+	int peer_xfer;              /* a transfer from this IP:port runs */
+	int peer_verified;          /* ...and the client has ACKed it */
+	int same_file;              /* ...and it is for the file asked now */
+	uint64_t since_answer_ms;   /* ...and we last answered it this long ago */
+	uint64_t round_ms;          /* the unverified round (server's own timeout) */
+	unsigned per_ip, per_ip_max;   /* transfers of this IP, its limit */
+	unsigned active, active_max;   /* transfers of the server, its cap */
+};
+
+enum tftp_admit tftp_admit(const struct tftp_admit_in *in);
+
+/* How content_open()'s refusals reach the client: -ENOENT ERROR 1,
+ * -EACCES ERROR 2, -EPERM (a protected file, and the requester is not its
+ * owner) ERROR 2. 0, *ret_code and *ret_why (log text); -ENOENT when err is
+ * not a refusal but a server error (the caller says so with ERROR 0). */
+int tftp_refusal(int err, enum tftp_err *ret_code, const char **ret_why);
+
 #endif

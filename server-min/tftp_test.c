@@ -596,6 +596,73 @@ static void test_netascii_roundtrip(void **state)
 	free(dec);
 }
 
+/* --- admission ------------------------------------------------------------ */
+
+struct admit_case {
+	int line;
+	struct tftp_admit_in in;
+	enum tftp_admit want;
+};
+
+#define ADMIT(want_, ...) { __LINE__, { __VA_ARGS__ }, want_ }
+
+static const struct admit_case admit_cases[] = {
+	/* peer_xfer, verified, same_file, since_ms, round_ms, per_ip, max, active, max */
+	ADMIT(TFTP_ADMIT_START,        0, 0, 0, 0, 1000, 0, 32, 0, 512),
+	ADMIT(TFTP_ADMIT_START,        0, 0, 0, 0, 1000, 31, 32, 511, 512),
+	ADMIT(TFTP_ADMIT_PER_IP,       0, 0, 0, 0, 1000, 32, 32, 0, 512),
+	ADMIT(TFTP_ADMIT_PER_IP,       0, 0, 0, 0, 1000, 40, 32, 512, 512),
+	ADMIT(TFTP_ADMIT_FULL,         0, 0, 0, 0, 1000, 0, 32, 512, 512),
+	ADMIT(TFTP_ADMIT_PER_IP,       0, 0, 0, 0, 1000, 0, 0, 0, 512),
+	/* the same request, unverified: once per round */
+	ADMIT(TFTP_ADMIT_REPEAT,       1, 0, 1, 0, 1000, 1, 32, 1, 512),
+	ADMIT(TFTP_ADMIT_REPEAT,       1, 0, 1, 999, 1000, 1, 32, 1, 512),
+	ADMIT(TFTP_ADMIT_ANSWER_AGAIN, 1, 0, 1, 1000, 1000, 1, 32, 1, 512),
+	ADMIT(TFTP_ADMIT_ANSWER_AGAIN, 1, 0, 1, 5000, 1000, 32, 32, 512, 512),
+	/* ...verified: never (our timer retransmits) */
+	ADMIT(TFTP_ADMIT_REPEAT,       1, 1, 1, 5000, 1000, 1, 32, 1, 512),
+	/* another file from the same IP:port */
+	ADMIT(TFTP_ADMIT_REPLACE,      1, 0, 0, 0, 1000, 32, 32, 512, 512),
+	ADMIT(TFTP_ADMIT_PEER_BUSY,    1, 1, 0, 0, 1000, 1, 32, 1, 512),
+};
+
+static void test_admit_table(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(admit_cases) / sizeof(admit_cases[0]); i++) {
+		const struct admit_case *c = &admit_cases[i];
+		enum tftp_admit got = tftp_admit(&c->in);
+
+		if (got != c->want)
+			FAIL_AT(c->line, "admit %d, want %d\n", (int)got, (int)c->want);
+	}
+}
+
+static void test_refusal(void **state)
+{
+	enum tftp_err code = TFTP_ERR_COUNT;
+	const char *why = NULL;
+
+	(void)state;
+	assert_int_equal(tftp_refusal(-ENOENT, &code, &why), 0);
+	assert_int_equal(code, TFTP_ERR_NOTFOUND);
+	assert_string_equal(why, "not found");
+	assert_int_equal(tftp_refusal(-EACCES, &code, &why), 0);
+	assert_int_equal(code, TFTP_ERR_ACCESS);
+	/* content_open's "protected file, not the requester's": access violation */
+	assert_int_equal(tftp_refusal(-EPERM, &code, &why), 0);
+	assert_int_equal(code, TFTP_ERR_ACCESS);
+	assert_string_equal(why, "protected file, not this client's");
+	/* server errors are not refusals; outputs untouched */
+	code = TFTP_ERR_COUNT;
+	why = NULL;
+	assert_int_equal(tftp_refusal(-ENOMEM, &code, &why), -ENOENT);
+	assert_int_equal(tftp_refusal(-EIO, &code, &why), -ENOENT);
+	assert_int_equal(tftp_refusal(0, &code, &why), -ENOENT);
+	assert_int_equal(code, TFTP_ERR_COUNT);
+	assert_null(why);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -613,6 +680,8 @@ int main(void)
 		cmocka_unit_test(test_netascii_table),
 		cmocka_unit_test(test_netascii_pending),
 		cmocka_unit_test(test_netascii_roundtrip),
+		cmocka_unit_test(test_admit_table),
+		cmocka_unit_test(test_refusal),
 	};
 
 	return cmocka_run_group_tests_name("tftp_proto", tests, NULL, NULL);

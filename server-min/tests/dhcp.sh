@@ -4,7 +4,8 @@
 #
 # Each nb-dhcptest call sends one request and checks every field of the
 # answer (op, xid, chaddr, yiaddr 0, siaddr, options 53 54 60 97 43 66 67,
-# file, sname, no lease options, broadcast or unicast) or, with
+# file, sname, no lease options, broadcast or unicast; for UEFI HTTP Boot
+# option 60 HTTPClient, a URL, no 43/66/sname) or, with
 # --expect silence, that nothing answers within its bounded wait.
 # netbootd runs at debug level so each silence is matched by the log line
 # that says why it kept quiet: the request did reach it.
@@ -18,7 +19,9 @@ command -v udhcpc >/dev/null || { echo "dhcp: no udhcpc (apt-get install udhcpc)
 t_netns_pair || exit 1
 t_start_netbootd --root "$T_ROOT" --no-tftp --no-http --log-level debug || exit 1
 
-IPXE_FILE='http://198.18.0.1/boot.ipxe?mac=${net0/mac:hexhyp}'
+# iPXE is sent the script of the NIC that is booting: the chaddr of its
+# DHCP request, not iPXE's ${net0/mac} (issue 10).
+ipxe_file() { echo "http://198.18.0.1/boot.ipxe?mac=$(echo "$1" | tr : -)"; }
 ANSWERS=0
 
 # dt MAC ARGS...: one request from the client namespace; prints its report.
@@ -52,14 +55,35 @@ answer "UEFI arch 9 DISCOVER: offer of alpineboot.efi" \
 	52:54:00:00:00:09 --arch 9 --expect offer --expect-file alpineboot.efi
 t_log_has '^netbootd: info dhcp 52:54:00:00:00:09 offer arch=9 file=alpineboot\.efi$'
 
-answer "iPXE (user class) DISCOVER: offer of the boot.ipxe URL" \
+answer "iPXE (user class) DISCOVER: offer of the boot.ipxe URL with its chaddr" \
 	52:54:00:00:01:00 --arch 0 --user-class iPXE --expect offer \
-	--expect-file "$IPXE_FILE"
-t_log_has '^netbootd: info dhcp 52:54:00:00:01:00 offer arch=0 file=http://198\.18\.0\.1/boot\.ipxe\?mac=\$\{net0/mac:hexhyp\}$'
+	--expect-file "$(ipxe_file 52:54:00:00:01:00)"
+t_log_has '^netbootd: info dhcp 52:54:00:00:01:00 offer arch=0 file=http://198\.18\.0\.1/boot\.ipxe\?mac=52-54-00-00-01-00$'
 
 answer "iPXE (option 175) UEFI DISCOVER: offer of the boot.ipxe URL" \
-	52:54:00:00:01:07 --arch 7 --opt175 --expect offer --expect-file "$IPXE_FILE"
-t_log_has '^netbootd: info dhcp 52:54:00:00:01:07 offer arch=7 file=http://198\.18\.0\.1/boot\.ipxe'
+	52:54:00:00:01:07 --arch 7 --opt175 --expect offer \
+	--expect-file "$(ipxe_file 52:54:00:00:01:07)"
+t_log_has '^netbootd: info dhcp 52:54:00:00:01:07 offer arch=7 file=http://198\.18\.0\.1/boot\.ipxe\?mac=52-54-00-00-01-07$'
+
+answer "iPXE on arm64 (arch 11): the same boot.ipxe" \
+	52:54:00:00:01:0b --arch 11 --user-class iPXE --expect offer \
+	--expect-file "$(ipxe_file 52:54:00:00:01:0b)"
+
+answer "arm64 UEFI PXE (arch 11): offer of alpineboot-arm64.efi" \
+	52:54:00:00:00:0b --arch 11 --vendor PXEClient:Arch:00011:UNDI:003016 \
+	--expect offer --expect-file alpineboot-arm64.efi --expect-dest broadcast
+t_log_has '^netbootd: info dhcp 52:54:00:00:00:0b offer arch=11 file=alpineboot-arm64\.efi$'
+
+# UEFI HTTP Boot (EDK2 HttpBootDxe): HTTPClient in, HTTPClient and a URL out.
+answer "UEFI HTTP Boot x64 (HTTPClient, arch 16): URL of alpineboot.efi" \
+	52:54:00:00:00:10 --arch 16 --vendor HTTPClient:Arch:00016:UNDI:003001 \
+	--expect offer --expect-file http://198.18.0.1/alpineboot.efi --expect-dest broadcast
+t_log_has '^netbootd: info dhcp 52:54:00:00:00:10 offer arch=16 http file=http://198\.18\.0\.1/alpineboot\.efi$'
+
+answer "UEFI HTTP Boot arm64 (HTTPClient, arch 19): URL of alpineboot-arm64.efi" \
+	52:54:00:00:00:13 --arch 19 --vendor HTTPClient:Arch:00019:UNDI:003001 \
+	--expect offer --expect-file http://198.18.0.1/alpineboot-arm64.efi
+t_log_has '^netbootd: info dhcp 52:54:00:00:00:13 offer arch=19 http file=http://198\.18\.0\.1/alpineboot-arm64\.efi$'
 
 answer "DISCOVER without UUID: offer without option 97" \
 	52:54:00:00:00:02 --arch 0 --uuid none --expect offer --expect-file undionly.kpxe
@@ -68,26 +92,36 @@ answer "DISCOVER from a client with an address, no broadcast flag: unicast offer
 	52:54:00:00:00:03 --arch 0 --ciaddr $CLI_IP --no-broadcast-flag \
 	--expect offer --expect-file undionly.kpxe --expect-dest unicast
 
+# 4011 answers only a MAC offered to on 67 (a forged source gets nothing):
+# the DISCOVER first, as every PXE client does.
+answer "DISCOVER before the 4011 REQUEST" 52:54:00:00:00:17 --arch 7 \
+	--expect offer --expect-file alpineboot.efi
 answer "REQUEST to 4011 (OVMF style, no option 54): unicast ACK" \
 	52:54:00:00:00:17 --type request --to $SRV_IP --port 4011 --arch 7 \
 	--ciaddr $CLI_IP --no-broadcast-flag --expect ack \
 	--expect-file alpineboot.efi --expect-dest unicast
 t_log_has '^netbootd: info dhcp 52:54:00:00:00:17 ack arch=7 file=alpineboot\.efi$'
 
+answer "DISCOVER (iPXE) before the 4011 REQUEST" 52:54:00:00:01:17 --arch 0 \
+	--user-class iPXE --expect offer --expect-file "$(ipxe_file 52:54:00:00:01:17)"
 answer "REQUEST to 4011 naming us (iPXE style): unicast ACK" \
 	52:54:00:00:01:17 --type request --to $SRV_IP --port 4011 --arch 0 \
 	--user-class iPXE --server-id $SRV_IP --ciaddr $CLI_IP --expect ack \
-	--expect-file "$IPXE_FILE" --expect-dest unicast
+	--expect-file "$(ipxe_file 52:54:00:00:01:17)" --expect-dest unicast
 t_log_has '^netbootd: info dhcp 52:54:00:00:01:17 ack arch=0 file=http://'
 
 answer "REQUEST on 67 naming us: broadcast ACK" \
 	52:54:00:00:00:67 --type request --server-id $SRV_IP --arch 0 \
 	--expect ack --expect-file undionly.kpxe --expect-dest broadcast
 
+# A relay's giaddr is on the clients' subnet, not ours: 198.18.1.2 in the
+# client namespace, routed through 198.18.0.2.
+ip -n "$NS_CLI" addr add 198.18.1.2/24 dev nbc0
+ip -n "$NS_SRV" route add 198.18.1.0/24 via $CLI_IP
 answer "DISCOVER through a relay agent: offer to giaddr:67" \
-	52:54:00:00:00:05 --arch 0 --giaddr $CLI_IP --to $SRV_IP \
+	52:54:00:00:00:05 --arch 0 --giaddr 198.18.1.2 --to $SRV_IP \
 	--expect offer --expect-file undionly.kpxe --expect-dest unicast
-t_log_has '^netbootd: debug dhcp 52:54:00:00:00:05 offer sent to 198\.18\.0\.2:67 '
+t_log_has '^netbootd: debug dhcp 52:54:00:00:00:05 offer sent to 198\.18\.1\.2:67 '
 
 # --- silent ----------------------------------------------------------------
 silence "non-PXE DISCOVER (no option 60): silence" \
@@ -116,9 +150,15 @@ silence "REQUEST to 4011 naming another server: silence" \
 	52:54:00:00:02:08 --type request --to $SRV_IP --port 4011 \
 	--server-id 198.18.0.254 --ciaddr $CLI_IP --arch 7
 
-silence "ARM64 UEFI (arch 11): no file configured, silence" \
-	52:54:00:00:02:09 --arch 11
-t_log_has '^netbootd: debug dhcp 52:54:00:00:02:09 ignored arch=11 ipxe=0: no boot file'
+silence "ARM 32-bit UEFI (arch 10): no loader, silence" \
+	52:54:00:00:02:09 --arch 10
+t_log_has '^netbootd: debug dhcp 52:54:00:00:02:09 ignored arch=10: 32-bit ARM UEFI has no loader'
+
+silence "x86 32-bit UEFI HTTP Boot (arch 15): no loader, silence" \
+	52:54:00:00:02:0a --arch 15 --vendor HTTPClient:Arch:00015:UNDI:003001
+t_log_has '^netbootd: debug dhcp 52:54:00:00:02:0a ignored arch=15 ipxe=0 http=1: no boot file'
+
+silence "IA32 UEFI PXE (arch 6): no loader, silence" 52:54:00:00:02:0c --arch 6
 
 # --- malformed: dropped, counted, and the server keeps answering ------------
 silence "truncated DISCOVER (option runs past the end): silence" \
@@ -174,6 +214,8 @@ cat >"$T_DIR/netbootd.conf" <<'EOF'
 boot-bios = ipxe/undionly.kpxe
 boot-efi64 = efi/grubx64.efi
 boot-ipxe = ${server}/menu.ipxe?mac=${net0/mac:hexhyp}&x=1
+boot-arm64 = ipxe-arm64.efi
+boot-http-x64 = http://198.18.0.9/x64/{mac}.efi
 EOF
 # Also: sockets are bound before root is given up, so answers keep flowing
 # after --user.
@@ -188,6 +230,11 @@ answer "configured iPXE URL, \${server} with the HTTP port" 52:54:00:00:04:01 \
 	--arch 0 --user-class iPXE --expect offer \
 	--expect-file 'http://198.18.0.1:8080/menu.ipxe?mac=${net0/mac:hexhyp}&x=1'
 t_log_has '^netbootd: info dhcp 52:54:00:00:04:01 offer arch=0 file=http://198\.18\.0\.1:8080/menu\.ipxe\?mac=\$\{net0/mac:hexhyp\}&x=1$'
+answer "configured arm64 file" 52:54:00:00:04:0b --arch 11 --expect offer \
+	--expect-file ipxe-arm64.efi
+answer "configured HTTP Boot URL with {mac}" 52:54:00:00:04:10 --arch 16 \
+	--vendor HTTPClient:Arch:00016:UNDI:003001 --expect offer \
+	--expect-file http://198.18.0.9/x64/52-54-00-00-04-10.efi
 t_stop_netbootd
 rc=$?
 t_check "netbootd (configured) exits 0 on SIGTERM (got $rc)" [ $rc -eq 0 ]

@@ -7,6 +7,15 @@
  * time for the answer with the same xid, prints every field of it and
  * checks each against the proxyDHCP rules and the expectations given on the
  * command line. With --expect silence it passes only if nothing answers.
+ * An option 60 starting "HTTPClient" makes it a UEFI HTTP Boot client
+ * (UEFI 2.x sec. 24.7): the answer must then say HTTPClient, carry the URL
+ * and nothing PXE.
+ *
+ * For the hostile-LAN tests it also sends what no real client does:
+ * --count N copies of one packet (answers counted, --expect-answers),
+ * --flood N requests from N random MACs, and --mangle KIND packets
+ * (hlen 17, bad cookie, option overload pointing at itself, an option
+ * longer than the packet, zero or broadcast chaddr).
  *
  * Exit status: 0 all expectations held, 1 some did not (each printed with
  * FAIL), 2 usage or system error. Packets are built and parsed with
@@ -33,6 +42,7 @@
 
 #define TIMEOUT_MAX_MS 60000
 #define RX_PACKETS_MAX 1000      /* bound on foreign packets read while waiting */
+#define SEND_MAX 100000          /* --count and --flood */
 
 struct opts {
 	const char *ifname;
@@ -55,6 +65,12 @@ struct opts {
 	uint32_t xid;
 	int xid_set;
 	long truncate;               /* -1: send it all */
+	long count;                  /* copies of the packet to send (1) */
+	long flood;                  /* 0, or requests from that many random MACs */
+	const char *mangle;          /* NULL or a kind of malformation */
+	int hops;                    /* -1: 1 with --giaddr, else 0 */
+	struct in_addr source;       /* bind to this address (0: any) */
+	long expect_answers;         /* -1: no expectation on the count */
 	const char *write_path;
 	long timeout_ms;
 	/* expectations */
@@ -106,6 +122,12 @@ static void usage(FILE *f)
 	      "  --no-broadcast-flag\n"
 	      "  --xid N          transaction id (random)\n"
 	      "  --truncate N     send only the first N bytes (malformed)\n"
+	      "  --mangle KIND    hlen17|cookie|overload-self|huge-opt|zero-mac|\n"
+	      "                   bcast-mac (malformed)\n"
+	      "  --hops N         hops field\n"
+	      "  --source ADDR    send from ADDR (one of the interface's)\n"
+	      "  --count N        send N identical copies; count the answers\n"
+	      "  --flood N        send N requests, each from a random MAC and xid\n"
 	      "  --write FILE     write the packet to FILE, send nothing\n"
 	      "  --timeout MS     wait at most MS for the answer (2000)\n"
 	      "expect:\n"
@@ -113,6 +135,7 @@ static void usage(FILE *f)
 	      "  --expect-server ADDR   siaddr, option 54, sname, option 66\n"
 	      "  --expect-file NAME     option 67 and the file field\n"
 	      "  --expect-dest broadcast|unicast\n"
+	      "  --expect-answers N     exactly N answers (with --count/--flood)\n"
 	      "  --quiet          print FAIL lines and the summary only\n"
 	      "exit: 0 expectations held, 1 they did not, 2 error\n", f);
 }
@@ -184,7 +207,7 @@ enum {
 	O_TYPE = 256, O_TO, O_PORT, O_ARCH, O_MAC, O_UUID, O_VENDOR, O_UCLASS,
 	O_175, O_SID, O_CIADDR, O_NOBC, O_XID, O_TRUNC, O_WRITE, O_TIMEOUT,
 	O_EXPECT, O_EXP_SERVER, O_EXP_FILE, O_EXP_DEST, O_QUIET, O_IF, O_HELP,
-	O_GIADDR,
+	O_GIADDR, O_COUNT, O_FLOOD, O_MANGLE, O_HOPS, O_SOURCE, O_EXP_ANSWERS,
 };
 
 static const struct option longopts[] = {
@@ -201,6 +224,12 @@ static const struct option longopts[] = {
 	{ "server-id", required_argument, NULL, O_SID },
 	{ "ciaddr", required_argument, NULL, O_CIADDR },
 	{ "giaddr", required_argument, NULL, O_GIADDR },
+	{ "count", required_argument, NULL, O_COUNT },
+	{ "flood", required_argument, NULL, O_FLOOD },
+	{ "mangle", required_argument, NULL, O_MANGLE },
+	{ "hops", required_argument, NULL, O_HOPS },
+	{ "source", required_argument, NULL, O_SOURCE },
+	{ "expect-answers", required_argument, NULL, O_EXP_ANSWERS },
 	{ "no-broadcast-flag", no_argument, NULL, O_NOBC },
 	{ "xid", required_argument, NULL, O_XID },
 	{ "truncate", required_argument, NULL, O_TRUNC },
@@ -237,6 +266,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	o->bcast_flag = 1;
 	o->truncate = -1;
 	o->timeout_ms = 2000;
+	o->count = 1;
+	o->hops = -1;
+	o->expect_answers = -1;
 	memcpy(o->uuid, default_uuid, sizeof(o->uuid));
 	o->uuid_on = 1;
 
@@ -314,6 +346,28 @@ static int parse_args(int argc, char **argv, struct opts *o)
 				return bad("--truncate", optarg);
 			o->truncate = v;
 			break;
+		case O_COUNT:
+			if (parse_long(optarg, 1, SEND_MAX, &o->count) < 0)
+				return bad("--count", optarg);
+			break;
+		case O_FLOOD:
+			if (parse_long(optarg, 1, SEND_MAX, &o->flood) < 0)
+				return bad("--flood", optarg);
+			break;
+		case O_MANGLE: o->mangle = optarg; break;
+		case O_HOPS:
+			if (parse_long(optarg, 0, 255, &v) < 0)
+				return bad("--hops", optarg);
+			o->hops = (int)v;
+			break;
+		case O_SOURCE:
+			if (inet_pton(AF_INET, optarg, &o->source) != 1)
+				return bad("--source", optarg);
+			break;
+		case O_EXP_ANSWERS:
+			if (parse_long(optarg, 0, SEND_MAX, &o->expect_answers) < 0)
+				return bad("--expect-answers", optarg);
+			break;
 		case O_WRITE: o->write_path = optarg; break;
 		case O_TIMEOUT:
 			if (parse_long(optarg, 1, TIMEOUT_MAX_MS, &o->timeout_ms) < 0)
@@ -378,7 +432,7 @@ static int build_request(const struct opts *o, uint8_t *buf, size_t cap,
 	h.flags = o->bcast_flag ? DHCP_FLAG_BROADCAST : 0;
 	h.ciaddr = o->ciaddr;
 	h.giaddr = o->giaddr;
-	h.hops = o->giaddr.s_addr ? 1 : 0;
+	h.hops = (uint8_t)(o->hops >= 0 ? o->hops : o->giaddr.s_addr ? 1 : 0);
 	memcpy(h.chaddr, o->mac, 6);
 	dhcp_build_start(&b, buf, cap, &h);
 	dhcp_build_opt_u8(&b, DHCP_OPT_MSG_TYPE, (uint8_t)o->type);
@@ -414,6 +468,59 @@ static int build_request(const struct opts *o, uint8_t *buf, size_t cap,
 	return dhcp_build_finish(&b, DHCP_BOOTP_MIN_LEN, ret_len);
 }
 
+/* Where END is in our own well-formed request (options from 240). */
+static size_t options_end(const uint8_t *pkt, size_t len)
+{
+	size_t i = DHCP_MIN_LEN;
+
+	while (i < len && pkt[i] != DHCP_OPT_END)
+		i += pkt[i] == DHCP_OPT_PAD ? 1 : 2 + (size_t)pkt[i + 1];
+	return i;
+}
+
+/* Make the packet malformed in one named way, as a broken or hostile
+ * sender would. 0, or -EINVAL for an unknown kind. */
+static int mangle(const char *kind, uint8_t *pkt, size_t cap, size_t *len)
+{
+	size_t end = options_end(pkt, *len);
+
+	if (strcmp(kind, "hlen17") == 0)
+		pkt[2] = 17;                     /* chaddr holds 16 */
+	else if (strcmp(kind, "cookie") == 0)
+		pkt[236] ^= 0xff;                /* RFC 2131 magic cookie */
+	else if (strcmp(kind, "zero-mac") == 0)
+		memset(pkt + 28, 0, 16);
+	else if (strcmp(kind, "bcast-mac") == 0)
+		memset(pkt + 28, 0xff, 6);
+	else if (strcmp(kind, "overload-self") == 0) {
+		/* 52 says "options in file and sname", and file holds another
+		 * 52 (RFC 2132 sec. 9.3: only the options field may). */
+		static const uint8_t file[] = { 52, 1, 3, 255 };
+		static const uint8_t sname[] = { 255 };
+
+		if (end + 4 > cap)
+			return -EINVAL;
+		pkt[end] = 52;
+		pkt[end + 1] = 1;
+		pkt[end + 2] = 3;
+		pkt[end + 3] = 255;
+		memcpy(pkt + 108, file, sizeof(file));
+		memcpy(pkt + 44, sname, sizeof(sname));
+		if (*len < end + 4)
+			*len = end + 4;
+	} else if (strcmp(kind, "huge-opt") == 0) {
+		/* option 12 claims 255 bytes; 10 follow, then the packet ends */
+		if (end + 12 > cap)
+			return -EINVAL;
+		pkt[end] = 12;
+		pkt[end + 1] = 255;
+		memset(pkt + end + 2, 'x', 10);
+		*len = end + 12;
+	} else
+		return -EINVAL;
+	return 0;
+}
+
 static int iface_mac(int fd, const char *ifname, uint8_t mac[6])
 {
 	struct ifreq ifr;
@@ -428,9 +535,11 @@ static int iface_mac(int fd, const char *ifname, uint8_t mac[6])
 
 /* Port 68 as a client, or 67 as a relay agent (RFC 1542 sec. 4: the
  * server answers a relayed request to giaddr, port 67). */
-static int open_client_socket(const char *ifname, uint16_t port, int *ret_fd)
+static int open_client_socket(const char *ifname, struct in_addr src,
+			      uint16_t port, int *ret_fd)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
+				  .sin_addr = src };
 	int one = 1, fd, r;
 
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -463,9 +572,9 @@ static uint64_t now_ms(void)
 	return now_us() / 1000;
 }
 
-/* Receive the first BOOTREPLY with our xid, or time out.
- * 0 and the packet; -ETIMEDOUT; -errno. */
-static int wait_reply(int fd, uint32_t xid, long timeout_ms, uint8_t *buf,
+/* Receive the first BOOTREPLY with our xid (any xid when xid is NULL), or
+ * time out. 0 and the packet; -ETIMEDOUT; -errno. */
+static int wait_reply(int fd, const uint32_t *xid, long timeout_ms, uint8_t *buf,
 		      size_t cap, size_t *ret_len, struct sockaddr_in *ret_from,
 		      struct in_addr *ret_dst)
 {
@@ -501,8 +610,8 @@ static int wait_reply(int fd, uint32_t xid, long timeout_ms, uint8_t *buf,
 		if (len < 0)
 			return -errno;
 		if ((size_t)len < DHCP_MIN_LEN || buf[0] != BOOTREPLY ||
-		    ((uint32_t)buf[4] << 24 | (uint32_t)buf[5] << 16 |
-		     (uint32_t)buf[6] << 8 | buf[7]) != xid)
+		    (xid && ((uint32_t)buf[4] << 24 | (uint32_t)buf[5] << 16 |
+			     (uint32_t)buf[6] << 8 | buf[7]) != *xid))
 			continue;        /* someone else's conversation */
 		ret_dst->s_addr = 0;
 		for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
@@ -563,6 +672,12 @@ static void print_opt_str(const struct dhcp_opt *o, char *out, size_t cap)
 	out[n] = 0;
 }
 
+/* A UEFI HTTP Boot client: option 60 "HTTPClient..." (UEFI 2.x 24.7.2). */
+static int is_http(const struct opts *o)
+{
+	return o->vendor && strncmp(o->vendor, "HTTPClient", 10) == 0;
+}
+
 /* Every field of the answer against the proxyDHCP rules (PXE 2.1 sec. 2.2,
  * RFC 2131, RFC 4578) and the command line. */
 static void check_reply(const struct opts *o, const struct dhcp_msg *m,
@@ -581,6 +696,7 @@ static void check_reply(const struct opts *o, const struct dhcp_msg *m,
 	struct in_addr server = o->expect_server;
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], s[300], mac[DHCP_MAC_STR_MAX];
 	int dc, is_bcast = dst.s_addr == htonl(INADDR_BROADCAST);
+	int http = is_http(o);
 
 	if (!server.s_addr)
 		server = m->hdr.siaddr;     /* then at least they must agree */
@@ -607,25 +723,34 @@ static void check_reply(const struct opts *o, const struct dhcp_msg *m,
 		snprintf(b, sizeof(b), "%s", sid ? "(bad length)" : "(absent)");
 	check(opt_equals(sid, &server.s_addr, 4), "opt54", "%s", b);
 	print_opt_str(vc, s, sizeof(s));
-	check(opt_equals(vc, "PXEClient", 9), "opt60", "%s", s);
+	check(http ? opt_equals(vc, "HTTPClient", 10) : opt_equals(vc, "PXEClient", 9),
+	      "opt60", "%s", s);
 	if (o->uuid_on)
 		check(opt_equals(uuid, o->uuid, sizeof(o->uuid)), "opt97",
 		      "%s", uuid ? "echoed" : "(absent)");
 	else
 		check(!uuid, "opt97", "%s", uuid ? "(sent though not asked)" : "(absent)");
+	/* PXE: option 43 discovery control; HTTP Boot reads none of it. */
 	dc = pxe_discovery_control(vend);
-	check(dc >= 0 && (dc & PXE_DISCOVERY_BOOTFILE_DIRECT), "opt43",
-	      "discovery-control=%d", dc);
+	if (http)
+		check(!vend, "opt43", "%s", vend ? "present (PXE, not HTTP)" : "(absent)");
+	else
+		check(dc >= 0 && (dc & PXE_DISCOVERY_BOOTFILE_DIRECT), "opt43",
+		      "discovery-control=%d", dc);
 	print_opt_str(bf, s, sizeof(s));
 	check(bf && bf->len && (!o->expect_file || opt_equals(bf, o->expect_file,
-			strlen(o->expect_file))), "opt67", "%s", s);
+			strlen(o->expect_file))) &&
+	      (!http || (bf->len > 7 && memcmp(bf->data, "http://", 7) == 0)),
+	      "opt67", "%s", s);
 	/* The file field carries the name too when it fits (ROMs read it). */
 	check(bf && (bf->len < sizeof(m->hdr.file) ?
 		     strlen(m->file) == bf->len && memcmp(m->file, bf->data, bf->len) == 0 :
 		     m->file[0] == 0), "file", "%s", m->file);
-	check(strcmp(m->sname, a) == 0, "sname", "%s", m->sname);
+	/* TFTP server name and option 66 for PXE; HTTP Boot has no TFTP. */
+	check(http ? m->sname[0] == 0 : strcmp(m->sname, a) == 0, "sname", "%s",
+	      m->sname);
 	print_opt_str(tftp, s, sizeof(s));
-	check(opt_equals(tftp, a, strlen(a)), "opt66", "%s", s);
+	check(http ? !tftp : opt_equals(tftp, a, strlen(a)), "opt66", "%s", s);
 	for (size_t i = 0; i < sizeof(lease); i++) {
 		char f[8];
 
@@ -633,6 +758,61 @@ static void check_reply(const struct opts *o, const struct dhcp_msg *m,
 		check(!dhcp_opt_get(m, lease[i]), f, "%s",
 		      dhcp_opt_get(m, lease[i]) ? "present (a lease option!)" : "(absent)");
 	}
+}
+
+/* --count / --flood: send them all, then count the BOOTREPLYs that belong
+ * to them (the same xid for copies; xid base..base+N-1 for a flood) until
+ * nothing more comes for the timeout. Exit status as main's. */
+static int send_many(int fd, const struct opts *o, uint8_t *pkt, size_t len,
+		     const struct sockaddr_in *to)
+{
+	long n = o->flood ? o->flood : o->count, sent = 0, answers = 0;
+	uint64_t t0 = now_ms(), t_sent;
+	uint8_t rx[2048];
+
+	for (long i = 0; i < n; i++) {
+		if (o->flood) {
+			uint32_t x = o->xid + (uint32_t)i;
+
+			/* 02:...: a locally administered unicast MAC */
+			if (getrandom(pkt + 29, 5, 0) != 5)
+				return 2;
+			pkt[28] = 0x02;
+			pkt[4] = (uint8_t)(x >> 24);
+			pkt[5] = (uint8_t)(x >> 16);
+			pkt[6] = (uint8_t)(x >> 8);
+			pkt[7] = (uint8_t)x;
+		}
+		if (sendto(fd, pkt, len, 0, (const struct sockaddr *)to, sizeof(*to)) == (ssize_t)len)
+			sent++;
+		else if (errno == ENOBUFS || errno == EAGAIN)
+			usleep(1000);    /* the veth queue is full: let it drain */
+	}
+	t_sent = now_ms();
+	/* Bounded: at most 2 reads per packet sent plus RX_PACKETS_MAX. */
+	for (long k = 0; k < 2 * n + RX_PACKETS_MAX; k++) {
+		struct sockaddr_in from;
+		struct in_addr dst;
+		size_t rlen;
+		uint32_t x;
+
+		if (wait_reply(fd, NULL, o->timeout_ms, rx, sizeof(rx), &rlen, &from, &dst) < 0)
+			break;
+		x = (uint32_t)rx[4] << 24 | (uint32_t)rx[5] << 16 |
+		    (uint32_t)rx[6] << 8 | rx[7];
+		if (o->flood ? x - o->xid < (uint32_t)n : x == o->xid)
+			answers++;
+	}
+	printf("nb-dhcptest: sent %ld of %ld %s in %llu ms; until %ld ms of "
+	       "quiet, %ld answer(s)\n", sent, n,
+	       o->flood ? "requests from random MACs" : "identical copies",
+	       (unsigned long long)(t_sent - t0), o->timeout_ms, answers);
+	if (o->expect_answers >= 0 && answers != o->expect_answers) {
+		printf("nb-dhcptest: FAIL expected %ld answer(s)\n", o->expect_answers);
+		return 1;
+	}
+	printf("nb-dhcptest: PASS\n");
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -654,7 +834,7 @@ int main(int argc, char **argv)
 	if (!o.write_path) {
 		uint16_t port = o.giaddr.s_addr ? DHCP_SERVER_PORT : DHCP_CLIENT_PORT;
 
-		r = open_client_socket(o.ifname, port, &fd);
+		r = open_client_socket(o.ifname, o.source, port, &fd);
 		if (r < 0) {
 			fprintf(stderr, "nb-dhcptest: udp 0.0.0.0:%u on %s: %s\n",
 				port, o.ifname, strerror(-r));
@@ -673,6 +853,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "nb-dhcptest: building the request: %s\n", strerror(-r));
 		goto out;
 	}
+	if (o.mangle && mangle(o.mangle, pkt, sizeof(pkt), &len) < 0) {
+		fprintf(stderr, "nb-dhcptest: bad --mangle: %s\n", o.mangle);
+		goto out;
+	}
 	if (o.truncate >= 0 && (size_t)o.truncate < len)
 		len = (size_t)o.truncate;
 
@@ -689,6 +873,10 @@ int main(int argc, char **argv)
 
 	to = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons(o.port),
 				   .sin_addr = o.to };
+	if (o.count > 1 || o.flood) {
+		rc = send_many(fd, &o, pkt, len, &to);
+		goto out;
+	}
 	sent_us = now_us();
 	if (sendto(fd, pkt, len, 0, (struct sockaddr *)&to, sizeof(to)) < 0) {
 		fprintf(stderr, "nb-dhcptest: sendto %s:%u: %s\n", inet_ntoa(o.to),
@@ -698,7 +886,7 @@ int main(int argc, char **argv)
 	printf("nb-dhcptest: sent %s xid=0x%08" PRIx32 " arch=%d %zu bytes to %s:%u on %s\n",
 	       type_name(o.type), o.xid, o.arch, len, inet_ntoa(o.to), o.port, o.ifname);
 
-	r = wait_reply(fd, o.xid, o.timeout_ms, rx, sizeof(rx), &rx_len, &from, &dst);
+	r = wait_reply(fd, &o.xid, o.timeout_ms, rx, sizeof(rx), &rx_len, &from, &dst);
 	if (r == -ETIMEDOUT) {
 		printf("nb-dhcptest: no answer within %ld ms\n", o.timeout_ms);
 		rc = o.expect > 0 ? 1 : 0;

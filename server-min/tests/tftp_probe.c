@@ -13,8 +13,23 @@
  *   tftp_probe IP PORT silent FILE                 count retransmissions
  *   tftp_probe IP PORT window FILE                 ACK in mid-window
  *   tftp_probe IP PORT oneshot FILE                no retransmit unasked
- *   tftp_probe IP PORT flood FILE N                N requests at once
+ *   tftp_probe IP PORT flood FILE N [BASE NADDR]   N requests at once
  *   tftp_probe IP PORT raw HEX                     any packet, first answer
+ *
+ * For the hostile suite (hostile-tftp.sh):
+ *   tftp_probe IP PORT spoof FILE N BASE NADDR MS [NAME VALUE]...
+ *       N requests from N ports on NADDR addresses from BASE that never
+ *       answer (what forged sources look like); every packet each socket
+ *       gets within MS is counted
+ *   tftp_probe IP PORT repeat FILE N MS            one port asks N times
+ *   tftp_probe IP PORT hold FILE N MS [STOPFILE]   N verified transfers that
+ *       stall, one more request, then hold them MS (or until STOPFILE
+ *       exists) before all abort
+ *   tftp_probe IP PORT slow FILE MS                lockstep, MS per ACK
+ *   tftp_probe IP PORT switch FILE1 FILE2 0|1      another file, same port,
+ *       before (0) or after (1) the first transfer was ACKed
+ *   tftp_probe IP PORT future FILE                 ACK for an unsent block
+ *   tftp_probe IP PORT errmid FILE                 ERROR after DATA 2
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -25,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #define BUF 70000
@@ -32,16 +48,30 @@
 static struct sockaddr_in server;
 static uint8_t rx[BUF];
 
-static int udp_socket(void)
+/* A UDP socket on an ephemeral port of addr (network order; 0: any). */
+static int udp_socket_on(uint32_t addr)
 {
-	struct sockaddr_in any = { .sin_family = AF_INET };
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = addr };
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
 
-	if (fd < 0 || bind(fd, (struct sockaddr *)&any, sizeof(any)) < 0) {
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
 		perror("socket");
 		exit(2);
 	}
 	return fd;
+}
+
+static int udp_socket(void)
+{
+	return udp_socket_on(0);
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
 static void send_to(int fd, const struct sockaddr_in *to, const void *p, size_t n)
@@ -302,7 +332,7 @@ static int cmd_oneshot(const char *file)
 /* N clients ask at once from N ports: how many get DATA 1? Collected with
  * one poll over all sockets until 1.5 s pass without news. Then each
  * aborts, so the server's slots come free at once. */
-static int cmd_flood(const char *file, int n)
+static int cmd_flood(const char *file, int n, uint32_t base, int naddr)
 {
 	static struct pollfd pfd[1024];
 	static struct sockaddr_in peer[1024];
@@ -312,7 +342,8 @@ static int cmd_flood(const char *file, int n)
 	if (n < 1 || n > 1024)
 		return 2;
 	for (int i = 0; i < n; i++) {
-		pfd[i].fd = udp_socket();
+		pfd[i].fd = naddr > 0 ? udp_socket_on(htonl(ntohl(base) + (uint32_t)(i % naddr))) :
+					udp_socket();
 		pfd[i].events = POLLIN;
 		got[i] = 0;
 		send_rrq(pfd[i].fd, file, NULL, 0);
@@ -346,6 +377,251 @@ static int cmd_flood(const char *file, int n)
 	return 0;
 }
 
+/* Forged requests: N ports on NADDR addresses ask and never answer. Every
+ * packet each socket receives within ms is counted: what one forged
+ * request draws toward the address it names. */
+static int cmd_spoof(const char *file, int n, uint32_t base, int naddr, int ms,
+		     char **opts, int nopts)
+{
+	static struct pollfd pfd[1024];
+	static int pkts[1024];
+	int answered = 0, max = 0, total = 0;
+	long end;
+
+	if (n < 1 || n > 1024 || naddr < 1 || ms < 0 || ms > 60000)
+		return 2;
+	for (int i = 0; i < n; i++) {
+		pfd[i].fd = udp_socket_on(htonl(ntohl(base) + (uint32_t)(i % naddr)));
+		pfd[i].events = POLLIN;
+		pkts[i] = 0;
+	}
+	for (int i = 0; i < n; i++)
+		send_rrq(pfd[i].fd, file, opts, nopts);
+	end = now_ms() + ms;
+	for (int round = 0; round < 100000 && now_ms() < end; round++) {
+		int r = poll(pfd, (nfds_t)n, (int)(end - now_ms()) > 0 ? (int)(end - now_ms()) : 0);
+
+		if (r <= 0)
+			continue;
+		for (int i = 0; i < n; i++) {
+			struct sockaddr_in from;
+			socklen_t fl = sizeof(from);
+
+			if (!(pfd[i].revents & POLLIN))
+				continue;
+			if (recvfrom(pfd[i].fd, rx, sizeof(rx), 0, (struct sockaddr *)&from, &fl) >= 0)
+				pkts[i]++;
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		answered += pkts[i] > 0;
+		total += pkts[i];
+		if (pkts[i] > max)
+			max = pkts[i];
+		close(pfd[i].fd);
+	}
+	printf("spoof answered=%d unanswered=%d max_per_rrq=%d total=%d\n",
+	       answered, n - answered, max, total);
+	return 0;
+}
+
+/* One port repeats its request n times at once and never answers: how
+ * many packets come back within ms? */
+static int cmd_repeat(const char *file, int n, int ms)
+{
+	struct sockaddr_in from;
+	int fd = udp_socket(), got = 0;
+	long end;
+
+	if (n < 1 || n > 10000 || ms < 0 || ms > 60000)
+		return 2;
+	for (int i = 0; i < n; i++)
+		send_rrq(fd, file, NULL, 0);
+	end = now_ms() + ms;
+	for (int i = 0; i < 100000 && now_ms() < end; i++) {
+		long left = end - now_ms();
+
+		if (recv_within(fd, left > 0 ? (int)left : 0, &from) >= 0)
+			got++;
+	}
+	printf("repeat sent=%d received=%d\n", n, got);
+	return 0;
+}
+
+/* n transfers from n ports of this address, each ACKed up to its OACK so
+ * the server holds them verified, then stalled (timeout 10 asked: no
+ * retransmission within the hold); one more request; hold ms; abort all. */
+static int cmd_hold(const char *file, int n, int ms, const char *stopfile)
+{
+	static int fds[1024], answered[1024];
+	static struct sockaddr_in peers[1024];
+	char *opts[] = { "timeout", "10" };
+	struct sockaddr_in from;
+	int verified = 0, extra;
+	ssize_t len;
+	long end;
+
+	if (n < 1 || n > 1000 || ms < 0 || ms > 60000)
+		return 2;
+	for (int i = 0; i < n; i++) {
+		fds[i] = udp_socket();
+		answered[i] = 0;
+		send_rrq(fds[i], file, opts, 2);
+		len = recv_within(fds[i], 3000, &peers[i]);
+		if (len < 2 || op() != 6)
+			continue;
+		answered[i] = 1;
+		send_ack(fds[i], &peers[i], 0);
+		len = recv_within(fds[i], 3000, &from);
+		if (len >= 4 && op() == 3 && blk() == 1)
+			verified++;
+	}
+	extra = udp_socket();
+	send_rrq(extra, file, opts, 2);
+	len = recv_within(extra, 1500, &from);
+	printf("hold verified=%d ", verified);
+	print_packet("extra", len);
+	end = now_ms() + ms;
+	while (now_ms() < end && !(stopfile && access(stopfile, F_OK) == 0))
+		(void)poll(NULL, 0, 100);
+	for (int i = 0; i < n; i++) {
+		if (answered[i])
+			send_abort(fds[i], &peers[i]);
+		close(fds[i]);
+	}
+	printf("hold released\n");
+	return 0;
+}
+
+/* A lockstep client that waits ms before each ACK, so the test can change
+ * the file under a running transfer. Ends at a short block (what the
+ * client takes for the end of the file) or an ERROR. */
+static int cmd_slow(const char *file, int ms)
+{
+	char *opts[] = { "tsize", "0", "timeout", "10" };
+	struct sockaddr_in peer, from;
+	int fd = udp_socket();
+	unsigned next = 1;
+	long bytes = 0;
+	ssize_t n;
+
+	send_rrq(fd, file, opts, 4);
+	n = recv_within(fd, 3000, &peer);
+	if (n < 2 || op() != 6)
+		return printf("no OACK\n"), 1;
+	print_packet("slow", n);
+	send_ack(fd, &peer, 0);
+	for (int i = 0; i < 100000; i++) {
+		n = recv_within(fd, 15000, &from);
+		if (n < 4) {
+			printf("slow silence after bytes=%ld\n", bytes);
+			return 0;
+		}
+		if (op() == 5) {
+			printf("slow ERROR %u %.*s after bytes=%ld\n", blk(),
+			       (int)strnlen((char *)rx + 4, (size_t)n - 4), (char *)rx + 4, bytes);
+			return 0;
+		}
+		if (op() != 3 || blk() != (next & 0xffff))
+			continue;
+		bytes += n - 4;
+		if (next == 1)
+			printf("slow DATA 1\n");
+		if (n - 4 < 512) {
+			send_ack(fd, &from, next);
+			printf("slow end bytes=%ld\n", bytes);
+			return 0;
+		}
+		(void)poll(NULL, 0, ms);
+		send_ack(fd, &from, next);
+		next++;
+	}
+	return 1;
+}
+
+/* Another file from the port of a running transfer: before its first ACK
+ * (verified 0) the new request replaces it; after (1) it is ignored and
+ * the first transfer goes on. */
+static int cmd_switch(const char *f1, const char *f2, int verified)
+{
+	struct sockaddr_in a, from;
+	int fd = udp_socket();
+	ssize_t n;
+	long bytes;
+
+	send_rrq(fd, f1, NULL, 0);
+	n = recv_within(fd, 3000, &a);
+	if (n < 4 || op() != 3 || blk() != 1)
+		return printf("no DATA 1\n"), 1;
+	bytes = n - 4;
+	if (verified) {
+		send_ack(fd, &a, 1);
+		n = recv_within(fd, 3000, &from);
+		if (n < 4 || op() != 3 || blk() != 2)
+			return printf("no DATA 2\n"), 1;
+		bytes += n - 4;
+	}
+	send_rrq(fd, f2, NULL, 0);
+	/* 1.5 s for an answer from a new transfer ID; the old one may resend
+	 * its last block meanwhile (its 1 s timer): not an answer */
+	for (int i = 0; i < 10; i++) {
+		n = recv_within(fd, 1500, &from);
+		if (n < 0 || from.sin_port != a.sin_port)
+			break;
+	}
+	print_packet("switch new", n);
+	if (!verified) {
+		if (n >= 4)
+			send_abort(fd, &from);
+		return 0;
+	}
+	send_ack(fd, &a, 2);
+	bytes = finish(fd, &a, 3, bytes);
+	printf("switch done bytes=%ld\n", bytes);
+	return 0;
+}
+
+/* An ACK for a block never sent is ignored; the transfer goes on. */
+static int cmd_future(const char *file)
+{
+	struct sockaddr_in peer, from;
+	int fd = udp_socket();
+	ssize_t n;
+	long bytes;
+
+	send_rrq(fd, file, NULL, 0);
+	n = recv_within(fd, 3000, &peer);
+	if (n < 4 || op() != 3 || blk() != 1)
+		return printf("no DATA 1\n"), 1;
+	bytes = n - 4;
+	send_ack(fd, &peer, 7);
+	print_packet("future reply", recv_within(fd, 1500, &from));
+	send_ack(fd, &peer, 1);
+	bytes = finish(fd, &peer, 2, bytes);
+	printf("future done bytes=%ld\n", bytes);
+	return 0;
+}
+
+/* ERROR in the middle of a transfer: the server frees it. */
+static int cmd_errmid(const char *file)
+{
+	struct sockaddr_in peer, from;
+	int fd = udp_socket();
+	ssize_t n;
+
+	send_rrq(fd, file, NULL, 0);
+	n = recv_within(fd, 3000, &peer);
+	if (n < 4 || op() != 3 || blk() != 1)
+		return printf("no DATA 1\n"), 1;
+	send_ack(fd, &peer, 1);
+	n = recv_within(fd, 3000, &from);
+	print_packet("errmid", n);
+	send_abort(fd, &peer);
+	/* nothing after our ERROR: the transfer is gone */
+	print_packet("errmid after", recv_within(fd, 2500, &from));
+	return 0;
+}
+
 static int cmd_raw(const char *hex)
 {
 	uint8_t p[1024];
@@ -369,7 +645,8 @@ int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 5) {
-		fprintf(stderr, "usage: tftp_probe IP PORT oack|sas|wrongport|silent|window|oneshot|flood|raw ARG...\n");
+		fprintf(stderr, "usage: tftp_probe IP PORT oack|sas|wrongport|silent|window|oneshot|"
+			"flood|raw|spoof|repeat|hold|slow|switch|future|errmid ARG...\n");
 		return 2;
 	}
 	server.sin_family = AF_INET;
@@ -388,8 +665,35 @@ int main(int argc, char **argv)
 		return cmd_window(argv[4]);
 	if (!strcmp(argv[3], "oneshot"))
 		return cmd_oneshot(argv[4]);
+	if (!strcmp(argv[3], "flood") && argc > 7) {
+		struct in_addr base;
+
+		if (inet_pton(AF_INET, argv[6], &base) != 1)
+			return 2;
+		return cmd_flood(argv[4], atoi(argv[5]), base.s_addr, atoi(argv[7]));
+	}
 	if (!strcmp(argv[3], "flood") && argc > 5)
-		return cmd_flood(argv[4], atoi(argv[5]));
+		return cmd_flood(argv[4], atoi(argv[5]), 0, 0);
+	if (!strcmp(argv[3], "spoof") && argc > 8) {
+		struct in_addr base;
+
+		if (inet_pton(AF_INET, argv[6], &base) != 1)
+			return 2;
+		return cmd_spoof(argv[4], atoi(argv[5]), base.s_addr, atoi(argv[7]), atoi(argv[8]),
+				 argv + 9, argc - 9);
+	}
+	if (!strcmp(argv[3], "repeat") && argc > 6)
+		return cmd_repeat(argv[4], atoi(argv[5]), atoi(argv[6]));
+	if (!strcmp(argv[3], "hold") && argc > 6)
+		return cmd_hold(argv[4], atoi(argv[5]), atoi(argv[6]), argc > 7 ? argv[7] : NULL);
+	if (!strcmp(argv[3], "slow") && argc > 5)
+		return cmd_slow(argv[4], atoi(argv[5]));
+	if (!strcmp(argv[3], "switch") && argc > 6)
+		return cmd_switch(argv[4], argv[5], atoi(argv[6]));
+	if (!strcmp(argv[3], "future"))
+		return cmd_future(argv[4]);
+	if (!strcmp(argv[3], "errmid"))
+		return cmd_errmid(argv[4]);
 	if (!strcmp(argv[3], "raw"))
 		return cmd_raw(argv[4]);
 	return 2;
