@@ -61,7 +61,14 @@ static const char usage_text[] =
 
 /* Where distribution boot loaders live: Debian first, then Alpine. */
 static const char *const ipxe_dirs[] = { "/usr/lib/ipxe", "/usr/share/ipxe" };
-static const char *const efi_dirs[] = { "/usr/local/lib/netbootd", "/usr/lib/netbootd" };
+/* NETBOOTD_LIBDIR: $(PREFIX)/lib/netbootd of the build (packaging/rules.mk),
+ * where `make install` puts alpineboot*.efi; the usual two follow. */
+#ifndef NETBOOTD_LIBDIR
+#define NETBOOTD_LIBDIR "/usr/local/lib/netbootd"
+#endif
+static const char *const efi_dirs[] = {
+	NETBOOTD_LIBDIR, "/usr/local/lib/netbootd", "/usr/lib/netbootd",
+};
 
 enum opt_id {
 	OPT_ROOT = 'r', OPT_LISTEN = 'l', OPT_IFACE = 'i', OPT_CONFIG = 'c',

@@ -4,6 +4,11 @@ PROGRAMS    += netbootd
 netbootd_SRCS = server-min/main.c server-min/event.c server-min/log.c \
                 server-min/content.c server-min/clients.c $(EMBED_CORE_SRCS)
 CHECK_BUILD += $(B)/san/netbootd
+# Where netbootd looks for alpineboot*.efi first: where `make install` puts
+# them. Build and install with the same PREFIX (debian/rules does).
+PREFIX ?= /usr/local
+$(B)/host/server-min/main.o $(B)/san/server-min/main.o: \
+  CPPFLAGS += -DNETBOOTD_LIBDIR='"$(PREFIX)/lib/netbootd"'
 DEPS_PKGS   += ipxe iproute2 curl iputils-ping procps
 
 include server-min/http.mk
