@@ -11,8 +11,8 @@
 # ARCH: amd64 (default; the host's own busybox-static) or arm64 (kernel and
 # busybox-static:arm64 from guest/fetch-arm64.sh, which also brings trixie's
 # ipxe-arm64.efi into OUT). Alpine's own netboot files cannot be downloaded
-# here; this guest honours the same kernel command line (DESIGN.md), which is
-# all the server sees.
+# here; this guest honours the same kernel command line
+# (docs/architecture.md), which is all the server sees.
 set -euo pipefail
 OUT=${1:?usage: build.sh OUT [amd64|arm64]}
 ARCH=${2:-amd64}
