@@ -22,7 +22,8 @@
 #   rig_config <<EOF ... EOF          # netbootd.conf for this scenario
 #   rig_start                         # namespaces, dnsmasq, netbootd
 #   rig_vm c1 bios virtio-net-pci 52:54:00:00:00:01
-#   rig_vm c2 uefi virtio-net-pci 52:54:00:00:00:02 --other-nic virtio-net-pci 52:54:00:00:00:03
+#   rig_vm c2 uefi virtio-net-pci 52:54:00:00:00:02 \
+#       --other-nic virtio-net-pci 52:54:00:00:00:03   # two NICs, boots the 1st given
 #   rig_wait_result c1                # the guest's NBRESULT line, or fail
 #   rig_result_has c1 modloop=ok:ml-mark
 #   rig_cmdline_has c1 ip=dhcp        # exact argument, not a substring
@@ -30,9 +31,11 @@
 #   rig_done                          # "N passed, M failed", exit status
 #
 # Also: rig_efi_app (alpineboot.efi under the root), rig_expect_alpine (the
-# checks every booted guest gets), rig_expect_serial, rig_keys / rig_type /
-# rig_ipxe_shell (keyboard through the QEMU monitor), rig_client_ns (a plain
-# Linux host on the LAN), rig_net + rig_netbootd (rig_start in two steps).
+# checks every booted guest gets), rig_result_match (a field by ERE),
+# rig_expect_serial, rig_keys / rig_type / rig_ipxe_shell (keyboard through
+# the QEMU monitor), rig_client_ns (a plain Linux host on the LAN), rig_net +
+# rig_netbootd (rig_start in two steps). arm64 guests: rig_vm NAME arm64 ...
+# with RIG_GUEST=$RIG_B/guest-arm64 and RIG_TTY=ttyAMA0 (scenario 12).
 
 set -u
 RIG_TOP=${RIG_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
@@ -488,8 +491,9 @@ rig_done() {
 # rig_expect_alpine NAME MAC FLAVOR MODLOOP-MARKER APKOVL-MARKER APKOVL-PATH
 #   "WORLD" REPO-URL...: the guest reached "Alpine userspace" with the
 # profile's files: it came up on the NIC with this MAC (BOOTIF honoured)
-# with an address from the boot LAN's DHCP pool (.100-.200), mounted FLAVOR's modloop and read its marker, unpacked the apkovl, and
-# wrote exactly these repositories; its command line carries Alpine's
+# with an address from the boot LAN's DHCP pool (.100-.200), mounted
+# FLAVOR's modloop and read its marker, unpacked the apkovl, and wrote
+# exactly these repositories; its command line carries Alpine's
 # arguments, each checked as a whole argument.
 rig_expect_alpine() {
 	local n=$1 mac=$2 fl=$3 mlm=$4 ovm=$5 ovl=$6 world=$7; shift 7
