@@ -248,7 +248,7 @@ rig_netbootd() {
 
 # --- VMs ----------------------------------------------------------------------
 
-# rig_vm NAME FIRMWARE NIC MAC [--other-nic NIC MAC] [QEMU-ARGS...]
+# rig_vm NAME FIRMWARE NIC MAC [--other-nic NIC MAC] [--no-nic-boot] [QEMU-ARGS...]
 #   FIRMWARE: bios (SeaBIOS, -machine pc), uefi (OVMF, -machine q35) or
 #     arm64 (AAVMF, qemu-system-aarch64 -M virt -cpu cortex-a57)
 #   NIC: a QEMU NIC model (virtio-net-pci, e1000, ...); it boots first.
@@ -258,17 +258,24 @@ rig_netbootd() {
 #     $RIG_OTHER_NET.0/24, whose own DHCP server answers it (issue 10: a
 #     client that brings up the wrong NIC gets an address there, and
 #     modloop and apkovl cannot be fetched from it).
+#   --no-nic-boot: NIC gets no bootindex either ("flash": a disk boots, and
+#     the firmware connects the NICs in PCI order, not boot order).
 # Serial goes to $RIG_DIR/NAME.serial, the monitor to $RIG_DIR/NAME.mon (for
 # rig_keys). The VM is killed after $RIG_VM_TIMEOUT s whatever it does.
 rig_vm() {
 	local name=$1 fw=$2 nic=$3 mac=$4; shift 4
-	local tap=tap$RIG_TAPS qemu=$QEMU other=()
-	if [ "${1:-}" = --other-nic ]; then
-		[ $# -ge 3 ] || rig_die "rig_vm: --other-nic NIC MAC"
-		other=(-netdev "user,id=n1,restrict=on,ipv6=off,net=$RIG_OTHER_NET.0/24"
-		       -device "$2,netdev=n1,mac=$3")
-		shift 3
-	fi
+	local tap=tap$RIG_TAPS qemu=$QEMU other=() boot=,bootindex=1
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--other-nic)
+			[ $# -ge 3 ] || rig_die "rig_vm: --other-nic NIC MAC"
+			other=(-netdev "user,id=n1,restrict=on,ipv6=off,net=$RIG_OTHER_NET.0/24"
+			       -device "$2,netdev=n1,mac=$3")
+			shift 3 ;;
+		--no-nic-boot) boot=; shift ;;
+		*) break ;;
+		esac
+	done
 	RIG_TAPS=$((RIG_TAPS + 1))
 	ip -n "$RIG_NS" tuntap add dev "$tap" mode tap
 	ip -n "$RIG_NS" link set "$tap" master br0 up
@@ -277,7 +284,7 @@ rig_vm() {
 		-monitor "unix:$RIG_DIR/$name.mon,server=on,wait=off"
 		"${other[@]}"
 		-netdev "tap,id=n0,ifname=$tap,script=no,downscript=no"
-		-device "$nic,netdev=n0,mac=$mac,bootindex=1")
+		-device "$nic,netdev=n0,mac=$mac$boot")
 	case $fw in
 	bios) q+=(-machine pc -boot n) ;;
 	uefi)
