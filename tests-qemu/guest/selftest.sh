@@ -15,7 +15,7 @@
 fw=bios nic=virtio-net-pci
 if [ "${GUEST_ARCH:-amd64}" = arm64 ]; then
 	RIG_GUEST=$RIG_B/guest-arm64 RIG_TTY=ttyAMA0 fw=arm64 nic=virtio-net-pci,romfile=
-	RIG_VM_TIMEOUT=${RIG_VM_TIMEOUT_ARM64:-400}   # AAVMF + arm64 kernel under TCG
+	RIG_VM_TIMEOUT=${RIG_VM_TIMEOUT_ARM64:-300}   # about 15 s when it works
 	rig_need "$QEMU_ARM64"
 fi
 rig_init guest-selftest-${GUEST_ARCH:-amd64}
