@@ -42,6 +42,7 @@ include server-min/rules.mk
 include efi-shim/rules.mk
 include tests-qemu/rules.mk
 include bench/rules.mk
+include docs/rules.mk
 
 # --- object variants --------------------------------------------------------
 $(B)/host/%.o: %.c
