@@ -14,6 +14,9 @@ $(DOCS_KEA):
 	rm -rf $(B)/kea && mkdir -p $(B)/kea/deb
 	cd $(B)/kea/deb && apt-get download kea-common kea-dhcp4-server
 	for d in $(B)/kea/deb/*.deb; do dpkg-deb -x $$d $(B)/kea || exit 1; done
+	# Only the programs and libraries: the packages' etc/init.d and
+	# apparmor.d would be taken for dependency files by the Makefile.
+	rm -rf $(B)/kea/etc $(B)/kea/lib $(B)/kea/usr/share
 	test -x $@
 
 .PHONY: test-docs test-docs-readme test-docs-guides
