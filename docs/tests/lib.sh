@@ -162,7 +162,21 @@ d_sandbox() {
 	mkdir -p /usr/local/sbin /usr/local/bin /usr/local/lib
 	mkdir -p /srv
 	mount -t tmpfs tmpfs /srv
+	# A checkout under /tmp (a CI clone may be) stays visible: held aside,
+	# /tmp covered, then bound back at the same path.
+	local keep=() p i
+	for p in "$D_TOP" "$D_B"; do
+		case $p in /tmp/*) keep+=("$p") ;; esac
+	done
+	for i in "${!keep[@]}"; do
+		mkdir -p "$D_DIR/keep$i"
+		mount --bind "${keep[$i]}" "$D_DIR/keep$i"
+	done
 	mount -t tmpfs tmpfs /tmp
+	for i in "${!keep[@]}"; do
+		mkdir -p "${keep[$i]}"
+		mount --bind "$D_DIR/keep$i" "${keep[$i]}"
+	done
 }
 
 # d_run_block TEXT: run a block with bash -e as a script, echoing it.
