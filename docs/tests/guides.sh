@@ -23,7 +23,6 @@
 . "$(dirname "$0")/lib.sh"
 G=$D_TOP/docs/guides
 SRV_IP=198.18.0.10
-CLI_IP=198.18.0.2
 
 if [ "${1:-}" != --inside ]; then
 	d_init guides
@@ -262,6 +261,7 @@ d_note "/etc/kea/kea-dhcp4.conf: the guide's block, 192.0.2.x read as 198.18.0.x
 d_block "$G/kea.md" kea-check || exit 1
 d_run_block "$BLOCK" >"$D_DIR/kea-check.out" 2>&1 && d_ok "kea check block ran (kea-dhcp4 -t, restart)" ||
 	{ d_fail "kea check block ran"; tail -n 20 "$D_DIR/kea-check.out"; }
+grep -E '^ +(\$|not run here)' "$D_DIR/kea-check.out"
 clients kea "" ""
 stop_daemons
 noproxy_netbootd "$G/kea.md" kea-netbootd

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # docs/tests/lib.sh: run what the docs say, as they say it.
 #
 # The README and the guides mark every fenced code block with an HTML
@@ -24,7 +25,7 @@
 # run here: ...". Every wait is bounded.
 
 set -u
-D_NAME= D_PASS=0 D_FAIL=0
+D_NAME='' D_PASS=0 D_FAIL=0
 D_DIR=${D_DIR:-}     # set by d_init; kept for a script re-run inside namespaces
 D_USED=" "
 D_TOP=${D_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}

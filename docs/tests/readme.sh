@@ -86,6 +86,7 @@ unset MAKEFLAGS MFLAGS MAKELEVEL
 d_block "$README" readme-install || exit 1
 [ "$B" = build ] || BLOCK=${BLOCK//build\//$B\/}
 (cd "$D_TOP" && d_run_block "$BLOCK") && d_ok "install block ran" || d_fail "install block ran"
+grep -q 'apk add ipxe' <<<"$BLOCK" && d_not_run "apk add ipxe (the block's comment: the Alpine way; this is Debian)"
 for f in /usr/local/sbin/netbootd /usr/local/sbin/netboot-embed; do
 	d_check "$f installed, executable" test -x "$f"
 done
