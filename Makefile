@@ -43,6 +43,7 @@ include efi-shim/rules.mk
 include tests-qemu/rules.mk
 include bench/rules.mk
 include packaging/rules.mk
+include docs/rules.mk
 
 # --- object variants --------------------------------------------------------
 $(B)/host/%.o: %.c
