@@ -65,13 +65,19 @@ $(B)/efi/%.o: %.c
 #   the linker's own. gnu-efi's script does not KEEP crt0's .reloc, which
 #   nothing references: without it the PE has no base relocation table and
 #   firmware may refuse to load it, so we link with a copy that KEEPs it.
+#   The script also folds only `.bss` into .data; with -fdata-sections
+#   zeroed statics are `.bss.NAME`, which would become orphan sections that
+#   objcopy leaves out of the PE (the image then uses memory past its end:
+#   seen as a #GP in OVMF), so the copy takes `.bss.*` as well.
 #   check-image.sh checks that .reloc, .dynamic, .nbplan and _start/efi_main
-#   survived.
+#   survived and that every allocated section reached the PE.
 EFI_LDS_GC = $(B)/efi-shim/elf_x86_64_efi_gc.lds
 $(EFI_LDS_GC): $(EFI_LDS)
 	@mkdir -p $(@D)
-	sed 's/^\([[:space:]]*\)\*(\.reloc)/\1KEEP (*(.reloc))/' $< >$@.tmp
+	sed -e 's/^\([[:space:]]*\)\*(\.reloc)/\1KEEP (*(.reloc))/' \
+	    -e 's/^\([[:space:]]*\)\*(\.bss)/\1*(.bss .bss.*)/' $< >$@.tmp
 	grep -q 'KEEP (\*(\.reloc))' $@.tmp || { echo "$<: no .reloc rule to KEEP" >&2; exit 1; }
+	grep -q '\*(\.bss \.bss\.\*)' $@.tmp || { echo "$<: no .bss rule to extend" >&2; exit 1; }
 	mv $@.tmp $@
 
 $(B)/efi-shim/alpineboot.so: $(EFI_OBJS) $(EFI_CRT0) $(EFI_LDS_GC)
@@ -82,11 +88,11 @@ $(B)/efi-shim/alpineboot.so: $(EFI_OBJS) $(EFI_CRT0) $(EFI_LDS_GC)
 # Sections copied into the PE image: gnu-efi's set plus the stamp section
 # (plan/stamp.h) that netboot-embed rewrites in place.
 # --subsystem=10: EFI application.
+EFI_PE_SECTIONS = .text .sdata .data .dynamic .dynsym .rel .rela .reloc .nbplan
 $(EFI_IMAGE): $(B)/efi-shim/alpineboot.so efi-shim/check-image.sh
-	objcopy -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel \
-	  -j .rela -j .reloc -j .nbplan --target=efi-app-x86_64 --subsystem=10 \
+	objcopy $(EFI_PE_SECTIONS:%=-j %) --target=efi-app-x86_64 --subsystem=10 \
 	  $< $@.tmp
-	sh efi-shim/check-image.sh $< $@.tmp
+	sh efi-shim/check-image.sh $< $@.tmp "$(EFI_PE_SECTIONS)"
 	mv $@.tmp $@
 
 all: $(EFI_IMAGE)
