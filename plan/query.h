@@ -5,8 +5,9 @@
  *   TFTP RRQ      "boot.plan?mac=aa-bb-cc-dd-ee-ff[&arch=N][&uuid=U]"
  *
  * One meaning over both transports: the server splits the name at the first
- * '?' for TFTP exactly as HTTP splits its request target, and reads the
- * query with nb_query_parse. Without mac= the server falls back to its
+ * '?' for TFTP exactly as HTTP splits its request target. nb_query_parse
+ * reads the query by netbootd's rules (server-min/content.c, which still
+ * has its own reader; moving it onto this one is a small follow-up). Without mac= the server falls back to its
  * MAC<->IP table, which a client behind a relay or a stale neighbour entry
  * defeats, so a client that knows its MAC always sends it.
  * Keys (unknown ones are skipped, the first of each key counts):
