@@ -37,6 +37,7 @@ DEPS_PKGS  := make gcc clang libclang-rt-14-dev libcmocka-dev pkg-config
 .PHONY: all deps check check-run unit fuzz fuzz-smoke clean demo bench
 all:
 
+include plan/rules.mk
 include embed/rules.mk
 include server-min/rules.mk
 include efi-shim/rules.mk

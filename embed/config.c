@@ -16,7 +16,7 @@
 #include "embed/config.h"
 #include "embed/resolve.h"
 #include "embed/safe.h"
-#include "embed/str.h"
+#include "plan/str.h"
 
 enum section { SEC_NONE, SEC_SERVER, SEC_PROFILE, SEC_CLIENT };
 

@@ -7,7 +7,7 @@
  *   netboot-embed show IMAGE.efi
  *
  * render prints what netbootd would serve that client. stamp writes the
- * rendered plan into the image's ".nbplan" section (embed/stamp.h) in
+ * rendered plan into the image's ".nbplan" section (plan/stamp.h) in
  * place: the file never grows, only that section's bytes change, and an
  * image without the section, with a section too small or without the magic
  * is refused untouched. PE headers are untrusted input: every offset is
@@ -26,8 +26,10 @@
 #include <unistd.h>
 
 #include "embed/config.h"
-#include "embed/plan.h"
-#include "embed/stamp.h"
+#include "embed/render.h"
+#include "plan/mac.h"
+#include "plan/plan.h"
+#include "plan/stamp.h"
 
 #define CONFIG_MAX   (1024 * 1024)
 #define IMAGE_MAX    (256 * 1024 * 1024)
@@ -261,14 +263,6 @@ static uint32_t le32(const uint8_t *p)
 	       (uint32_t)p[3] << 24;
 }
 
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
 /* a + b <= limit, without overflow. */
 static int fits(uint64_t a, uint64_t b, uint64_t limit)
 {
@@ -333,7 +327,7 @@ static int find_stamp(const char *path, const uint8_t *img, size_t size,
 				path, NB_STAMP_SECTION, usable, NB_STAMP_SIZE);
 			return -EINVAL;
 		}
-		if (memcmp(img + raw_off, NB_STAMP_MAGIC, 16) != 0) {
+		if (!nb_stamp_is_section(img + raw_off, usable)) {
 			fprintf(stderr, "netboot-embed: %s: section %s does not start with %s\n",
 				path, NB_STAMP_SECTION, NB_STAMP_MAGIC);
 			return -EINVAL;
@@ -367,9 +361,9 @@ static int cmd_stamp(int argc, char **argv)
 	path = argv[optind];
 	if (render_for(&o, NB_FMT_PLAN, text, &len) < 0)
 		return config_bad ? 2 : 1;
-	if (len > NB_STAMP_SIZE - NB_STAMP_HDR) {
+	if (nb_stamp_encode(stamp, text, len) < 0) {
 		fprintf(stderr, "netboot-embed: plan is %zu bytes, the section holds %d\n",
-			len, NB_STAMP_SIZE - NB_STAMP_HDR);
+			len, NB_STAMP_TEXT_MAX);
 		return 1;
 	}
 	if ((r = read_file(path, IMAGE_MAX, (char **)&img, &size)) < 0) {
@@ -379,12 +373,6 @@ static int cmd_stamp(int argc, char **argv)
 	r = 1;
 	if (find_stamp(path, img, size, &off) < 0)
 		goto out;
-
-	memset(stamp, 0, sizeof(stamp));
-	memcpy(stamp, NB_STAMP_MAGIC, 16);
-	put_le32(stamp + 16, (uint32_t)len);
-	put_le32(stamp + 20, 0);
-	memcpy(stamp + NB_STAMP_HDR, text, len);
 
 	/* Rewrite exactly the section's bytes; nothing else is written. */
 	fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -412,8 +400,8 @@ static int cmd_show(int argc, char **argv)
 {
 	static struct nb_plan plan;
 	uint8_t *img = NULL;
-	size_t size, off;
-	uint32_t len;
+	const char *text;
+	size_t size, off, len;
 	int r;
 
 	if (argc != 2) {
@@ -427,19 +415,23 @@ static int cmd_show(int argc, char **argv)
 	r = 1;
 	if (find_stamp(argv[1], img, size, &off) < 0)
 		goto out;
-	len = le32(img + off + 16);
-	if (len == 0) {
+	/* find_stamp checked that NB_STAMP_SIZE bytes lie at off. */
+	r = nb_stamp_decode(img + off, NB_STAMP_SIZE, &text, &len);
+	if (r == -ENOENT) {
 		fprintf(stderr, "netboot-embed: %s: not stamped\n", argv[1]);
+		r = 1;
 		goto out;
 	}
-	if (len > NB_STAMP_SIZE - NB_STAMP_HDR) {
-		fprintf(stderr, "netboot-embed: %s: stamp length %u is corrupt\n", argv[1], len);
+	if (r < 0) {
+		fprintf(stderr, "netboot-embed: %s: stamp length %u is corrupt\n", argv[1],
+			le32(img + off + 16));
+		r = 1;
 		goto out;
 	}
-	if (nb_plan_parse(&plan, (const char *)img + off + NB_STAMP_HDR, len) < 0)
+	if (nb_plan_parse(&plan, text, len) < 0)
 		fprintf(stderr, "netboot-embed: %s: warning: the stamped plan does not parse\n",
 			argv[1]);
-	r = fwrite(img + off + NB_STAMP_HDR, 1, len, stdout) == len &&
+	r = fwrite(text, 1, len, stdout) == len &&
 	    fflush(stdout) == 0 ? 0 : 1;
 out:
 	free(img);

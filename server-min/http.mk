@@ -2,10 +2,10 @@
 netbootd_SRCS += server-min/http.c server-min/http_proto.c
 
 UNIT_TESTS += http_test
-http_test_SRCS = server-min/http_test.c server-min/http_proto.c embed/str.c
+http_test_SRCS = server-min/http_test.c server-min/http_proto.c plan/str.c
 
 FUZZERS += http_fuzz
-http_fuzz_SRCS = server-min/http_fuzz.c server-min/http_proto.c embed/str.c
+http_fuzz_SRCS = server-min/http_fuzz.c server-min/http_proto.c plan/str.c
 http_fuzz_SEEDS = server-min/fuzz/http
 
 # Protocol test: curl, busybox wget (Alpine's fetcher) and raw /dev/tcp

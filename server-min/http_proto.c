@@ -18,7 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "embed/str.h"
+#include "plan/str.h"
 #include "server-min/http_proto.h"
 
 /* RFC 9110 sec. 9.3; PATCH from RFC 5789 sec. 2. */

@@ -32,7 +32,7 @@
 #include <arpa/inet.h>
 
 #include "embed/config.h"
-#include "embed/str.h"
+#include "plan/str.h"
 #include "server-min/clients.h"
 #include "server-min/content.h"
 #include "server-min/log.h"
