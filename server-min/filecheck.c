@@ -336,6 +336,14 @@ int filecheck_cpio_release(const uint8_t *buf, size_t len, char *ret, size_t cap
 
 /* --- the report ------------------------------------------------------------ */
 
+static void count(struct filecheck_report *rep, enum filecheck_level level, int d)
+{
+	if (level == FILECHECK_WARN)
+		rep->n_warn += (unsigned)d;
+	else if (level == FILECHECK_ERROR)
+		rep->n_error += (unsigned)d;
+}
+
 static int add_item(struct filecheck_report *rep, const char *file, const char *what,
 		    enum filecheck_level level, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
@@ -353,11 +361,21 @@ static int add_item(struct filecheck_report *rep, const char *file, const char *
 	va_end(ap);
 	/* Many sections share a profile's files: each finding once, and a
 	 * file's existence once, whoever named it first. */
-	for (i = 0; i < rep->n_item; i++)
-		if (!strcmp(rep->item[i].file, it.file) && !strcmp(rep->item[i].what, what) &&
-		    rep->item[i].level == level &&
-		    (!strcmp(what, "exists") || !strcmp(rep->item[i].msg, it.msg)))
+	for (i = 0; i < rep->n_item; i++) {
+		struct filecheck_item *old = &rep->item[i];
+
+		if (strcmp(old->file, it.file) || strcmp(old->what, what))
+			continue;
+		if (!strcmp(what, "exists") && level > old->level) {
+			count(rep, old->level, -1);
+			count(rep, level, 1);
+			*old = it;
 			return 0;
+		}
+		if (!strcmp(what, "exists") ||
+		    (old->level == level && !strcmp(old->msg, it.msg)))
+			return 0;
+	}
 	if (rep->n_item == rep->cap) {
 		unsigned cap = rep->cap ? rep->cap * 2 : 16;
 		struct filecheck_item *n = realloc(rep->item, cap * sizeof(*n));
@@ -368,10 +386,7 @@ static int add_item(struct filecheck_report *rep, const char *file, const char *
 		rep->cap = cap;
 	}
 	rep->item[rep->n_item++] = it;
-	if (level == FILECHECK_WARN)
-		rep->n_warn++;
-	else if (level == FILECHECK_ERROR)
-		rep->n_error++;
+	count(rep, level, 1);
 	return 0;
 }
 
@@ -699,7 +714,8 @@ struct fset {
 	char modloop[FILECHECK_FILE_MAX];
 	char branch[NB_BRANCH_MAX];
 	int check_branch;
-	char who[48];               /* the section that named it first */
+	int fallback;               /* a fallback menu entry, not the boot */
+	char who[160];              /* the section (and entry) that named it first */
 };
 
 /* url below base ("http://HOST[:PORT]/path") to "path". 1 and ret, or 0
@@ -778,7 +794,7 @@ static int same_set(const struct fset *a, const struct fset *b)
 
 	if (strcmp(a->kernel, b->kernel) || strcmp(a->modloop, b->modloop) ||
 	    strcmp(a->branch, b->branch) || a->n_initrd != b->n_initrd ||
-	    a->check_branch != b->check_branch)
+	    a->check_branch != b->check_branch || a->fallback != b->fallback)
 		return 0;
 	for (i = 0; i < a->n_initrd; i++)
 		if (strcmp(a->initrd[i], b->initrd[i]))
@@ -807,7 +823,11 @@ static void add_plan(struct sets *ss, const struct nb_plan *plan, const char *ba
 			continue;
 		entry_set(e, base, s);
 		s->check_branch = i == 0 || strcmp(e->kernel.url, plan->entry[0].kernel.url) != 0;
-		snprintf(s->who, sizeof(s->who), "%s", who);
+		s->fallback = i != 0;
+		if (i == 0)
+			snprintf(s->who, sizeof(s->who), "%s", who);
+		else
+			snprintf(s->who, sizeof(s->who), "the fallback \"%.60s\" of %s", e->label, who);
 		for (j = 0; j < ss->n && !same_set(&ss->v[j], s); j++)
 			;
 		if (j == ss->n)
@@ -907,8 +927,9 @@ static int check_exists(struct ctx *x, const char *path, const char *role, uint6
 	if (fd < 0) {
 		if (fd == -ENOENT)
 			why = "missing";
-		add_item(x->rep, path, "exists", FILECHECK_ERROR, "%s named by %s: %s", role,
-			 x->s->who, why ? why : strerror(-fd));
+		/* A fallback with missing files fails only when chosen. */
+		add_item(x->rep, path, "exists", x->s->fallback ? FILECHECK_WARN : FILECHECK_ERROR,
+			 "%s named by %s: %s", role, x->s->who, why ? why : strerror(-fd));
 		return -1;
 	}
 	*ret_size = (uint64_t)st.st_size;
@@ -1028,7 +1049,7 @@ static void check_set(struct ctx *x)
 		uint64_t size;
 		int fd = check_exists(x, s->initrd[i], "initramfs", &size);
 
-		if (i == 0 && s->check_branch && s->branch[0])
+		if (i == 0 && fd >= 0 && s->check_branch && s->branch[0])
 			check_branch(x, s->initrd[0], fd);
 		if (fd >= 0)
 			close(fd);
@@ -1068,7 +1089,26 @@ fail:
 
 /* --- netbootd ---------------------------------------------------------------- */
 
-static void report_lines(const struct filecheck_report *rep, int check_only)
+int filecheck_print(const struct filecheck_report *rep, const char *config_name)
+{
+	char line[FILECHECK_FILE_MAX + FILECHECK_MSG_MAX + 32];
+	unsigned i;
+
+	for (i = 0; i < rep->n_item; i++) {
+		if (rep->item[i].level == FILECHECK_OK)
+			continue;
+		filecheck_format(&rep->item[i], line, sizeof(line));
+		printf("%s\n", line);
+	}
+	if (rep->n_error == 0)
+		return 0;
+	printf("%s: %u error%s, %u warning%s in the served files\n",
+	       config_name ? config_name : "(no config)", rep->n_error,
+	       rep->n_error == 1 ? "" : "s", rep->n_warn, rep->n_warn == 1 ? "" : "s");
+	return 1;
+}
+
+static void report_log(const struct filecheck_report *rep)
 {
 	char line[FILECHECK_FILE_MAX + FILECHECK_MSG_MAX + 32];
 	unsigned i;
@@ -1077,11 +1117,7 @@ static void report_lines(const struct filecheck_report *rep, int check_only)
 		const struct filecheck_item *it = &rep->item[i];
 
 		filecheck_format(it, line, sizeof(line));
-		if (check_only && it->level != FILECHECK_OK)
-			printf("%s\n", line);
-		else if (check_only)
-			continue;
-		else if (it->level == FILECHECK_ERROR)
+		if (it->level == FILECHECK_ERROR)
 			log_error("main", "-", "check %s", line);
 		else if (it->level == FILECHECK_WARN)
 			log_warn("main", "-", "check %s", line);
@@ -1108,15 +1144,9 @@ int filecheck_netbootd(struct netbootd *nb, int check_only, const char *config_n
 	}
 	filecheck_report_free(nb->filecheck);
 	nb->filecheck = rep;
-	report_lines(rep, check_only);
-	if (check_only && rep->n_error) {
-		printf("%s: %u error%s, %u warning%s in the served files\n",
-		       config_name ? config_name : "(no config)", rep->n_error,
-		       rep->n_error == 1 ? "" : "s", rep->n_warn, rep->n_warn == 1 ? "" : "s");
-		return 1;
-	}
 	if (check_only)
-		return 0;
+		return filecheck_print(rep, config_name);
+	report_log(rep);
 	log_info("main", "-", "check done: %u items, %u warnings, %u errors%s", rep->n_item,
 		 rep->n_warn, rep->n_error,
 		 rep->n_error && mode == NB_CHECK_STRICT ? "; check = strict: not starting" : "");

@@ -64,6 +64,11 @@ const char *filecheck_level_name(enum filecheck_level level);
 /* "error: boot/modloop-lts: release: ..." into buf (cap bytes). */
 void filecheck_format(const struct filecheck_item *it, char *buf, size_t cap);
 
+/* On stdout, the same lines for netbootd --check-config and netboot-embed
+ * check: each warning and error, then "NAME: N errors, M warnings in the
+ * served files" when there are errors. 1 when there are, else 0. */
+int filecheck_print(const struct filecheck_report *rep, const char *config_name);
+
 /* The release a kernel image names: the x86 boot protocol's kernel_version
  * string (setup header "HdrS"), else the first "Linux version X " banner
  * found uncompressed. 0 and ret (NUL-terminated), -ENOENT (neither),
