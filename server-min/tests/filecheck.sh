@@ -103,6 +103,33 @@ check_config "$T_ROOT" "$T_DIR/latest.conf"
 t_check "latest-stable beside local files: a warning, exit 0" \
 	bash -c "[ $rc -eq 0 ] && grep -qx 'warn: boot/initramfs-lts: branch: repositories follow latest-stable, the files are Alpine 3.19.1: pin branch = v3.19' '$T_DIR/out'"
 
+# --- a mismatch only a [client] section's profile reaches -----------------------
+cat >"$T_DIR/client.conf" <<EOF
+[profile default]
+kernel = boot/vmlinuz-lts
+initrd = boot/initramfs-lts
+modloop = boot/modloop-ok-xz
+branch = v3.19
+fallback = retry
+
+[profile lab]
+modloop = boot/modloop-old-xz
+
+[client 52:54:00:12:34:56]
+profile = lab
+EOF
+check_config "$T_ROOT" "$T_DIR/client.conf"
+t_check "[profile lab] of a [client] with another release's modloop: exit 1, named" \
+	bash -c "[ $rc -eq 1 ] && grep -q '^error: boot/modloop-old-xz: release: has modules/$OLD but kernel boot/vmlinuz-lts is $REL' '$T_DIR/out'"
+t_check "... and the default profile's files are fine" \
+	bash -c "! grep -q 'modloop-ok-xz' '$T_DIR/out'"
+
+# --- check = with a bad value: FILE:LINE, exit 2 -------------------------------
+printf '[server]\ncheck = maybe\n' >"$T_DIR/badval.conf"
+check_config "$T_ROOT" "$T_DIR/badval.conf"
+t_check "check = maybe: exit 2 and FILE:LINE" \
+	bash -c "[ $rc -eq 2 ] && grep -q '^$T_DIR/badval.conf:2: check: strict, warn or off' '$T_DIR/out'"
+
 # --- an empty root: the missing kernel --------------------------------------
 check_config "$T_DIR/empty" "$T_DIR/ok-xz.conf"
 t_check "empty root: --check-config exits 1" test "$rc" -eq 1
