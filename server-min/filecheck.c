@@ -59,7 +59,6 @@
 #define BZ_HDRS_OFF      0x202   /* "HdrS" */
 #define BZ_KVER_OFF      0x20e   /* u16: kernel_version - 0x200 */
 #define BZ_KVER_BASE     0x200
-#define KERNEL_HEAD      (64 * 1024)          /* the setup sectors fit */
 #define KERNEL_SCAN_MAX  (256ull * 1024 * 1024) /* an uncompressed Image */
 #define SCAN_CHUNK       (1024 * 1024)
 #define RELEASE_MAX      64
@@ -128,8 +127,9 @@ static int bzimage_release(const uint8_t *buf, size_t len, char *ret, size_t cap
 		return -ENOENT;
 	off += BZ_KVER_BASE;
 	n = release_len(buf + off, len - off);
-	/* The release ends at a space or the NUL, never mid-buffer garbage. */
-	if (n == 0 || (off + n < len && buf[off + n] != ' ' && buf[off + n] != '\0'))
+	/* The release ends at a space or the NUL within what was read: one
+	 * that runs into the end of the buffer may be longer. */
+	if (n == 0 || off + n >= len || (buf[off + n] != ' ' && buf[off + n] != '\0'))
 		return -ENOENT;
 	return put_release(buf + off, n, ret, cap);
 }
@@ -290,8 +290,9 @@ static int read_release_line(struct reader *rd, uint32_t n, char *ret, size_t ca
 	return 0;
 }
 
-/* One archive after another (concatenated, as early microcode comes
- * first), until TRAILER!!! of the last one or the end of data. */
+/* Entry after entry until TRAILER!!! or the end of data. What may follow
+ * the trailer (Debian puts an uncompressed microcode archive first and the
+ * compressed rest after it) would need another decompressor: not ours. */
 static int cpio_walk(struct reader *rd, char *ret, size_t cap)
 {
 	char hdr[CPIO_HDR], name[CPIO_NAME_MAX];
@@ -476,7 +477,7 @@ static ssize_t pread_full(int fd, void *buf, size_t n, off_t off)
 	return (ssize_t)got;
 }
 
-/* The kernel's release: the setup header in the first 64 KiB, else the
+/* The kernel's release: the setup header in the first chunk, else the
  * banner anywhere in the first 256 MiB, read in 1 MiB chunks that overlap
  * by a banner's length plus a release. 0 and *ret_how, or -errno. */
 static int kernel_release_fd(int fd, uint64_t size, char *ret, size_t cap,
