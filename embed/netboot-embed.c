@@ -5,13 +5,19 @@
  *                        [--server URL] [--format ipxe|plan|cmdline]
  *   netboot-embed stamp IMAGE.efi --config F [--server URL] [--mac M]
  *   netboot-embed show IMAGE.efi
+ *   netboot-embed check --config F --root DIR [--server URL]
  *
  * render prints what netbootd would serve that client. stamp writes the
  * rendered plan into the image's ".nbplan" section (plan/stamp.h) in
  * place: the file never grows, only that section's bytes change, and an
  * image without the section, with a section too small or without the magic
- * is refused untouched. PE headers are untrusted input: every offset is
- * checked against the file size with overflow-checked additions.
+ * is refused untouched. check looks at the files a config serves from
+ * beneath DIR the way netbootd --check-config does (server-min/filecheck.h)
+ * and prints the same lines: kernel, initramfs and modloop exist, the
+ * kernel's release has modules/<release>/ in the modloop, the repositories'
+ * branch is the files' release; exit 1 when any is an error. PE headers
+ * are untrusted input: every offset is checked against the file size with
+ * overflow-checked additions.
  * Exit status: 0 success, 1 error (message on stderr), 2 usage or a config
  * error ("FILE:LINE: what is wrong", like netbootd).
  */
@@ -30,6 +36,7 @@
 #include "plan/mac.h"
 #include "plan/plan.h"
 #include "plan/stamp.h"
+#include "server-min/filecheck.h"
 
 #define CONFIG_MAX   (1024 * 1024)
 #define IMAGE_MAX    (256 * 1024 * 1024)
@@ -44,7 +51,8 @@ static void usage(void)
 		"usage: netboot-embed render --config F [--mac M] [--uuid U] [--arch N]\n"
 		"                            [--server URL] [--format ipxe|plan|cmdline]\n"
 		"       netboot-embed stamp IMAGE.efi --config F [--server URL] [--mac M]\n"
-		"       netboot-embed show IMAGE.efi\n");
+		"       netboot-embed show IMAGE.efi\n"
+		"       netboot-embed check --config F --root DIR [--server URL]\n");
 }
 
 /* The whole of a file, at most max bytes. 0 or -errno. */
@@ -148,7 +156,7 @@ static int server_base(const char *arg, char *out, size_t cap)
 }
 
 struct opts {
-	const char *config, *server, *format, *mac, *uuid, *arch;
+	const char *config, *server, *format, *mac, *uuid, *arch, *root;
 };
 
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -160,13 +168,14 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "mac", required_argument, NULL, 'm' },
 		{ "uuid", required_argument, NULL, 'u' },
 		{ "arch", required_argument, NULL, 'a' },
+		{ "root", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
 
 	memset(o, 0, sizeof(*o));
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:s:f:m:u:a:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:s:f:m:u:a:r:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': o->config = optarg; break;
 		case 's': o->server = optarg; break;
@@ -174,6 +183,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'm': o->mac = optarg; break;
 		case 'u': o->uuid = optarg; break;
 		case 'a': o->arch = optarg; break;
+		case 'r': o->root = optarg; break;
 		default: return -EINVAL;
 		}
 	}
@@ -438,6 +448,48 @@ out:
 	return r;
 }
 
+/* Which URLs are "ours" is all the http base decides here: --server, else
+ * listen = of [server], else a name that cannot be anyone's (RFC 2606), so
+ * that server-relative paths are checked and mirrors are not. */
+#define CHECK_BASE "http://netbootd.invalid"
+
+static int cmd_check(int argc, char **argv)
+{
+	struct filecheck_report *rep = NULL;
+	char base[NB_URL_MAX];
+	struct opts o;
+	int root_fd, r;
+
+	if (parse_opts(argc, argv, &o) < 0 || optind != argc || !o.config || !o.root) {
+		usage();
+		return 2;
+	}
+	if (load_config(o.config) < 0)
+		return config_bad ? 2 : 1;
+	if (o.server || nb_config_server(&cfg)->listen[0]) {
+		if (server_base(o.server, base, sizeof(base)) < 0)
+			return 2;
+	} else {
+		snprintf(base, sizeof(base), "%s", CHECK_BASE);
+	}
+	root_fd = open(o.root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root_fd < 0) {
+		fprintf(stderr, "netboot-embed: --root %s: %s\n", o.root, strerror(errno));
+		return 2;
+	}
+	r = filecheck_run(&cfg, root_fd, base, &rep);
+	close(root_fd);
+	if (r < 0) {
+		fprintf(stderr, "netboot-embed: check: %s\n", strerror(-r));
+		return 1;
+	}
+	r = filecheck_print(rep, o.config);
+	if (r == 0)
+		printf("%s: ok\n", o.config);
+	filecheck_report_free(rep);
+	return fflush(stdout) == 0 ? r : 1;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -450,6 +502,8 @@ int main(int argc, char **argv)
 		return cmd_stamp(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "show"))
 		return cmd_show(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "check"))
+		return cmd_check(argc - 1, argv + 1);
 	usage();
 	return 2;
 }

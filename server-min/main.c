@@ -35,6 +35,7 @@
 #include "plan/str.h"
 #include "server-min/clients.h"
 #include "server-min/content.h"
+#include "server-min/filecheck.h"
 #include "server-min/log.h"
 #include "server-min/netbootd.h"
 
@@ -672,6 +673,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	rc = resolve_address(&nb, addr_text);
+	if (rc == 0)
+		rc = filecheck_netbootd(&nb, check_only, config_path);
 	if (rc == 0 && check_only)
 		printf("%s: ok\n", config_path ? config_path : "(no config)");
 	else if (rc == 0)
@@ -681,6 +684,7 @@ int main(int argc, char **argv)
 	if (nb.ipxe_fd >= 0)
 		close(nb.ipxe_fd);
 	close(nb.root_fd);
+	filecheck_report_free(nb.filecheck);
 	log_flush_wait(1000);
 	return rc;
 }
