@@ -3,7 +3,9 @@
 #
 # curl for what a client does (downloads checked by SHA-256, HEAD, ranges,
 # conditional GET, keep-alive), bash's /dev/tcp for what no well-behaved
-# client sends (raw heads, a slow trickle, hundreds of idle connections).
+# client sends (raw heads, a slow trickle), tests/http_hostile.c for
+# thousands of idle connections from many addresses. The attacks of a
+# hostile LAN host have their own suite, tests/hostile-http.sh.
 # Everything runs in a private namespace pair; see lib.sh. The server's
 # timeouts (header 10 s, idle 10 s, stall 30 s) are waited out side by side,
 # so the whole test takes about 40 s; no assertion is about time.

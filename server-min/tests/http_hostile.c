@@ -170,6 +170,13 @@ static int cmd_hold(int argc, char **argv)
 	if (argc > 2)
 		gap = num(argv[2], 1, 600000);
 	for (long i = 0; i < n; i++) {
+		if (now_s() - t0 > (double)secs) {
+			/* connects this slow: the rest count as refused */
+			fds[i] = -1;
+			state[i] = 1;
+			refused++;
+			continue;
+		}
 		fds[i] = open_conn((int)i, 0, 0);
 		t_open[i] = now_s();
 		if (fds[i] < 0) {
