@@ -12,7 +12,8 @@
 # The limits come from [server] in --config (http-per-ip = 16,
 # http-requests = 20, http-idle = 4) when the config parser knows those
 # keys; otherwise netbootd's defaults (128, 1000, 10 s) and the same rows
-# run against those.
+# run against those. LIMITS="16 20 4" in the environment says the netbootd
+# under test was built with those defaults (no --config).
 . "$(dirname "$0")/lib.sh"
 
 HOSTILE=${HOSTILE:-build/test/http_hostile}
@@ -30,7 +31,11 @@ HEADER_S=10   # HTTP_HEADER_TIMEOUT_MS in http.c
 
 CONF=$T_DIR/netbootd.conf
 printf '[server]\nhttp-per-ip = 16\nhttp-requests = 20\nhttp-idle = 4\n' >"$CONF"
-if "$NETBOOTD" --root "$T_ROOT" --config "$CONF" --check-config >/dev/null 2>&1; then
+if [ -n "${LIMITS:-}" ]; then
+	# LIMITS="PER_IP REQUESTS IDLE_S": a netbootd built with these defaults
+	read -r PER_IP REQS IDLE <<<"$LIMITS"
+	t_start_netbootd --root "$T_ROOT" --no-dhcp --no-tftp || exit 1
+elif "$NETBOOTD" --root "$T_ROOT" --config "$CONF" --check-config >/dev/null 2>&1; then
 	PER_IP=16 REQS=20 IDLE=4
 	t_start_netbootd --root "$T_ROOT" --no-dhcp --no-tftp --config "$CONF" || exit 1
 else
@@ -217,8 +222,13 @@ pipelined() {
 	local req='GET /small.txt HTTP/1.1\r\nHost: a\r\n\r\n' all='' i
 	for i in $(seq 1 49); do all=$all$req; done
 	all=${all}'GET /small.txt HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'
-	t_check "50 pipelined requests in one write: 50 answers, then close" \
-		[ "$(raw "$all" | grep -c '^HTTP/1.1 200 OK')" = 50 ]
+	# At most http-requests of them are answered on one connection.
+	local want=$((REQS < 50 ? REQS : 50)) out
+	out=$(raw "$all")
+	t_check "50 pipelined requests in one write: $want answers, then close" \
+		[ "$(grep -c '^HTTP/1.1 200 OK' <<<"$out")" = $want ]
+	t_check "... the last says Connection: close" \
+		[ "$(grep -E '^Connection: ' <<<"$out" | tail -n 1)" = 'Connection: close' ]
 }
 
 smuggle_te_cl() {
