@@ -81,7 +81,7 @@ endef
 define fuzzer
 $(B)/fuzz/bin/$(1): $$(patsubst %.c,$(B)/fuzz/%.o,$$($(1)_SRCS))
 	@mkdir -p $$(@D)
-	$$(CLANG) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $$@ $$^
+	$$(CLANG) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $$@ $$^ $$($(1)_LIBS)
 .PHONY: fuzzrun-$(1)
 fuzzrun-$(1): $(B)/fuzz/bin/$(1)
 	@mkdir -p $(B)/fuzz/corpus/$(1)

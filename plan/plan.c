@@ -9,6 +9,7 @@
  * skipped, so a version-1 reader accepts version-1 plans with additions.
  */
 #include "plan/plan.h"
+#include "plan/plansig.h"
 #include "plan/str.h"
 
 #define MAX_TIMEOUT   3600
@@ -64,6 +65,13 @@ int nb_plan_format(const struct nb_plan *plan, char *out, size_t cap,
 	nb_buf_puts(&b, "\nmax-file-size ");
 	nb_buf_putu(&b, plan->max_file_size);
 	nb_buf_putc(&b, '\n');
+	if (plan->has_plan_key) {
+		nb_buf_puts(&b, "plan-key ");
+		nb_buf_hex(&b, plan->plan_key, 32);
+		nb_buf_putc(&b, '\n');
+	}
+	if (plan->require_signature)
+		nb_buf_puts(&b, "require-signature yes\n");
 	for (i = 0; i < plan->n_entry && i < NB_PLAN_MAX_ENTRIES; i++) {
 		const struct nb_entry *e = &plan->entry[i];
 		size_t len, off;
@@ -220,6 +228,7 @@ static int parse_number(const char *v, size_t n, uint64_t max, uint64_t *ret)
 /* One line, split into key and value at the first space. */
 static const char *const header_keys[] = {
 	"server", "title", "timeout", "default", "max-file-size",
+	"plan-key", "require-signature",
 };
 
 #define N_HEADER_KEYS (sizeof(header_keys) / sizeof(header_keys[0]))
@@ -294,6 +303,18 @@ static int parse_line(struct nb_plan *plan, int *ended, unsigned *seen,
 			plan->default_entry = (unsigned)x;
 			return 0;
 		}
+		if (nb_tok_eq(s, k, "plan-key")) {
+			if (nb_hex_parse(v, vn, plan->plan_key, 32) < 0)
+				return -NB_EINVAL;
+			plan->has_plan_key = 1;
+			return 0;
+		}
+		if (nb_tok_eq(s, k, "require-signature")) {
+			if (!nb_tok_eq(v, vn, "yes") && !nb_tok_eq(v, vn, "no"))
+				return -NB_EINVAL;
+			plan->require_signature = nb_tok_eq(v, vn, "yes");
+			return 0;
+		}
 		return parse_number(v, vn, MAX_FILE_SIZE, &plan->max_file_size);
 	}
 	return 0;    /* unknown key: a later addition to version 1 */
@@ -324,8 +345,17 @@ int nb_plan_parse(struct nb_plan *ret_plan, const char *text, size_t len)
 	size_t i = 0;
 	int ended = 0, first = 1, r;
 	unsigned seen = 0;
+	uint8_t sig[64], keyid[NB_PLAN_KEYID_LEN];
+	size_t signed_len;
 
 	nb_memset(plan, 0, sizeof(*plan));
+	/* A signed plan: read what the signature covers; the line itself is
+	 * nb_plan_verify's. A malformed one is refused, not skipped. */
+	r = nb_plan_sig_find(text, len, &signed_len, sig, keyid);
+	if (r == 0)
+		len = signed_len;
+	else if (r != -NB_ENOENT)
+		return r;
 	while (i < len) {
 		size_t s = i, n;
 

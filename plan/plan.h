@@ -59,11 +59,19 @@ struct nb_plan {
 	unsigned timeout_s;           /* menu countdown */
 	unsigned default_entry;       /* index into entry[] */
 	uint64_t max_file_size;       /* no download may exceed this */
+	/* Stamped plans only (docs/secure-boot.md): the Ed25519 key that
+	 * signs the server's boot.plan (plan/plansig.h), and whether a plan
+	 * without a valid signature must be refused. A fetched plan's own
+	 * values mean nothing: the loader takes them from its stamp. */
+	uint8_t plan_key[32];
+	int has_plan_key;
+	int require_signature;
 	struct nb_entry entry[NB_PLAN_MAX_ENTRIES];
 	unsigned n_entry;
 };
 
-/* Parse a boot.plan text. 0, or -EINVAL (malformed; *ret_plan garbage),
+/* Parse a boot.plan text, signed (plan/plansig.h: the signature line is
+ * skipped here, not checked; nb_plan_verify checks it) or not. 0, or -EINVAL (malformed; *ret_plan garbage),
  * -E2BIG (a field or count over its limit). Never reads past len. */
 int nb_plan_parse(struct nb_plan *ret_plan, const char *text, size_t len);
 
