@@ -558,6 +558,21 @@ static const char *p_root(void *field, size_t size, const char *v, size_t n)
 	return put_str(field, size, v, n);
 }
 
+/* The secret key netbootd signs boot.plan with (docs/secure-boot.md):
+ * read at start, before privileges are dropped, so an absolute path that
+ * does not depend on the working directory. */
+static const char *p_plan_key(void *field, size_t size, const char *v, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || v[0] != '/')
+		return "plan-key: an absolute path to a key from netboot-embed keygen";
+	for (i = 0; i < n; i++)
+		if (v[i] <= ' ' || v[i] > '~')
+			return "plan-key: printable path without spaces";
+	return put_str(field, size, v, n);
+}
+
 static const char *p_user(void *field, size_t size, const char *v, size_t n)
 {
 	size_t i;
@@ -785,6 +800,7 @@ static const struct key server_keys[] = {
 	SK("boot-http-x64", p_bootfile, boot_http_x64, 1u << 20),
 	SK("boot-http-arm64", p_bootfile, boot_http_arm64, 1u << 21),
 	SK("check", p_check, check, 1u << 22),
+	SK("plan-key", p_plan_key, plan_key, 1u << 23),
 };
 
 /* Valid in [profile NAME] and [client ...]. The same table drives

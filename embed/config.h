@@ -47,6 +47,7 @@ struct nb_server_conf {
 	uint32_t http_idle_s;     /* idle seconds before a connection is closed; 0 unset */
 	uint32_t tftp_per_ip;     /* TFTP transfers per client IP; 0 unset */
 	int8_t check;             /* NB_CHECK_*: the served files' check */
+	char plan_key[256];       /* secret key that signs boot.plan; "" = unsigned (server-min/plansign.h) */
 };
 
 /* [server] check = (server-min/filecheck.h); unset means warn. */

@@ -6,7 +6,17 @@
  *   netboot-embed stamp IMAGE.efi --config F [--server URL] [--mac M]
  *   netboot-embed show IMAGE.efi
  *   netboot-embed check --config F --root DIR [--server URL]
+ *   netboot-embed keygen --plan-key OUT
+ *   netboot-embed sign --key KEY --cert CERT FILE...
+ *   netboot-embed verify-plan --key PUB FILE
  *
+ * Secure Boot (docs/secure-boot.md): keygen writes the plan-signing key
+ * pair netbootd signs boot.plan with (OUT, mode 0600, and OUT.pub); stamp
+ * --plan-key OUT.pub [--require-signature] puts the public key into the
+ * image's plan; sign signs PE images (alpineboot.efi after stamping, a
+ * kernel) in place with the site's Secure Boot key through sbsigntool;
+ * verify-plan checks a signed boot.plan with plan/'s verifier, the very
+ * code the loader runs.
  * render prints what netbootd would serve that client. stamp writes the
  * rendered plan into the image's ".nbplan" section (plan/stamp.h) in
  * place: the file never grows, only that section's bytes change, and an
@@ -28,14 +38,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <spawn.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+#ifdef HAVE_SODIUM
+#include <sodium.h>
+#endif
 
 #include "embed/config.h"
 #include "embed/render.h"
 #include "plan/mac.h"
 #include "plan/plan.h"
+#include "plan/plansig.h"
 #include "plan/stamp.h"
+#include "plan/str.h"
 #include "server-min/filecheck.h"
 
 #define CONFIG_MAX   (1024 * 1024)
@@ -52,7 +69,11 @@ static void usage(void)
 		"                            [--server URL] [--format ipxe|plan|cmdline]\n"
 		"       netboot-embed stamp IMAGE.efi --config F [--server URL] [--mac M]\n"
 		"       netboot-embed show IMAGE.efi\n"
-		"       netboot-embed check --config F --root DIR [--server URL]\n");
+		"       netboot-embed check --config F --root DIR [--server URL]\n"
+		"       netboot-embed stamp IMAGE.efi --config F --plan-key PUB [--require-signature]\n"
+		"       netboot-embed keygen --plan-key OUT\n"
+		"       netboot-embed sign --key KEY --cert CERT FILE...\n"
+		"       netboot-embed verify-plan --key PUB FILE\n");
 }
 
 /* The whole of a file, at most max bytes. 0 or -errno. */
@@ -157,6 +178,8 @@ static int server_base(const char *arg, char *out, size_t cap)
 
 struct opts {
 	const char *config, *server, *format, *mac, *uuid, *arch, *root;
+	const char *plan_key, *key, *cert;   /* Secure Boot: keygen, stamp, sign */
+	int require_signature;
 };
 
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -169,6 +192,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "uuid", required_argument, NULL, 'u' },
 		{ "arch", required_argument, NULL, 'a' },
 		{ "root", required_argument, NULL, 'r' },
+		{ "plan-key", required_argument, NULL, 'P' },
+		{ "require-signature", no_argument, NULL, 'R' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "cert", required_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -184,6 +211,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'u': o->uuid = optarg; break;
 		case 'a': o->arch = optarg; break;
 		case 'r': o->root = optarg; break;
+		case 'P': o->plan_key = optarg; break;
+		case 'R': o->require_signature = 1; break;
+		case 'k': o->key = optarg; break;
+		case 'C': o->cert = optarg; break;
 		default: return -EINVAL;
 		}
 	}
@@ -273,6 +304,16 @@ static uint32_t le32(const uint8_t *p)
 	       (uint32_t)p[3] << 24;
 }
 
+static uint64_t be64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
 /* a + b <= limit, without overflow. */
 static int fits(uint64_t a, uint64_t b, uint64_t limit)
 {
@@ -311,7 +352,9 @@ static int find_stamp(const char *path, const uint8_t *img, size_t size,
 		ndirs = le32(img + sec_tab + dir_off - 4);
 		if (ndirs > 4 && opt_size >= dir_off + 5 * 8 &&
 		    le32(img + sec_tab + dir_off + 4 * 8 + 4) != 0) {
-			fprintf(stderr, "netboot-embed: %s: image is signed; stamp before signing\n", path);
+			fprintf(stderr, "netboot-embed: %s: image is signed, and stamping would "
+				"invalidate its signature: stamp the unsigned image, then sign it "
+				"(netboot-embed sign)\n", path);
 			return -EPERM;
 		}
 	}
@@ -353,6 +396,247 @@ notpe:
 	return -EINVAL;
 }
 
+/* ---- Secure Boot: plan keys, signing ---------------------------------- */
+
+/* The key files (server-min/plansign.h): one line each,
+ * "netboot-plan-key ed25519-secret HEX" (the 32-byte seed) and
+ * "netboot-plan-key ed25519-public HEX". */
+#define KEY_MAGIC   "netboot-plan-key "
+#define KEY_SECRET  KEY_MAGIC "ed25519-secret "
+#define KEY_PUBLIC  KEY_MAGIC "ed25519-public "
+
+/* The public key in the file at path. 0, or -errno after saying why. */
+static int read_pub_key(const char *path, uint8_t ret_pub[32])
+{
+	size_t pre = strlen(KEY_PUBLIC), len;
+	char *text;
+	int r;
+
+	if ((r = read_file(path, 4096, &text, &len)) < 0) {
+		fprintf(stderr, "netboot-embed: %s: %s\n", path, strerror(-r));
+		return r;
+	}
+	if (len > 0 && text[len - 1] == '\n')
+		len--;
+	r = len == pre + 64 && strncmp(text, KEY_PUBLIC, pre) == 0 &&
+	    nb_hex_parse(text + pre, 64, ret_pub, 32) == 0 ? 0 : -EINVAL;
+	if (r < 0)
+		fprintf(stderr, "netboot-embed: %s: not a plan public key (\"%s"
+			"HEX\", from netboot-embed keygen)%s\n", path, KEY_PUBLIC,
+			strncmp(text, KEY_SECRET, strlen(KEY_SECRET)) == 0 ?
+			"; this is the SECRET key: give OUT.pub" : "");
+	free(text);
+	return r;
+}
+
+/* Put plan-key (and require-signature) into the rendered plan text. */
+static int stamp_plan_key(const struct opts *o, char *text, size_t cap, size_t *len)
+{
+	static struct nb_plan plan;
+	uint8_t pub[32];
+	int r;
+
+	if (read_pub_key(o->plan_key, pub) < 0)
+		return -EINVAL;
+	if ((r = nb_plan_parse(&plan, text, *len)) < 0) {
+		fprintf(stderr, "netboot-embed: the rendered plan does not parse: %s\n",
+			strerror(-r));
+		return r;
+	}
+	memcpy(plan.plan_key, pub, 32);
+	plan.has_plan_key = 1;
+	plan.require_signature = o->require_signature;
+	if ((r = nb_plan_format(&plan, text, cap, len)) < 0)
+		fprintf(stderr, "netboot-embed: the plan with its key is too long\n");
+	return r;
+}
+
+/* Write len bytes to a new file (never over an existing one) with mode. */
+static int write_new(const char *path, const char *buf, size_t len, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	ssize_t n;
+
+	if (fd < 0) {
+		fprintf(stderr, "netboot-embed: %s: %s%s\n", path, strerror(errno),
+			errno == EEXIST ? " (not overwriting a key)" : "");
+		return -errno;
+	}
+	n = write(fd, buf, len);
+	if (n != (ssize_t)len || fsync(fd) < 0) {
+		fprintf(stderr, "netboot-embed: %s: write failed\n", path);
+		close(fd);
+		unlink(path);
+		return -EIO;
+	}
+	return close(fd) < 0 ? -errno : 0;
+}
+
+static int cmd_keygen(int argc, char **argv)
+{
+	struct opts o;
+	char pubpath[4096], line[256];
+	int n;
+
+	if (parse_opts(argc, argv, &o) < 0 || optind != argc || !o.plan_key) {
+		usage();
+		return 2;
+	}
+	n = snprintf(pubpath, sizeof(pubpath), "%s.pub", o.plan_key);
+	if (n < 0 || (size_t)n >= sizeof(pubpath))
+		return 2;
+#ifdef HAVE_SODIUM
+	{
+		uint8_t pub[32], sk[64], keyid[NB_PLAN_KEYID_LEN];
+		char hex[129];
+		int i, r;
+
+		if (sodium_init() < 0)
+			return 1;
+		crypto_sign_keypair(pub, sk);
+		sodium_bin2hex(hex, sizeof(hex), sk, 32);    /* the seed */
+		snprintf(line, sizeof(line), "%s%s\n", KEY_SECRET, hex);
+		sodium_memzero(sk, sizeof(sk));
+		sodium_memzero(hex, sizeof(hex));
+		r = write_new(o.plan_key, line, strlen(line), 0600);
+		sodium_memzero(line, sizeof(line));
+		if (r < 0)
+			return 1;
+		sodium_bin2hex(hex, sizeof(hex), pub, 32);
+		snprintf(line, sizeof(line), "%s%s\n", KEY_PUBLIC, hex);
+		if (write_new(pubpath, line, strlen(line), 0644) < 0) {
+			unlink(o.plan_key);
+			return 1;
+		}
+		nb_plan_keyid(pub, keyid);
+		printf("%s: secret plan key (mode 0600; netbootd.conf [server] plan-key)\n"
+		       "%s: public key (netboot-embed stamp --plan-key)\nkeyid ",
+		       o.plan_key, pubpath);
+		for (i = 0; i < NB_PLAN_KEYID_LEN; i++)
+			printf("%02x", keyid[i]);
+		printf("\n");
+		return fflush(stdout) == 0 ? 0 : 1;
+	}
+#else
+	(void)line;
+	fprintf(stderr, "netboot-embed: keygen: built without libsodium (NO_SODIUM=1 or "
+		"no libsodium-dev)\n");
+	return 1;
+#endif
+}
+
+/* Run argv (no shell) and wait. Its exit status, or -errno. */
+static int run_tool(char *const argv[])
+{
+	extern char **environ;
+	pid_t pid;
+	int st, r;
+
+	r = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
+	if (r != 0) {
+		fprintf(stderr, "netboot-embed: cannot run %s: %s%s\n", argv[0], strerror(r),
+			r == ENOENT ? " (apt-get install sbsigntool)" : "");
+		return -r;
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* Sign one PE file in place: sbsign to FILE.nbsign, sbverify that with
+ * the certificate, then rename it over FILE, so FILE is never half
+ * written and a failed signing leaves it as it was. sbsign adds a
+ * signature to any already there (a distribution's kernel keeps its own). */
+static int sign_one(const struct opts *o, const char *file)
+{
+	char tmp[4096];
+	int n = snprintf(tmp, sizeof(tmp), "%s.nbsign", file);
+	char *sbsign[] = { "sbsign", "--key", (char *)o->key, "--cert", (char *)o->cert,
+			   "--output", tmp, (char *)file, NULL };
+	char *sbverify[] = { "sbverify", "--cert", (char *)o->cert, tmp, NULL };
+
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	unlink(tmp);
+	if (run_tool(sbsign) != 0) {
+		fprintf(stderr, "netboot-embed: %s: sbsign failed\n", file);
+		goto fail;
+	}
+	if (run_tool(sbverify) != 0) {
+		fprintf(stderr, "netboot-embed: %s: the signed image does not verify with %s\n",
+			file, o->cert);
+		goto fail;
+	}
+	if (rename(tmp, file) < 0) {
+		fprintf(stderr, "netboot-embed: %s: %s\n", file, strerror(errno));
+		goto fail;
+	}
+	fprintf(stderr, "netboot-embed: %s: signed with %s\n", file, o->cert);
+	return 0;
+fail:
+	unlink(tmp);
+	return -EINVAL;
+}
+
+static int cmd_sign(int argc, char **argv)
+{
+	struct opts o;
+	int i, bad = 0;
+
+	if (parse_opts(argc, argv, &o) < 0 || optind >= argc || !o.key || !o.cert) {
+		usage();
+		return 2;
+	}
+	for (i = optind; i < argc; i++)
+		if (sign_one(&o, argv[i]) < 0)
+			bad++;
+	return bad ? 1 : 0;
+}
+
+static int cmd_verify_plan(int argc, char **argv)
+{
+	static struct nb_plan plan;
+	uint8_t pub[32], sig[64], keyid[NB_PLAN_KEYID_LEN], want[NB_PLAN_KEYID_LEN];
+	struct opts o;
+	size_t len, n;
+	char *text;
+	int r;
+
+	if (parse_opts(argc, argv, &o) < 0 || optind + 1 != argc || !o.key) {
+		usage();
+		return 2;
+	}
+	if (read_pub_key(o.key, pub) < 0)
+		return 2;
+	if ((r = read_file(argv[optind], NB_PLAN_TEXT_MAX + NB_PLAN_SIG_LINE_MAX, &text, &len)) < 0) {
+		fprintf(stderr, "netboot-embed: %s: %s\n", argv[optind], strerror(-r));
+		return 1;
+	}
+	r = nb_plan_verify(text, len, pub, &n);
+	if (r == 0 && (r = nb_plan_parse(&plan, text, n)) < 0)
+		fprintf(stderr, "netboot-embed: %s: good signature, but the plan does not "
+			"parse\n", argv[optind]);
+	else if (r == -ENOENT)
+		fprintf(stderr, "netboot-embed: %s: not signed (no signature line at the end)\n",
+			argv[optind]);
+	else if (r == -EINVAL)
+		fprintf(stderr, "netboot-embed: %s: malformed signature line\n", argv[optind]);
+	else if (r == -EKEYREJECTED) {
+		nb_plan_sig_find(text, len, &n, sig, keyid);
+		nb_plan_keyid(pub, want);
+		fprintf(stderr, "netboot-embed: %s: signed by another key (keyid %016llx, "
+			"%s has %016llx)\n", argv[optind],
+			(unsigned long long)be64(keyid), o.key, (unsigned long long)be64(want));
+	} else if (r < 0)
+		fprintf(stderr, "netboot-embed: %s: BAD signature: the plan was changed or "
+			"forged\n", argv[optind]);
+	else
+		printf("%s: good signature by %s over %zu bytes\n", argv[optind], o.key, n);
+	free(text);
+	return r == 0 && fflush(stdout) == 0 ? 0 : 1;
+}
+
 static int cmd_stamp(int argc, char **argv)
 {
 	static char text[OUT_MAX];
@@ -368,9 +652,15 @@ static int cmd_stamp(int argc, char **argv)
 		usage();
 		return 2;
 	}
+	if (o.require_signature && !o.plan_key) {
+		fprintf(stderr, "netboot-embed: --require-signature needs --plan-key PUB\n");
+		return 2;
+	}
 	path = argv[optind];
 	if (render_for(&o, NB_FMT_PLAN, text, &len) < 0)
 		return config_bad ? 2 : 1;
+	if (o.plan_key && stamp_plan_key(&o, text, sizeof(text), &len) < 0)
+		return 1;
 	if (nb_stamp_encode(stamp, text, len) < 0) {
 		fprintf(stderr, "netboot-embed: plan is %zu bytes, the section holds %d\n",
 			len, NB_STAMP_TEXT_MAX);
@@ -504,6 +794,12 @@ int main(int argc, char **argv)
 		return cmd_show(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "check"))
 		return cmd_check(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "keygen"))
+		return cmd_keygen(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "sign"))
+		return cmd_sign(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "verify-plan"))
+		return cmd_verify_plan(argc - 1, argv + 1);
 	usage();
 	return 2;
 }

@@ -20,6 +20,10 @@ plan_plan_test_SRCS    = plan/plan_test.c $(EMBED_CORE_SRCS)
 UNIT_TESTS += plan_ed25519_test
 plan_ed25519_test_SRCS = plan/ed25519_test.c $(PLAN_SRCS)
 plan_ed25519_test_LIBS = $(SODIUM_LIBS)
+# The signature line: signed by libsodium as netbootd signs, checked by ours.
+UNIT_TESTS += plan_plansig_test
+plan_plansig_test_SRCS = plan/plansig_test.c $(PLAN_SRCS)
+plan_plansig_test_LIBS = $(SODIUM_LIBS)
 
 # boot.plan text, the stamp section and the plan request's query all come
 # from the network or from an image an admin handed over.

@@ -48,6 +48,7 @@
 #include "server-min/clients.h"
 #include "server-min/content.h"
 #include "server-min/log.h"
+#include "server-min/plansign.h"
 
 #define CONTENT_PATH_MAX 1024
 /* A rendered document: an iPXE script with a full fallback menu stays far
@@ -257,6 +258,9 @@ static int content_render(struct netbootd *nb, const struct rendered_name *doc, 
 	if (!buf)
 		return -ENOMEM;
 	r = nb_render(nb->config, &client, nb->http_base, doc->fmt, buf, CONTENT_RENDER_MAX, &len);
+	/* plan-key: the signature is the plan's last line (plan/plansig.h). */
+	if (r == 0 && doc->fmt == NB_FMT_PLAN && plansign_enabled())
+		r = plansign_sign(buf, CONTENT_RENDER_MAX, &len);
 	if (r < 0) {
 		log_error("main", who, "cannot render %s: %s", doc->name, strerror(-r));
 		free(buf);
@@ -470,6 +474,12 @@ static int content_from_path(int pathfd, const char *name, const char *source,
 		log_warn("main", who, "refused %s: %s, not a regular file", name, kind_name(st.st_mode));
 		return -EACCES;
 	}
+	if (plansign_is_key(&st)) {
+		close(pathfd);
+		peer_text(peer, who);
+		log_warn("main", who, "refused %s: it is the plan-key secret key", name);
+		return -EACCES;
+	}
 	fd = content_reopen(pathfd, &st);
 	if (fd < 0)
 		return fd;
@@ -518,8 +528,13 @@ int content_open(struct netbootd *nb, const char *path, const char *query,
 		query = NULL;
 	for (size_t i = 0; i < sizeof(rendered_names) / sizeof(rendered_names[0]); i++)
 		if (strcmp(clean, rendered_names[i].name) == 0) {
-			/* An admin's own file under the root wins. */
+			/* An admin's own file under the root wins, except an
+			 * unsigned boot.plan where plans are signed. */
 			fd = content_path_beneath(nb->root_fd, clean);
+			if (fd >= 0 && rendered_names[i].fmt == NB_FMT_PLAN && plansign_enabled()) {
+				close(fd);
+				fd = -1;
+			}
 			if (fd >= 0)
 				return content_from_path(fd, clean, "root", peer, ret);
 			return content_render(nb, &rendered_names[i], query, peer, ret);

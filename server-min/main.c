@@ -38,6 +38,7 @@
 #include "server-min/filecheck.h"
 #include "server-min/log.h"
 #include "server-min/netbootd.h"
+#include "server-min/plansign.h"
 
 #define NETBOOTD_VERSION "0.1.0"
 #define CONFIG_MAX_BYTES (1024 * 1024)
@@ -664,6 +665,9 @@ int main(int argc, char **argv)
 	rc = load_config(config_path, &cfg);
 	if (rc == 0)
 		rc = merge_settings(&nb, &cli, &root, &user);
+	/* While still root: the key is 0600 and never readable after. */
+	if (rc == 0 && cfg.server.plan_key[0] && plansign_load(cfg.server.plan_key) < 0)
+		rc = 2;
 	if (rc != 0)
 		return rc;
 	nb.root = root;
