@@ -325,7 +325,7 @@ static int fits(uint64_t a, uint64_t b, uint64_t limit)
  * 0 and *ret_off (file offset of NB_STAMP_SIZE bytes holding the magic),
  * or -errno after printing why. */
 static int find_stamp(const char *path, const uint8_t *img, size_t size,
-		      size_t *ret_off)
+		      int writing, size_t *ret_off)
 {
 	uint32_t lfanew, opt_size, nsec, sec_tab, i;
 	uint16_t magic;
@@ -342,13 +342,14 @@ static int find_stamp(const char *path, const uint8_t *img, size_t size,
 	if (!fits(sec_tab, opt_size, size) || opt_size < 2)
 		goto notpe;
 
-	/* A signed image would silently lose its signature: refuse. The
-	 * certificate table is data directory 4. */
+	/* A signed image would silently lose its signature: refuse to
+	 * write it (reading, for show, is fine). The certificate table is
+	 * data directory 4. */
 	magic = le16(img + sec_tab);
 	if (magic != 0x10b && magic != 0x20b)
 		goto notpe;
 	dir_off = magic == 0x20b ? 112 : 96;
-	if (opt_size >= dir_off) {
+	if (writing && opt_size >= dir_off) {
 		ndirs = le32(img + sec_tab + dir_off - 4);
 		if (ndirs > 4 && opt_size >= dir_off + 5 * 8 &&
 		    le32(img + sec_tab + dir_off + 4 * 8 + 4) != 0) {
@@ -671,7 +672,7 @@ static int cmd_stamp(int argc, char **argv)
 		return 1;
 	}
 	r = 1;
-	if (find_stamp(path, img, size, &off) < 0)
+	if (find_stamp(path, img, size, 1, &off) < 0)
 		goto out;
 
 	/* Rewrite exactly the section's bytes; nothing else is written. */
@@ -713,7 +714,7 @@ static int cmd_show(int argc, char **argv)
 		return 1;
 	}
 	r = 1;
-	if (find_stamp(argv[1], img, size, &off) < 0)
+	if (find_stamp(argv[1], img, size, 0, &off) < 0)
 		goto out;
 	/* find_stamp checked that NB_STAMP_SIZE bytes lie at off. */
 	r = nb_stamp_decode(img + off, NB_STAMP_SIZE, &text, &len);
