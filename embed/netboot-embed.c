@@ -473,11 +473,39 @@ static int write_new(const char *path, const char *buf, size_t len, mode_t mode)
 	return close(fd) < 0 ? -errno : 0;
 }
 
+/* A new key pair as the two files' lines. 0, or -ENOTSUP without libsodium. */
+static int make_key_lines(char sec[256], char pub[256], uint8_t ret_pub[32])
+{
+#ifdef HAVE_SODIUM
+	uint8_t sk[64];
+	char hex[65];
+
+	if (sodium_init() < 0)
+		return -EIO;
+	crypto_sign_keypair(ret_pub, sk);
+	sodium_bin2hex(hex, sizeof(hex), sk, 32);    /* the seed */
+	snprintf(sec, 256, "%s%s\n", KEY_SECRET, hex);
+	sodium_memzero(sk, sizeof(sk));
+	sodium_memzero(hex, sizeof(hex));
+	sodium_bin2hex(hex, sizeof(hex), ret_pub, 32);
+	snprintf(pub, 256, "%s%s\n", KEY_PUBLIC, hex);
+	return 0;
+#else
+	(void)sec;
+	(void)pub;
+	(void)ret_pub;
+	fprintf(stderr, "netboot-embed: keygen: built without libsodium (NO_SODIUM=1 or "
+		"no libsodium-dev)\n");
+	return -ENOTSUP;
+#endif
+}
+
 static int cmd_keygen(int argc, char **argv)
 {
+	uint8_t pub[32], keyid[NB_PLAN_KEYID_LEN];
+	char pubpath[4096], sec_line[256], pub_line[256];
 	struct opts o;
-	char pubpath[4096], line[256];
-	int n;
+	int i, n, r;
 
 	if (parse_opts(argc, argv, &o) < 0 || optind != argc || !o.plan_key) {
 		usage();
@@ -486,44 +514,24 @@ static int cmd_keygen(int argc, char **argv)
 	n = snprintf(pubpath, sizeof(pubpath), "%s.pub", o.plan_key);
 	if (n < 0 || (size_t)n >= sizeof(pubpath))
 		return 2;
-#ifdef HAVE_SODIUM
-	{
-		uint8_t pub[32], sk[64], keyid[NB_PLAN_KEYID_LEN];
-		char hex[129];
-		int i, r;
-
-		if (sodium_init() < 0)
-			return 1;
-		crypto_sign_keypair(pub, sk);
-		sodium_bin2hex(hex, sizeof(hex), sk, 32);    /* the seed */
-		snprintf(line, sizeof(line), "%s%s\n", KEY_SECRET, hex);
-		sodium_memzero(sk, sizeof(sk));
-		sodium_memzero(hex, sizeof(hex));
-		r = write_new(o.plan_key, line, strlen(line), 0600);
-		sodium_memzero(line, sizeof(line));
-		if (r < 0)
-			return 1;
-		sodium_bin2hex(hex, sizeof(hex), pub, 32);
-		snprintf(line, sizeof(line), "%s%s\n", KEY_PUBLIC, hex);
-		if (write_new(pubpath, line, strlen(line), 0644) < 0) {
-			unlink(o.plan_key);
-			return 1;
-		}
-		nb_plan_keyid(pub, keyid);
-		printf("%s: secret plan key (mode 0600; netbootd.conf [server] plan-key)\n"
-		       "%s: public key (netboot-embed stamp --plan-key)\nkeyid ",
-		       o.plan_key, pubpath);
-		for (i = 0; i < NB_PLAN_KEYID_LEN; i++)
-			printf("%02x", keyid[i]);
-		printf("\n");
-		return fflush(stdout) == 0 ? 0 : 1;
+	if (make_key_lines(sec_line, pub_line, pub) < 0)
+		return 1;
+	r = write_new(o.plan_key, sec_line, strlen(sec_line), 0600);
+	explicit_bzero(sec_line, sizeof(sec_line));
+	if (r < 0)
+		return 1;
+	if (write_new(pubpath, pub_line, strlen(pub_line), 0644) < 0) {
+		unlink(o.plan_key);
+		return 1;
 	}
-#else
-	(void)line;
-	fprintf(stderr, "netboot-embed: keygen: built without libsodium (NO_SODIUM=1 or "
-		"no libsodium-dev)\n");
-	return 1;
-#endif
+	nb_plan_keyid(pub, keyid);
+	printf("%s: secret plan key (mode 0600; netbootd.conf [server] plan-key)\n"
+	       "%s: public key (netboot-embed stamp --plan-key)\nkeyid ",
+	       o.plan_key, pubpath);
+	for (i = 0; i < NB_PLAN_KEYID_LEN; i++)
+		printf("%02x", keyid[i]);
+	printf("\n");
+	return fflush(stdout) == 0 ? 0 : 1;
 }
 
 /* Run argv (no shell) and wait. Its exit status, or -errno. */

@@ -89,45 +89,57 @@ out:
 	return r;
 }
 
-#ifdef HAVE_SODIUM
+/* Without libsodium the file is still read and checked, so the error an
+ * admin sees first is about the key when the key is wrong. */
 int plansign_load(const char *path)
 {
 	char buf[KEY_FILE_MAX];
 	uint8_t seed[32];
 	struct stat st;
-	size_t n;
+	size_t n = 0;     /* set by read_key; GCC -O2 cannot see it */
 	int r;
 
-	if (sodium_init() < 0) {
-		fprintf(stderr, "netbootd: plan-key: libsodium does not start\n");
-		return -EIO;
-	}
 	if ((r = read_key(path, &st, buf, sizeof(buf), &n)) < 0)
 		return r;
 	r = parse_key(buf, n, seed);
-	sodium_memzero(buf, sizeof(buf));
+	explicit_bzero(buf, sizeof(buf));
 	if (r < 0) {
 		fprintf(stderr, "netbootd: plan-key %s: not a \"" PLANSIGN_MAGIC " "
 			PLANSIGN_SECRET "\" key (make one with netboot-embed keygen)\n", path);
 		return r;
 	}
+#ifdef HAVE_SODIUM
+	if (sodium_init() < 0) {
+		explicit_bzero(seed, sizeof(seed));
+		fprintf(stderr, "netbootd: plan-key: libsodium does not start\n");
+		return -EIO;
+	}
 	crypto_sign_seed_keypair(key.pub, key.sk, seed);
-	sodium_memzero(seed, sizeof(seed));
+	explicit_bzero(seed, sizeof(seed));
 	key.dev = st.st_dev;
 	key.ino = st.st_ino;
 	key.loaded = 1;
 	return 0;
+#else
+	explicit_bzero(seed, sizeof(seed));
+	fprintf(stderr, "netbootd: plan-key %s: this netbootd was built without libsodium "
+		"(NO_SODIUM=1 or no libsodium-dev), so it cannot sign plans\n", path);
+	return -ENOTSUP;
+#endif
 }
 
 int plansign_sign(char *buf, size_t cap, size_t *len)
 {
-	uint8_t sig[64];
 	size_t n;
+#ifdef HAVE_SODIUM
+	uint8_t sig[64];
+#endif
 
 	if (!key.loaded)
 		return -ENOKEY;
 	if (*len >= cap)
 		return -ENOSPC;
+#ifdef HAVE_SODIUM
 	crypto_sign_detached(sig, NULL, (const uint8_t *)buf, *len, key.sk);
 	if (nb_plan_sig_line(buf + *len, cap - *len, sig, key.pub, &n) < 0) {
 		buf[*len] = '\0';
@@ -135,23 +147,12 @@ int plansign_sign(char *buf, size_t cap, size_t *len)
 	}
 	*len += n;
 	return 0;
-}
 #else
-int plansign_load(const char *path)
-{
-	fprintf(stderr, "netbootd: plan-key %s: this netbootd was built without libsodium "
-		"(NO_SODIUM=1 or no libsodium-dev), so it cannot sign plans\n", path);
-	return -ENOTSUP;
-}
-
-int plansign_sign(char *buf, size_t cap, size_t *len)
-{
 	(void)buf;
-	(void)cap;
-	(void)len;
-	return -ENOKEY;
-}
+	(void)n;
+	return -ENOKEY;   /* never loaded without libsodium */
 #endif
+}
 
 int plansign_enabled(void)
 {
