@@ -62,18 +62,25 @@ docs_inside() {
 	d_check "it made db.key, db.crt, db.cer, plan.key, plan.key.pub" \
 		ls "$k/db.key" "$k/db.crt" "$k/db.cer" "$k/plan.key" "$k/plan.key.pub"
 	d_check "plan.key is mode 0600" [ "$(stat -c %a "$k/plan.key")" = 600 ]
-	d_block "$doc" sb-conf || return 1
-	printf '%s\n' "$BLOCK" >/etc/netbootd.conf
-	d_block "$doc" sb-stamp-sign || return 1
-	d_check "sb-stamp-sign runs as written" d_run_block "$BLOCK"
-	d_check "the served alpineboot.efi verifies with db.crt" \
-		sbverify --cert "$k/db.crt" /srv/netboot/alpineboot.efi
-	d_check "its stamp carries the plan key" \
-		grep -qx "plan-key $(cut -d' ' -f3 "$k/plan.key.pub")" <(netboot-embed show /srv/netboot/alpineboot.efi)
 	d_block "$doc" sb-sign-kernel || return 1
 	d_check "sb-sign-kernel runs as written" d_run_block "$BLOCK"
 	d_check "vmlinuz-lts verifies with db.crt" sbverify --cert "$k/db.crt" /srv/netboot/boot/vmlinuz-lts
 
+	d_block "$doc" sb-conf || return 1
+	printf '%s\n' "$BLOCK" >/etc/netbootd.conf
+	d_block "$doc" sb-pin || return 1
+	d_check "sb-pin runs as written" d_run_block "$BLOCK"
+	d_check "the config now pins the signed kernel" \
+		grep -qx "kernel-sha256 = $(sha256sum /srv/netboot/boot/vmlinuz-lts | cut -d' ' -f1)" /etc/netbootd.conf
+	d_block "$doc" sb-stamp-sign || return 1
+	d_check "sb-stamp-sign runs as written" d_run_block "$BLOCK"
+	d_check "the served alpineboot.efi verifies with db.crt" \
+		sbverify --cert "$k/db.crt" /srv/netboot/alpineboot.efi
+	netboot-embed show /srv/netboot/alpineboot.efi >"$D_DIR/stamp.txt" 2>/dev/null
+	d_check "its stamp carries the plan key" \
+		grep -qx "plan-key $(cut -d' ' -f3 "$k/plan.key.pub")" "$D_DIR/stamp.txt"
+	d_check "... and the kernel's pin" \
+		grep -q "^kernel .*/vmlinuz-lts .*sha256=$(sha256sum /srv/netboot/boot/vmlinuz-lts | cut -d' ' -f1)" "$D_DIR/stamp.txt"
 	/usr/local/sbin/netbootd --config /etc/netbootd.conf --no-dhcp 2>"$D_DIR/netbootd.log" &
 	D_PIDS+=($!)
 	d_check "netbootd starts with the docs' config" d_wait_log "$D_DIR/netbootd.log" 'main - ready'
@@ -82,6 +89,8 @@ docs_inside() {
 	d_check "sb-verify runs as written on a client: the plan verifies" \
 		ip netns exec "$NS_CLI" env -u http_proxy -u HTTP_PROXY -u all_proxy \
 		bash -e -c "cd '$cli' && $BLOCK"
+	d_check "the signed plan pins the signed kernel" \
+		grep -q "^kernel .*/vmlinuz-lts .*sha256=$(sha256sum /srv/netboot/boot/vmlinuz-lts | cut -d' ' -f1)" "$cli/boot.plan"
 	d_check "the client gets the signed alpineboot.efi over TFTP" \
 		d_tftp_get "$NS_CLI" "$SRV_IP" alpineboot.efi "$cli/a.efi"
 	d_check "... which verifies with db.crt" sbverify --cert "$k/db.crt" "$cli/a.efi"
