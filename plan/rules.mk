@@ -3,7 +3,7 @@
 # that plan/ needs nothing from embed/), linked into netbootd and
 # netboot-embed (through EMBED_CORE_SRCS) and, alone, into alpineboot.efi.
 PLAN_SRCS = plan/str.c plan/mac.c plan/plan.c plan/cmdline.c plan/stamp.c \
-            plan/query.c plan/sha512.c plan/ed25519.c plan/plansig.c
+            plan/query.c plan/sha512.c plan/ed25519.c plan/plansig.c plan/trust.c
 
 # libsodium: the reference the Ed25519 verifier is checked against (its
 # tests and fuzzer only; alpineboot.efi links our verifier alone).
@@ -24,6 +24,10 @@ plan_ed25519_test_LIBS = $(SODIUM_LIBS)
 UNIT_TESTS += plan_plansig_test
 plan_plansig_test_SRCS = plan/plansig_test.c $(PLAN_SRCS)
 plan_plansig_test_LIBS = $(SODIUM_LIBS)
+# alpineboot.efi's Secure Boot decisions, a table of stamps and plans.
+UNIT_TESTS += plan_trust_test
+plan_trust_test_SRCS = plan/trust_test.c $(PLAN_SRCS)
+plan_trust_test_LIBS = $(SODIUM_LIBS)
 
 # boot.plan text, the stamp section and the plan request's query all come
 # from the network or from an image an admin handed over.
