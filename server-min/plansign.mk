@@ -11,7 +11,7 @@ PLANSIGN_LIBS := $(if $(PLANSIGN_SODIUM),$(shell pkg-config --libs libsodium))
 $(B)/host/server-min/plansign.o $(B)/san/server-min/plansign.o \
 $(B)/host/embed/netboot-embed.o $(B)/san/embed/netboot-embed.o: \
   CPPFLAGS += $(if $(PLANSIGN_SODIUM),-DHAVE_SODIUM $(shell pkg-config --cflags libsodium))
-DEPS_PKGS += libsodium-dev sbsigntool ovmf
+DEPS_PKGS += libsodium-dev sbsigntool ovmf openssl qemu-system-x86 mtools dosfstools tftp-hpa curl
 
 netbootd_SRCS += server-min/plansign.c
 netbootd_LIBS += $(PLANSIGN_LIBS)

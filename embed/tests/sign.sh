@@ -10,7 +10,8 @@
 #      signed image is refused and leaves it byte for byte; a kernel that
 #      is already signed (Debian's, when the QEMU guest was built) gets a
 #      second signature; a key that does not match the certificate fails
-#      and leaves the file as it was;
+#      and leaves the file as it was; Debian's Secure Boot OVMF (snakeoil
+#      db) starts the signed image and refuses it unsigned;
 #   4. netbootd with plan-key (in network namespaces, 198.18.0.0/15):
 #      boot.plan over HTTP and TFTP verifies with netboot-embed
 #      verify-plan (the loader's verifier); a changed byte and another
@@ -181,6 +182,54 @@ else
 	t_check "an image signed once gets a second signature" \
 		"$NE" sign --key "$D/db.key" --cert "$SNAKE_CRT" "$D/twice.efi"
 	t_check "... it now carries two" grep -q '^signature 2' <(sbverify --list "$D/twice.efi" 2>/dev/null)
+fi
+
+# --- 3b. the firmware agrees: OVMF with Secure Boot on ---------------------------
+# Debian's snakeoil OVMF (its db holds the snakeoil certificate) starts the
+# image netboot-embed signed and refuses the same image unsigned. The VM has
+# no NIC and no other boot option that could run our code; it is stopped as
+# soon as the firmware's verdict is on the serial line (at most 120 s).
+OVMF_SB_CODE=/usr/share/OVMF/OVMF_CODE_4M.snakeoil.fd
+OVMF_SB_VARS=/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd
+sb_vm() {  # NAME EFI-IMAGE: boots it from a FAT disk; the serial log in $D/NAME.serial
+	local name=$1 img=$D/$1.img i
+	mkfs.fat -C -n NBSB "$img" 32768 >/dev/null && mmd -i "$img" ::EFI ::EFI/BOOT &&
+		mcopy -i "$img" "$2" ::EFI/BOOT/BOOTX64.EFI || return 1
+	cp "$OVMF_SB_VARS" "$D/$name.vars"
+	: >"$D/$name.serial"
+	# smm=on and a secure flash: the Secure Boot OVMF builds need both.
+	timeout 150 qemu-system-x86_64 -accel tcg -m 512 -smp 1 -nographic -no-reboot -nic none \
+		-machine q35 -machine smm=on -global driver=cfi.pflash01,property=secure,value=on \
+		-drive "if=pflash,format=raw,unit=0,readonly=on,file=$OVMF_SB_CODE" \
+		-drive "if=pflash,format=raw,unit=1,file=$D/$name.vars" \
+		-drive "if=none,id=d0,format=raw,file=$img" -device virtio-blk-pci,drive=d0,bootindex=0 \
+		-chardev "file,id=ser0,path=$D/$name.serial" -serial chardev:ser0 -monitor none \
+		>/dev/null 2>&1 &
+	local pid=$!
+	for i in $(seq 1 1200); do
+		grep -aqE 'alpineboot: alpineboot .* starting|Boot0001 .*: Access Denied' "$D/$name.serial" && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return 0
+}
+if command -v qemu-system-x86_64 >/dev/null && command -v mcopy >/dev/null &&
+   [ -f "$OVMF_SB_CODE" ] && [ -f "$OVMF_SB_VARS" ]; then
+	cp "$EFI_IMAGE" "$D/sb-signed.efi"
+	"$NE" stamp "$D/sb-signed.efi" --config "$D/stamp.conf" --plan-key "$D/plan.key.pub" 2>/dev/null
+	cp "$D/sb-signed.efi" "$D/sb-unsigned.efi"
+	"$NE" sign --key "$D/db.key" --cert "$SNAKE_CRT" "$D/sb-signed.efi" 2>/dev/null
+	sb_vm sb-signed "$D/sb-signed.efi"
+	t_check "Secure Boot OVMF starts the stamped image signed with its db key" \
+		grep -aq 'alpineboot: alpineboot .* starting' "$D/sb-signed.serial"
+	sb_vm sb-unsigned "$D/sb-unsigned.efi"
+	t_check "... and refuses it unsigned (Access Denied)" \
+		grep -aq 'Boot0001 .*: Access Denied' "$D/sb-unsigned.serial"
+	t_check "... without running it" no grep -aq 'alpineboot: ' "$D/sb-unsigned.serial"
+else
+	echo "     not run here: Secure Boot firmware check (needs qemu-system-x86, mtools, dosfstools, ovmf)"
 fi
 
 # --- 4. netbootd signs the plans it serves -------------------------------------
