@@ -42,7 +42,9 @@ export NETBOOTD NETBOOT_EMBED=$NE EFI_IMAGE KERNEL
 # --- 5. docs/secure-boot.md, as written (docs/tests/lib.sh's sandbox) --------
 docs_inside() {
 	local doc=$TOP/docs/secure-boot.md k=/etc/netbootd/secure-boot cli=$D_DIR/cli
+	# shellcheck disable=SC2034  # D_NAME is docs/tests/lib.sh's
 	D_NAME=secure-boot
+	# shellcheck disable=SC2154  # p is the trap's own loop variable
 	trap 'for p in "${D_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done; wait' EXIT
 	d_sandbox
 	# The README's install, from this build.
@@ -192,7 +194,7 @@ fi
 OVMF_SB_CODE=/usr/share/OVMF/OVMF_CODE_4M.snakeoil.fd
 OVMF_SB_VARS=/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd
 sb_vm() {  # NAME EFI-IMAGE: boots it from a FAT disk; the serial log in $D/NAME.serial
-	local name=$1 img=$D/$1.img i
+	local name=$1 img=$D/$1.img
 	mkfs.fat -C -n NBSB "$img" 32768 >/dev/null && mmd -i "$img" ::EFI ::EFI/BOOT &&
 		mcopy -i "$img" "$2" ::EFI/BOOT/BOOTX64.EFI || return 1
 	cp "$OVMF_SB_VARS" "$D/$name.vars"
@@ -206,7 +208,7 @@ sb_vm() {  # NAME EFI-IMAGE: boots it from a FAT disk; the serial log in $D/NAME
 		-chardev "file,id=ser0,path=$D/$name.serial" -serial chardev:ser0 -monitor none \
 		>/dev/null 2>&1 &
 	local pid=$!
-	for i in $(seq 1 1200); do
+	for _ in $(seq 1 1200); do
 		grep -aqE 'alpineboot: alpineboot .* starting|Boot0001 .*: Access Denied' "$D/$name.serial" && break
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
