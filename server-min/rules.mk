@@ -45,3 +45,11 @@ DEPS_PKGS += python3 util-linux
 .PHONY: test-hostile-core
 test-hostile-core: $(B)/san/netbootd $(B)/nb-dhcptest
 	NETBOOTD=$(B)/san/netbootd DHCPTEST=$(B)/nb-dhcptest bash server-min/tests/hostile-core.sh
+
+# SIGHUP during slow HTTP and TFTP transfers (a good config, a broken one),
+# SIGUSR1 after the log file was moved, the time prefix, JSON lines, the
+# journal, the client's MAC on its lines (docs/netbootd.8).
+CHECKS += test-reload
+.PHONY: test-reload
+test-reload: $(B)/san/netbootd $(B)/nb-dhcptest
+	NETBOOTD=$(B)/san/netbootd DHCPTEST=$(B)/nb-dhcptest bash server-min/tests/reload.sh

@@ -175,8 +175,9 @@ static void xfer_io(struct ev_loop *loop, int fd, uint32_t events, void *arg);
 static void xfer_timeout(struct ev_loop *loop, void *arg);
 
 /* The MAC behind peer, for the log ("" when unknown). A read of the
- * neighbour table: once per transfer, never per packet, and not for
- * requests dropped at a cap (a flood must not cost a file read each). */
+ * neighbour table: at the start of a transfer (and at its end if that
+ * found nothing), never per packet, and not for requests dropped at a cap
+ * (a flood must not cost a file read each). */
 static void peer_mac(const struct netbootd *nb, const struct sockaddr_in *peer, char out[18])
 {
 	uint8_t mac[6];
@@ -376,6 +377,11 @@ static void xfer_end(struct tftp_xfer *t, enum log_level lvl, const char *verb,
 	uint64_t bytes = xfer_bytes(t);
 	double rate = s > 0 ? (double)bytes / s / 1e6 : 0;
 
+	/* A request is often the first packet from its address (the client
+	 * resolved only ours), so the neighbour table learns it from our
+	 * answers: one more look at the end when the start found nothing. */
+	if (!t->mac[0])
+		peer_mac(t->srv->nb, &t->peer, t->mac);
 	if (!why) {
 		st->tftp_done++;
 		log_msg_mac(lvl, "tftp", t->client, t->mac,
