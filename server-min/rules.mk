@@ -53,3 +53,8 @@ CHECKS += test-reload
 .PHONY: test-reload
 test-reload: $(B)/san/netbootd $(B)/nb-dhcptest
 	NETBOOTD=$(B)/san/netbootd DHCPTEST=$(B)/nb-dhcptest bash server-min/tests/reload.sh
+
+# A client's bytes in a JSON log line: always valid JSON in valid UTF-8.
+FUZZERS += log_fuzz
+log_fuzz_SRCS = server-min/log_fuzz.c server-min/log.c
+log_fuzz_SEEDS = server-min/fuzz/log
