@@ -274,16 +274,16 @@ static unsigned log_client_changes(const struct nb_config *old, const struct nb_
 unsigned config_log_changes(const struct nb_config *old, const struct nb_config *cfg)
 {
 	const struct nb_server_conf *o = nb_config_server(old), *n = nb_config_server(cfg);
+	const char *last = "";
 	unsigned count = 0;
 
 	for (size_t i = 0; i < N_SERVER_KEYS; i++) {
 		const struct server_key *k = &server_keys[i];
 		/* protect spans three fields: one line */
-		if (k->restart || !key_differs(k, o, n) ||
-		    (i > 0 && strcmp(server_keys[i - 1].name, k->name) == 0 &&
-		     key_differs(&server_keys[i - 1], o, n)))
+		if (k->restart || !key_differs(k, o, n) || strcmp(last, k->name) == 0)
 			continue;
 		log_info("main", "-", "reload: [server] %s changed", k->name);
+		last = k->name;
 		count++;
 	}
 	count += log_profile_changes(old, cfg);
