@@ -21,6 +21,10 @@ event_test_SRCS = server-min/event_test.c server-min/event.c
 UNIT_TESTS += log_test
 log_test_SRCS = server-min/log_test.c server-min/log.c
 
+UNIT_TESTS += config_load_test
+config_load_test_SRCS = server-min/config_load_test.c server-min/config_load.c server-min/log.c \
+                        $(EMBED_CORE_SRCS)
+
 UNIT_TESTS += clients_test
 clients_test_SRCS = server-min/clients_test.c server-min/clients.c $(EMBED_CORE_SRCS)
 
