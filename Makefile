@@ -37,12 +37,14 @@ DEPS_PKGS  := make gcc clang libclang-rt-14-dev libcmocka-dev pkg-config
 .PHONY: all deps check check-run unit fuzz fuzz-smoke clean demo bench
 all:
 
+include plan/rules.mk
 include embed/rules.mk
 include server-min/rules.mk
 include efi-shim/rules.mk
 include tests-qemu/rules.mk
 include bench/rules.mk
 include packaging/rules.mk
+include docs/rules.mk
 
 # --- object variants --------------------------------------------------------
 $(B)/host/%.o: %.c

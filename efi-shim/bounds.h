@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "embed/plan.h"
+#include "plan/plan.h"
 
 /* Used when the plan sets no max_file_size (a stamped plan may not). */
 #define FETCH_DEFAULT_MAX  (512ULL << 20)

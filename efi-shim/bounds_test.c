@@ -99,7 +99,10 @@ static const struct {
 	U("http://198.18.0.1/boot/vmlinuz-lts", 0, "198.18.0.1", 1, 80,
 	  "/boot/vmlinuz-lts", "boot/vmlinuz-lts", "vmlinuz-lts"),
 	U("http://198.18.0.1:8080/boot.plan?mac=52-54-00-12-34-56", 0, "198.18.0.1", 1, 8080,
-	  "/boot.plan?mac=52-54-00-12-34-56", "boot.plan", "boot.plan"),
+	  "/boot.plan?mac=52-54-00-12-34-56", "boot.plan?mac=52-54-00-12-34-56", "boot.plan"),
+	/* The query travels over TFTP too: netbootd splits the name at '?'. */
+	U("http://198.18.0.1/boot/initramfs-lts?v=2", 0, "198.18.0.1", 1, 80,
+	  "/boot/initramfs-lts?v=2", "boot/initramfs-lts?v=2", "initramfs-lts"),
 	U("HTTP://mirror.example/x", 0, "mirror.example", 0, 80, "/x", "x", "x"),
 	U("http://198.18.0.1", 0, "198.18.0.1", 1, 80, "/", NULL, NULL),
 	U("http://198.18.0.1?a=b", 0, "198.18.0.1", 1, 80, "/?a=b", NULL, NULL),

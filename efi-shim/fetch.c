@@ -11,6 +11,7 @@
 
 #include "efi-shim/bounds.h"
 #include "efi-shim/fetch.h"
+#include "plan/str.h"
 
 #define PROGRESS_EVERY_MS 1000
 
@@ -98,9 +99,9 @@ static void finished(const struct download *d, const CHAR16 *via)
 
 static EFI_STATUS verify(const struct download *d, const struct nb_file *pin)
 {
-	static const char hexdig[] = "0123456789abcdef";
 	UINT8 digest[32];
 	char got[65], want[65];
+	struct nb_buf b;
 	int r;
 
 	if (!pin || (!pin->size && !pin->has_sha256))
@@ -112,13 +113,10 @@ static EFI_STATUS verify(const struct download *d, const struct nb_file *pin)
 		return EFI_CRC_ERROR;
 	}
 	if (r < 0) {
-		for (int i = 0; i < 32; i++) {
-			got[2 * i] = hexdig[digest[i] >> 4];
-			got[2 * i + 1] = hexdig[digest[i] & 15];
-			want[2 * i] = hexdig[pin->sha256[i] >> 4];
-			want[2 * i + 1] = hexdig[pin->sha256[i] & 15];
-		}
-		got[64] = want[64] = 0;
+		nb_buf_init(&b, got, sizeof got);
+		nb_buf_hex(&b, digest, 32);
+		nb_buf_init(&b, want, sizeof want);
+		nb_buf_hex(&b, pin->sha256, 32);
 		ERR(L"%a %a: SHA-256 mismatch: refusing to boot it", d->what, d->url);
 		ERR(L"  got  %a", got);
 		ERR(L"  want %a", want);

@@ -2,7 +2,7 @@
  *
  * GCC may emit calls to memcpy, memset, memmove and memcmp for struct
  * copies and loops even with -ffreestanding (GCC manual, "Standards"), and
- * the embed/ core may call them. gnu-efi's libefi already defines memcpy
+ * the plan/ library may call them. gnu-efi's libefi already defines memcpy
  * and memset (lib/init.c); defining them again would clash, so only the
  * rest live here. Byte loops: correctness over speed, the hot copies go
  * through the firmware's CopyMem.

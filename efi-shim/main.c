@@ -2,19 +2,23 @@
  *
  * The flow, each step in its own file:
  *   net.c     find the NIC, our address, the boot server (PXE or DHCP)
- *   fetch.c   the plan /boot.plan?mac=.. (HTTP, else TFTP), else the one
- *             stamped into this image (stamp.c)
+ *   fetch.c   the plan boot.plan?mac=.. (plan/query.h; HTTP, else the same
+ *             name and query over TFTP), else the one stamped into this
+ *             image (stamp.c, plan/stamp.h)
  *   menu.c    a short countdown for plan entry 0; a key opens the menu
  *   fetch.c   kernel and initramfs, bounded and verified (bounds.c)
- *   cmdline.c the plan's command line plus initrd= and BOOTIF=, UCS-2
+ *   plan/     the plan's command line plus initrd= and BOOTIF= (cmdline.h),
+ *             then UCS-2 (ucs2.c)
  *   linux.c   LoadImage + LoadFile2 initrd (initrd.c) + StartImage
  * and on any failure the menu: the plan's entries, retry, iPXE shell,
  * reboot, exit to firmware. Every message starts with "alpineboot: ".
  */
 #include <errno.h>
 
-#include "embed/plan.h"
-#include "efi-shim/cmdline.h"
+#include "plan/cmdline.h"
+#include "plan/plan.h"
+#include "plan/query.h"
+#include "plan/str.h"
 #include "efi-shim/fetch.h"
 #include "efi-shim/linux.h"
 #include "efi-shim/menu.h"
@@ -43,39 +47,24 @@ static const char label_reboot[] = "Reboot";
 static const char label_exit[] = "Exit to firmware";
 static const char label_fw[] = "Reboot into firmware setup";
 
-static void ascii_append(char *dst, size_t cap, const char *src)
+/* "http://A.B.C.D" of a boot server into b->base. */
+static void base_from_ip(struct boot *b, const UINT8 ip[4])
 {
-	size_t n = 0, i = 0;
+	struct nb_buf u;
 
-	while (n < cap && dst[n])
-		n++;
-	while (src[i] && n + 1 < cap)
-		dst[n++] = src[i++];
-	if (n < cap)
-		dst[n] = 0;
-}
-
-static void ip_text(char *out, const UINT8 ip[4])
-{
-	size_t n = 0;
-
+	nb_buf_init(&u, b->base, sizeof b->base);
+	nb_buf_puts(&u, "http://");
 	for (int i = 0; i < 4; i++) {
-		char d[3];
-		int k = 0;
-		unsigned v = ip[i];
-		do {
-			d[k++] = (char)('0' + v % 10);
-			v /= 10;
-		} while (v);
-		while (k)
-			out[n++] = d[--k];
-		if (i < 3)
-			out[n++] = '.';
+		if (i > 0)
+			nb_buf_putc(&u, '.');
+		nb_buf_putu(&u, ip[i]);
 	}
-	out[n] = 0;
 }
 
-/* Parse text into b->plan, keeping the old plan when the new one is bad. */
+/* Parse text into b->plan, keeping the old plan when the new one is bad.
+ * nb_plan_parse refuses every plan alpineboot.efi could not run (no
+ * entries, entry 0 not a boot entry, default past the end), so what
+ * parses is taken as it is. */
 static int take_plan(struct boot *b, const char *text, size_t len, const CHAR16 *from)
 {
 	int r = nb_plan_parse(b->scratch, text, len);
@@ -84,17 +73,7 @@ static int take_plan(struct boot *b, const char *text, size_t len, const CHAR16 
 		ERR(L"plan from %s is invalid (%a)", from, r == -E2BIG ? "a field over its limit" : "malformed");
 		return r;
 	}
-	if (b->scratch->n_entry == 0) {
-		ERR(L"plan from %s has no entries", from);
-		return -EINVAL;
-	}
-	if (b->scratch->entry[0].action != NB_ACT_BOOT) {
-		ERR(L"plan from %s does not start with a boot entry", from);
-		return -EINVAL;
-	}
 	CopyMem(b->plan, b->scratch, sizeof *b->plan);
-	if (b->plan->default_entry >= b->plan->n_entry)
-		b->plan->default_entry = 0;
 	b->have_plan = 1;
 	return 0;
 }
@@ -118,58 +97,51 @@ static int stamped_plan(struct boot *b, int quiet)
 	return take_plan(b, text, len, L"the stamp");
 }
 
-static EFI_STATUS load_plan(struct boot *b)
+/* The plan from b->base: 0, or a negative errno with the reason logged. */
+static int server_plan(struct boot *b)
 {
-	static const char hexdig[] = "0123456789abcdef";
 	char url[NB_URL_MAX];
 	struct blob blob = { 0 };
-	EFI_STATUS st;
+	int r;
+
+	if (!b->have_net || !b->base[0])
+		return -ENOENT;
+	/* The query names our NIC over HTTP and TFTP alike (fetch.c keeps it
+	 * in the TFTP file name), so the server never has to guess it from
+	 * its neighbour table. No arch=: the server knows it from DHCP, and
+	 * its logs and tests read the request as "boot.plan?mac=..". */
+	if (nb_query_url(b->base, NB_PLAN_NAME, b->net.has_mac ? b->net.mac : NULL, -1,
+			 url, sizeof url, NULL) < 0) {
+		ERR(L"plan: the server URL %a is too long", b->base);
+		return -E2BIG;
+	}
+	if (EFI_ERROR(fetch(&b->net, url, "plan", NULL, NB_PLAN_TEXT_MAX, &blob)))
+		return -EIO;
+	r = take_plan(b, (const char *)blob.buf, (size_t)blob.len, L"the server");
+	blob_free(&blob);
+	if (r == 0)
+		LOG(L"plan: %a, %d entries", b->plan->title, (int)b->plan->n_entry);
+	return r;
+}
+
+static EFI_STATUS load_plan(struct boot *b)
+{
+	struct nb_buf u;
 
 	/* Which server to ask: PXE-loaded, the one that served this image;
 	 * from disk, the one the admin stamped into it, else whichever PXE
 	 * server answered our DHCP. */
 	b->base[0] = 0;
 	if (b->have_net && b->net.pxe_booted && b->net.has_server) {
-		char ip[16];
-		ip_text(ip, b->net.server);
-		ascii_append(b->base, sizeof b->base, "http://");
-		ascii_append(b->base, sizeof b->base, ip);
+		base_from_ip(b, b->net.server);
 	} else if (stamped_plan(b, 1) == 0 && b->plan->server[0]) {
-		ascii_append(b->base, sizeof b->base, b->plan->server);
+		nb_buf_init(&u, b->base, sizeof b->base);
+		nb_buf_puts(&u, b->plan->server);   /* both NB_URL_MAX: fits */
 	} else if (b->have_net && b->net.has_server) {
-		char ip[16];
-		ip_text(ip, b->net.server);
-		ascii_append(b->base, sizeof b->base, "http://");
-		ascii_append(b->base, sizeof b->base, ip);
+		base_from_ip(b, b->net.server);
 	}
-	if (b->have_net && b->base[0]) {
-		url[0] = 0;
-		ascii_append(url, sizeof url, b->base);
-		ascii_append(url, sizeof url, "/boot.plan");
-		if (b->net.has_mac) {
-			char q[6 * 3 + 6];
-			size_t n = 0;
-			for (const char *p = "?mac="; *p; p++)
-				q[n++] = *p;
-			for (int i = 0; i < 6; i++) {
-				if (i)
-					q[n++] = '-';
-				q[n++] = hexdig[b->net.mac[i] >> 4];
-				q[n++] = hexdig[b->net.mac[i] & 15];
-			}
-			q[n] = 0;
-			ascii_append(url, sizeof url, q);
-		}
-		st = fetch(&b->net, url, "plan", NULL, NB_PLAN_TEXT_MAX, &blob);
-		if (!EFI_ERROR(st)) {
-			int r = take_plan(b, (const char *)blob.buf, (size_t)blob.len, L"the server");
-			blob_free(&blob);
-			if (r == 0) {
-				LOG(L"plan: %a, %d entries", b->plan->title, (int)b->plan->n_entry);
-				return EFI_SUCCESS;
-			}
-		}
-	}
+	if (server_plan(b) == 0)
+		return EFI_SUCCESS;
 	if (stamped_plan(b, 0) == 0) {
 		LOG(L"plan: using the stamped plan: %a, %d entries", b->plan->title,
 		    (int)b->plan->n_entry);
@@ -220,8 +192,8 @@ static EFI_STATUS boot_entry(struct boot *b, unsigned idx)
 {
 	const struct nb_entry *e = &b->plan->entry[idx];
 	struct blob kernel = { 0 }, initrd = { 0 }, parts[NB_PLAN_MAX_INITRDS];
-	static char line[CMDLINE_MAX];
-	static CHAR16 options[CMDLINE_MAX];
+	static char line[NB_CMDLINE_LOADER_MAX];
+	static CHAR16 options[NB_CMDLINE_LOADER_MAX];
 	size_t len, units;
 	unsigned got = 0;
 	EFI_STATUS st;
@@ -232,13 +204,13 @@ static EFI_STATUS boot_entry(struct boot *b, unsigned idx)
 		ERR(L"boot: no network to fetch the kernel over");
 		return EFI_NO_MAPPING;
 	}
-	r = cmdline_build(e, b->net.has_mac ? b->net.mac : NULL, line, sizeof line, &len);
+	r = nb_cmdline_loader(e, b->net.has_mac ? b->net.mac : NULL, line, sizeof line, &len);
 	if (r == 0)
 		r = ucs2_from_utf8((const uint8_t *)line, len, (uint16_t *)options,
 				   sizeof options / sizeof options[0], &units);
 	if (r < 0) {
 		ERR(L"boot: the plan's command line cannot be used (%a)",
-		    r == -ENOSPC ? "too long" : "invalid characters or initrd URL");
+		    r == -E2BIG || r == -ENOSPC ? "too long" : "invalid characters or initrd URL");
 		return EFI_INVALID_PARAMETER;
 	}
 	ZeroMem(parts, sizeof parts);
@@ -277,9 +249,10 @@ static EFI_STATUS ipxe_shell(struct boot *b)
 		ERR(L"shell: no server to fetch " SHELL_IMAGE L" from");
 		return EFI_NOT_FOUND;
 	}
-	url[0] = 0;
-	ascii_append(url, sizeof url, b->base);
-	ascii_append(url, sizeof url, "/" SHELL_IMAGE);
+	if (nb_query_url(b->base, SHELL_IMAGE, NULL, -1, url, sizeof url, NULL) < 0) {
+		ERR(L"shell: the server URL %a is too long", b->base);
+		return EFI_BAD_BUFFER_SIZE;
+	}
 	st = fetch(&b->net, url, "ipxe", NULL, b->have_plan ? b->plan->max_file_size : 0, &img);
 	if (EFI_ERROR(st))
 		return st;

@@ -7,7 +7,7 @@
 #ifndef EFI_SHIM_MENU_MODEL_H
 #define EFI_SHIM_MENU_MODEL_H
 
-#include "embed/plan.h"
+#include "plan/plan.h"
 
 #define MENU_MAX_ITEMS (NB_PLAN_MAX_ENTRIES + 6)
 

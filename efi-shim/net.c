@@ -19,6 +19,7 @@
  * server comes from the stamped plan.
  */
 #include "efi-shim/net.h"
+#include "plan/mac.h"
 
 #define IP4CONFIG_WAIT_MS 20000      /* DHCP through Ip4Config2: lease or give up */
 
@@ -87,15 +88,10 @@ static void read_mode(struct net *n)
 
 static void log_found(const struct net *n, const CHAR16 *how)
 {
-	static const char hexdig[] = "0123456789abcdef";
 	char mac[18];
 
 	/* Lower-case and colon-separated, as netbootd logs MACs. */
-	for (int i = 0; i < 6; i++) {
-		mac[3 * i] = hexdig[n->mac[i] >> 4];
-		mac[3 * i + 1] = hexdig[n->mac[i] & 15];
-		mac[3 * i + 2] = i < 5 ? ':' : 0;
-	}
+	nb_mac_format(n->mac, ':', mac);
 	LOG(L"net: %s, mac %a, ip %d.%d.%d.%d/%d.%d.%d.%d", how, n->has_mac ? mac : "unknown",
 	    n->ip[0], n->ip[1], n->ip[2], n->ip[3], n->mask[0], n->mask[1], n->mask[2], n->mask[3]);
 	if (n->has_server)

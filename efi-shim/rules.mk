@@ -1,9 +1,10 @@
 # efi-shim/rules.mk: alpineboot.efi, the Alpine boot command as a UEFI app.
 #
-# Built with Debian's gnu-efi: our objects and the freestanding embed/ core
-# are compiled in their own variant ($(B)/efi/%.o), linked as an ELF shared
-# object against gnu-efi's crt0 and linker script, then turned into a PE32+
-# image by objcopy. efi-shim/check-image.sh checks the result; a bad image
+# Built with Debian's gnu-efi: our objects and the freestanding plan/
+# library (the contract with the server; not embed/'s config parser or
+# renderers, which are server policy) are compiled in their own variant
+# ($(B)/efi/%.o), linked as an ELF shared object against gnu-efi's crt0 and
+# linker script, then turned into a PE32+ image by objcopy. efi-shim/check-image.sh checks the result; a bad image
 # never reaches $(EFI_IMAGE).
 
 DEPS_PKGS += gnu-efi binutils
@@ -22,12 +23,12 @@ EFI_SHIM_SRCS = efi-shim/main.c efi-shim/net.c efi-shim/http.c efi-shim/tftp.c \
                 $(EFI_PURE_SRCS)
 # Pure C, no firmware: compiled for EFI and for the host unit tests.
 EFI_PURE_SRCS = efi-shim/sha256.c efi-shim/ucs2.c efi-shim/menu_model.c \
-                efi-shim/bounds.c efi-shim/cmdline.c efi-shim/url.c
+                efi-shim/bounds.c efi-shim/url.c
 
-EFI_OBJS = $(patsubst %.c,$(B)/efi/%.o,$(EFI_SHIM_SRCS) $(EMBED_CORE_SRCS))
+EFI_OBJS = $(patsubst %.c,$(B)/efi/%.o,$(EFI_SHIM_SRCS) $(PLAN_SRCS))
 
 # -ffreestanding: no hosted libc; efi-shim/libc.c supplies the few string
-#   functions the compiler and embed/ call (gnu-efi's libefi has memcpy and
+#   functions the compiler and plan/ call (gnu-efi's libefi has memcpy and
 #   memset only).
 # -fpic: gnu-efi links a shared object and relocates itself in _relocate.
 # -fshort-wchar: L"..." must be UCS-2 (CHAR16) as UEFI wants.
@@ -38,7 +39,14 @@ EFI_OBJS = $(patsubst %.c,$(B)/efi/%.o,$(EFI_SHIM_SRCS) $(EMBED_CORE_SRCS))
 #   is held to every warning, theirs is not ours to fix.
 # -DGNU_EFI_USE_MS_ABI: EFIAPI = ms_abi, so firmware calls are direct calls
 #   instead of uefi_call_wrapper().
+# -ffunction-sections -fdata-sections: one section per function and object,
+#   so --gc-sections below drops what nothing calls (plan/'s server-side
+#   writers, libefi's unused helpers).
+# -fvisibility=hidden: nothing here is an export; without it every global
+#   function would be a dynamic symbol of the shared object, which
+#   --gc-sections must keep.
 EFI_CFLAGS = -std=gnu11 $(WARN) -O2 -g -ffreestanding -fpic -fshort-wchar \
+             -ffunction-sections -fdata-sections -fvisibility=hidden \
              -mno-red-zone -fno-stack-protector -fno-strict-aliasing \
              -maccumulate-outgoing-args -DGNU_EFI_USE_MS_ABI -DNB_EFI \
              -I. -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 -isystem $(EFI_INC)/protocol
@@ -51,39 +59,56 @@ $(B)/efi/%.o: %.c
 #   are the relative ones crt0's _relocate applies.
 # -znocombreloc: keep .rela.* separate; the linker script places them.
 # --no-undefined: a missing function is a link error, not a crash at boot.
-$(B)/efi-shim/alpineboot.so: $(EFI_OBJS) $(EFI_CRT0) $(EFI_LDS)
+# --gc-sections: drop unreferenced sections. The roots are the entry _start
+#   (crt0, which calls efi_main) and KEEPs in the linker script, and what
+#   those reach: the .nbplan array through stamp.c's reader. .dynamic is
+#   the linker's own. gnu-efi's script does not KEEP crt0's .reloc, which
+#   nothing references: without it the PE has no base relocation table and
+#   firmware may refuse to load it, so we link with a copy that KEEPs it.
+#   The script also folds only `.bss` into .data; with -fdata-sections
+#   zeroed statics are `.bss.NAME`, which would become orphan sections that
+#   objcopy leaves out of the PE (the image then uses memory past its end:
+#   seen as a #GP in OVMF), so the copy takes `.bss.*` as well.
+#   check-image.sh checks that .reloc, .dynamic, .nbplan and _start/efi_main
+#   survived and that every allocated section reached the PE.
+EFI_LDS_GC = $(B)/efi-shim/elf_x86_64_efi_gc.lds
+$(EFI_LDS_GC): $(EFI_LDS)
 	@mkdir -p $(@D)
-	$(LD) -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined \
-	  -T $(EFI_LDS) -L$(EFI_LIBDIR) -o $@ $(EFI_CRT0) $(EFI_OBJS) -lefi -lgnuefi
+	sed -e 's/^\([[:space:]]*\)\*(\.reloc)/\1KEEP (*(.reloc))/' \
+	    -e 's/^\([[:space:]]*\)\*(\.bss)/\1*(.bss .bss.*)/' $< >$@.tmp
+	grep -q 'KEEP (\*(\.reloc))' $@.tmp || { echo "$<: no .reloc rule to KEEP" >&2; exit 1; }
+	grep -q '\*(\.bss \.bss\.\*)' $@.tmp || { echo "$<: no .bss rule to extend" >&2; exit 1; }
+	mv $@.tmp $@
+
+$(B)/efi-shim/alpineboot.so: $(EFI_OBJS) $(EFI_CRT0) $(EFI_LDS_GC)
+	@mkdir -p $(@D)
+	$(LD) -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined --gc-sections \
+	  -T $(EFI_LDS_GC) -L$(EFI_LIBDIR) -o $@ $(EFI_CRT0) $(EFI_OBJS) -lefi -lgnuefi
 
 # Sections copied into the PE image: gnu-efi's set plus the stamp section
-# (embed/stamp.h) that netboot-embed rewrites in place.
+# (plan/stamp.h) that netboot-embed rewrites in place.
 # --subsystem=10: EFI application.
+EFI_PE_SECTIONS = .text .sdata .data .dynamic .dynsym .rel .rela .reloc .nbplan
 $(EFI_IMAGE): $(B)/efi-shim/alpineboot.so efi-shim/check-image.sh
-	objcopy -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel \
-	  -j .rela -j .reloc -j .nbplan --target=efi-app-x86_64 --subsystem=10 \
+	objcopy $(EFI_PE_SECTIONS:%=-j %) --target=efi-app-x86_64 --subsystem=10 \
 	  $< $@.tmp
-	sh efi-shim/check-image.sh $< $@.tmp
+	sh efi-shim/check-image.sh $< $@.tmp "$(EFI_PE_SECTIONS)"
 	mv $@.tmp $@
 
 all: $(EFI_IMAGE)
 
 # Host unit tests of the firmware-independent code.
-UNIT_TESTS += efi_sha256_test efi_ucs2_test efi_menu_model_test efi_bounds_test \
-              efi_cmdline_test
+UNIT_TESTS += efi_sha256_test efi_ucs2_test efi_menu_model_test efi_bounds_test
 efi_sha256_test_SRCS     = efi-shim/sha256_test.c efi-shim/sha256.c
 efi_ucs2_test_SRCS       = efi-shim/ucs2_test.c efi-shim/ucs2.c
 efi_menu_model_test_SRCS = efi-shim/menu_model_test.c efi-shim/menu_model.c
 efi_bounds_test_SRCS     = efi-shim/bounds_test.c efi-shim/bounds.c efi-shim/url.c \
                            efi-shim/sha256.c
-efi_cmdline_test_SRCS    = efi-shim/cmdline_test.c efi-shim/cmdline.c efi-shim/url.c \
-                           efi-shim/ucs2.c $(EMBED_CORE_SRCS)
 
 
-# Fuzz target: URL splitting, UTF-8 to UCS-2, argument walking.
+# Fuzz target: URL splitting, UTF-8 to UCS-2 (argument walking: plan_fuzz_wire).
 FUZZERS += efi_fuzz_url
-efi_fuzz_url_SRCS  = efi-shim/fuzz_url.c efi-shim/url.c efi-shim/ucs2.c efi-shim/cmdline.c \
-                     $(EMBED_CORE_SRCS)
+efi_fuzz_url_SRCS  = efi-shim/fuzz_url.c efi-shim/url.c efi-shim/ucs2.c
 efi_fuzz_url_SEEDS = efi-shim/fuzz-seeds/url
 
 # QEMU tests of what the boot-test suite (tests-qemu/) does not cover:

@@ -1,4 +1,4 @@
-/* stamp.c: the reserved ".nbplan" section (contract: embed/stamp.h).
+/* stamp.c: the reserved ".nbplan" section (layout and codec: plan/stamp.h).
  *
  * netboot-embed rewrites these NB_STAMP_SIZE bytes in the finished PE file,
  * so the array must reach the image as initialised data in a section of
@@ -7,10 +7,9 @@
  * it: it sees zeros that will not be zeros at run time, hence the laundered
  * pointer below.
  */
-#include <errno.h>
 #include <stdint.h>
 
-#include "embed/stamp.h"
+#include "plan/stamp.h"
 #include "efi-shim/stamp.h"
 
 __attribute__((section(NB_STAMP_SECTION), used, aligned(4096)))
@@ -19,19 +18,7 @@ static uint8_t nb_stamp[NB_STAMP_SIZE] = NB_STAMP_MAGIC;
 int stamp_plan_text(const char **ret_text, size_t *ret_len)
 {
 	const uint8_t *s = nb_stamp;
-	static const char magic[] = NB_STAMP_MAGIC;
-	uint32_t len;
 
 	__asm__("" : "+r"(s));          /* opaque: the bytes were rewritten after the build */
-	for (int i = 0; i < 16; i++)
-		if (s[i] != (uint8_t)magic[i])
-			return -EINVAL;
-	len = (uint32_t)s[16] | (uint32_t)s[17] << 8 | (uint32_t)s[18] << 16 | (uint32_t)s[19] << 24;
-	if (len == 0)
-		return -ENOENT;
-	if (len > NB_STAMP_SIZE - NB_STAMP_HDR)
-		return -EINVAL;
-	*ret_text = (const char *)s + NB_STAMP_HDR;
-	*ret_len = len;
-	return 0;
+	return nb_stamp_decode(s, NB_STAMP_SIZE, ret_text, ret_len);
 }

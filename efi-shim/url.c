@@ -110,9 +110,11 @@ int url_parse(const char *s, size_t len, struct url *ret)
 
 int url_tftp_name(const struct url *u, char *out, size_t cap)
 {
-	size_t n = u->path_len - 1;      /* path starts with '/' */
+	size_t n = 0;
 
-	if (n == 0)
+	while (u->target[1 + n])         /* the target starts with '/' */
+		n++;
+	if (u->path_len <= 1)
 		return -EINVAL;
 	if (n + 1 > cap)
 		return -ENOSPC;

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "embed/plan.h"
+#include "plan/plan.h"
 
 struct url {
 	char host[64];            /* as written, without the port */
@@ -22,8 +22,10 @@ struct url {
  * control characters or spaces); -E2BIG a part over its limit. */
 int url_parse(const char *s, size_t len, struct url *ret);
 
-/* The TFTP file name for u: its path without the leading '/', no query
- * (TFTP has none). 0, or -ENOSPC when cap is too small, -EINVAL for "/". */
+/* The TFTP file name for u: its request target without the leading '/',
+ * query included: netbootd splits a TFTP name at '?' as HTTP does, so
+ * "boot.plan?mac=.." means the same over both (plan/query.h). 0, or
+ * -ENOSPC when cap is too small, -EINVAL when the path is just "/". */
 int url_tftp_name(const struct url *u, char *out, size_t cap);
 
 /* The last path component of u ("initramfs-lts"), NUL-terminated in out.

@@ -16,7 +16,7 @@
 #include "embed/config.h"
 #include "embed/resolve.h"
 #include "embed/safe.h"
-#include "embed/str.h"
+#include "plan/str.h"
 
 enum section { SEC_NONE, SEC_SERVER, SEC_PROFILE, SEC_CLIENT };
 
@@ -639,6 +639,22 @@ static const char *p_answer(void *field, size_t size, const char *v, size_t n)
 	return NULL;
 }
 
+/* check = strict | warn | off: what netbootd does when the files it
+ * serves do not belong together (server-min/filecheck.h). */
+static const char *p_check(void *field, size_t size, const char *v, size_t n)
+{
+	(void)size;
+	if (nb_tok_eq(v, n, "off"))
+		*(int8_t *)field = NB_CHECK_OFF;
+	else if (nb_tok_eq(v, n, "warn"))
+		*(int8_t *)field = NB_CHECK_WARN;
+	else if (nb_tok_eq(v, n, "strict"))
+		*(int8_t *)field = NB_CHECK_STRICT;
+	else
+		return "check: strict, warn or off";
+	return NULL;
+}
+
 /* One protect prefix: a path relative to the root as a request names it,
  * so no leading '/', no empty, "." or ".." parts (a request path never has
  * them once netbootd has checked it, so such a prefix would protect
@@ -768,6 +784,7 @@ static const struct key server_keys[] = {
 	SK("boot-arm64", p_bootfile, boot_arm64, 1u << 19),
 	SK("boot-http-x64", p_bootfile, boot_http_x64, 1u << 20),
 	SK("boot-http-arm64", p_bootfile, boot_http_arm64, 1u << 21),
+	SK("check", p_check, check, 1u << 22),
 };
 
 /* Valid in [profile NAME] and [client ...]. The same table drives

@@ -46,7 +46,11 @@ struct nb_server_conf {
 	uint32_t http_requests;   /* requests per keep-alive connection; 0 unset */
 	uint32_t http_idle_s;     /* idle seconds before a connection is closed; 0 unset */
 	uint32_t tftp_per_ip;     /* TFTP transfers per client IP; 0 unset */
+	int8_t check;             /* NB_CHECK_*: the served files' check */
 };
+
+/* [server] check = (server-min/filecheck.h); unset means warn. */
+enum { NB_CHECK_UNSET, NB_CHECK_OFF, NB_CHECK_WARN, NB_CHECK_STRICT };
 
 struct nb_config;   /* profiles and clients: defined below by embed/ */
 

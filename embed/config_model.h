@@ -9,7 +9,7 @@
 #ifndef NB_CONFIG_MODEL_H
 #define NB_CONFIG_MODEL_H
 
-#include "embed/plan.h"
+#include "plan/plan.h"
 
 #define NB_MAX_PROFILES   16
 #define NB_MAX_CLIENTS    64

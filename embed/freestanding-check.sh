@@ -1,8 +1,11 @@
 #!/bin/sh
-# embed/freestanding-check.sh: prove the embed/ core needs no libc.
+# embed/freestanding-check.sh: prove a set of sources needs no libc.
 #
-# alpineboot.efi links the same sources with no C library at all, so each
-# is compiled here the way a firmware build sees the world: no system
+# Run on plan/ alone (plan-freestanding-check: what alpineboot.efi links,
+# which also proves plan/ needs nothing from embed/) and on embed/'s core
+# with plan/ (embed-freestanding-check: netbootd's and netboot-embed's
+# copy, kept freestanding so it can move). Each source is compiled the way
+# a firmware build sees the world: no system
 # headers (-nostdinc; only the compiler's own stddef.h/stdint.h), no
 # builtins, no stack protector (there is no __stack_chk_guard in firmware).
 # The objects are linked into one relocatable object and every symbol it
@@ -39,7 +42,7 @@ for sym in $(nm -u "$OUT/core.o" | awk '{ print $NF }'); do
 	esac
 done
 if [ -n "$bad" ]; then
-	echo "freestanding-check: the embed/ core needs symbols firmware lacks:$bad"
+	echo "freestanding-check: these sources need symbols firmware lacks (or one outside the set):$bad"
 	exit 1
 fi
 echo "freestanding-check: $# sources compile with -ffreestanding -nostdinc;" \

@@ -11,7 +11,8 @@
 #include <string.h>
 
 #include "embed/config.h"
-#include "embed/plan.h"
+#include "embed/render.h"
+#include "plan/plan.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -21,11 +21,11 @@
  * written below ("goto ${target}", "|| goto failed", the header comment);
  * embed/fuzz_render.c holds the renderer to that.
  */
-#include "embed/cmdline.h"
+#include "plan/cmdline.h"
 #include "embed/ipxe_script.h"
-#include "embed/mac.h"
+#include "plan/mac.h"
 #include "embed/safe.h"
-#include "embed/str.h"
+#include "plan/str.h"
 
 static void put_label(struct nb_buf *b, unsigned i)
 {

@@ -4,7 +4,8 @@
 
 #include <stddef.h>
 
-#include "embed/plan.h"
+#include "embed/render.h"
+#include "plan/plan.h"
 
 /* Render plan for client c (c may be NULL) into out (cap bytes,
  * NUL-terminated). 0 and *ret_len; -ENOSPC when out is too small; -EINVAL

@@ -5,13 +5,19 @@
  *                        [--server URL] [--format ipxe|plan|cmdline]
  *   netboot-embed stamp IMAGE.efi --config F [--server URL] [--mac M]
  *   netboot-embed show IMAGE.efi
+ *   netboot-embed check --config F --root DIR [--server URL]
  *
  * render prints what netbootd would serve that client. stamp writes the
- * rendered plan into the image's ".nbplan" section (embed/stamp.h) in
+ * rendered plan into the image's ".nbplan" section (plan/stamp.h) in
  * place: the file never grows, only that section's bytes change, and an
  * image without the section, with a section too small or without the magic
- * is refused untouched. PE headers are untrusted input: every offset is
- * checked against the file size with overflow-checked additions.
+ * is refused untouched. check looks at the files a config serves from
+ * beneath DIR the way netbootd --check-config does (server-min/filecheck.h)
+ * and prints the same lines: kernel, initramfs and modloop exist, the
+ * kernel's release has modules/<release>/ in the modloop, the repositories'
+ * branch is the files' release; exit 1 when any is an error. PE headers
+ * are untrusted input: every offset is checked against the file size with
+ * overflow-checked additions.
  * Exit status: 0 success, 1 error (message on stderr), 2 usage or a config
  * error ("FILE:LINE: what is wrong", like netbootd).
  */
@@ -26,8 +32,11 @@
 #include <unistd.h>
 
 #include "embed/config.h"
-#include "embed/plan.h"
-#include "embed/stamp.h"
+#include "embed/render.h"
+#include "plan/mac.h"
+#include "plan/plan.h"
+#include "plan/stamp.h"
+#include "server-min/filecheck.h"
 
 #define CONFIG_MAX   (1024 * 1024)
 #define IMAGE_MAX    (256 * 1024 * 1024)
@@ -42,7 +51,8 @@ static void usage(void)
 		"usage: netboot-embed render --config F [--mac M] [--uuid U] [--arch N]\n"
 		"                            [--server URL] [--format ipxe|plan|cmdline]\n"
 		"       netboot-embed stamp IMAGE.efi --config F [--server URL] [--mac M]\n"
-		"       netboot-embed show IMAGE.efi\n");
+		"       netboot-embed show IMAGE.efi\n"
+		"       netboot-embed check --config F --root DIR [--server URL]\n");
 }
 
 /* The whole of a file, at most max bytes. 0 or -errno. */
@@ -146,7 +156,7 @@ static int server_base(const char *arg, char *out, size_t cap)
 }
 
 struct opts {
-	const char *config, *server, *format, *mac, *uuid, *arch;
+	const char *config, *server, *format, *mac, *uuid, *arch, *root;
 };
 
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -158,13 +168,14 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "mac", required_argument, NULL, 'm' },
 		{ "uuid", required_argument, NULL, 'u' },
 		{ "arch", required_argument, NULL, 'a' },
+		{ "root", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
 
 	memset(o, 0, sizeof(*o));
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:s:f:m:u:a:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:s:f:m:u:a:r:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': o->config = optarg; break;
 		case 's': o->server = optarg; break;
@@ -172,6 +183,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'm': o->mac = optarg; break;
 		case 'u': o->uuid = optarg; break;
 		case 'a': o->arch = optarg; break;
+		case 'r': o->root = optarg; break;
 		default: return -EINVAL;
 		}
 	}
@@ -261,14 +273,6 @@ static uint32_t le32(const uint8_t *p)
 	       (uint32_t)p[3] << 24;
 }
 
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
 /* a + b <= limit, without overflow. */
 static int fits(uint64_t a, uint64_t b, uint64_t limit)
 {
@@ -333,7 +337,7 @@ static int find_stamp(const char *path, const uint8_t *img, size_t size,
 				path, NB_STAMP_SECTION, usable, NB_STAMP_SIZE);
 			return -EINVAL;
 		}
-		if (memcmp(img + raw_off, NB_STAMP_MAGIC, 16) != 0) {
+		if (!nb_stamp_is_section(img + raw_off, usable)) {
 			fprintf(stderr, "netboot-embed: %s: section %s does not start with %s\n",
 				path, NB_STAMP_SECTION, NB_STAMP_MAGIC);
 			return -EINVAL;
@@ -367,9 +371,9 @@ static int cmd_stamp(int argc, char **argv)
 	path = argv[optind];
 	if (render_for(&o, NB_FMT_PLAN, text, &len) < 0)
 		return config_bad ? 2 : 1;
-	if (len > NB_STAMP_SIZE - NB_STAMP_HDR) {
+	if (nb_stamp_encode(stamp, text, len) < 0) {
 		fprintf(stderr, "netboot-embed: plan is %zu bytes, the section holds %d\n",
-			len, NB_STAMP_SIZE - NB_STAMP_HDR);
+			len, NB_STAMP_TEXT_MAX);
 		return 1;
 	}
 	if ((r = read_file(path, IMAGE_MAX, (char **)&img, &size)) < 0) {
@@ -379,12 +383,6 @@ static int cmd_stamp(int argc, char **argv)
 	r = 1;
 	if (find_stamp(path, img, size, &off) < 0)
 		goto out;
-
-	memset(stamp, 0, sizeof(stamp));
-	memcpy(stamp, NB_STAMP_MAGIC, 16);
-	put_le32(stamp + 16, (uint32_t)len);
-	put_le32(stamp + 20, 0);
-	memcpy(stamp + NB_STAMP_HDR, text, len);
 
 	/* Rewrite exactly the section's bytes; nothing else is written. */
 	fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -412,8 +410,8 @@ static int cmd_show(int argc, char **argv)
 {
 	static struct nb_plan plan;
 	uint8_t *img = NULL;
-	size_t size, off;
-	uint32_t len;
+	const char *text;
+	size_t size, off, len;
 	int r;
 
 	if (argc != 2) {
@@ -427,23 +425,69 @@ static int cmd_show(int argc, char **argv)
 	r = 1;
 	if (find_stamp(argv[1], img, size, &off) < 0)
 		goto out;
-	len = le32(img + off + 16);
-	if (len == 0) {
+	/* find_stamp checked that NB_STAMP_SIZE bytes lie at off. */
+	r = nb_stamp_decode(img + off, NB_STAMP_SIZE, &text, &len);
+	if (r == -ENOENT) {
 		fprintf(stderr, "netboot-embed: %s: not stamped\n", argv[1]);
+		r = 1;
 		goto out;
 	}
-	if (len > NB_STAMP_SIZE - NB_STAMP_HDR) {
-		fprintf(stderr, "netboot-embed: %s: stamp length %u is corrupt\n", argv[1], len);
+	if (r < 0) {
+		fprintf(stderr, "netboot-embed: %s: stamp length %u is corrupt\n", argv[1],
+			le32(img + off + 16));
+		r = 1;
 		goto out;
 	}
-	if (nb_plan_parse(&plan, (const char *)img + off + NB_STAMP_HDR, len) < 0)
+	if (nb_plan_parse(&plan, text, len) < 0)
 		fprintf(stderr, "netboot-embed: %s: warning: the stamped plan does not parse\n",
 			argv[1]);
-	r = fwrite(img + off + NB_STAMP_HDR, 1, len, stdout) == len &&
+	r = fwrite(text, 1, len, stdout) == len &&
 	    fflush(stdout) == 0 ? 0 : 1;
 out:
 	free(img);
 	return r;
+}
+
+/* Which URLs are "ours" is all the http base decides here: --server, else
+ * listen = of [server], else a name that cannot be anyone's (RFC 2606), so
+ * that server-relative paths are checked and mirrors are not. */
+#define CHECK_BASE "http://netbootd.invalid"
+
+static int cmd_check(int argc, char **argv)
+{
+	struct filecheck_report *rep = NULL;
+	char base[NB_URL_MAX];
+	struct opts o;
+	int root_fd, r;
+
+	if (parse_opts(argc, argv, &o) < 0 || optind != argc || !o.config || !o.root) {
+		usage();
+		return 2;
+	}
+	if (load_config(o.config) < 0)
+		return config_bad ? 2 : 1;
+	if (o.server || nb_config_server(&cfg)->listen[0]) {
+		if (server_base(o.server, base, sizeof(base)) < 0)
+			return 2;
+	} else {
+		snprintf(base, sizeof(base), "%s", CHECK_BASE);
+	}
+	root_fd = open(o.root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root_fd < 0) {
+		fprintf(stderr, "netboot-embed: --root %s: %s\n", o.root, strerror(errno));
+		return 2;
+	}
+	r = filecheck_run(&cfg, root_fd, base, &rep);
+	close(root_fd);
+	if (r < 0) {
+		fprintf(stderr, "netboot-embed: check: %s\n", strerror(-r));
+		return 1;
+	}
+	r = filecheck_print(rep, o.config);
+	if (r == 0)
+		printf("%s: ok\n", o.config);
+	filecheck_report_free(rep);
+	return fflush(stdout) == 0 ? r : 1;
 }
 
 int main(int argc, char **argv)
@@ -458,6 +502,8 @@ int main(int argc, char **argv)
 		return cmd_stamp(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "show"))
 		return cmd_show(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "check"))
+		return cmd_check(argc - 1, argv + 1);
 	usage();
 	return 2;
 }

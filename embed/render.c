@@ -2,11 +2,11 @@
  * and what `netboot-embed render` prints: resolve, check every field with
  * the one safety check (embed/safe.c), then one renderer. A plan that
  * fails the check is not rendered in any format. */
-#include "embed/cmdline.h"
+#include "plan/cmdline.h"
 #include "embed/ipxe_script.h"
 #include "embed/resolve.h"
 #include "embed/safe.h"
-#include "embed/str.h"
+#include "plan/str.h"
 
 /* The final command line of entry 0 as iPXE passes it (initrd= named
  * after each initrd URL), one line. */

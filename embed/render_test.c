@@ -18,7 +18,8 @@
 
 #include "embed/config.h"
 #include "embed/ipxe_script.h"
-#include "embed/plan.h"
+#include "embed/render.h"
+#include "plan/plan.h"
 
 #define FAIL_AT(line, ...) do { \
 	print_error("table row at %s:%d: ", __FILE__, line); \

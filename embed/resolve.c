@@ -8,10 +8,10 @@
  * profile asks for. The command line of each boot entry comes from
  * nb_cmdline_build() (cmdline.c) and nowhere else.
  */
-#include "embed/cmdline.h"
-#include "embed/mac.h"
+#include "plan/cmdline.h"
+#include "plan/mac.h"
 #include "embed/resolve.h"
-#include "embed/str.h"
+#include "plan/str.h"
 
 #define DEFAULT_MIRROR    "https://dl-cdn.alpinelinux.org/alpine"
 #define DEFAULT_MAX_SIZE  (512ull * 1024 * 1024)

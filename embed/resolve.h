@@ -10,7 +10,8 @@
 #define NB_RESOLVE_H
 
 #include "embed/config.h"
-#include "embed/plan.h"
+#include "embed/render.h"
+#include "plan/plan.h"
 
 /* The one client section that applies to c, by the one precedence every
  * caller uses (docs/netbootd.conf.5): exact MAC, then UUID, then the

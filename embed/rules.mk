@@ -1,9 +1,10 @@
-# embed/rules.mk: the boot-plan core and netboot-embed.
-# EMBED_CORE_SRCS: the freestanding core, linked into netbootd, netboot-embed
-# and (compiled for EFI) alpineboot.efi. No libc: embed/freestanding-check.sh
-# proves it on every `make check`.
-EMBED_CORE_SRCS = embed/str.c embed/mac.c embed/safe.c embed/config.c embed/resolve.c \
-                  embed/cmdline.c embed/plan.c embed/ipxe_script.c embed/render.c
+# embed/rules.mk: the server's boot-plan policy and netboot-embed.
+# EMBED_CORE_SRCS: plan/ (the contract) plus config, resolve and renderers,
+# freestanding, linked into netbootd and netboot-embed; alpineboot.efi links
+# plan/ alone. No libc: embed/freestanding-check.sh proves it on every
+# `make check`.
+EMBED_CORE_SRCS = $(PLAN_SRCS) embed/safe.c embed/config.c embed/resolve.c \
+                  embed/ipxe_script.c embed/render.c
 
 PROGRAMS += netboot-embed
 netboot-embed_SRCS = embed/netboot-embed.c $(EMBED_CORE_SRCS)
@@ -11,23 +12,15 @@ netboot-embed_SRCS = embed/netboot-embed.c $(EMBED_CORE_SRCS)
 UNIT_TESTS += embed_config_test
 embed_config_test_SRCS = embed/config_test.c $(EMBED_CORE_SRCS)
 
-UNIT_TESTS += embed_cmdline_test
-embed_cmdline_test_SRCS = embed/cmdline_test.c $(EMBED_CORE_SRCS)
-
-UNIT_TESTS += embed_plan_test
-embed_plan_test_SRCS = embed/plan_test.c $(EMBED_CORE_SRCS)
-
 UNIT_TESTS += embed_render_test
 embed_render_test_SRCS = embed/render_test.c $(EMBED_CORE_SRCS)
 
-FUZZERS += embed_fuzz_config embed_fuzz_plan embed_fuzz_render
+FUZZERS += embed_fuzz_config embed_fuzz_render
 embed_fuzz_config_SRCS = embed/fuzz_config.c $(EMBED_CORE_SRCS)
 embed_fuzz_config_SEEDS = embed/fuzz/config
 # Every rendered iPXE line is one the renderer means to write (fuzz_render.c).
 embed_fuzz_render_SRCS = embed/fuzz_render.c $(EMBED_CORE_SRCS)
 embed_fuzz_render_SEEDS = embed/fuzz/config
-embed_fuzz_plan_SRCS = embed/fuzz_plan.c $(EMBED_CORE_SRCS)
-embed_fuzz_plan_SEEDS = embed/fuzz/plan
 
 # The core without libc (embed/freestanding-check.sh), and stamping on real
 # PE images (embed/tests/stamp.sh; uses alpineboot.efi when efi-shim built it).

@@ -25,7 +25,7 @@
  * the same rules keep every value on its one line.
  */
 #include "embed/safe.h"
-#include "embed/str.h"
+#include "plan/str.h"
 
 /* Characters refused in every kind of value, and why. */
 static const struct {

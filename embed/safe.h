@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "embed/plan.h"
+#include "plan/plan.h"
 
 enum nb_safe_kind {
 	NB_SAFE_WORD,    /* one token: a URL, a hostname, a name, a branch */

@@ -11,7 +11,8 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include "embed/plan.h"
+#include "plan/mac.h"
+#include "plan/plan.h"
 #include "server-min/clients.h"
 
 #define NIL UINT32_MAX

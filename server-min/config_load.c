@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "embed/mac.h"
+#include "plan/mac.h"
 #include "server-min/config_load.h"
 #include "server-min/log.h"
 
@@ -138,6 +138,7 @@ static const struct server_key server_keys[] = {
 	SK("http-requests", http_requests, 0),
 	SK("http-idle", http_idle_s, 0),
 	SK("tftp-per-ip", tftp_per_ip, 0),
+	SK("check", check, 0),
 };
 
 #define N_SERVER_KEYS (sizeof(server_keys) / sizeof(server_keys[0]))

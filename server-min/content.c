@@ -40,9 +40,11 @@
 
 #include "embed/config.h"
 #include "embed/config_model.h"
-#include "embed/plan.h"
+#include "embed/render.h"
+#include "plan/mac.h"
+#include "plan/plan.h"
 #include "embed/resolve.h"
-#include "embed/str.h"
+#include "plan/str.h"
 #include "server-min/clients.h"
 #include "server-min/content.h"
 #include "server-min/log.h"

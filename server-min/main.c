@@ -42,10 +42,11 @@
 #include <arpa/inet.h>
 
 #include "embed/config.h"
-#include "embed/str.h"
+#include "plan/str.h"
 #include "server-min/clients.h"
 #include "server-min/config_load.h"
 #include "server-min/content.h"
+#include "server-min/filecheck.h"
 #include "server-min/log.h"
 #include "server-min/netbootd.h"
 
@@ -562,8 +563,9 @@ struct reloader {
 /* SIGHUP: parse beside the config in force, then swap between events.
  * Nothing holds a pointer into the old config across events (documents are
  * rendered per request from nb->config), so freeing it here is safe; what
- * was computed from it at start (protected prefixes, limits, the log level)
- * is computed again. Any error leaves everything as it was. */
+ * was computed from it at start (protected prefixes, the file check,
+ * limits, the log level) is computed again. Any error leaves everything as
+ * it was. */
 static void reload(struct reloader *rl)
 {
 	struct netbootd *nb = rl->nb, tmp;
@@ -580,18 +582,25 @@ static void reload(struct reloader *rl)
 		return;
 	}
 	restart = config_keep_restart_only(rl->cfg, cfg);
-	tmp = *nb;                    /* protect[] of the new config, beside ours */
+	tmp = *nb;            /* protect[] and the file check of the new config */
 	tmp.config = cfg;
+	tmp.filecheck = NULL;
 	if (content_protect_init(&tmp) < 0) {
 		log_error("main", "-", "reload refused: %s: protect: see the line above; "
 			  "the running config stays", rl->path);
-		free(cfg);
-		return;
+		goto out_free;
+	}
+	if (filecheck_netbootd(&tmp, 0, rl->path) != 0) {
+		log_error("main", "-", "reload refused: %s: check = strict and the served "
+			  "files have errors (above); the running config stays", rl->path);
+		goto out_free;
 	}
 	changes = config_log_changes(rl->cfg, cfg);
 	nb->config = cfg;
 	memcpy(nb->protect, tmp.protect, sizeof(nb->protect));
 	nb->n_protect = tmp.n_protect;
+	filecheck_report_free(nb->filecheck);
+	nb->filecheck = tmp.filecheck;
 	if (merge_policy(nb, rl->cli) < 0)
 		log_warn("main", "-", "reload: log-level %s unknown: level unchanged",
 			 nb_config_server(cfg)->log_level);
@@ -599,6 +608,10 @@ static void reload(struct reloader *rl)
 	rl->cfg = cfg;
 	log_info("main", "-", "reloaded %s: %u change%s, %u needing a restart", rl->path,
 		 changes, changes == 1 ? "" : "s", restart);
+	return;
+out_free:
+	filecheck_report_free(tmp.filecheck);
+	free(cfg);
 }
 
 static void reopen_log(void)
@@ -806,6 +819,8 @@ int main(int argc, char **argv)
 		goto out_cfg;
 	}
 	rc = resolve_address(&nb, addr_text);
+	if (rc == 0)
+		rc = filecheck_netbootd(&nb, o.check, o.config);
 	if (rc == 0 && o.check)
 		printf("%s: ok\n", o.config ? o.config : "(no config)");
 	else if (rc == 0 && (rc = setup_log(&o)) == 0)
@@ -815,6 +830,7 @@ int main(int argc, char **argv)
 	if (nb.ipxe_fd >= 0)
 		close(nb.ipxe_fd);
 	close(nb.root_fd);
+	filecheck_report_free(nb.filecheck);
 	log_flush_wait(1000);
 out_cfg:
 	free(rl.cfg);

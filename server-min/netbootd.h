@@ -43,6 +43,7 @@ struct netbootd_limits {
 };
 
 struct clients;   /* server-min/clients.h */
+struct filecheck_report;   /* server-min/filecheck.h */
 
 /* Protected path prefixes: [server] protect, else the apkovl folders. */
 #define NETBOOTD_PROTECT_MAX (NB_PROTECT_MAX * 4)
@@ -65,6 +66,7 @@ struct netbootd {
 	struct clients *clients;          /* MAC <-> IP seen in DHCP; never NULL while serving */
 	char protect[NETBOOTD_PROTECT_MAX][NB_PROTECT_LEN];   /* content.c */
 	unsigned n_protect;
+	struct filecheck_report *filecheck;   /* the last file check (filecheck.h); NULL when off */
 };
 
 struct proxydhcp;

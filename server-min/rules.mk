@@ -14,6 +14,7 @@ DEPS_PKGS   += ipxe iproute2 curl iputils-ping procps
 include server-min/http.mk
 include server-min/tftp.mk
 include server-min/dhcp.mk
+include server-min/filecheck.mk
 
 UNIT_TESTS += event_test
 event_test_SRCS = server-min/event_test.c server-min/event.c

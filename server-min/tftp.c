@@ -84,7 +84,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "embed/mac.h"
+#include "plan/mac.h"
 #include "server-min/clients.h"
 #include "server-min/content.h"
 #include "server-min/event.h"

@@ -22,6 +22,8 @@
 #   rig_config <<EOF ... EOF          # netbootd.conf for this scenario
 #   rig_start                         # namespaces, dnsmasq, netbootd
 #   rig_vm c1 bios virtio-net-pci 52:54:00:00:00:01
+#   rig_vm c2 uefi virtio-net-pci 52:54:00:00:00:02 \
+#       --other-nic virtio-net-pci 52:54:00:00:00:03   # two NICs, boots the 1st given
 #   rig_wait_result c1                # the guest's NBRESULT line, or fail
 #   rig_result_has c1 modloop=ok:ml-mark
 #   rig_cmdline_has c1 ip=dhcp        # exact argument, not a substring
@@ -29,9 +31,11 @@
 #   rig_done                          # "N passed, M failed", exit status
 #
 # Also: rig_efi_app (alpineboot.efi under the root), rig_expect_alpine (the
-# checks every booted guest gets), rig_expect_serial, rig_keys / rig_type /
-# rig_ipxe_shell (keyboard through the QEMU monitor), rig_client_ns (a plain
-# Linux host on the LAN), rig_net + rig_netbootd (rig_start in two steps).
+# checks every booted guest gets), rig_result_match (a field by ERE),
+# rig_expect_serial, rig_keys / rig_type / rig_ipxe_shell (keyboard through
+# the QEMU monitor), rig_client_ns (a plain Linux host on the LAN), rig_net +
+# rig_netbootd (rig_start in two steps). arm64 guests: rig_vm NAME arm64 ...
+# with RIG_GUEST=$RIG_B/guest-arm64 and RIG_TTY=ttyAMA0 (scenario 12).
 
 set -u
 RIG_TOP=${RIG_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
@@ -46,6 +50,16 @@ RIG_RUNS=${RIG_RUNS:-$RIG_B/qemu-runs}
 OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
 OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
 QEMU=${QEMU:-qemu-system-x86_64}
+# arm64 guests (rig_vm ... arm64): AAVMF from qemu-efi-aarch64, TCG only.
+QEMU_ARM64=${QEMU_ARM64:-qemu-system-aarch64}
+AAVMF_CODE=${AAVMF_CODE:-/usr/share/AAVMF/AAVMF_CODE.fd}
+AAVMF_VARS=${AAVMF_VARS:-/usr/share/AAVMF/AAVMF_VARS.fd}
+# The guest's serial console as its kernel names it: console= on the
+# command line the scenarios serve, checked by rig_expect_alpine.
+RIG_TTY=${RIG_TTY:-ttyS0}
+# The "other network" of --other-nic: QEMU's user network, restricted (no
+# way out of the VM), with its own DHCP server handing out .15 and up.
+RIG_OTHER_NET=${RIG_OTHER_NET:-198.19.0}
 
 RIG_NAME= RIG_DIR= RIG_ROOT= RIG_LOG= RIG_CONF=
 RIG_NS= RIG_RT= RIG_CL= RIG_NBD_PID= RIG_DNSMASQ_PID=
@@ -234,22 +248,43 @@ rig_netbootd() {
 
 # --- VMs ----------------------------------------------------------------------
 
-# rig_vm NAME FIRMWARE NIC MAC [QEMU-ARGS...]
-#   FIRMWARE: bios (SeaBIOS, -machine pc) or uefi (OVMF, -machine q35)
+# rig_vm NAME FIRMWARE NIC MAC [--other-nic NIC MAC] [--no-nic-boot] [QEMU-ARGS...]
+#   FIRMWARE: bios (SeaBIOS, -machine pc), uefi (OVMF, -machine q35) or
+#     arm64 (AAVMF, qemu-system-aarch64 -M virt -cpu cortex-a57)
 #   NIC: a QEMU NIC model (virtio-net-pci, e1000, ...); it boots first.
+#   --other-nic NIC MAC: a second NIC, on the PCI bus *before* the boot NIC
+#     (so it is iPXE's net0 and the guest's eth0) and without bootindex,
+#     cabled to another network: QEMU's restricted user network
+#     $RIG_OTHER_NET.0/24, whose own DHCP server answers it (issue 10: a
+#     client that brings up the wrong NIC gets an address there, and
+#     modloop and apkovl cannot be fetched from it).
+#   --no-nic-boot: NIC gets no bootindex either ("flash": a disk boots, and
+#     the firmware connects the NICs in PCI order, not boot order).
 # Serial goes to $RIG_DIR/NAME.serial, the monitor to $RIG_DIR/NAME.mon (for
 # rig_keys). The VM is killed after $RIG_VM_TIMEOUT s whatever it does.
 rig_vm() {
 	local name=$1 fw=$2 nic=$3 mac=$4; shift 4
-	local tap=tap$RIG_TAPS
+	local tap=tap$RIG_TAPS qemu=$QEMU other=() boot=,bootindex=1
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--other-nic)
+			[ $# -ge 3 ] || rig_die "rig_vm: --other-nic NIC MAC"
+			other=(-netdev "user,id=n1,restrict=on,ipv6=off,net=$RIG_OTHER_NET.0/24"
+			       -device "$2,netdev=n1,mac=$3")
+			shift 3 ;;
+		--no-nic-boot) boot=; shift ;;
+		*) break ;;
+		esac
+	done
 	RIG_TAPS=$((RIG_TAPS + 1))
 	ip -n "$RIG_NS" tuntap add dev "$tap" mode tap
 	ip -n "$RIG_NS" link set "$tap" master br0 up
 	local q=(-accel tcg -m 512 -smp 1 -nographic -no-reboot
 		-chardev "file,id=ser0,path=$RIG_DIR/$name.serial" -serial chardev:ser0
 		-monitor "unix:$RIG_DIR/$name.mon,server=on,wait=off"
+		"${other[@]}"
 		-netdev "tap,id=n0,ifname=$tap,script=no,downscript=no"
-		-device "$nic,netdev=n0,mac=$mac,bootindex=1")
+		-device "$nic,netdev=n0,mac=$mac$boot")
 	case $fw in
 	bios) q+=(-machine pc -boot n) ;;
 	uefi)
@@ -257,7 +292,13 @@ rig_vm() {
 		q+=(-machine q35
 		    -drive "if=pflash,format=raw,unit=0,readonly=on,file=$OVMF_CODE"
 		    -drive "if=pflash,format=raw,unit=1,file=$RIG_DIR/$name.vars.fd") ;;
-	*) rig_die "rig_vm: firmware $fw is not bios or uefi" ;;
+	arm64)
+		qemu=$QEMU_ARM64
+		cp "$AAVMF_VARS" "$RIG_DIR/$name.vars.fd"
+		q+=(-machine virt -cpu cortex-a57
+		    -drive "if=pflash,format=raw,unit=0,readonly=on,file=$AAVMF_CODE"
+		    -drive "if=pflash,format=raw,unit=1,file=$RIG_DIR/$name.vars.fd") ;;
+	*) rig_die "rig_vm: firmware $fw is not bios, uefi or arm64" ;;
 	esac
 	: >"$RIG_DIR/$name.serial"
 	RIG_VM_T0[$name]=$(date +%s)
@@ -270,13 +311,13 @@ rig_vm() {
 		done
 		q=("${q[@]/#file,id=ser0,*/null,id=ser0}")
 		ip netns exec "$RIG_NS" timeout --foreground -s KILL "$RIG_VM_TIMEOUT" \
-			"$QEMU" "${q[@]}" "$@" | tee "$RIG_DIR/$name.serial"
+			"$qemu" "${q[@]}" "$@" | tee "$RIG_DIR/$name.serial"
 		return 0
 	fi
 	ip netns exec "$RIG_NS" timeout -s KILL "$RIG_VM_TIMEOUT" \
-		"$QEMU" "${q[@]}" "$@" </dev/null >"$RIG_DIR/$name.qemu.log" 2>&1 &
+		"$qemu" "${q[@]}" "$@" </dev/null >"$RIG_DIR/$name.qemu.log" 2>&1 &
 	RIG_VM_PID[$name]=$!
-	echo "     $RIG_NAME: started $name ($fw, $nic, $mac)"
+	echo "     $RIG_NAME: started $name ($fw, $nic, $mac${other:+; other NIC ${other[3]##*mac=}})"
 }
 
 # rig_wait_serial NAME 'ERE' [SECONDS]: wait until the serial log matches.
@@ -324,6 +365,18 @@ rig_result_has() {
 		[ "$w" = "$kv" ] && { rig_ok "$name: result $kv"; return 0; }
 	done
 	rig_fail "$name: result $kv (got: $(cat "$RIG_DIR/$name.result"))"; return 1
+}
+
+# rig_result_match NAME KEY 'ERE': one field of the NBRESULT line matches
+# ERE as a whole (anchored), for values known only in part (an address from
+# a DHCP pool).
+rig_result_match() {
+	local name=$1 key=$2 re=$3 w
+	for w in $(sed 's/ cmdline=".*//' "$RIG_DIR/$name.result"); do
+		[ "${w%%=*}" = "$key" ] || continue
+		if echo "${w#*=}" | grep -Exq -- "$re"; then rig_ok "$name: result $key=${w#*=} (/$re/)"; return 0; fi
+	done
+	rig_fail "$name: result $key matches /$re/ (got: $(cat "$RIG_DIR/$name.result"))"; return 1
 }
 
 # The kernel command line the guest saw, one argument per line.
@@ -444,9 +497,10 @@ rig_done() {
 
 # rig_expect_alpine NAME MAC FLAVOR MODLOOP-MARKER APKOVL-MARKER APKOVL-PATH
 #   "WORLD" REPO-URL...: the guest reached "Alpine userspace" with the
-# profile's files: it came up on the NIC with this MAC (BOOTIF honoured),
-# mounted FLAVOR's modloop and read its marker, unpacked the apkovl, and
-# wrote exactly these repositories; its command line carries Alpine's
+# profile's files: it came up on the NIC with this MAC (BOOTIF honoured)
+# with an address from the boot LAN's DHCP pool (.100-.200), mounted
+# FLAVOR's modloop and read its marker, unpacked the apkovl, and wrote
+# exactly these repositories; its command line carries Alpine's
 # arguments, each checked as a whole argument.
 rig_expect_alpine() {
 	local n=$1 mac=$2 fl=$3 mlm=$4 ovm=$5 ovl=$6 world=$7; shift 7
@@ -454,6 +508,7 @@ rig_expect_alpine() {
 	repos=$(IFS=,; echo "$*")
 	rig_wait_result "$n" || return 1
 	rig_result_has "$n" "mac=$mac"
+	rig_result_match "$n" addr "${RIG_NET//./\\.}\\.(1[0-9][0-9]|200)"
 	rig_result_has "$n" "modloop=ok:$mlm"
 	rig_result_has "$n" "apkovl=ok:$ovm"
 	rig_result_has "$n" "world=$(echo $world | tr ' ' ',')"
@@ -463,7 +518,7 @@ rig_expect_alpine() {
 	rig_cmdline_has "$n" "alpine_repo=$repos"
 	rig_cmdline_has "$n" "ip=dhcp"
 	rig_cmdline_has "$n" "BOOTIF=01-$(echo "$mac" | tr ':' '-')"
-	rig_cmdline_has "$n" "console=ttyS0"
+	rig_cmdline_has "$n" "console=$RIG_TTY"
 	rig_cmdline_lacks "$n" '^root='
 	rig_cmdline_args "$n" | grep -Eq '^modules=loop,squashfs(,|$)' &&
 		rig_ok "$n: cmdline has modules=loop,squashfs..." ||

@@ -4,31 +4,53 @@
 #   make qemu-boot SCENARIOS="01 03"  some of them; QEMU_JOBS=N VMs in parallel
 #   make demo [FIRMWARE=bios]    one VM booting through netbootd, console here
 #   make qemu-guest-selftest     the test guest alone (direct kernel boot)
+#   make qemu-guest-selftest GUEST_ARCH=arm64   the same for the arm64 guest
 #
 # The guest (Debian kernel + busybox initramfs) is built under $(B)/guest;
-# each run's files live in $(B)/qemu-runs/ and are removed unless RIG_KEEP=1.
+# the arm64 one under $(B)/guest-arm64, with trixie's ipxe-arm64.efi beside
+# it (guest/fetch-arm64.sh: foreign .debs unpacked, never installed). Each
+# run's files live in $(B)/qemu-runs/ and are removed unless RIG_KEEP=1.
 
 QEMU_GUEST = $(B)/guest/initramfs
 QEMU_JOBS ?= 2
 SCENARIOS ?=
 
-$(QEMU_GUEST): tests-qemu/guest/build.sh tests-qemu/guest/init tests-qemu/guest/udhcpc.script
+QEMU_GUEST_ARM64 = $(B)/guest-arm64/initramfs
+GUEST_ARCH ?= amd64
+GUEST_SRCS = tests-qemu/guest/build.sh tests-qemu/guest/init tests-qemu/guest/udhcpc.script
+
+$(QEMU_GUEST): $(GUEST_SRCS)
 	tests-qemu/guest/build.sh $(B)/guest
 
-.PHONY: qemu-boot qemu-guest-selftest
-qemu-boot: $(QEMU_GUEST)
+$(QEMU_GUEST_ARM64): $(GUEST_SRCS) tests-qemu/guest/fetch-arm64.sh
+	tests-qemu/guest/build.sh $(B)/guest-arm64 arm64
+
+.PHONY: qemu-boot qemu-guest-selftest qemu-arm64-arch
+qemu-boot: $(QEMU_GUEST) $(QEMU_GUEST_ARM64)
 	B=$(B) QEMU_JOBS=$(QEMU_JOBS) tests-qemu/run.sh $(SCENARIOS)
 
-qemu-guest-selftest: $(QEMU_GUEST)
-	B=$(B) tests-qemu/guest/selftest.sh
+qemu-guest-selftest: $(if $(filter arm64,$(GUEST_ARCH)),$(QEMU_GUEST_ARM64),$(QEMU_GUEST))
+	B=$(B) GUEST_ARCH=$(GUEST_ARCH) tests-qemu/guest/selftest.sh
 
 # The demo boots whatever `make all` built: the plain (not sanitized) netbootd.
 FIRMWARE ?= uefi
 demo: all $(QEMU_GUEST)
 	B=$(B) FIRMWARE=$(FIRMWARE) tests-qemu/demo.sh
 
+# The deps hook: arm64 as a foreign dpkg architecture, so `apt-get download
+# PKG:arm64` (guest/fetch-arm64.sh) finds the arm64 kernel and busybox. It
+# only lets apt see arm64 indexes; nothing arm64 is installed. Idempotent,
+# and before deps' own apt-get update, which then fetches those indexes.
+deps: qemu-arm64-arch
+qemu-arm64-arch:
+	@dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
+
 CHECKS      += qemu-boot
-CHECK_BUILD += $(QEMU_GUEST)
+CHECK_BUILD += $(QEMU_GUEST) $(QEMU_GUEST_ARM64)
+# qemu-system-arm: qemu-system-aarch64; qemu-efi-aarch64: AAVMF (arm64 UEFI);
+# gcc-aarch64-linux-gnu: cross-compiles for arm64 (binutils' readelf is
+# what build.sh uses of it today).
 DEPS_PKGS   += qemu-system-x86 ovmf seabios ipxe-qemu ipxe dnsmasq-base \
                busybox-static squashfs-tools mtools dosfstools cpio kmod \
-               udhcpc isc-dhcp-client iproute2 perl-base coreutils
+               udhcpc isc-dhcp-client iproute2 perl-base coreutils \
+               qemu-system-arm qemu-efi-aarch64 gcc-aarch64-linux-gnu

@@ -17,9 +17,15 @@ all=(tests-qemu/scenarios/[0-9]*.sh)
 sel=()
 if [ $# -eq 0 ]; then sel=("${all[@]}")
 else
+	# A number (07, 05b) picks by prefix only: as a substring "10" would
+	# also pick 02-bios-e1000. Anything else is a part of the name.
 	for want in "$@"; do
 		for s in "${all[@]}"; do
-			case ${s##*/} in "$want"*|*"$want"*) sel+=("$s") ;; esac
+			if [[ $want =~ ^[0-9]+[a-z]?$ ]]; then
+				case ${s##*/} in "$want"-*|"$want"[a-z]-*) sel+=("$s") ;; esac
+			else
+				case ${s##*/} in *"$want"*) sel+=("$s") ;; esac
+			fi
 		done
 	done
 fi

@@ -48,7 +48,7 @@ extra console=ttyS0
 entry retry Retry
 end
 EOP
-	# Stamp by hand (embed/stamp.h layout): netboot-embed renders from a
+	# Stamp by hand (plan/stamp.h layout): netboot-embed renders from a
 	# config, which cannot pin hashes.
 	cp "$RIG_EFI" "$RIG_DIR/$name.efi"
 	local off

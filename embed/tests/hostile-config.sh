@@ -34,7 +34,9 @@ N=0
 write_conf() {  # SECTION LINE4 -> $CONF
 	N=$((N + 1))
 	CONF=$T/row$N.conf
-	printf '# hostile-config row %d\n%s\n# the row:\n%s\n' "$N" "$1" "$2" > "$CONF"
+	# After the row, so its line numbers stay: the root is empty, and the
+	# served files' check (check = warn by default) is not this test's.
+	printf '# hostile-config row %d\n%s\n# the row:\n%s\n[server]\ncheck = off\n' "$N" "$1" "$2" > "$CONF"
 }
 
 # run_both: $rc_d $err_d (netbootd), $rc_e $err_e $out_e (netboot-embed)

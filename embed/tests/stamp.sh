@@ -130,6 +130,15 @@ mkpe fresh 16384 ALPINEBOOTSTAMP1
 check "show on a never-stamped image says so" \
 	sh -c "'$NE' show '$T/fresh.efi' 2>&1 | grep -q 'not stamped'"
 
+# A stamped image whose length field runs past the section (plan/stamp.c
+# decodes it for netboot-embed and alpineboot.efi alike): show refuses it.
+mkpe corrupt 16384 ALPINEBOOTSTAMP1
+"$NE" stamp "$T/corrupt.efi" --config "$T/site.conf" 2> /dev/null
+off=$(grep -abo ALPINEBOOTSTAMP1 "$T/corrupt.efi" | head -n 1 | cut -d: -f1)
+printf '\377\377\000\000' | dd of="$T/corrupt.efi" bs=1 seek=$((off + 16)) conv=notrunc 2> /dev/null
+check "show on a stamp whose length runs past the section says corrupt" \
+	sh -c "! '$NE' show '$T/corrupt.efi' > /dev/null 2> '$T/corrupt.err' && grep -q 'is corrupt' '$T/corrupt.err'"
+
 if [ -f "$EFI" ]; then
 	cp "$EFI" "$T/alpineboot.efi"
 	round_trip "alpineboot.efi" "$T/alpineboot.efi"

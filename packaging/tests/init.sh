@@ -70,6 +70,7 @@ calls=${STUB_CALLS:?}
 ebegin() { echo "ebegin $*" >>"$calls"; }
 eend() { echo "eend $*" >>"$calls"; return "${1:-0}"; }
 eerror() { echo "eerror $*" >>"$calls"; }
+ewarn() { echo "ewarn $*" >>"$calls"; }
 need() { echo "need $*" >>"$calls"; }
 use() { echo "use $*" >>"$calls"; }
 after() { echo "after $*" >>"$calls"; }

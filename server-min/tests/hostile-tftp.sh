@@ -45,7 +45,7 @@ OUT=$T_DIR/out
 mkdir -p "$OUT"
 
 CONF=$T_DIR/netbootd.conf
-printf '[server]\ntftp-per-ip = 4\n' >"$CONF"
+printf '[server]\ntftp-per-ip = 4\ncheck = off\n' >"$CONF"   # no kernel in this root
 if "$NETBOOTD" --root "$T_ROOT" --listen 127.0.0.1 --config "$CONF" --check-config >/dev/null 2>&1; then
 	PER_IP=4
 	CONF_ARGS=(--config "$CONF")

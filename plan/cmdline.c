@@ -21,9 +21,9 @@
  * iPXE splits script lines on spaces and expands ${...}. Values with a
  * space, quote or '$' cannot pass both intact, so they are refused here.
  */
-#include "embed/cmdline.h"
-#include "embed/mac.h"
-#include "embed/str.h"
+#include "plan/cmdline.h"
+#include "plan/mac.h"
+#include "plan/str.h"
 
 /* A value that must stay one argument. */
 static int word_ok(const char *s)
@@ -50,6 +50,18 @@ static int words_ok(const char *s)
 			return 0;
 	}
 	return 1;
+}
+
+/* BOOTIF=01-aa-bb-..: ARP hardware type 1 (Ethernet, RFC 826 / IANA
+ * hardware types) and the MAC, the form pxelinux made common and Alpine's
+ * initramfs-init reads. */
+static void put_bootif(struct nb_buf *b, const uint8_t mac[6])
+{
+	char m[18];
+
+	nb_mac_format(mac, '-', m);
+	nb_buf_puts(b, "BOOTIF=01-");
+	nb_buf_puts(b, m);
 }
 
 static void put_repos(struct nb_buf *b, const struct nb_cmdline_in *in)
@@ -114,11 +126,8 @@ int nb_cmdline_build(const struct nb_cmdline_in *in, char *out, size_t cap,
 	nb_buf_puts(&b, " ip=");
 	nb_buf_puts(&b, in->ip);
 	if (in->mac != NULL) {
-		char mac[18];
-
-		nb_mac_format(in->mac, '-', mac);
-		nb_buf_puts(&b, " BOOTIF=01-");
-		nb_buf_puts(&b, mac);
+		nb_buf_putc(&b, ' ');
+		put_bootif(&b, in->mac);
 	}
 	for (i = 0; i < in->n_initrd_names; i++) {
 		nb_buf_puts(&b, " initrd=");
@@ -191,4 +200,84 @@ int nb_url_basename(const char *url, char *ret, size_t cap)
 		if (url[i] <= ' ' || url[i] > '~' || url[i] == '"' || url[i] == '\'')
 			return -NB_EINVAL;
 	return nb_strlcpy(ret, cap, url + start, end - start);
+}
+
+int nb_cmdline_loader(const struct nb_entry *e, const uint8_t *mac,
+		      char *out, size_t cap, size_t *ret_len)
+{
+	char names[NB_PLAN_MAX_INITRDS][NB_URL_MAX];
+	const char *name_ptr[NB_PLAN_MAX_INITRDS];
+	char line[NB_CMDLINE_LOADER_MAX];
+	unsigned i, n = e->n_initrd < NB_PLAN_MAX_INITRDS ? e->n_initrd
+							  : NB_PLAN_MAX_INITRDS;
+	struct nb_buf b;
+	size_t len;
+	int r;
+
+	for (i = 0; i < n; i++) {
+		if (nb_url_basename(e->initrd[i].url, names[i], sizeof(names[i])) < 0)
+			return -NB_EINVAL;
+		name_ptr[i] = names[i];
+	}
+	r = nb_cmdline_entry(e, name_ptr, n, line, NB_CMDLINE_MAX, &len);
+	if (r < 0)
+		return r == -NB_E2BIG ? r : -NB_EINVAL;
+	/* A plan rendered per MAC already names the NIC; a stamped plan
+	 * cannot, so the loader adds the one it booted from. */
+	if (mac != NULL && !nb_cmdline_has(line, len, "BOOTIF")) {
+		nb_buf_init(&b, line + len, sizeof(line) - len);
+		if (len > 0)
+			nb_buf_putc(&b, ' ');
+		put_bootif(&b, mac);
+		len += b.len;
+		if (b.overflow)
+			return -NB_E2BIG;
+	}
+	if (len + 1 > cap)
+		return -NB_E2BIG;
+	nb_memcpy(out, line, len + 1);
+	if (ret_len)
+		*ret_len = len;
+	return 0;
+}
+
+static int arg_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n';
+}
+
+int nb_cmdline_next_arg(const char *s, size_t len, size_t *pos,
+			const char **ret_arg, size_t *ret_len)
+{
+	size_t i = *pos, start;
+	int quoted = 0;
+
+	while (i < len && s[i] != '\0' && arg_space(s[i]))
+		i++;
+	if (i >= len || s[i] == '\0') {
+		*pos = i;
+		return 0;
+	}
+	for (start = i; i < len && s[i] != '\0'; i++) {
+		if (s[i] == '"')
+			quoted = !quoted;
+		else if (!quoted && arg_space(s[i]))
+			break;
+	}
+	*ret_arg = s + start;
+	*ret_len = i - start;
+	*pos = i;
+	return 1;
+}
+
+int nb_cmdline_has(const char *s, size_t len, const char *name)
+{
+	size_t pos = 0, alen, nlen = nb_strlen(name);
+	const char *a;
+
+	while (nb_cmdline_next_arg(s, len, &pos, &a, &alen))
+		if (alen >= nlen && nb_memcmp(a, name, nlen) == 0 &&
+		    (alen == nlen || a[nlen] == '='))
+			return 1;
+	return 0;
 }

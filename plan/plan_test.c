@@ -16,7 +16,7 @@
 
 #include "embed/config.h"
 #include "embed/resolve.h"
-#include "embed/str.h"
+#include "plan/str.h"
 
 #define FAIL_AT(line, ...) do { \
 	print_error("table row at %s:%d: ", __FILE__, line); \

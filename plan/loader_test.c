@@ -1,4 +1,6 @@
-/* cmdline_test.c: plan entry -> kernel command line -> UCS-2 LoadOptions. */
+/* loader_test.c: plan entry -> the kernel command line a loader passes
+ * (nb_cmdline_loader: initrd= names, BOOTIF= of the booting NIC), and the
+ * argument walker it uses to see whether the plan set BOOTIF already. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,7 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "efi-shim/cmdline.h"
+#include "plan/cmdline.h"
+#include "plan/plan.h"
 
 static const uint8_t MAC[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0xab };
 
@@ -65,10 +68,10 @@ static void test_build(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct nb_entry e;
-		char out[CMDLINE_MAX];
+		char out[NB_CMDLINE_LOADER_MAX];
 		size_t len = 0;
 		entry(&e, cases[i].cmdline, cases[i].initrd1, cases[i].initrd2);
-		int r = cmdline_build(&e, cases[i].with_mac ? MAC : NULL, out, sizeof out, &len);
+		int r = nb_cmdline_loader(&e, cases[i].with_mac ? MAC : NULL, out, sizeof out, &len);
 		if (r != cases[i].ret)
 			fail_msg("line %d: ret %d want %d", cases[i].line, r, cases[i].ret);
 		if (r == 0) {
@@ -88,11 +91,11 @@ static void test_extras(void **state)
 	size_t len;
 
 	entry_x(&e, "ip=dhcp modloop=http://h/m quiet console=ttyS0", 27, "http://h/boot/initramfs-virt", NULL);
-	assert_int_equal(cmdline_build(&e, MAC, out, sizeof out, &len), 0);
+	assert_int_equal(nb_cmdline_loader(&e, MAC, out, sizeof out, &len), 0);
 	assert_string_equal(out, "ip=dhcp modloop=http://h/m initrd=initramfs-virt quiet console=ttyS0 "
 			    "BOOTIF=01-52-54-00-12-34-ab");
 	entry_x(&e, "ip=dhcp quiet", 3, NULL, NULL);     /* offset inside an argument */
-	assert_int_equal(cmdline_build(&e, NULL, out, sizeof out, &len), -EINVAL);
+	assert_int_equal(nb_cmdline_loader(&e, NULL, out, sizeof out, &len), -EINVAL);
 }
 
 static void test_space(void **state)
@@ -103,52 +106,29 @@ static void test_space(void **state)
 	size_t len;
 
 	entry(&e, "0123456789", "http://h/abc", NULL);
-	assert_int_equal(cmdline_build(&e, NULL, out, sizeof out, &len), -ENOSPC);
-	assert_int_equal(cmdline_build(&e, NULL, out, 0, &len), -ENOSPC);
+	assert_int_equal(nb_cmdline_loader(&e, NULL, out, sizeof out, &len), -E2BIG);
+	assert_int_equal(nb_cmdline_loader(&e, NULL, out, 0, &len), -E2BIG);
 	entry(&e, "0123456789", NULL, NULL);
-	assert_int_equal(cmdline_build(&e, NULL, out, 11, &len), 0);   /* exactly fits */
-	assert_int_equal(cmdline_build(&e, NULL, out, 10, &len), -ENOSPC);
-	/* The longest line embed/ accepts plus BOOTIF fits CMDLINE_MAX; one
-	 * initrd= more than embed/ allows is refused, not cut. */
+	assert_int_equal(nb_cmdline_loader(&e, NULL, out, 11, &len), 0);   /* exactly fits */
+	assert_int_equal(nb_cmdline_loader(&e, NULL, out, 10, &len), -E2BIG);
+	/* The longest line plan/ accepts plus BOOTIF fits NB_CMDLINE_LOADER_MAX; one
+	 * initrd= more than plan/ allows is refused, not cut. */
 	memset(&e, 0, sizeof e);
 	memset(e.cmdline, 'a', NB_CMDLINE_MAX - 1 - 10);
 	e.cmdline_extra = NB_CMDLINE_MAX - 1 - 10;
 	snprintf(e.initrd[0].url, NB_URL_MAX, "http://h/b");
 	e.n_initrd = 1;
-	uint16_t u[CMDLINE_MAX];
-	char big[CMDLINE_MAX];
-	size_t units;
-	assert_int_equal(cmdline_build(&e, MAC, big, sizeof big, &len), 0);
+	char big[NB_CMDLINE_LOADER_MAX];
+	assert_int_equal(nb_cmdline_loader(&e, MAC, big, sizeof big, &len), 0);
 	assert_int_equal(len, NB_CMDLINE_MAX - 1 + 27);
-	assert_int_equal(cmdline_build_ucs2(&e, MAC, u, CMDLINE_MAX, &units), 0);
-	assert_int_equal(units, len);
 	snprintf(e.initrd[0].url, NB_URL_MAX, "http://h/bb");       /* 1023 bytes: fits */
-	assert_int_equal(cmdline_build(&e, MAC, big, sizeof big, &len), 0);
+	assert_int_equal(nb_cmdline_loader(&e, MAC, big, sizeof big, &len), 0);
 	snprintf(e.initrd[0].url, NB_URL_MAX, "http://h/bbb");      /* 1024: does not */
-	assert_int_equal(cmdline_build(&e, MAC, big, sizeof big, &len), -ENOSPC);
-}
-
-static void test_ucs2(void **state)
-{
-	(void)state;
-	struct nb_entry e;
-	uint16_t out[128];
-	size_t units = 0;
-
-	entry(&e, "console=ttyS0 x=\xc3\xa9", "http://198.18.0.1/i", NULL);
-	assert_int_equal(cmdline_build_ucs2(&e, NULL, out, 128, &units), 0);
-	const char *want = "console=ttyS0 x=? initrd=i";
-	assert_int_equal(units, strlen(want));
-	for (size_t i = 0; i < units; i++)
-		assert_int_equal(out[i], want[i] == '?' ? 0xe9 : (uint16_t)want[i]);
-	assert_int_equal(out[units], 0);
-	assert_int_equal(cmdline_build_ucs2(&e, NULL, out, 5, &units), -ENOSPC);
-	entry(&e, "bad=\xff", NULL, NULL);
-	assert_int_equal(cmdline_build_ucs2(&e, NULL, out, 128, &units), -EINVAL);
+	assert_int_equal(nb_cmdline_loader(&e, MAC, big, sizeof big, &len), -E2BIG);
 }
 
 /* A boot.plan as netbootd renders it (netboot-embed render --format plan),
- * parsed by embed/'s nb_plan_parse, to the line the kernel gets. */
+ * parsed by nb_plan_parse, to the line the kernel gets. */
 static const char plan_text[] =
 	"nbplan 1\n"
 	"server http://198.18.0.1\n"
@@ -169,20 +149,16 @@ static void test_plan_text(void **state)
 {
 	(void)state;
 	static struct nb_plan plan;
-	char out[CMDLINE_MAX];
-	uint16_t u[CMDLINE_MAX];
-	size_t len, units;
+	char out[NB_CMDLINE_LOADER_MAX];
+	size_t len;
 
 	assert_int_equal(nb_plan_parse(&plan, plan_text, sizeof plan_text - 1), 0);
 	assert_int_equal(plan.n_entry, 2);
-	assert_int_equal(cmdline_build(&plan.entry[0], MAC, out, sizeof out, &len), 0);
+	assert_int_equal(nb_cmdline_loader(&plan.entry[0], MAC, out, sizeof out, &len), 0);
 	/* The plan's BOOTIF stays the only one; initrd= before the extras. */
 	assert_string_equal(out, "modules=loop,squashfs modloop=http://198.18.0.1/boot/modloop-virt "
 			    "ip=dhcp BOOTIF=01-52-54-00-4e-e0-01 initrd=initramfs-virt console=ttyS0");
-	assert_int_equal(cmdline_build_ucs2(&plan.entry[0], MAC, u, CMDLINE_MAX, &units), 0);
-	assert_int_equal(units, len);
-	for (size_t i = 0; i <= len; i++)
-		assert_int_equal(u[i], (uint16_t)(unsigned char)out[i]);
+	assert_int_equal(len, strlen(out));
 }
 
 static void test_next_arg(void **state)
@@ -193,16 +169,16 @@ static void test_next_arg(void **state)
 	size_t pos = 0, len, n = 0;
 	const char *a;
 
-	while (cmdline_next_arg(s, strlen(s), &pos, &a, &len)) {
+	while (nb_cmdline_next_arg(s, strlen(s), &pos, &a, &len)) {
 		assert_true(n < 3);
 		assert_int_equal(len, strlen(want[n]));
 		assert_memory_equal(a, want[n], len);
 		n++;
 	}
 	assert_int_equal(n, 3);
-	assert_true(cmdline_has("a BOOTIF", 8, "BOOTIF"));
-	assert_false(cmdline_has("a BOOTIFX=1", 11, "BOOTIF"));
-	assert_false(cmdline_has("a BOOTIF=1", 5, "BOOTIF"));   /* len honoured */
+	assert_true(nb_cmdline_has("a BOOTIF", 8, "BOOTIF"));
+	assert_false(nb_cmdline_has("a BOOTIFX=1", 11, "BOOTIF"));
+	assert_false(nb_cmdline_has("a BOOTIF=1", 5, "BOOTIF"));   /* len honoured */
 }
 
 int main(void)
@@ -211,7 +187,6 @@ int main(void)
 		cmocka_unit_test(test_build),
 		cmocka_unit_test(test_extras),
 		cmocka_unit_test(test_space),
-		cmocka_unit_test(test_ucs2),
 		cmocka_unit_test(test_plan_text),
 		cmocka_unit_test(test_next_arg),
 	};

@@ -4,9 +4,8 @@
  * (Linux, Windows, iPXE's ${net0/mac:hexhyp}), any case. Nothing else: a
  * config that names a client must name it unambiguously.
  */
-#include "embed/mac.h"
-#include "embed/plan.h"
-#include "embed/str.h"
+#include "plan/mac.h"
+#include "plan/str.h"
 
 int nb_mac_parse(const char *s, size_t len, uint8_t ret_mac[6])
 {

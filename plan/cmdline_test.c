@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "embed/cmdline.h"
+#include "plan/cmdline.h"
 
 #define FAIL_AT(line, ...) do { \
 	print_error("table row at %s:%d: ", __FILE__, line); \

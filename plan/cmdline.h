@@ -7,7 +7,9 @@
  * extras begin. nb_cmdline_entry turns a plan entry into the final line
  * for a loader, inserting initrd=NAME for each initrd before the extras:
  * iPXE's script renderer and alpineboot.efi both call it, so the order of
- * arguments is the same on every path.
+ * arguments is the same on every path. nb_cmdline_loader is that plus what
+ * only the running machine knows (BOOTIF= of the booting NIC when the plan
+ * has none: a stamped plan cannot know it), alpineboot.efi's whole line.
  */
 #ifndef NB_CMDLINE_H
 #define NB_CMDLINE_H
@@ -15,7 +17,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "embed/plan.h"
+#include "plan/plan.h"
+
+/* The longest line nb_cmdline_loader builds: an entry's (initrd= included,
+ * under NB_CMDLINE_MAX) plus " BOOTIF=01-aa-bb-cc-dd-ee-ff". */
+#define NB_CMDLINE_LOADER_MAX (NB_CMDLINE_MAX + 32)
 
 struct nb_cmdline_in {
 	const char *modules;        /* extra modules "a,b" or "" */
@@ -47,6 +53,26 @@ int nb_cmdline_build(const struct nb_cmdline_in *in, char *out, size_t cap,
  * error. */
 int nb_cmdline_entry(const struct nb_entry *e, const char *const *names,
 		     unsigned n, char *out, size_t cap, size_t *ret_len);
+
+/* The final line of a plan entry for a loader that fetched its initrds
+ * itself: nb_cmdline_entry with initrd=NAME named after each initrd URL,
+ * then BOOTIF=01-aa-.. for mac (NULL: unknown) unless the line already has
+ * a BOOTIF argument. 0 and *ret_len (may be NULL), -EINVAL (an initrd URL
+ * without a file name, a bad extras offset), -E2BIG; out untouched on
+ * error. */
+int nb_cmdline_loader(const struct nb_entry *e, const uint8_t *mac,
+		      char *out, size_t cap, size_t *ret_len);
+
+/* Walk the arguments of a kernel command line as the kernel's own
+ * next_arg() (lib/cmdline.c) does: spaces separate, double quotes group.
+ * *pos: where to continue (start at 0). 1 and the argument in *ret_arg
+ * and *ret_len; 0 at the end. Stops at len or a NUL. */
+int nb_cmdline_next_arg(const char *s, size_t len, size_t *pos,
+			const char **ret_arg, size_t *ret_len);
+
+/* 1 when s (len bytes) has an argument "name" or "name=...", whole
+ * arguments only, never substrings; else 0. */
+int nb_cmdline_has(const char *s, size_t len, const char *name);
 
 /* The file name part of a URL (after the last '/', before any '?'), the
  * name iPXE gives a downloaded image. 0 and ret[cap], or -E2BIG/-EINVAL. */

@@ -4,7 +4,7 @@
  * memcpy/memset; the hosted side has libc's, alpineboot.efi brings its own
  * (efi-shim/libc.c), and embed/freestanding-check.sh allows exactly those.
  */
-#include "embed/str.h"
+#include "plan/str.h"
 
 size_t nb_strlen(const char *s)
 {

@@ -1,10 +1,11 @@
 /* plan.h: a resolved boot plan, the thing a client executes
- * (CONTRACT: server-min/ and efi-shim/ rely on the names in this file;
- * extend, do not rename).
+ * (CONTRACT between netbootd, netboot-embed and alpineboot.efi: all three
+ * rely on the names in this file; extend, do not rename).
  *
- * The server resolves config + client identity into a plan and renders it as
- * an iPXE script (boot.ipxe) or a flat plan (boot.plan, docs/boot-plan.md);
- * alpineboot.efi parses boot.plan back into this struct. Entry 0 is what the
+ * The server resolves config + client identity into a plan (embed/, its
+ * policy) and renders it as an iPXE script (boot.ipxe) or a flat plan
+ * (boot.plan, docs/boot-plan.md); alpineboot.efi parses boot.plan back into
+ * this struct. Entry 0 is what the
  * client boots first; the others are the fallback menu.
  * Freestanding: no malloc, no libc.
  */
@@ -47,7 +48,7 @@ struct nb_entry {
 	char cmdline[NB_CMDLINE_MAX];               /* without initrd= */
 	/* Offset in cmdline where the user's extra arguments begin (== its
 	 * length when there are none); nb_cmdline_entry() inserts initrd=
-	 * there (embed/cmdline.h). */
+	 * there (plan/cmdline.h). */
 	unsigned cmdline_extra;
 };
 
@@ -70,31 +71,5 @@ int nb_plan_parse(struct nb_plan *ret_plan, const char *text, size_t len);
  * 0 and *ret_len, or -ENOSPC. */
 int nb_plan_format(const struct nb_plan *plan, char *out, size_t cap,
 		   size_t *ret_len);
-
-/* Who is asking: what the server knows of a client. */
-struct nb_client {
-	uint8_t mac[6];
-	int has_mac;
-	char uuid[40];          /* SMBIOS UUID, "" when unknown */
-	int arch;               /* RFC 4578 client arch, -1 when unknown */
-	/* 1: the document is for another host than the one asking; leave
-	 * out the profile's cmdline= words and hostname= (embed/resolve.c). */
-	int redact;
-};
-
-enum nb_format { NB_FMT_IPXE, NB_FMT_PLAN, NB_FMT_CMDLINE };
-
-struct nb_config;   /* embed/config.h */
-
-/* Resolve cfg for client c and render in fmt. http_base: "http://ADDR[:PORT]"
- * of the server, used for relative paths. 0 and *ret_len (out NUL-terminated),
- * -ENOSPC when out is too small, -EINVAL when the resolved plan is invalid. */
-int nb_render(const struct nb_config *cfg, const struct nb_client *c,
-	      const char *http_base, enum nb_format fmt,
-	      char *out, size_t cap, size_t *ret_len);
-
-/* Parse a MAC in "aa:bb:cc:dd:ee:ff" or "aa-bb-cc-dd-ee-ff" form (any case).
- * 0 or -EINVAL. */
-int nb_mac_parse(const char *s, size_t len, uint8_t ret_mac[6]);
 
 #endif

@@ -5,11 +5,11 @@
  * stamped section, so the parser treats it as hostile: it reads only
  * through (text, len), checks every field against its limit, refuses a
  * plan without its final "end" line (a truncated download), and is a fuzz
- * target (embed/fuzz_plan.c). Unknown keys and unknown file attributes are
+ * target (plan/fuzz_plan.c). Unknown keys and unknown file attributes are
  * skipped, so a version-1 reader accepts version-1 plans with additions.
  */
-#include "embed/plan.h"
-#include "embed/str.h"
+#include "plan/plan.h"
+#include "plan/str.h"
 
 #define MAX_TIMEOUT   3600
 #define MAX_FILE_SIZE ((uint64_t)1 << 40)

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "embed/cmdline.h"
-#include "embed/plan.h"
+#include "plan/cmdline.h"
+#include "plan/plan.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
