@@ -819,11 +819,13 @@ int main(int argc, char **argv)
 		goto out_cfg;
 	}
 	rc = resolve_address(&nb, addr_text);
+	if (rc == 0 && !o.check)
+		rc = setup_log(&o);
 	if (rc == 0)
 		rc = filecheck_netbootd(&nb, o.check, o.config);
 	if (rc == 0 && o.check)
 		printf("%s: ok\n", o.config ? o.config : "(no config)");
-	else if (rc == 0 && (rc = setup_log(&o)) == 0)
+	else if (rc == 0)
 		rc = content_protect_init(&nb) < 0 ? 2 : serve(&nb, user_buf, addr_text, &rl, &reload_set);
 	if (nb.efi_fd >= 0)
 		close(nb.efi_fd);

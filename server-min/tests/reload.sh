@@ -121,6 +121,7 @@ t_srv tc qdisc del dev nbs0 root
 # 3. Lines: an RFC 3339 time first; TFTP lines of the client name its MAC.
 t_log_has "^$TIME_RE netbootd: info main - ready "
 t_log_has "^$TIME_RE netbootd: info tftp $CLI2_IP:[0-9]+ sent small\.bin $SMALL_SIZE bytes .* mac=$CLI_MAC\$"
+t_log_has "^$TIME_RE netbootd: info http $CLI_IP:[0-9]+ GET /big\.bin 200 $BIG_SIZE bytes .* mac=$CLI_MAC\$"
 t_log_has "^$TIME_RE netbootd: info dhcp $CLI_MAC offer "
 t_check "SIGTERM: exit 0" t_stop_netbootd
 
@@ -163,6 +164,11 @@ t_check "a JSON TFTP line carries the MAC" python3 -c '
 import json, sys
 ls = [json.loads(l) for l in open(sys.argv[1])]
 assert any(o["proto"] == "tftp" and o.get("mac") == sys.argv[2] and "sent small.bin" in o["msg"]
+           for o in ls), ls' "$T_LOG" "$CLI_MAC"
+t_check "a JSON HTTP line carries the MAC" python3 -c '
+import json, sys
+ls = [json.loads(l) for l in open(sys.argv[1])]
+assert any(o["proto"] == "http" and o.get("mac") == sys.argv[2] and o["msg"].startswith("GET /no\"such")
            for o in ls), ls' "$T_LOG" "$CLI_MAC"
 t_check "a JSON DHCP line carries the MAC" python3 -c '
 import json, sys
