@@ -92,6 +92,8 @@ t_log_has "main - reload: client 52:54:00:77:00:01 removed"
 t_log_has "warn main - reload: \[server\] http-port changed: needs a restart"
 t_check "the new title is rendered" bash -c "$(declare -f script t_cli); NS_CLI=$NS_CLI SRV_IP=$SRV_IP CLI_MAC=$CLI_MAC; script | grep -q 'Reload Two'"
 t_check "the new cmdline is rendered" bash -c "$(declare -f script t_cli); NS_CLI=$NS_CLI SRV_IP=$SRV_IP CLI_MAC=$CLI_MAC; script | grep -q 'reloadtest=2'"
+t_check "the reload checked the served files again" \
+	test "$(grep -c 'main - check done' "$T_LOG")" -eq 2
 t_check "HTTP still on port 80 (restart-only)" \
 	bash -c "! ip netns exec $NS_SRV ss -Hlnt 'sport = :8080' | grep -q ."
 
