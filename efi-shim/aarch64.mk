@@ -119,5 +119,5 @@ endif
 DEPS_PKGS += gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
 .PHONY: efi-arm64-fetch
 deps: efi-arm64-fetch
-efi-arm64-fetch:
+efi-arm64-fetch: | qemu-arm64-arch
 	@[ -f $(EFI_A64_CRT0) ] || efi-shim/fetch-gnu-efi-arm64.sh $(EFI_A64_ROOT)
