@@ -43,7 +43,7 @@ fail() { echo "check-image: $pe: $*" >&2; exit 1; }
 
 # The host's binutils read x86-64 only; the cross ones read their own.
 case $(readelf -h "$elf" | sed -n 's/^ *Machine: *//p') in
-Advanced\ Micro\ Devices\ X86-64) arch=x86_64 tp= rel=R_X86_64_RELATIVE coff=8664 ;;
+Advanced\ Micro\ Devices\ X86-64) arch=x86_64 tp='' rel=R_X86_64_RELATIVE coff=8664 ;;
 AArch64) arch=aarch64 tp=aarch64-linux-gnu- rel=R_AARCH64_RELATIVE coff=aa64 ;;
 *) fail "$elf is neither x86-64 nor AArch64" ;;
 esac
