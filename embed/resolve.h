@@ -36,4 +36,11 @@ void nb_profile_merge(struct nb_profile *dst, const struct nb_profile *src);
 int nb_resolve(const struct nb_config *cfg, const struct nb_client *c,
 	       const char *http_base, struct nb_plan *ret_plan);
 
+/* nb_resolve as if section cc (NULL: none) were the one that matches c:
+ * the file check (server-min/filecheck.c) resolves every section alone,
+ * so the precedence cannot hide one behind another. Same returns. */
+int nb_resolve_section(const struct nb_config *cfg,
+		       const struct nb_client_conf *cc, const struct nb_client *c,
+		       const char *http_base, struct nb_plan *ret_plan);
+
 #endif

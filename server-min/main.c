@@ -40,7 +40,6 @@
 #include "server-min/netbootd.h"
 
 #define NETBOOTD_VERSION "0.1.0"
-#define CONFIG_MAX_BYTES (1024 * 1024)
 
 static volatile sig_atomic_t stop_requested;
 
@@ -116,47 +115,6 @@ static int copy_str(char *dst, size_t cap, const char *src)
 		return -E2BIG;
 	memcpy(dst, src, n + 1);
 	return 0;
-}
-
-/* Read a whole config file, bounded. 0 and *ret_text (malloc'd), or -errno. */
-static int read_file(const char *path, char **ret_text, size_t *ret_len)
-{
-	struct stat st;
-	char *buf;
-	size_t got = 0;
-	int fd, r;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		r = -EINVAL;
-		goto out_close;
-	}
-	if (st.st_size > CONFIG_MAX_BYTES) {
-		r = -EFBIG;
-		goto out_close;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		r = -ENOMEM;
-		goto out_close;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
-	*ret_text = buf;
-	*ret_len = got;
-	r = 0;
-out_close:
-	close(fd);
-	return r;
 }
 
 /* The first IPv4 address of ifname, or the interface that holds addr. */
@@ -457,26 +415,14 @@ static int parse_args(int argc, char **argv, struct nb_server_conf *cli,
 	return -1;
 }
 
-/* netbootd.conf, or the defaults when none is given. 0, or 2 after
- * "FILE:LINE: what is wrong" on stderr. */
-static int load_config(const char *path, struct nb_config *cfg)
+/* netbootd.conf and the files it includes, or the defaults when none is
+ * given (nb_config_load). 0 and *ret_cfg, or 2 after "FILE:LINE: what is
+ * wrong" on stderr. */
+static int load_config(const char *path, struct nb_config **ret_cfg)
 {
-	char err[NB_ERR_MAX], *text = NULL;
-	size_t len = 0;
-	int r;
+	char err[NB_ERR_MAX];
 
-	if (!path) {
-		nb_config_defaults(cfg);
-		return 0;
-	}
-	r = read_file(path, &text, &len);
-	if (r < 0) {
-		fprintf(stderr, "%s: cannot read: %s\n", path, strerror(-r));
-		return 2;
-	}
-	r = nb_config_parse(cfg, path, text, len, err);
-	free(text);
-	if (r < 0) {
+	if (nb_config_load(path, ret_cfg, err) < 0) {
 		fprintf(stderr, "%s\n", err);
 		return 2;
 	}
@@ -644,9 +590,9 @@ out_clients:
 
 int main(int argc, char **argv)
 {
-	static struct nb_config cfg;       /* large and fixed-size: not on the stack */
+	struct nb_config *cfg = NULL;
 	struct nb_server_conf cli = { .dhcp = -1, .tftp = -1, .http = -1 };
-	struct netbootd nb = { .root_fd = -1, .ipxe_fd = -1, .efi_fd = -1, .config = &cfg };
+	struct netbootd nb = { .root_fd = -1, .ipxe_fd = -1, .efi_fd = -1 };
 	const char *config_path = NULL, *root = NULL, *user = NULL;
 	char addr_text[INET_ADDRSTRLEN];
 	int check_only = 0, rc;
@@ -662,14 +608,18 @@ int main(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	rc = load_config(config_path, &cfg);
+	nb.config = cfg;
 	if (rc == 0)
 		rc = merge_settings(&nb, &cli, &root, &user);
-	if (rc != 0)
+	if (rc != 0) {
+		nb_config_free(cfg);
 		return rc;
+	}
 	nb.root = root;
 	nb.root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (nb.root_fd < 0) {
 		fprintf(stderr, "netbootd: --root %s: %s\n", root, strerror(errno));
+		nb_config_free(cfg);
 		return 2;
 	}
 	rc = resolve_address(&nb, addr_text);
@@ -685,6 +635,7 @@ int main(int argc, char **argv)
 		close(nb.ipxe_fd);
 	close(nb.root_fd);
 	filecheck_report_free(nb.filecheck);
+	nb_config_free(cfg);
 	log_flush_wait(1000);
 	return rc;
 }
