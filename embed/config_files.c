@@ -147,6 +147,9 @@ static int real_glob(void *ctx, const char *pattern, char ***ret_paths,
 	}
 	if (r != 0) {
 		globfree(&g);
+		/* GLOB_ERR stops at a folder it cannot open: say which kind. */
+		if (r == GLOB_ABORTED && (r = folder_exists(pattern)) < 0)
+			return r;
 		return r == GLOB_NOSPACE ? -ENOMEM : -EIO;
 	}
 	if ((paths = calloc(g.gl_pathc ? g.gl_pathc : 1, sizeof(*paths))) == NULL) {
