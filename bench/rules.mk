@@ -15,7 +15,7 @@ UNIT_TESTS += load_parse_test
 load_parse_test_SRCS = bench/load_parse_test.c bench/load_parse.c
 
 # linux-perf and valgrind: for finding out why, when a figure falls short.
-DEPS_PKGS += dnsmasq-base tftpd-hpa nginx-light wrk gnuplot-nox iproute2 \
+DEPS_PKGS += dnsmasq-base tftpd-hpa nginx-light wrk gnuplot-nox iproute2 time \
              ipxe linux-perf valgrind
 
 .PHONY: bench bench-smoke

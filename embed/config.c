@@ -1397,6 +1397,13 @@ void nb_section_apply(const struct nb_config *cfg, const struct nb_keys *keys,
 	}
 }
 
+int nb_keys_equal(const struct nb_config *a, const struct nb_keys *ka,
+		  const struct nb_config *b, const struct nb_keys *kb)
+{
+	return ka->len == kb->len &&
+	       memcmp(a->text + ka->off, b->text + kb->off, ka->len) == 0;
+}
+
 const char *nb_client_profile_name(const struct nb_config *cfg,
 				   const struct nb_client_conf *cc)
 {

@@ -131,6 +131,12 @@ const struct nb_client_conf *nb_config_section(const struct nb_config *cfg,
 const char *nb_client_profile_name(const struct nb_config *cfg,
 				   const struct nb_client_conf *cc);
 
+/* 1 when two sections (of two configs, say before and after a reload)
+ * give the same keys with the same values in the same order, profile=
+ * included; where they stand in their files does not count. */
+int nb_keys_equal(const struct nb_config *a, const struct nb_keys *ka,
+		  const struct nb_config *b, const struct nb_keys *kb);
+
 /* Lay a section's own keys over dst, later keys winning like later
  * layers: each key given replaces that field (a list key such as mirror =
  * replaces the whole list) and sets its NB_SET_* bit. */

@@ -715,6 +715,10 @@ static void test_include_sorted_relative(void **state)
 	assert_non_null(cc);
 	assert_string_equal(nb_client_profile_name(c, cc), "late");
 	assert_int_equal(c->n_file, 3);
+	/* The same keys in another place: equal; other keys: not. */
+	assert_true(nb_keys_equal(c, &c->profile[0].keys, c, &c->profile[0].keys));
+	assert_false(nb_keys_equal(c, &c->profile[0].keys, c, &c->profile[1].keys));
+	assert_false(nb_keys_equal(c, &c->client[0].keys, c, &c->client[1].keys));
 	nb_config_free(c);
 }
 

@@ -63,3 +63,10 @@ DEPS_PKGS += time
 .PHONY: test-inventory
 test-inventory: $(B)/san/netbootd $(B)/san/netboot-embed
 	bash embed/tests/inventory.sh $(B)/san/netbootd $(B)/san/netboot-embed
+
+# The same inventory with answer = known: listed MACs offered, others not
+# (embed/tests/inventory-dhcp.sh; network namespaces: needs root).
+CHECKS += test-inventory-dhcp
+.PHONY: test-inventory-dhcp
+test-inventory-dhcp: $(B)/san/netbootd $(B)/nb-dhcptest
+	NETBOOTD=$(B)/san/netbootd DHCPTEST=$(B)/nb-dhcptest bash embed/tests/inventory-dhcp.sh
