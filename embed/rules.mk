@@ -61,8 +61,8 @@ test-hostile-config: $(B)/san/netbootd $(B)/san/netboot-embed
 CHECKS += test-inventory
 DEPS_PKGS += time
 .PHONY: test-inventory
-test-inventory: $(B)/san/netbootd $(B)/san/netboot-embed
-	bash embed/tests/inventory.sh $(B)/san/netbootd $(B)/san/netboot-embed
+test-inventory: $(B)/san/netbootd $(B)/san/netboot-embed $(B)/nbrender
+	NBRENDER=$(B)/nbrender bash embed/tests/inventory.sh $(B)/san/netbootd $(B)/san/netboot-embed
 
 # The same inventory with answer = known: listed MACs offered, others not
 # (embed/tests/inventory-dhcp.sh; network namespaces: needs root).

@@ -14,7 +14,7 @@
 # and the time of one render with 10 clients against 100,000. Bounds are
 # generous (60 s for a check) so a loaded machine cannot fail them.
 #
-# usage: embed/tests/inventory.sh NETBOOTD NETBOOT_EMBED [CLIENTS] [FILES]
+# usage: [NBRENDER=build/nbrender] embed/tests/inventory.sh NETBOOTD NETBOOT_EMBED [CLIENTS] [FILES]
 set -u
 NBD=${1:-build/san/netbootd}
 NE=${2:-build/san/netboot-embed}
@@ -116,7 +116,11 @@ for cfg in "$T/small/netbootd.conf" "$T/etc/netbootd.conf"; do
 	/usr/bin/time -f '%e %M' -o "$T/time" \
 		"$NE" render --config "$cfg" --mac "$(mac_of 5)" --format plan > /dev/null 2>&1
 	read -r secs rss < "$T/time"
-	echo "  render of one plan (load included) with $("$NE" list --config "$cfg" | wc -l) clients: ${secs} s, RSS ${rss} KiB"
+	echo "  netboot-embed render (load included) with $("$NE" list --config "$cfg" | wc -l) clients: ${secs} s, RSS ${rss} KiB"
+	# In the process, load excluded (bench/nbrender; NBRENDER=build/nbrender).
+	if [ -x "${NBRENDER:-}" ]; then
+		echo "  nbrender: $("$NBRENDER" "$cfg" 2000 "$(mac_of 5)" "$(mac_of 7)" 02:00:01:00:00:01)"
+	fi
 done
 
 # --- the same MAC in two files: exit 2, both places named ---------------------
