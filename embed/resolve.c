@@ -68,13 +68,6 @@ static const char *arch_name(int arch)
 	return "x86_64";
 }
 
-/* Probe for the section of kind k naming the client by key. */
-static const struct nb_client_conf *probe(const struct nb_config *cfg,
-					  struct nb_client_conf *key)
-{
-	return nb_config_section(cfg, key);
-}
-
 /* The precedence, most specific first (docs/netbootd.conf.5 "MATCHING"):
  * exact MAC, UUID, the longest MAC prefix, arch. The parser refuses two
  * sections of the same kind and key, so each probe finds at most one; a
@@ -92,7 +85,7 @@ const struct nb_client_conf *nb_config_match(const struct nb_config *cfg,
 	if (c->has_mac) {
 		key.match = NB_MATCH_MAC;
 		memcpy(key.mac, c->mac, 6);
-		if ((cc = probe(cfg, &key)) != NULL)
+		if ((cc = nb_config_section(cfg, &key)) != NULL)
 			return cc;
 	}
 	if (nb_strnlen(c->uuid, sizeof(c->uuid)) == 36) {
@@ -105,7 +98,7 @@ const struct nb_client_conf *nb_config_match(const struct nb_config *cfg,
 
 			key.uuid[i] = ch >= 'A' && ch <= 'F' ? (char)(ch - 'A' + 'a') : ch;
 		}
-		if ((cc = probe(cfg, &key)) != NULL)
+		if ((cc = nb_config_section(cfg, &key)) != NULL)
 			return cc;
 	}
 	for (len = 5; c->has_mac && cfg->n_prefix > 0 && len >= 1; len--) {
@@ -115,14 +108,14 @@ const struct nb_client_conf *nb_config_match(const struct nb_config *cfg,
 		key.match = NB_MATCH_PREFIX;
 		key.prefix_len = (uint8_t)len;
 		memcpy(key.mac, c->mac, len);
-		if ((cc = probe(cfg, &key)) != NULL)
+		if ((cc = nb_config_section(cfg, &key)) != NULL)
 			return cc;
 	}
 	if (c->arch >= 0 && cfg->n_arch > 0) {
 		memset(&key, 0, sizeof(key));
 		key.match = NB_MATCH_ARCH;
 		key.arch = c->arch;
-		return probe(cfg, &key);
+		return nb_config_section(cfg, &key);
 	}
 	return NULL;
 }
@@ -438,7 +431,7 @@ static void menu_room(const struct nb_profile *p, unsigned *ret_mirrors,
 	*ret_branches = fb->n_branch < room - m ? fb->n_branch : room - m;
 }
 
-static int build_plan(const struct nb_profile *pp, const struct nb_client *c,
+static int build_plan(const struct nb_profile *p, const struct nb_client *c,
 		      const char *http_base, struct nb_plan *ret_plan);
 
 int nb_resolve(const struct nb_config *cfg, const struct nb_client *c,
@@ -460,11 +453,10 @@ int nb_resolve_section(const struct nb_config *cfg,
 	return build_plan(&p, c, http_base, ret_plan);
 }
 
-static int build_plan(const struct nb_profile *pp, const struct nb_client *c,
+static int build_plan(const struct nb_profile *p, const struct nb_client *c,
 		      const char *http_base, struct nb_plan *ret_plan)
 {
 	struct nb_plan *plan = ret_plan;
-	const struct nb_profile p = *pp;
 	struct ctx x;
 	struct variant va;
 	const struct nb_fallback *fb;
@@ -473,34 +465,34 @@ static int build_plan(const struct nb_profile *pp, const struct nb_client *c,
 	unsigned i, def_at = 0, n_mirror_items, n_branch_items;
 	int r;
 
-	menu_room(&p, &n_mirror_items, &n_branch_items);
-	x.p = &p;
+	menu_room(p, &n_mirror_items, &n_branch_items);
+	x.p = p;
 	x.c = c;
 	x.server = http_base;
 	x.arch = arch_name(c != NULL ? c->arch : -1);
-	fb = &p.fallback;
-	def = p.default_item;
+	fb = &p->fallback;
+	def = p->default_item;
 
 	nb_memset(plan, 0, sizeof(*plan));
 	plan->version = NB_PLAN_VERSION;
 	if (nb_strlcpy(plan->server, sizeof(plan->server), http_base,
 		       nb_strlen(http_base)))
 		return -NB_E2BIG;
-	label_of(plan->title, &p, &(struct variant){ .flavor = p.flavor,
-		 .branch = p.branch }, NULL, NULL);
-	plan->timeout_s = p.timeout_s;
-	plan->max_file_size = p.max_file_size;
+	label_of(plan->title, p, &(struct variant){ .flavor = p->flavor,
+		 .branch = p->branch }, NULL, NULL);
+	plan->timeout_s = p->timeout_s;
+	plan->max_file_size = p->max_file_size;
 
 	/* Mirrors may be paths on this server or use ${server}: expand once. */
-	for (i = 0; i < p.mirror.n; i++) {
-		struct vars v = { .flavor = p.flavor, .branch = p.branch,
+	for (i = 0; i < p->mirror.n; i++) {
+		struct vars v = { .flavor = p->flavor, .branch = p->branch,
 				  .arch = x.arch, .server = http_base,
 				  .mac = c != NULL && c->has_mac ? c->mac : NULL };
 
-		if ((r = expand(p.mirror.v[i], &v, mirror[i], NB_URL_MAX)) < 0)
+		if ((r = expand(p->mirror.v[i], &v, mirror[i], NB_URL_MAX)) < 0)
 			return r;
 	}
-	va = (struct variant){ .flavor = p.flavor, .branch = p.branch,
+	va = (struct variant){ .flavor = p->flavor, .branch = p->branch,
 			       .mirror = mirror[0], .apkovl = 1,
 			       .pinned = 1 };
 	if ((r = add_boot(plan, &x, &va, NULL, NULL)) < 0)
@@ -531,9 +523,9 @@ static int build_plan(const struct nb_profile *pp, const struct nb_client *c,
 		if ((r = add_boot(plan, &x, &va, " (other branch)", NULL)) < 0)
 			return r;
 	}
-	va.branch = p.branch;
+	va.branch = p->branch;
 	if (fb->items & NB_FB_FLAVOR) {
-		va.flavor = nb_strcmp(p.flavor, "lts") ? "lts" : "virt";
+		va.flavor = nb_strcmp(p->flavor, "lts") ? "lts" : "virt";
 		va.pinned = 0;
 		if ((r = add_boot(plan, &x, &va, " (other flavor)", NULL)) < 0)
 			return r;
@@ -543,10 +535,10 @@ static int build_plan(const struct nb_profile *pp, const struct nb_client *c,
 			plan->n_entry--;
 		else if (nb_tok_eq(def, nb_strlen(def), "flavor"))
 			def_at = plan->n_entry - 1;
-		va.flavor = p.flavor;
+		va.flavor = p->flavor;
 		va.pinned = 1;
 	}
-	if ((fb->items & NB_FB_NOAPKOVL) && p.apkovl[0] != '\0') {
+	if ((fb->items & NB_FB_NOAPKOVL) && p->apkovl[0] != '\0') {
 		va.apkovl = 0;
 		if (nb_tok_eq(def, nb_strlen(def), "no-apkovl"))
 			def_at = plan->n_entry;
