@@ -813,7 +813,7 @@ static const struct key server_keys[] = {
 };
 
 /* Valid in [profile NAME] and [client ...]. The same table drives
- * nb_profile_merge, so a key added here is inherited correctly. */
+ * nb_section_apply, so a key added here is inherited correctly. */
 static const struct key profile_keys[] = {
 	PK("title", p_title, title, NB_SET_TITLE, 0, NB_SAFE_TEXT),
 	PK("flavor", p_flavor, flavor, NB_SET_FLAVOR, 0, NB_SAFE_WORD),
@@ -837,21 +837,6 @@ static const struct key profile_keys[] = {
 };
 
 #define N_KEYS(t) (sizeof(t) / sizeof((t)[0]))
-
-void nb_profile_merge(struct nb_profile *dst, const struct nb_profile *src)
-{
-	size_t i;
-
-	for (i = 0; i < N_KEYS(profile_keys); i++) {
-		const struct key *k = &profile_keys[i];
-
-		if (!(src->set & k->bit))
-			continue;
-		nb_memcpy((char *)dst + k->off, (const char *)src + k->off,
-			  k->size);
-		dst->set |= k->bit;
-	}
-}
 
 /* ---- the parser ------------------------------------------------------- */
 

@@ -25,9 +25,6 @@ const struct nb_client_conf *nb_config_match(const struct nb_config *cfg,
  * not make a client known. */
 int nb_config_knows(const struct nb_config *cfg, const struct nb_client *c);
 
-/* Copy into dst every field src has set (src->set), and set those bits. */
-void nb_profile_merge(struct nb_profile *dst, const struct nb_profile *src);
-
 /* The whole plan: entry 0 boots, the rest is the fallback menu.
  * 0, -EINVAL (a value the command line cannot carry, ${mac} without a MAC),
  * -E2BIG (a URL or command line over its limit). Like nb_plan_parse,
