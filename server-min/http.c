@@ -20,12 +20,27 @@
  *                 the response still in flight (the "lingering close" of
  *                 RFC 9112 sec. 9.6)
  *
- * Slow clients: a request head must be complete HTTP_HEADER_TIMEOUT_MS
- * after its first byte (or after accept) however slowly it trickles in
- * (slowloris); a kept-alive connection may sit idle HTTP_IDLE_TIMEOUT_MS; a
- * client that stops reading its body is dropped after HTTP_SEND_TIMEOUT_MS
- * without progress. Each callback sends at most HTTP_SEND_BUDGET bytes, so
- * one fast download cannot starve the loop's other clients.
+ * A hostile host on the LAN (docs/http.md, "Limits"):
+ *   - holds connections: at most nb->limits.http_per_ip per client address
+ *     (more are answered 503 and closed at once); at the global cap the
+ *     connection that has waited longest for a request is closed to make
+ *     room (nginx does the same with its idle keep-alive connections), so
+ *     many addresses holding idle connections cannot lock others out;
+ *   - keeps one connection forever with a tiny request now and then: after
+ *     nb->limits.http_requests answers the connection is closed;
+ *   - sends nothing: no byte for nb->limits.http_idle_ms while no response
+ *     is in flight closes it (a response in flight is never cut by this);
+ *   - trickles a head (slowloris): a head must be complete
+ *     HTTP_HEADER_TIMEOUT_MS after its first byte (or after accept) however
+ *     slowly it comes; then 408 and close;
+ *   - stops reading its body: dropped after HTTP_SEND_TIMEOUT_MS without
+ *     progress;
+ *   - sends a head line by line: the scan resumes where it stopped
+ *     (struct http_scan), so this costs what one read costs.
+ * Refusals and timeouts are counted (/status) and logged at most once a
+ * second per reason, never once per connection: a flood must not become a
+ * log flood. Each callback sends at most HTTP_SEND_BUDGET bytes, so one fast
+ * download cannot starve the loop's other clients.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -57,7 +72,6 @@
 #define HTTP_BACKLOG            4096
 #define HTTP_ACCEPT_BATCH       64
 #define HTTP_HEADER_TIMEOUT_MS  10000
-#define HTTP_IDLE_TIMEOUT_MS    15000
 #define HTTP_SEND_TIMEOUT_MS    30000
 #define HTTP_LINGER_MS          2000
 #define HTTP_LINGER_BYTES       (64 * 1024)
@@ -66,6 +80,34 @@
 #define HTTP_HEAD_OUT_MAX       1024
 #define HTTP_SMALL_MAX          1024
 #define HTTP_LOG_PATH_MAX       200
+/* Per-address connection counts: a chained hash of the addresses that have
+ * a connection open, so at most HTTP_CONN_MAX records. */
+#define HTTP_PEER_BUCKETS       1024
+/* At the cap, only a connection that has waited this long for a request is
+ * closed for a newcomer: in a boot storm a client that just connected is
+ * about to send its request and keeps its slot. */
+#define HTTP_EVICT_MIN_MS       1000
+#define HTTP_LOG_EVERY_MS       1000
+
+/* Events that a flood repeats: logged once a second each, with a count. */
+enum rate_reason {
+	RATE_PER_IP,
+	RATE_EVICT,
+	RATE_CAP,
+	RATE_HEADER_TIMEOUT,
+	RATE_MAX,
+};
+
+struct rate_log {
+	uint64_t last_ms;
+	unsigned suppressed;
+};
+
+struct http_peer {
+	struct http_peer *next;
+	struct in_addr addr;
+	unsigned conns;
+};
 
 enum conn_state {
 	CONN_READING,
@@ -80,8 +122,14 @@ struct http_server {
 	int full;                      /* at the cap: not accepting */
 	int fd_paused;                 /* out of descriptors: resume timer armed */
 	struct ev_timer resume;        /* accept again after EMFILE */
+	struct ev_timer recheck;       /* full: look for an idle one to close */
 	struct http_conn *conns;       /* all connections, for http_stop */
 	unsigned n_conns;
+	/* Connections waiting for a request, longest waiting first. */
+	struct http_conn *wait_head, *wait_tail;
+	struct http_peer *peers[HTTP_PEER_BUCKETS];
+	struct rate_log rate[RATE_MAX];
+	uint64_t refused_per_ip, evicted, timeouts;
 };
 
 struct http_conn {
@@ -92,7 +140,14 @@ struct http_conn {
 	struct sockaddr_in peer;
 	char client[INET_ADDRSTRLEN + 8];  /* "IP:PORT" for the log */
 	struct ev_timer timer;             /* meaning depends on state */
-	int idle;                          /* READING, no byte of a request yet */
+	struct http_peer *pe;              /* this address's connection count */
+	struct http_conn *wprev, *wnext;   /* in srv's wait list while READING */
+	int waiting;
+	uint64_t wait_since;               /* ms: when it began to wait */
+	uint64_t head_t0;                  /* ms: the current head's clock */
+	int head_started;                  /* READING: the head clock runs */
+	uint64_t last_rx;                  /* ms: the client's last byte */
+	struct http_scan scan;             /* how far in[] has been scanned */
 	unsigned requests;                 /* answered on this connection */
 	int keep_alive;                    /* after this response */
 	int minor;                         /* the client's HTTP/1.minor */
@@ -158,12 +213,118 @@ static void log_path(char *out, size_t cap, const struct http_request *req)
 
 static void http_accept_again(struct http_server *srv);
 
+/* 1 when a line for reason may be logged now, with *ret_more the events
+ * left unlogged since the last one; 0 (and one more suppressed) if not. */
+static int rate_ok(struct http_server *srv, enum rate_reason why,
+		   unsigned *ret_more)
+{
+	struct rate_log *rl = &srv->rate[why];
+	uint64_t now = ev_now_ms(srv->nb->loop);
+
+	if (rl->last_ms != 0 && now - rl->last_ms < HTTP_LOG_EVERY_MS) {
+		rl->suppressed++;
+		return 0;
+	}
+	*ret_more = rl->suppressed;
+	rl->suppressed = 0;
+	rl->last_ms = now ? now : 1;
+	return 1;
+}
+
+static struct http_peer **peer_slot(struct http_server *srv, struct in_addr a)
+{
+	/* Fibonacci hashing: neighbouring addresses spread over buckets. */
+	uint32_t h = (uint32_t)(ntohl(a.s_addr) * 2654435761u) >> 22;
+	struct http_peer **pp = &srv->peers[h % HTTP_PEER_BUCKETS];
+
+	while (*pp && (*pp)->addr.s_addr != a.s_addr)
+		pp = &(*pp)->next;
+	return pp;
+}
+
+/* The record of address a, created with no connections when missing;
+ * NULL when out of memory. */
+static struct http_peer *peer_get(struct http_server *srv, struct in_addr a)
+{
+	struct http_peer **pp = peer_slot(srv, a);
+
+	if (*pp == NULL) {
+		*pp = calloc(1, sizeof(**pp));
+		if (*pp)
+			(*pp)->addr = a;
+	}
+	return *pp;
+}
+
+/* One connection of pe's address ended; its record goes with the last. */
+static void peer_put(struct http_server *srv, struct http_peer *pe)
+{
+	struct http_peer **pp;
+
+	if (--pe->conns > 0)
+		return;
+	pp = peer_slot(srv, pe->addr);
+	*pp = pe->next;
+	free(pe);
+}
+
+/* The wait list: READING connections in the order they began to wait for
+ * a request, so the one at the head is the first to give up its slot. */
+static void wait_add(struct http_conn *cn)
+{
+	struct http_server *srv = cn->srv;
+
+	if (cn->waiting)
+		return;
+	cn->waiting = 1;
+	cn->wait_since = ev_now_ms(srv->nb->loop);
+	cn->wnext = NULL;
+	cn->wprev = srv->wait_tail;
+	if (srv->wait_tail)
+		srv->wait_tail->wnext = cn;
+	else
+		srv->wait_head = cn;
+	srv->wait_tail = cn;
+}
+
+static void wait_del(struct http_conn *cn)
+{
+	struct http_server *srv = cn->srv;
+
+	if (!cn->waiting)
+		return;
+	cn->waiting = 0;
+	if (cn->wprev)
+		cn->wprev->wnext = cn->wnext;
+	else
+		srv->wait_head = cn->wnext;
+	if (cn->wnext)
+		cn->wnext->wprev = cn->wprev;
+	else
+		srv->wait_tail = cn->wprev;
+}
+
+/* READING: fire at the earlier of "no byte for the idle time" and, once a
+ * head has begun, "the head is late". */
+static void conn_arm_read_timer(struct http_conn *cn)
+{
+	struct ev_loop *loop = cn->srv->nb->loop;
+	uint64_t now = ev_now_ms(loop);
+	uint64_t due = cn->last_rx + cn->srv->nb->limits.http_idle_ms;
+
+	if (cn->head_started && cn->head_t0 + HTTP_HEADER_TIMEOUT_MS < due)
+		due = cn->head_t0 + HTTP_HEADER_TIMEOUT_MS;
+	ev_timer_arm(loop, &cn->timer, due > now ? due - now : 0);
+}
+
 /* The one way a connection ends. */
 static void conn_free(struct http_conn *cn)
 {
 	struct http_server *srv = cn->srv;
 
 	ev_timer_cancel(srv->nb->loop, &cn->timer);
+	wait_del(cn);
+	peer_put(srv, cn->pe);
 	ev_del(srv->nb->loop, cn->fd);
 	close(cn->fd);
 	if (cn->has_content)
@@ -198,6 +359,7 @@ static int conn_want(struct http_conn *cn, uint32_t events)
  * the client still sends, for a moment, before the final close. */
 static void conn_linger(struct http_conn *cn)
 {
+	wait_del(cn);
 	cn->state = CONN_CLOSING;
 	cn->linger_bytes = 0;
 	if (shutdown(cn->fd, SHUT_WR) < 0) {
@@ -249,14 +411,17 @@ static void conn_finish(struct http_conn *cn)
 		return;
 	}
 
-	/* Keep-alive: bytes of a pipelined next request may already be here. */
+	/* Keep-alive: bytes of a pipelined next request may already be here.
+	 * The idle clock starts now: the client was busy reading. */
 	memmove(cn->in, cn->in + cn->req_len, cn->in_len - cn->req_len);
 	cn->in_len -= cn->req_len;
 	cn->req_len = 0;
+	http_scan_init(&cn->scan);
 	cn->state = CONN_READING;
-	cn->idle = cn->in_len == 0;
-	ev_timer_arm(loop, &cn->timer, cn->idle ? HTTP_IDLE_TIMEOUT_MS :
-		     HTTP_HEADER_TIMEOUT_MS);
+	cn->last_rx = cn->head_t0 = ev_now_ms(loop);
+	cn->head_started = cn->in_len > 0;
+	wait_add(cn);
+	conn_arm_read_timer(cn);
 	if (conn_want(cn, EPOLLIN) < 0)
 		return;
 	/* No EPOLLIN will announce bytes we already hold. Parsing them here
@@ -384,6 +549,7 @@ static void conn_respond(struct http_conn *cn, struct http_head *h,
 	cn->body_end = end;
 	cn->sent = 0;
 	cn->state = CONN_SENDING_HEAD;
+	wait_del(cn);
 	ev_timer_arm(cn->srv->nb->loop, &cn->timer, HTTP_SEND_TIMEOUT_MS);
 	conn_want(cn, EPOLLOUT);
 }
@@ -422,6 +588,9 @@ static void conn_respond_status(struct http_conn *cn, int head_only)
 		{ "http_requests", st->http_requests },
 		{ "http_malformed", st->http_malformed },
 		{ "http_connections", cn->srv->n_conns },
+		{ "http_refused_per_ip", cn->srv->refused_per_ip },
+		{ "http_evicted", cn->srv->evicted },
+		{ "http_timeouts", cn->srv->timeouts },
 	};
 	struct http_head h = {
 		.status = 200,
@@ -478,6 +647,11 @@ static void conn_handle(struct http_conn *cn, const struct http_request *req)
 	/* A body we do not read would be taken for the next request. */
 	cn->keep_alive = req->keep_alive &&
 		!(req->has_content_length && req->content_length > 0);
+	/* The last request this connection may make is told so (RFC 9112
+	 * sec. 9.6): one host cannot keep a slot forever with a tiny request
+	 * now and then. */
+	if (cn->requests + 1 >= nb->limits.http_requests)
+		cn->keep_alive = 0;
 
 	if (req->method == HTTP_M_UNKNOWN) {
 		cn->keep_alive = 0;
@@ -501,6 +675,11 @@ static void conn_handle(struct http_conn *cn, const struct http_request *req)
 
 		if (status == 500)
 			log_warn("http", cn->client, "%s: %s", cn->path, strerror(-r));
+		else if (r == -EPERM)
+			/* content.c: a client's private file (its apkovl)
+			 * asked for by another address. */
+			log_warn("http", cn->client, "%s: protected, and this "
+				 "client is not its owner: 403", cn->path);
 		conn_respond_error(cn, status, head_only);
 		return;
 	}
@@ -559,11 +738,10 @@ static void conn_process(struct http_conn *cn)
 	const char *why = NULL;
 	int r;
 
-	r = http_request_parse(cn->in, cn->in_len, &req, &why);
+	r = http_request_parse_more(&cn->scan, cn->in, cn->in_len, &req, &why);
 	if (r == -EAGAIN)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &cn->t0);
-	cn->idle = 0;
 	cn->why = NULL;
 	st->http_requests++;
 	if (r < 0) {
@@ -600,23 +778,19 @@ static void conn_read(struct http_conn *cn)
 		conn_free(cn);
 		return;
 	}
-	if (cn->idle) {
+	cn->last_rx = ev_now_ms(cn->srv->nb->loop);
+	if (!cn->head_started) {
 		/* On a kept-alive connection the first byte of a request
 		 * starts its header clock (on a new one, accept did); later
 		 * bytes never reset it, however slowly they come. */
-		cn->idle = 0;
-		if (cn->requests > 0)
-			ev_timer_arm(cn->srv->nb->loop, &cn->timer,
-				     HTTP_HEADER_TIMEOUT_MS);
+		cn->head_started = 1;
+		cn->head_t0 = cn->last_rx;
 	}
+	conn_arm_read_timer(cn);
 	cn->in_len += (size_t)n;
-	/* A head is complete only once a LF arrived; this spares a byte-wise
-	 * trickle a full re-parse per byte. Past the request line bound the
-	 * parser answers 414 without one, and a full buffer always parses
-	 * (to 414 or 431). */
-	if (memchr(cn->in + cn->in_len - (size_t)n, '\n', (size_t)n) != NULL ||
-	    cn->in_len >= HTTP_LINE_MAX + 2)
-		conn_process(cn);
+	/* The scan resumes where it stopped: cheap for any split. A full
+	 * buffer always parses (to 414 or 431). */
+	conn_process(cn);
 }
 
 static void conn_io(struct ev_loop *loop, int fd, uint32_t events, void *arg)
@@ -640,6 +814,42 @@ static void conn_io(struct ev_loop *loop, int fd, uint32_t events, void *arg)
 	}
 }
 
+/* READING and a timer fired: the head is late (slowloris), or the client
+ * has sent nothing for the idle time. */
+static void conn_read_timeout(struct http_conn *cn)
+{
+	struct http_server *srv = cn->srv;
+	uint64_t now = ev_now_ms(srv->nb->loop);
+	unsigned more;
+
+	srv->timeouts++;
+	if (!(cn->head_started && now >= cn->head_t0 + HTTP_HEADER_TIMEOUT_MS)) {
+		log_debug("http", cn->client, "nothing for %u s with %zu bytes "
+			  "of a request: closed", srv->nb->limits.http_idle_ms / 1000,
+			  cn->in_len);
+	} else if (rate_ok(srv, RATE_HEADER_TIMEOUT, &more)) {
+		log_warn("http", cn->client,
+			 "header timeout: %zu bytes of a request in %d s, closed "
+			 "(%u more since the last such line)",
+			 cn->in_len, HTTP_HEADER_TIMEOUT_MS / 1000, more);
+	}
+	if (cn->in_len > 0) {
+		/* Best effort, one try: the client is not reading its socket
+		 * well, if at all. */
+		int n = snprintf(cn->head, sizeof(cn->head),
+				 "HTTP/1.1 408 Request Timeout\r\n"
+				 "Content-Length: 0\r\nConnection: close\r\n\r\n");
+		if (send(cn->fd, cn->head, (size_t)n,
+			 MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+			log_debug("http", cn->client, "408: %s", strerror(errno));
+		/* Closing with its trickle unread would send a RST that can
+		 * destroy the 408 before it is read. */
+		conn_linger(cn);
+		return;
+	}
+	conn_free(cn);
+}
+
 static void conn_timeout(struct ev_loop *loop, void *arg)
 {
 	struct http_conn *cn = arg;
@@ -647,33 +857,7 @@ static void conn_timeout(struct ev_loop *loop, void *arg)
 	(void)loop;
 	switch (cn->state) {
 	case CONN_READING:
-		if (cn->idle && cn->requests > 0) {
-			log_debug("http", cn->client,
-				  "idle keep-alive connection closed after %d s",
-				  HTTP_IDLE_TIMEOUT_MS / 1000);
-			conn_free(cn);
-			return;
-		}
-		cn->sent = 0;
-		log_warn("http", cn->client,
-			 "header timeout: %zu bytes of a request in %d s, closed",
-			 cn->in_len, HTTP_HEADER_TIMEOUT_MS / 1000);
-		if (cn->in_len > 0) {
-			/* Best effort, one try: the client is not reading
-			 * its socket well, if at all. */
-			int n = snprintf(cn->head, sizeof(cn->head),
-					 "HTTP/1.1 408 Request Timeout\r\n"
-					 "Content-Length: 0\r\nConnection: close\r\n\r\n");
-			if (send(cn->fd, cn->head, (size_t)n,
-				 MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
-				log_debug("http", cn->client, "408: %s",
-					  strerror(errno));
-			/* Closing with its trickle unread would send a RST
-			 * that can destroy the 408 before it is read. */
-			conn_linger(cn);
-			return;
-		}
-		conn_free(cn);
+		conn_read_timeout(cn);
 		return;
 	case CONN_SENDING_HEAD:
 	case CONN_SENDING_BODY:
@@ -689,18 +873,49 @@ static void conn_timeout(struct ev_loop *loop, void *arg)
 	}
 }
 
+/* An address over its share: one try at a 503 (RFC 9110 sec. 15.6.4) so a
+ * real client behind it learns why, then close. No state is kept. */
+static void refuse_per_ip(struct http_server *srv, int fd, struct in_addr a)
+{
+	static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\n"
+		"Content-Length: 0\r\nConnection: close\r\n\r\n";
+	char ip[INET_ADDRSTRLEN];
+	unsigned more;
+
+	srv->refused_per_ip++;
+	if (send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+		log_debug("http", "-", "503: %s", strerror(errno));
+	close(fd);
+	if (rate_ok(srv, RATE_PER_IP, &more)) {
+		inet_ntop(AF_INET, &a, ip, sizeof(ip));
+		log_warn("http", ip, "over %u connections from one address: "
+			 "refused with 503 (%u more refusals since the last such line)",
+			 srv->nb->limits.http_per_ip, more);
+	}
+}
+
 static void conn_new(struct http_server *srv, int fd,
 		     const struct sockaddr_in *peer)
 {
 	struct http_conn *cn;
+	struct http_peer *pe;
 	char ip[INET_ADDRSTRLEN];
 	int one = 1, r;
 
-	cn = calloc(1, sizeof(*cn));
-	if (cn == NULL) {
+	pe = peer_get(srv, peer->sin_addr);
+	if (pe == NULL) {
 		log_warn("http", "-", "out of memory for a connection");
 		close(fd);
 		return;
+	}
+	if (pe->conns >= srv->nb->limits.http_per_ip) {
+		refuse_per_ip(srv, fd, peer->sin_addr);
+		return;
+	}
+	cn = calloc(1, sizeof(*cn));
+	if (cn == NULL) {
+		log_warn("http", "-", "out of memory for a connection");
+		goto fail_peer;
 	}
 	cn->srv = srv;
 	cn->fd = fd;
@@ -715,18 +930,51 @@ static void conn_new(struct http_server *srv, int fd,
 	r = ev_add(srv->nb->loop, fd, EPOLLIN, conn_io, cn);
 	if (r < 0) {
 		log_warn("http", cn->client, "epoll: %s", strerror(-r));
-		close(fd);
-		free(cn);
-		return;
+		goto fail_free;
 	}
+	pe->conns++;
+	cn->pe = pe;
 	cn->state = CONN_READING;
-	cn->idle = 1;
-	ev_timer_arm(srv->nb->loop, &cn->timer, HTTP_HEADER_TIMEOUT_MS);
+	http_scan_init(&cn->scan);
+	/* A new connection's head clock runs from accept. */
+	cn->head_started = 1;
+	cn->last_rx = cn->head_t0 = ev_now_ms(srv->nb->loop);
+	conn_arm_read_timer(cn);
+	wait_add(cn);
 	cn->next = srv->conns;
 	if (srv->conns)
 		srv->conns->prev = cn;
 	srv->conns = cn;
 	srv->n_conns++;
+	return;
+
+fail_free:
+	free(cn);
+fail_peer:
+	close(fd);
+	if (pe->conns == 0) {
+		pe->conns = 1;   /* peer_put frees an unused record */
+		peer_put(srv, pe);
+	}
+}
+
+/* At the cap: close the connection that has waited longest for a request,
+ * if it has waited long enough to be idle rather than about to ask.
+ * 1 when a slot was freed. */
+static int http_evict(struct http_server *srv)
+{
+	struct http_conn *cn = srv->wait_head;
+	unsigned more;
+
+	if (cn == NULL || ev_now_ms(srv->nb->loop) - cn->wait_since < HTTP_EVICT_MIN_MS)
+		return 0;
+	srv->evicted++;
+	if (rate_ok(srv, RATE_EVICT, &more))
+		log_warn("http", cn->client, "connection cap %d reached: closed "
+			 "this connection, idle the longest, for a new one "
+			 "(%u more since the last such line)", HTTP_CONN_MAX, more);
+	conn_free(cn);
+	return 1;
 }
 
 /* Listen again after the cap or a descriptor shortage; the queued clients
@@ -743,9 +991,39 @@ static void http_accept_again(struct http_server *srv)
 		return;
 	}
 	if (srv->full) {
-		log_info("http", "-", "below the connection cap again: accepting");
+		log_debug("http", "-", "below the connection cap again: accepting");
 		srv->full = 0;
 	}
+}
+
+/* Full of connections none of which has waited long enough to be closed
+ * for a newcomer: listen again once the longest waiting one has, and let
+ * on_accept decide. */
+static void on_recheck(struct ev_loop *loop, void *arg)
+{
+	struct http_server *srv = arg;
+
+	(void)loop;
+	if (srv->full)
+		http_accept_again(srv);
+}
+
+static void http_pause_full(struct http_server *srv)
+{
+	struct ev_loop *loop = srv->nb->loop;
+	uint64_t now = ev_now_ms(loop), wait = HTTP_EVICT_MIN_MS;
+	unsigned more;
+
+	if (ev_mod(loop, srv->fd, 0, NULL, NULL) < 0)
+		return;
+	srv->full = 1;
+	if (srv->wait_head && srv->wait_head->wait_since + HTTP_EVICT_MIN_MS > now)
+		wait = srv->wait_head->wait_since + HTTP_EVICT_MIN_MS - now;
+	ev_timer_arm(loop, &srv->recheck, wait);
+	if (rate_ok(srv, RATE_CAP, &more))
+		log_warn("http", "-", "connection cap %d reached, all busy: new "
+			 "connections wait in the backlog (%u more since the "
+			 "last such line)", HTTP_CONN_MAX, more);
 }
 
 static void on_resume(struct ev_loop *loop, void *arg)
@@ -768,14 +1046,12 @@ static void on_accept(struct ev_loop *loop, int lfd, uint32_t events, void *arg)
 		socklen_t plen = sizeof(peer);
 		int fd;
 
-		if (srv->n_conns >= HTTP_CONN_MAX) {
-			/* Full: the next clients wait in the backlog until a
-			 * connection ends (conn_free listens again). */
-			if (ev_mod(loop, lfd, 0, NULL, NULL) == 0) {
-				srv->full = 1;
-				log_warn("http", "-", "connection cap %d reached: "
-					 "new connections wait in the backlog", HTTP_CONN_MAX);
-			}
+		if (srv->n_conns >= HTTP_CONN_MAX && !http_evict(srv)) {
+			/* Full of busy connections: the next clients wait
+			 * in the backlog until one ends (conn_free listens
+			 * again) or one has waited long enough for a request
+			 * to be closed (the recheck timer). */
+			http_pause_full(srv);
 			return;
 		}
 		fd = accept4(lfd, (struct sockaddr *)&peer, &plen,
@@ -820,6 +1096,7 @@ int http_start(struct netbootd *nb, struct http_server **ret)
 	}
 	srv->nb = nb;
 	ev_timer_init(&srv->resume, on_resume, srv);
+	ev_timer_init(&srv->recheck, on_recheck, srv);
 	srv->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (srv->fd < 0) {
 		r = -errno;
@@ -847,8 +1124,10 @@ int http_start(struct netbootd *nb, struct http_server **ret)
 		log_error("http", "-", "epoll: %s", strerror(-r));
 		goto fail_close;
 	}
-	log_info("http", "-", "listening on %s (at most %d connections)", where,
-		 HTTP_CONN_MAX);
+	log_info("http", "-", "listening on %s (at most %d connections, %u per "
+		 "address, %u requests each, idle %u ms)", where, HTTP_CONN_MAX,
+		 nb->limits.http_per_ip, nb->limits.http_requests,
+		 nb->limits.http_idle_ms);
 	*ret = srv;
 	return 0;
 
@@ -866,7 +1145,8 @@ void http_stop(struct http_server *srv)
 	while (srv->conns)
 		conn_free(srv->conns);
 	ev_timer_cancel(srv->nb->loop, &srv->resume);
+	ev_timer_cancel(srv->nb->loop, &srv->recheck);
 	ev_del(srv->nb->loop, srv->fd);
 	close(srv->fd);
-	free(srv);
+	free(srv);   /* every peer record went with its last connection */
 }

@@ -368,7 +368,7 @@ static void parse_connection(const uint8_t *v, size_t len, int *close_seen,
 }
 
 /* State that lives only while one head is parsed. */
-struct head_scan {
+struct fields_seen {
 	int hosts;
 	int ranges;
 	int has_te;
@@ -376,7 +376,7 @@ struct head_scan {
 };
 
 static int parse_field(const uint8_t *l, size_t len, struct http_request *req,
-		       struct head_scan *s, const char **why)
+		       struct fields_seen *s, const char **why)
 {
 	const uint8_t *colon, *v;
 	size_t nlen, vlen;
@@ -442,100 +442,127 @@ static int parse_field(const uint8_t *l, size_t len, struct http_request *req,
 	return 0;
 }
 
-int http_request_parse(const uint8_t *buf, size_t len,
-		       struct http_request *ret_req, const char **why)
+void http_scan_init(struct http_scan *s)
 {
-	struct http_request req;
-	struct head_scan s = { 0 };
-	size_t start = 0, pos, llen, end, line_end;
-	long lf;
-	int r, empty = 0;
+	memset(s, 0, sizeof(*s));
+}
 
-	/* Skip empty lines before the request line. */
-	for (;;) {
-		if (start < len && buf[start] == '\n') {
-			start++;
-		} else if (start + 1 < len && buf[start] == '\r' &&
-			   buf[start + 1] == '\n') {
-			start += 2;
-		} else {
+/* Find the end of the head, resuming where the last call stopped: every
+ * byte is searched for its LF once, however the head was split into reads
+ * (a head sent line by line, or byte by byte, costs what one read costs).
+ * 0 with s->end set when the blank line arrived, -EAGAIN, or an error. */
+static int head_scan(struct http_scan *s, const uint8_t *buf, size_t len,
+		     const char **why)
+{
+	size_t llen;
+	long lf;
+	int r;
+
+	/* Empty lines before the request line. A lone CR at the end may yet
+	 * become one: wait for the next byte. */
+	while (s->phase == SCAN_LEADING) {
+		size_t st = s->start;
+
+		if (st >= len || (buf[st] == '\r' && st + 1 >= len))
+			return -EAGAIN;
+		if (buf[st] == '\n')
+			s->start = st + 1;
+		else if (buf[st] == '\r' && buf[st + 1] == '\n')
+			s->start = st + 2;
+		else {
+			s->phase = SCAN_REQUEST_LINE;
+			s->line = s->seen = st;
 			break;
 		}
-		if (++empty > HTTP_LEADING_EMPTY_MAX)
+		if (++s->empty > HTTP_LEADING_EMPTY_MAX)
 			return fail(why, "empty lines before request", -EINVAL);
 	}
 
-	/* The request line: bounded on its own, 414 beyond (sec. 3). */
-	lf = find_lf(buf, len, start, HTTP_LINE_MAX + 2);
-	if (lf < 0) {
-		if (len - start >= HTTP_LINE_MAX + 2)
+	if (s->phase == SCAN_REQUEST_LINE) {
+		/* Bounded on its own, 414 beyond (RFC 9112 sec. 3). */
+		lf = find_lf(buf, len, s->seen, s->start + HTTP_LINE_MAX + 2 - s->seen);
+		if (lf < 0) {
+			if (len - s->start >= HTTP_LINE_MAX + 2)
+				return fail(why, "request line too long", -ENAMETOOLONG);
+			s->seen = len;
+			return -EAGAIN;
+		}
+		r = line_len(buf, s->start, (size_t)lf, &llen);
+		if (r < 0)
+			return fail(why, "bare CR in request line", r);
+		if (llen > HTTP_LINE_MAX)
 			return fail(why, "request line too long", -ENAMETOOLONG);
-		return -EAGAIN;
+		if (llen == 0)
+			return fail(why, "empty request line", -EINVAL);
+		s->line_end = (size_t)lf;
+		s->line = s->seen = (size_t)lf + 1;
+		s->phase = SCAN_FIELDS;
 	}
-	r = line_len(buf, start, (size_t)lf, &llen);
-	if (r < 0)
-		return fail(why, "bare CR in request line", r);
-	if (llen > HTTP_LINE_MAX)
-		return fail(why, "request line too long", -ENAMETOOLONG);
-	if (llen == 0)
-		return fail(why, "empty request line", -EINVAL);
-	line_end = (size_t)lf;
 
-	/* The whole head must be here, within HTTP_HEAD_MAX, before any field
-	 * is looked at: a complete head is parsed in one go. */
-	pos = (size_t)lf + 1;
+	/* Header lines, up to the blank one, within HTTP_HEAD_MAX bytes and
+	 * HTTP_FIELDS_MAX lines (431 beyond either, RFC 6585 sec. 5). */
 	for (;;) {
-		size_t lstart = pos, flen;
-
-		if (pos >= HTTP_HEAD_MAX)
+		if (s->line >= HTTP_HEAD_MAX || s->seen >= HTTP_HEAD_MAX)
 			return fail(why, "header section too large", -EMSGSIZE);
-		lf = find_lf(buf, len, pos, HTTP_HEAD_MAX - pos);
+		lf = find_lf(buf, len, s->seen, HTTP_HEAD_MAX - s->seen);
 		if (lf < 0) {
 			if (len >= HTTP_HEAD_MAX)
 				return fail(why, "header section too large",
 					    -EMSGSIZE);
+			s->seen = len;
 			return -EAGAIN;
 		}
-		pos = (size_t)lf + 1;
-		r = line_len(buf, lstart, (size_t)lf, &flen);
+		r = line_len(buf, s->line, (size_t)lf, &llen);
 		if (r < 0)
 			return fail(why, "bare CR in header", r);
-		if (flen == 0)
-			break;
+		if (llen == 0) {
+			s->end = (size_t)lf + 1;
+			return 0;
+		}
+		if (++s->fields > HTTP_FIELDS_MAX)
+			return fail(why, "too many header fields", -EMSGSIZE);
+		s->line = s->seen = (size_t)lf + 1;
 	}
-	end = pos;
+}
+
+/* The head buf[0..s->end) is complete: parse it, once, front to back. */
+static int head_parse(const struct http_scan *s, const uint8_t *buf,
+		      struct http_request *ret_req, const char **why)
+{
+	struct http_request req;
+	struct fields_seen hs = { 0 };
+	size_t pos, flen;
+	long lf;
+	int r;
 
 	memset(&req, 0, sizeof(req));
-	r = parse_request_line(buf + start, llen, &req, why);
+	r = parse_request_line(buf + s->start, s->line_end - s->start -
+			       (buf[s->line_end - 1] == '\r'), &req, why);
 	if (r < 0)
 		return r;
 
-	pos = line_end + 1;
-	while (pos < end) {
-		size_t flen;
-
-		lf = find_lf(buf, end, pos, end - pos);
-		/* Already checked: every line up to end has its LF. */
-		r = line_len(buf, pos, (size_t)lf, &flen);
-		if (r < 0)
-			return fail(why, "bare CR in header", r);
+	pos = s->line_end + 1;
+	while (pos < s->end) {
+		lf = find_lf(buf, s->end, pos, s->end - pos);
+		/* head_scan checked every line up to end: LF, no bare CR. */
+		flen = (size_t)lf - pos - (buf[lf - 1] == '\r');
 		if (flen == 0)
 			break;
-		r = parse_field(buf + pos, flen, &req, &s, why);
+		r = parse_field(buf + pos, flen, &req, &hs, why);
 		if (r < 0)
 			return r;
 		pos = (size_t)lf + 1;
 	}
 
-	if (req.minor == 1 && s.hosts == 0)
+	if (req.minor == 1 && hs.hosts == 0)
 		return fail(why, "HTTP/1.1 without Host", -EINVAL);   /* sec. 3.2 */
-	if (s.hosts > 1)
+	if (hs.hosts > 1)
 		return fail(why, "more than one Host", -EINVAL);
-	req.has_host = s.hosts == 1;
+	req.has_host = hs.hosts == 1;
 	/* Two Range fields: ignore both rather than pick one. */
-	if (s.ranges > 1)
+	if (hs.ranges > 1)
 		req.has_range = 0;
-	if (s.has_te) {
+	if (hs.has_te) {
 		/* RFC 9112 sec. 6.1: both present is a smuggling attempt or a
 		 * broken proxy; either way the framing is unknown. */
 		if (req.has_content_length)
@@ -547,12 +574,31 @@ int http_request_parse(const uint8_t *buf, size_t len,
 		return fail(why, "Transfer-Encoding not supported", -ENOTSUP);
 	}
 	if (req.minor == 1)
-		req.keep_alive = !s.close_seen;
+		req.keep_alive = !hs.close_seen;
 	else
-		req.keep_alive = s.ka_seen && !s.close_seen;
-	req.head_len = end;
+		req.keep_alive = hs.ka_seen && !hs.close_seen;
+	req.head_len = s->end;
 	*ret_req = req;
 	return 0;
+}
+
+int http_request_parse_more(struct http_scan *s, const uint8_t *buf, size_t len,
+			    struct http_request *ret_req, const char **why)
+{
+	int r = head_scan(s, buf, len, why);
+
+	if (r < 0)
+		return r;
+	return head_parse(s, buf, ret_req, why);
+}
+
+int http_request_parse(const uint8_t *buf, size_t len,
+		       struct http_request *ret_req, const char **why)
+{
+	struct http_scan s;
+
+	http_scan_init(&s);
+	return http_request_parse_more(&s, buf, len, ret_req, why);
 }
 
 int http_error_status(int err)

@@ -15,9 +15,11 @@
 /* Bounds on what a client may send before we answer (RFC 9112 sec. 3 leaves
  * them to the server). A request line longer than HTTP_LINE_MAX gets 414, a
  * head (request line + header fields) longer than HTTP_HEAD_MAX gets 431
- * (RFC 6585 sec. 5). */
+ * (RFC 6585 sec. 5), and so does a head of more than HTTP_FIELDS_MAX header
+ * lines (iPXE sends 3, curl 3, busybox wget 4, EFI_HTTP_PROTOCOL 3). */
 #define HTTP_LINE_MAX     8192
 #define HTTP_HEAD_MAX     16384
+#define HTTP_FIELDS_MAX   100    /* header lines; more gets 431 */
 #define HTTP_PATH_MAX     1024   /* decoded path; longer gets 414 */
 #define HTTP_QUERY_MAX    1024   /* raw query; longer gets 414 */
 #define HTTP_RANGE_MAX    128    /* a Range value we keep; longer is ignored */
@@ -59,9 +61,34 @@ struct http_request {
 	size_t head_len;              /* bytes of buf this request used */
 };
 
-/* Parse one request head at the start of buf.
+/* Where the scan of a head that is still arriving stopped, so that each
+ * byte is looked at once however the head is split into reads (a head sent
+ * line by line must not cost a re-scan from byte 0 per line). */
+enum http_scan_phase {
+	SCAN_LEADING,        /* empty lines before the request line */
+	SCAN_REQUEST_LINE,
+	SCAN_FIELDS,
+};
+struct http_scan {
+	enum http_scan_phase phase;
+	size_t start;        /* first byte of the request line */
+	size_t line;         /* first byte of the line being scanned */
+	size_t seen;         /* bytes before this were searched for LF */
+	size_t line_end;     /* the request line's LF */
+	size_t end;          /* one past the blank line, once complete */
+	unsigned empty;      /* empty lines skipped before the request line */
+	unsigned fields;     /* header lines complete so far */
+};
+
+/* Before the first byte of each request. */
+void http_scan_init(struct http_scan *s);
+
+/* Parse one request head at the start of buf, len bytes of which have
+ * arrived; s remembers how far earlier calls got, so buf must hold the same
+ * bytes as before with more appended. A complete head is parsed once.
  * 0: *ret_req filled, ret_req->head_len bytes consumed.
- * -EAGAIN: no complete head yet and none of the bounds is exceeded.
+ * -EAGAIN: no complete head yet and none of the bounds is exceeded; call
+ * again with s when more bytes arrive.
  * Otherwise the request is malformed and the connection must be answered
  * with http_error_status() of the return value and then closed:
  *   -EINVAL (400), -ENAMETOOLONG (414), -EMSGSIZE (431),
@@ -69,6 +96,10 @@ struct http_request {
  *   decode).
  * *why, when why is not NULL, names the defect for the log on error.
  * *ret_req is untouched unless 0 is returned. */
+int http_request_parse_more(struct http_scan *s, const uint8_t *buf, size_t len,
+			    struct http_request *ret_req, const char **why);
+
+/* The same for a buffer seen for the first time (a fresh struct http_scan). */
 int http_request_parse(const uint8_t *buf, size_t len,
 		       struct http_request *ret_req, const char **why);
 

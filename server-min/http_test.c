@@ -266,13 +266,14 @@ static void test_bounds(void **state)
 	assert_int_equal(http_request_parse((uint8_t *)buf, n, &req, &why),
 			 -ENAMETOOLONG);
 
-	/* a head of exactly HTTP_HEAD_MAX bytes parses */
+	/* a head of exactly HTTP_HEAD_MAX bytes parses (in lines of 200
+	 * bytes: under the HTTP_FIELDS_MAX cap) */
 	n = (size_t)snprintf(buf, cap, "GET / HTTP/1.1\r\nHost: x\r\n");
-	while (n + 100 + 2 <= HTTP_HEAD_MAX) {
+	while (n + 200 + 2 <= HTTP_HEAD_MAX) {
 		memcpy(buf + n, "X: ", 3);
-		memset(buf + n + 3, 'v', 95);
-		memcpy(buf + n + 98, "\r\n", 2);
-		n += 100;
+		memset(buf + n + 3, 'v', 195);
+		memcpy(buf + n + 198, "\r\n", 2);
+		n += 200;
 	}
 	{
 		size_t pad = HTTP_HEAD_MAX - n - 2 - 5;   /* "Y: " + "\r\n" */
@@ -303,6 +304,7 @@ static void test_incremental(void **state)
 	const char *in = "GET /boot/initramfs-virt HTTP/1.1\r\nHost: a\r\n"
 		"Range: bytes=-5\r\n\r\n";
 	struct http_request req;
+	struct http_scan s;
 
 	(void)state;
 	for (size_t n = 0; n < strlen(in); n++)
@@ -311,6 +313,120 @@ static void test_incremental(void **state)
 	assert_int_equal(parse_str(in, &req, NULL), 0);
 	assert_string_equal(req.path, "/boot/initramfs-virt");
 	assert_string_equal(req.range, "bytes=-5");
+
+	/* The same with the scan kept between calls, as http.c does. */
+	http_scan_init(&s);
+	for (size_t n = 0; n < strlen(in); n++)
+		assert_int_equal(http_request_parse_more(&s, (const uint8_t *)in,
+							 n, &req, NULL), -EAGAIN);
+	assert_int_equal(http_request_parse_more(&s, (const uint8_t *)in,
+						 strlen(in), &req, NULL), 0);
+	assert_string_equal(req.range, "bytes=-5");
+}
+
+/* Feed in[] to a kept scan in pieces ending at the cut points (ascending,
+ * the last one strlen(in)): the first result that is not -EAGAIN, and the
+ * request it gave. */
+static int parse_split(const char *in, const size_t *cuts, size_t ncuts,
+		       struct http_request *req, const char **why)
+{
+	struct http_scan s;
+	int r = -EAGAIN;
+
+	http_scan_init(&s);
+	for (size_t i = 0; i < ncuts && r == -EAGAIN; i++)
+		r = http_request_parse_more(&s, (const uint8_t *)in, cuts[i],
+					    req, why);
+	return r;
+}
+
+static int same_request(const struct http_request *a, const struct http_request *b)
+{
+	return a->method == b->method && strcmp(a->path, b->path) == 0 &&
+	       a->has_query == b->has_query &&
+	       (!a->has_query || strcmp(a->query, b->query) == 0) &&
+	       a->keep_alive == b->keep_alive && a->minor == b->minor &&
+	       a->has_range == b->has_range && a->head_len == b->head_len &&
+	       a->has_content_length == b->has_content_length;
+}
+
+/* Every row of req_cases, fed 1 byte at a time and in random pieces (fixed
+ * seed: a failure is reproducible), gives what the whole input gives: the
+ * same status, the same reason, the same request. */
+static void test_split_points(void **state)
+{
+	static size_t cuts[HTTP_HEAD_MAX + 1];
+	unsigned seed = 12345;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(req_cases) / sizeof(req_cases[0]); i++) {
+		const struct req_case *c = &req_cases[i];
+		size_t len = strlen(c->in);
+		struct http_request whole, split;
+		const char *why_whole = NULL, *why_split = NULL;
+		int rw = parse_str(c->in, &whole, &why_whole);
+
+		for (int round = 0; round < 50; round++) {
+			size_t n = 0;
+			int r;
+
+			/* round 0: every byte; then random cut points */
+			for (size_t at = 1; at <= len; at++) {
+				seed = seed * 1103515245u + 12345u;
+				if (round == 0 || at == len || (seed >> 16) % 4 == 0)
+					cuts[n++] = at;
+			}
+			if (len == 0)
+				cuts[n++] = 0;
+			r = parse_split(c->in, cuts, n, &split, &why_split);
+			if (r != rw || (r < 0 && r != -EAGAIN &&
+					strcmp(why_whole, why_split) != 0) ||
+			    (r == 0 && !same_request(&whole, &split))) {
+				print_error("http_test.c:%d: round %d: split gives %d (%s), "
+					    "whole %d (%s)\n", c->line, round, r,
+					    why_split ? why_split : "", rw,
+					    why_whole ? why_whole : "");
+				fail();
+			}
+		}
+	}
+}
+
+/* HTTP_FIELDS_MAX header lines parse; one more is 431, also when it comes
+ * line by line. */
+static void test_fields_cap(void **state)
+{
+	char *buf = malloc(HTTP_HEAD_MAX);
+	struct http_request req;
+	struct http_scan s;
+	const char *why = NULL;
+	size_t n, last_line = 0;
+	int r = -EAGAIN;
+
+	(void)state;
+	assert_non_null(buf);
+	n = (size_t)snprintf(buf, HTTP_HEAD_MAX, "GET / HTTP/1.1\r\nHost: x\r\n");
+	for (int i = 1; i < HTTP_FIELDS_MAX; i++)
+		n += (size_t)snprintf(buf + n, HTTP_HEAD_MAX - n, "X-%d: y\r\n", i);
+	memcpy(buf + n, "\r\n", 2);
+	assert_int_equal(http_request_parse((uint8_t *)buf, n + 2, &req, &why), 0);
+
+	last_line = n;
+	n += (size_t)snprintf(buf + n, HTTP_HEAD_MAX - n, "X-more: y\r\n\r\n");
+	assert_int_equal(http_request_parse((uint8_t *)buf, n, &req, &why), -EMSGSIZE);
+	assert_string_equal(why, "too many header fields");
+	assert_int_equal(http_error_status(-EMSGSIZE), 431);
+
+	/* Line by line: -EAGAIN up to the 100th, 431 at the 101st. */
+	http_scan_init(&s);
+	for (size_t at = 1; at <= n && r == -EAGAIN; at++)
+		if (buf[at - 1] == '\n') {
+			r = http_request_parse_more(&s, (uint8_t *)buf, at, &req, &why);
+			if (at <= last_line)
+				assert_int_equal(r, -EAGAIN);
+		}
+	assert_int_equal(r, -EMSGSIZE);
+	free(buf);
 }
 
 static void test_error_status(void **state)
@@ -528,6 +644,8 @@ int main(void)
 		cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_incremental),
+		cmocka_unit_test(test_split_points),
+		cmocka_unit_test(test_fields_cap),
 		cmocka_unit_test(test_error_status),
 		cmocka_unit_test(test_ranges),
 		cmocka_unit_test(test_dates),
