@@ -12,7 +12,8 @@
  *     that silently answers no one;
  *   - a name without * ? [ must exist;
  *   - includes nest at most NB_INCLUDE_DEPTH deep, and a file that is
- *     already being read (a loop) is refused;
+ *     already being read (a loop) is refused, as is a file read twice
+ *     (two patterns that overlap): its sections would all be duplicates;
  *   - errors name the included file and its line.
  * The result is whole or nothing: a reload (SIGHUP) parses into a new
  * config and swaps only a complete one.
@@ -45,7 +46,69 @@ struct nb_loader {
 	const struct nb_config_fs *fs;
 	unsigned depth;                            /* 0: the main file */
 	uint64_t stack[NB_INCLUDE_DEPTH + 1][2];   /* files being read */
+	uint64_t (*seen)[2];                       /* every file read */
+	size_t n_seen, cap_seen;
+	struct nb_index seen_ix;
 };
+
+/* ---- files read once --------------------------------------------------- */
+
+static uint32_t id_hash(const uint64_t id[2])
+{
+	uint32_t h = 2166136261u;
+	const uint8_t *b = (const uint8_t *)id;
+	size_t i;
+
+	for (i = 0; i < 2 * sizeof(uint64_t); i++) {
+		h ^= b[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+struct id_q {
+	const struct nb_loader *ld;
+	const uint64_t *id;
+};
+
+static int id_eq(const void *ctx, uint32_t idx)
+{
+	const struct id_q *q = ctx;
+
+	return q->ld->seen[idx][0] == q->id[0] && q->ld->seen[idx][1] == q->id[1];
+}
+
+static int id_seen(const struct nb_loader *ld, const uint64_t id[2])
+{
+	struct id_q q = { ld, id };
+
+	return nb_index_find(&ld->seen_ix, id_hash(id), id_eq, &q) != UINT32_MAX;
+}
+
+/* Remember id (not the unknown {0, 0}). 0 or -ENOMEM. */
+static int id_add(struct nb_loader *ld, const uint64_t id[2])
+{
+	if ((id[0] | id[1]) == 0)
+		return 0;
+	if (ld->n_seen >= ld->cap_seen) {
+		size_t ncap = ld->cap_seen ? ld->cap_seen * 2 : 64;
+		uint64_t (*s)[2] = realloc(ld->seen, ncap * sizeof(*s));
+
+		if (s == NULL)
+			return -ENOMEM;
+		ld->seen = s;
+		ld->cap_seen = ncap;
+	}
+	ld->seen[ld->n_seen][0] = id[0];
+	ld->seen[ld->n_seen][1] = id[1];
+	return nb_index_add(&ld->seen_ix, id_hash(id), (uint32_t)ld->n_seen++);
+}
+
+static void loader_free(struct nb_loader *ld)
+{
+	free(ld->seen);
+	nb_index_free(&ld->seen_ix);
+}
 
 /* ---- the real files --------------------------------------------------- */
 
@@ -211,7 +274,7 @@ static int parse_file(struct nb_loader *ld, struct nb_config *cfg, const char *p
 	uint32_t idx;
 	int r;
 
-	if ((r = add_file_name(cfg, path, &idx)) < 0) {
+	if ((r = add_file_name(cfg, path, &idx)) < 0 || (r = id_add(ld, id)) < 0) {
 		errf(err, "%s: %s", path, r == -EMFILE ?
 			 "more than 1000000 files included" : strerror(-r));
 		return r;
@@ -254,6 +317,12 @@ static int include_one(struct nb_loader *ld, struct nb_config *cfg,
 					    "include %s: a loop (that file is being read already)%s",
 					    path, "");
 		}
+	if ((id[0] | id[1]) != 0 && id_seen(ld, id)) {
+		free(text);
+		return include_fail(cfg, file_idx, line, err, -EEXIST,
+				    "include %s: read already (each file is read once)%s",
+				    path, "");
+	}
 	ld->depth++;
 	r = parse_file(ld, cfg, path, text, len, id, err);
 	ld->depth--;
@@ -367,10 +436,12 @@ static int load(const char *path, const char *text, size_t len,
 	    (r = nb_parse_finish(cfg, err)) < 0)
 		goto fail;
 	free(own);
+	loader_free(&ld);
 	*ret_cfg = cfg;
 	return 0;
 fail:
 	free(own);
+	loader_free(&ld);
 	nb_config_free(cfg);
 	return r;
 }

@@ -767,6 +767,10 @@ static void test_include_errors(void **state)
 		MF("etc/nb.conf", "include = c/*.conf\n"),
 		MF("etc/c/a.conf", "[client 52:54:00:00:00:01]\n\nprofile = nope\n"),
 	};
+	static const struct memfs_file twice[] = {
+		MF("etc/nb.conf", "include = c/*.conf\n\ninclude = c/a.conf\n"),
+		MF("etc/c/a.conf", "# no sections: still read once only\n"),
+	};
 	static const struct memfs_file empty_pattern[] = {
 		MF("etc/nb.conf", "include =\n"),
 	};
@@ -790,6 +794,8 @@ static void test_include_errors(void **state)
 	expect_error(__LINE__, key_after, 2,
 		     "etc/nb.conf:3: key outside a section (an include line ends the section above it): 'flavor'");
 	expect_error(__LINE__, no_profile, 2, "etc/c/a.conf:3: no such profile: 'nope'");
+	expect_error(__LINE__, twice, 2,
+		     "etc/nb.conf:3: include etc/c/a.conf: read already (each file is read once)");
 	expect_error(__LINE__, empty_pattern, 1,
 		     "etc/nb.conf:1: include: a file or a pattern (e.g. clients.d/*.conf)");
 }
