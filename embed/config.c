@@ -31,7 +31,8 @@
 
 enum section { SEC_NONE, SEC_SERVER, SEC_PROFILE, SEC_CLIENT };
 
-/* Where a section's keys go: cfg->profile[idx].keys or cfg->client[idx].keys. */
+/* One file being parsed. The current section is cfg->profile[idx] or
+ * cfg->client[idx] (an index: the arrays move as they grow). */
 struct parser {
 	struct nb_loader *ld;
 	struct nb_config *cfg;
@@ -1003,23 +1004,32 @@ static int reserve(void **arr, size_t *cap, size_t n, size_t size)
 	return 0;
 }
 
-int nb_text_add(struct nb_config *cfg, const char *s, size_t n, uint32_t *ret_off)
+/* Room for n more bytes in cfg->text, whose offsets are 32 bits.
+ * 0, -E2BIG or -ENOMEM. */
+static int text_reserve(struct nb_config *cfg, size_t n)
 {
-	size_t need = cfg->text_len + n + 1;
+	size_t need = cfg->text_len + n, ncap;
+	char *t;
 
 	if (need > UINT32_MAX)
 		return -E2BIG;
-	if (need > cfg->cap_text) {
-		size_t ncap = cfg->cap_text ? cfg->cap_text : 4096;
-		char *t;
+	if (need <= cfg->cap_text)
+		return 0;
+	for (ncap = cfg->cap_text ? cfg->cap_text : 4096; ncap < need; ncap *= 2)
+		;
+	if ((t = realloc(cfg->text, ncap)) == NULL)
+		return -ENOMEM;
+	cfg->text = t;
+	cfg->cap_text = ncap;
+	return 0;
+}
 
-		while (ncap < need)
-			ncap *= 2;
-		if ((t = realloc(cfg->text, ncap)) == NULL)
-			return -ENOMEM;
-		cfg->text = t;
-		cfg->cap_text = ncap;
-	}
+int nb_text_add(struct nb_config *cfg, const char *s, size_t n, uint32_t *ret_off)
+{
+	int r;
+
+	if ((r = text_reserve(cfg, n + 1)) < 0)
+		return r;
 	memcpy(cfg->text + cfg->text_len, s, n);
 	cfg->text[cfg->text_len + n] = '\0';
 	*ret_off = (uint32_t)cfg->text_len;
@@ -1162,18 +1172,18 @@ static const struct key *find_key(const struct key *t, size_t nt,
  * a NUL. The section's keys stay contiguous (section_start). */
 static int keep_key(struct parser *p, uint8_t kid, const char *v, size_t vn)
 {
-	struct nb_keys *keys = section_keys(p);
-	uint32_t off;
+	struct nb_config *cfg = p->cfg;
+	struct nb_keys *keys;
 	int r;
 
-	if ((r = nb_text_add(p->cfg, (const char *)&kid, 1, &off)) < 0)
+	if ((r = text_reserve(cfg, vn + 2)) < 0)
 		return fail_errno(p, r);
-	/* Overwrite the NUL just written with the value's first byte. */
-	p->cfg->text_len--;
-	if ((r = nb_text_add(p->cfg, v, vn, &off)) < 0)
-		return fail_errno(p, r);
+	cfg->text[cfg->text_len] = (char)kid;
+	memcpy(cfg->text + cfg->text_len + 1, v, vn);
+	cfg->text[cfg->text_len + 1 + vn] = '\0';
+	cfg->text_len += vn + 2;
 	keys = section_keys(p);
-	keys->len = (uint32_t)(p->cfg->text_len - keys->off);
+	keys->len = (uint32_t)(cfg->text_len - keys->off);
 	return 0;
 }
 
