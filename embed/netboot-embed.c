@@ -6,6 +6,8 @@
  *   netboot-embed stamp IMAGE.efi --config F [--server URL] [--mac M]
  *   netboot-embed show IMAGE.efi
  *   netboot-embed check --config F --root DIR [--server URL]
+ *   netboot-embed list --config F
+ *   netboot-embed which --config F [--mac M] [--uuid U] [--arch N]
  *
  * render prints what netbootd would serve that client. stamp writes the
  * rendered plan into the image's ".nbplan" section (plan/stamp.h) in
@@ -19,7 +21,10 @@
  * kernel's release has modules/<release>/ in the modloop, the repositories'
  * branch is the files' release; exit 1 when any is an error. PE headers
  * are untrusted input: every offset is checked against the file size with
- * overflow-checked additions.
+ * overflow-checked additions. list prints every client section (its
+ * key, profile and FILE:LINE, includes expanded); which names the one
+ * section a client matches and where it stands, the way netbootd picks it
+ * (nb_config_match).
  * Exit status: 0 success, 1 error (message on stderr), 2 usage or a config
  * error ("FILE:LINE: what is wrong", like netbootd).
  */
@@ -35,16 +40,16 @@
 
 #include "embed/config.h"
 #include "embed/render.h"
+#include "embed/resolve.h"
 #include "plan/mac.h"
 #include "plan/plan.h"
 #include "plan/stamp.h"
 #include "server-min/filecheck.h"
 
-#define CONFIG_MAX   (1024 * 1024)
 #define IMAGE_MAX    (256 * 1024 * 1024)
 #define OUT_MAX      (128 * 1024)
 
-static struct nb_config cfg;
+static struct nb_config *cfg;
 static int config_bad;     /* the config did not parse: exit 2 */
 
 static void usage(void)
@@ -54,7 +59,9 @@ static void usage(void)
 		"                            [--server URL] [--format ipxe|plan|cmdline]\n"
 		"       netboot-embed stamp IMAGE.efi --config F [--server URL] [--mac M]\n"
 		"       netboot-embed show IMAGE.efi\n"
-		"       netboot-embed check --config F --root DIR [--server URL]\n");
+		"       netboot-embed check --config F --root DIR [--server URL]\n"
+		"       netboot-embed list --config F\n"
+		"       netboot-embed which --config F [--mac M] [--uuid U] [--arch N]\n");
 }
 
 /* The whole of a file, at most max bytes. 0 or -errno. */
@@ -103,24 +110,14 @@ out:
 	return r;
 }
 
+/* The config and its includes (nb_config_load), or the defaults when
+ * path is NULL. Freed at exit. */
 static int load_config(const char *path)
 {
 	char err[NB_ERR_MAX];
-	char *text;
-	size_t len;
 	int r;
 
-	if (path == NULL) {
-		nb_config_defaults(&cfg);
-		return 0;
-	}
-	if ((r = read_file(path, CONFIG_MAX, &text, &len)) < 0) {
-		fprintf(stderr, "netboot-embed: %s: %s\n", path, strerror(-r));
-		return r;
-	}
-	r = nb_config_parse(&cfg, path, text, len, err);
-	free(text);
-	if (r < 0) {
+	if ((r = nb_config_load(path, &cfg, err)) < 0) {
 		fprintf(stderr, "netboot-embed: %s\n", err);
 		config_bad = 1;
 	}
@@ -130,7 +127,7 @@ static int load_config(const char *path)
 /* --server, else "http://LISTEN[:PORT]" from [server], else an error. */
 static int server_base(const char *arg, char *out, size_t cap)
 {
-	const struct nb_server_conf *s = nb_config_server(&cfg);
+	const struct nb_server_conf *s = nb_config_server(cfg);
 	int n;
 
 	if (arg != NULL) {
@@ -233,7 +230,7 @@ static int render_for(const struct opts *o, enum nb_format fmt, char *out,
 	if ((r = load_config(o->config)) < 0 || (r = make_client(o, &c)) < 0 ||
 	    (r = server_base(o->server, base, sizeof(base))) < 0)
 		return r;
-	r = nb_render(&cfg, &c, base, fmt, out, OUT_MAX, ret_len);
+	r = nb_render(cfg, &c, base, fmt, out, OUT_MAX, ret_len);
 	if (r < 0)
 		fprintf(stderr, "netboot-embed: cannot render: %s%s\n", strerror(-r),
 			r == -EINVAL ? " (${mac} without --mac, or a URL or command line over its limit)" : "");
@@ -514,7 +511,7 @@ static int cmd_check(int argc, char **argv)
 	}
 	if (load_config(o.config) < 0)
 		return config_bad ? 2 : 1;
-	if (o.server || nb_config_server(&cfg)->listen[0]) {
+	if (o.server || nb_config_server(cfg)->listen[0]) {
 		if (server_base(o.server, base, sizeof(base)) < 0)
 			return 2;
 	} else {
@@ -525,7 +522,7 @@ static int cmd_check(int argc, char **argv)
 		fprintf(stderr, "netboot-embed: --root %s: %s\n", o.root, strerror(errno));
 		return 2;
 	}
-	r = filecheck_run(&cfg, root_fd, base, &rep);
+	r = filecheck_run(cfg, root_fd, base, &rep);
 	close(root_fd);
 	if (r < 0) {
 		fprintf(stderr, "netboot-embed: check: %s\n", strerror(-r));
@@ -538,11 +535,93 @@ static int cmd_check(int argc, char **argv)
 	return fflush(stdout) == 0 ? r : 1;
 }
 
+/* "aa:bb:cc:dd:ee:ff", "aa:bb:cc:*", "uuid=U", "arch=N": the section's
+ * header as netbootd.conf(5) spells it. */
+static void section_key(const struct nb_client_conf *cc, char out[64])
+{
+	char mac[18];
+
+	switch (cc->match) {
+	case NB_MATCH_MAC:
+		nb_mac_format(cc->mac, ':', mac);
+		snprintf(out, 64, "%s", mac);
+		break;
+	case NB_MATCH_PREFIX:
+		nb_mac_format(cc->mac, ':', mac);
+		snprintf(out, 64, "%.*s*", (int)cc->prefix_len * 3, mac);
+		break;
+	case NB_MATCH_UUID:
+		snprintf(out, 64, "uuid=%s", cc->uuid);
+		break;
+	case NB_MATCH_ARCH:
+		snprintf(out, 64, "arch=%d", cc->arch);
+		break;
+	}
+}
+
+/* One line: "KEY profile=NAME FILE:LINE". */
+static void print_section(const struct nb_client_conf *cc)
+{
+	const char *prof = nb_client_profile_name(cfg, cc);
+	char key[64];
+
+	section_key(cc, key);
+	printf("%s profile=%s %s:%u\n", key, prof ? prof : "default",
+	       nb_config_file(cfg, &cc->at), cc->at.line);
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	struct opts o;
+	unsigned i;
+
+	if (parse_opts(argc, argv, &o) < 0 || optind != argc || !o.config) {
+		usage();
+		return 2;
+	}
+	if (load_config(o.config) < 0)
+		return config_bad ? 2 : 1;
+	for (i = 0; i < cfg->n_client; i++)
+		print_section(&cfg->client[i]);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
+/* The section netbootd would use for this client, or "none (the default
+ * profile)"; exit 0 either way. */
+static int cmd_which(int argc, char **argv)
+{
+	const struct nb_client_conf *cc;
+	struct nb_client c;
+	struct opts o;
+
+	if (parse_opts(argc, argv, &o) < 0 || optind != argc || !o.config) {
+		usage();
+		return 2;
+	}
+	if (load_config(o.config) < 0)
+		return config_bad ? 2 : 1;
+	if (make_client(&o, &c) < 0)
+		return 2;
+	if ((cc = nb_config_match(cfg, &c)) != NULL)
+		print_section(cc);
+	else
+		printf("none (the default profile)\n");
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
+	int r;
+
 	if (argc < 2) {
 		usage();
 		return 2;
+	}
+	if (!strcmp(argv[1], "list") || !strcmp(argv[1], "which")) {
+		r = !strcmp(argv[1], "list") ? cmd_list(argc - 1, argv + 1) :
+					     cmd_which(argc - 1, argv + 1);
+		nb_config_free(cfg);
+		return r;
 	}
 	if (!strcmp(argv[1], "render"))
 		return cmd_render(argc - 1, argv + 1);

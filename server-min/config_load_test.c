@@ -93,8 +93,8 @@ static void test_changes(void **state)
 
 	/* The same file again: nothing to report. */
 	assert_int_equal(config_log_changes(cfg, cfg), 0);
-	free(old);
-	free(cfg);
+	nb_config_free(old);
+	nb_config_free(cfg);
 	log_set_fd(2);
 	close(p[0]);
 	close(p[1]);
@@ -121,7 +121,7 @@ static void test_errors(void **state)
 	/* No path: the defaults. */
 	assert_int_equal(config_load(NULL, &cfg, err), 0);
 	assert_int_equal(cfg->n_client, 0);
-	free(cfg);
+	nb_config_free(cfg);
 }
 
 int main(void)

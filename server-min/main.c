@@ -604,14 +604,14 @@ static void reload(struct reloader *rl)
 	if (merge_policy(nb, rl->cli) < 0)
 		log_warn("main", "-", "reload: log-level %s unknown: level unchanged",
 			 nb_config_server(cfg)->log_level);
-	free(rl->cfg);
+	nb_config_free(rl->cfg);
 	rl->cfg = cfg;
 	log_info("main", "-", "reloaded %s: %u change%s, %u needing a restart", rl->path,
 		 changes, changes == 1 ? "" : "s", restart);
 	return;
 out_free:
 	filecheck_report_free(tmp.filecheck);
-	free(cfg);
+	nb_config_free(cfg);
 }
 
 static void reopen_log(void)
@@ -835,6 +835,6 @@ int main(int argc, char **argv)
 	filecheck_report_free(nb.filecheck);
 	log_flush_wait(1000);
 out_cfg:
-	free(rl.cfg);
+	nb_config_free(rl.cfg);
 	return rc;
 }
