@@ -12,6 +12,9 @@
 #              server blksize windowsize_asked windowsize_granted MBps ok
 #              retransmits
 #   http.tsv   server connections requests_per_s MBps errors
+#   storm-inventory.tsv  like storm.tsv, column 1 the config (empty,
+#              netbootd = the inventory)
+#   inventory.tsv  config clients seconds peak_rss_kb (--check-config)
 # Medians over repetitions; ratios are netbootd over the reference (or the
 # reference over netbootd for times and memory, so that > 1 favours
 # netbootd everywhere).
@@ -97,6 +100,34 @@ if [ -s "$RAW/storm-uefi.tsv" ]; then
 			echo "| $n | $st | $(col 3 "$r") | $(col 4 "$r") | $(sec "$(col 5 "$r")") | $(sec "$(col 6 "$r")") | $(sec "$(col 7 "$r")") | $(col 8 "$r") | $(mib "$(col 9 "$r")") | $(mib "$(col 14 "$r")") | $(col 11 "$r") / $(col 12 "$r") |"
 		done
 	done
+fi
+
+# Part 4: the same storm with a site's inventory as config (issue 14).
+if [ -s "$RAW/storm-inventory.tsv" ] || [ -s "$RAW/inventory.tsv" ]; then
+	inv_n=$(awk -F'\t' '$1 == "netbootd" {print $2}' "$RAW/inventory.tsv")
+	echo
+	echo "### With a site's inventory"
+	echo
+	echo "netbootd alone, the same storm with an empty config and with ${inv_n:-?} \`[client MAC]\`"
+	echo "sections (one \`hostname =\` each) in 1,000 files taken by \`include = clients.d/*.conf\`;"
+	echo "the storm's own MACs are among them, so every request is a hit in the table."
+	echo
+	echo "| N | config | ok | failed | p50 s | p99 s | max s | wall s | server CPU s | peak RSS MiB |"
+	echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+	while IFS= read -r r; do
+		c=$(col 1 "$r")
+		[ "$c" = netbootd ] && c="$inv_n clients"
+		echo "| $(col 2 "$r") | $c | $(col 3 "$r") | $(col 4 "$r") | $(sec "$(col 5 "$r")") | $(sec "$(col 6 "$r")") | $(sec "$(col 7 "$r")") | $(col 13 "$r") | $(col 8 "$r") | $(mib "$(col 9 "$r")") |"
+	done <"$RAW/storm-inventory.tsv"
+	echo
+	echo "The config alone, \`netbootd --check-config\` (GNU time: elapsed, peak RSS):"
+	echo
+	echo "| config | clients | seconds | peak RSS MiB |"
+	echo "|---|---:|---:|---:|"
+	while IFS=$'\t' read -r c n secs rss; do
+		[ "$c" = parse-only ] && c="parse only (check = off)" || c="parse and the served files' check"
+		echo "| $c | $n | $secs | $(mib "$rss") |"
+	done <"$RAW/inventory.tsv"
 fi
 
 # Where the time of the largest storm went: per step, over the clients
@@ -243,6 +274,8 @@ echo "- server command lines: see \`bench/run.sh\` (start_*); raw rows and per-c
 awk -F'\t' '$1=="netbootd" {n[$2]=$5/1000" "$7/1000} $1=="reference" {r[$2]=$5/1000" "$7/1000}
 	END { for (k in n) print k, n[k], (k in r) ? r[k] : "NaN NaN" }' "$RAW/storm.tsv" |
 	sort -n >"$OUT/storm.dat"
+# A run of part 4 alone (BENCH_ONLY=inventory) has nothing to plot.
+[ -s "$OUT/storm.dat" ] && [ -s "$OUT/http.dat" ] || exit 0
 gnuplot <<EOF
 set terminal pngcairo size 1400,900 font ",10"
 set output "$OUT/bench.png"

@@ -10,12 +10,15 @@ nbload_SRCS = bench/nbload.c bench/load_dhcp.c bench/load_tftp.c \
               bench/load_http.c bench/load_parse.c \
               server-min/dhcp_proto.c server-min/tftp_proto.c
 procwatch_SRCS = bench/procwatch.c
+# nbrender: one client's render cost, load excluded (issue 14).
+PROGRAMS += nbrender
+nbrender_SRCS = bench/nbrender.c $(EMBED_CORE_SRCS)
 
 UNIT_TESTS += load_parse_test
 load_parse_test_SRCS = bench/load_parse_test.c bench/load_parse.c
 
 # linux-perf and valgrind: for finding out why, when a figure falls short.
-DEPS_PKGS += dnsmasq-base tftpd-hpa nginx-light wrk gnuplot-nox iproute2 \
+DEPS_PKGS += dnsmasq-base tftpd-hpa nginx-light wrk gnuplot-nox iproute2 time \
              ipxe linux-perf valgrind
 
 .PHONY: bench bench-smoke

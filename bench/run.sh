@@ -14,15 +14,22 @@
 #      side by side on their own ports, runs interleaved, median of REPS;
 #      then at blksize 1468 with a LAN-like ACK delay, median of LAN_REPS;
 #   3. HTTP: 20 MiB file with wrk at 1, 10, 100 connections, interleaved,
-#      median of REPS.
+#      median of REPS;
+#   4. a site's inventory (issue 14): netbootd's storm of INV_STORM clients
+#      with a config of INVENTORY [client MAC] sections in 1,000 included
+#      files (the storm's own MACs among them) against the same storm with
+#      an empty config, and that config's parse time and peak RSS alone.
 #
 # Knobs (environment): BENCH_STORM="1 50 200 1000", BENCH_STORM_UEFI="200"
 # (each stack's UEFI path; needs build/efi-shim/alpineboot.efi), BENCH_SCALE=1 (divide
 # the storm's HTTP payloads by it), BENCH_REPS=3, BENCH_LAN_REPS=3,
 # BENCH_ACK_DELAY_US=200, BENCH_HTTP_SECONDS=8,
-# BENCH_OUT=bench/results, NETBOOTD=build/netbootd.
+# BENCH_OUT=bench/results, NETBOOTD=build/netbootd, BENCH_INVENTORY=100000
+# (0 leaves part 4 out), BENCH_INVENTORY_STORM=1000, BENCH_ONLY="storm
+# transfers inventory" (the parts to run; e.g. BENCH_ONLY=inventory).
 # Bounded: every server start, client and wait has a timeout; the whole run
-# takes about 5 minutes here and stays well under 15.
+# takes about 5 minutes here, 7 to 8 with part 4 (two more storms of 1000,
+# about 2 minutes), and stays well under 15.
 
 cd "$(dirname "$0")/.." || exit 1
 . bench/lib.sh
@@ -38,6 +45,10 @@ REPS=${BENCH_REPS:-3}
 LAN_REPS=${BENCH_LAN_REPS:-3}
 ACK_DELAY_US=${BENCH_ACK_DELAY_US:-200}
 HTTP_SECONDS=${BENCH_HTTP_SECONDS:-8}
+INVENTORY=${BENCH_INVENTORY:-100000}
+INV_STORM=${BENCH_INVENTORY_STORM:-1000}
+ONLY=${BENCH_ONLY:-storm transfers inventory}
+want() { [[ " $ONLY " == *" $1 "* ]]; }
 OUT=${BENCH_OUT:-bench/results}
 RAW=$PWD/build/bench
 IPXE_DIR=/usr/lib/ipxe
@@ -90,11 +101,22 @@ FILES=/boot/vmlinuz-lts,/boot/initramfs-lts,/boot/modloop-lts,/alpine.apkovl.tar
 # --- servers ---------------------------------------------------------------
 STACK_PIDS=()
 
-start_netbootd() {   # extra netbootd arguments
+start_netbootd() {   # extra netbootd arguments; --config $NBD_CONFIG when set
+	local before i
+	# The log is appended to by every start: wait for this start's own
+	# "ready" (a big config takes a moment to load and check), not for
+	# the one an earlier start left there. At most 30 s.
+	before=$(grep -c 'main - ready' "$RAW/netbootd.log" 2>/dev/null)
 	b_start netbootd "$RAW/netbootd.log" "$NETBOOTD" --interface nbs0 \
-		--root "$ROOT" "$@"
+		--root "$ROOT" ${NBD_CONFIG:+--config "$NBD_CONFIG"} "$@"
 	STACK_PIDS=("$B_LAST_PID")
-	b_wait_log "$RAW/netbootd.log" 'main - ready' || b_die "netbootd did not start"
+	for i in $(seq 1 300); do
+		[ "$(grep -c 'main - ready' "$RAW/netbootd.log")" -gt "${before:-0}" ] && return 0
+		kill -0 "$B_LAST_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	tail -20 "$RAW/netbootd.log" >&2
+	b_die "netbootd did not start"
 }
 
 start_nginx() {   # port
@@ -146,9 +168,10 @@ kv() { sed -n "s/.*[ :]$1=\([^ ]*\).*/\1/p" <<<"$2"; }
 
 # --- 1. boot storm -----------------------------------------------------------
 # One row per stack and N in $RAW/storm.tsv.
-storm_one() {   # stack N flow(bios|uefi) tsv
+storm_one() {   # stack N flow(bios|uefi) tsv [tag suffix]
 	local stack=$1 n=$2 flow=$3 tsv=$4 tag pw out sum args
 	tag=$stack-$n; [ "$flow" = uefi ] && tag=$stack-uefi-$n
+	tag=$tag${5:-}
 	args=(--arch bios)
 	if [ "$flow" = uefi ]; then
 		# Each stack's own UEFI path: netbootd hands out alpineboot.efi,
@@ -187,12 +210,13 @@ storm_one() {   # stack N flow(bios|uefi) tsv
 }
 
 : >"$RAW/storm.tsv"
+want storm || STORM="" STORM_UEFI=""
 for n in $STORM; do
 	storm_one netbootd "$n" bios "$RAW/storm.tsv"
 	storm_one reference "$n" bios "$RAW/storm.tsv"
 done
 : >"$RAW/storm-uefi.tsv"
-if [ -f "$ROOT/alpineboot.efi" ]; then
+if [ -f "$ROOT/alpineboot.efi" ] || [ -z "$STORM_UEFI" ]; then
 	for n in $STORM_UEFI; do
 		storm_one netbootd "$n" uefi "$RAW/storm-uefi.tsv"
 		storm_one reference "$n" uefi "$RAW/storm-uefi.tsv"
@@ -201,7 +225,45 @@ else
 	b_log "no $EFI_IMAGE: the UEFI storm is left out"
 fi
 
+# --- 4. a site's inventory ----------------------------------------------------
+# Client i of nbload storm has MAC 02:6e:62:HH:MM:LL (nbload.c): the config
+# names clients 0..INVENTORY-1 that way, 100 hosts a file, with a hostname
+# each, so every storm request is a hit in a table of INVENTORY sections.
+: >"$RAW/storm-inventory.tsv"
+: >"$RAW/inventory.tsv"
+if want inventory && [ "$INVENTORY" -gt 0 ]; then
+	inv=$RAW/inventory
+	mkdir -p "$inv/clients.d"
+	awk -v n="$INVENTORY" -v dir="$inv/clients.d" 'BEGIN {
+		for (i = 0; i < n; i++) {
+			f = sprintf("%s/%05d.conf", dir, int(i / 100));
+			if (f != last) { if (last != "") close(last); last = f }
+			printf("[client 02:6e:62:%02x:%02x:%02x]\nhostname = h%d\n\n",
+			       int(i / 65536) % 256, int(i / 256) % 256, i % 256, i) > f
+		}
+	}'
+	printf 'include = clients.d/*.conf\n' >"$inv/netbootd.conf"
+	printf '[server]\ncheck = off\ninclude = clients.d/*.conf\n' >"$inv/parse-only.conf"
+	: >"$inv/empty.conf"
+	for c in parse-only netbootd; do
+		/usr/bin/time -f '%e %M' -o "$RAW/inventory-$c.time" "$NETBOOTD" --check-config \
+			--root "$ROOT" --listen 127.0.0.1 --config "$inv/$c.conf" \
+			>"$RAW/inventory-$c.out" 2>&1 || b_log "check of $c: $(tail -1 "$RAW/inventory-$c.out")"
+		read -r secs rss <"$RAW/inventory-$c.time"
+		printf '%s\t%s\t%s\t%s\n' "$c" "$INVENTORY" "$secs" "$rss" >>"$RAW/inventory.tsv"
+		b_log "inventory: --check-config ($c) with $INVENTORY clients: $secs s, $rss KiB"
+	done
+	for c in empty netbootd; do
+		NBD_CONFIG=$inv/$c.conf
+		storm_one netbootd "$INV_STORM" bios "$RAW/storm-inv-$c.tsv" "-inv-$c"
+		sed "s/^netbootd\t/$c\t/" "$RAW/storm-inv-$c.tsv" >>"$RAW/storm-inventory.tsv"
+	done
+	NBD_CONFIG=
+fi
+
 # --- 2. TFTP single transfers, 3. HTTP: everyone up at once ----------------
+# (part 4 above runs right after the storms, beside them in the results)
+want transfers || REPS=0 LAN_REPS=0
 start_netbootd --no-dhcp --tftp-port $P_NBD_TFTP --http-port $P_NBD_HTTP
 start_tftpd_hpa $P_HPA
 start_dnsmasq_tftp

@@ -3,33 +3,51 @@
  * INI-like and line-oriented: "[section]" headers, "key = value" lines,
  * '#' or ';' comments on lines of their own. Sections: [server],
  * [profile NAME], [client MAC], [client MAC-PREFIX:*], [client uuid=UUID],
- * [client arch=N].
+ * [client arch=N]; and include = PATTERN lines (embed/config_files.c reads
+ * the files, each parsed here with its own name and line numbers).
  *
  * Every value is checked here, once, against what the command line, the
  * iPXE script and the boot plan can carry: first by its key's own rules
  * (no spaces or quotes in URLs, no '$' except the known ${...} variables),
  * then by the one safety check every script value passes (embed/safe.c),
- * so the renderers can trust the model (they check again all the same). Each error names "FILE:LINE: what is wrong". The parser reads the
- * text only through (text, len) and never past it; it is a fuzz target
+ * so the renderers can trust the model (they check again all the same).
+ * Each error names "FILE:LINE: what is wrong". The parser reads the text
+ * only through (text, len) and never past it; it is a fuzz target
  * (embed/fuzz_config.c).
+ *
+ * A profile or client section's keys are checked by parsing them into a
+ * scratch struct nb_profile (which also counts list entries), then kept as
+ * written in cfg->text (config_model.h says why): nb_section_apply parses
+ * them again, with the same table, when a client's plan is resolved.
  */
-#include "embed/config.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "embed/config_int.h"
 #include "embed/resolve.h"
 #include "embed/safe.h"
 #include "plan/str.h"
 
 enum section { SEC_NONE, SEC_SERVER, SEC_PROFILE, SEC_CLIENT };
 
+/* One file being parsed. The current section is cfg->profile[idx] or
+ * cfg->client[idx] (an index: the arrays move as they grow). */
 struct parser {
+	struct nb_loader *ld;
 	struct nb_config *cfg;
-	const char *name;
+	uint32_t file;                    /* index in cfg->file */
 	unsigned line;
 	char *err;
 	enum section sec;
-	struct nb_profile *prof;          /* [profile] or the client's over */
-	struct nb_client_conf *client;    /* [client] only */
+	uint32_t idx;                     /* the section's index */
+	int after_include;                /* no section since an include line */
 	uint32_t seen;                    /* keys given in this section */
+	struct nb_profile scratch;        /* the section's keys, parsed */
 };
+
+/* The profile= key of a [client] section, stored among its keys. */
+#define KEY_PROFILE 0xff
 
 /* A value parser: NULL on success, else what is wrong. */
 typedef const char *parse_fn(void *field, size_t size, const char *v, size_t n);
@@ -182,13 +200,14 @@ static const char *p_branch(void *field, size_t size, const char *v, size_t n)
 	return why ? why : put_str(field, size, v, n);
 }
 
-static const char *list_add(struct nb_url_list *l, const char *v, size_t n)
+static const char *list_add(char (*list)[NB_URL_MAX], unsigned *count,
+			    unsigned max, const char *why, const char *v, size_t n)
 {
-	if (l->n >= NB_MAX_MIRRORS)
-		return "too many values (at most 4)";
-	if (nb_strlcpy(l->v[l->n], NB_URL_MAX, v, n))
+	if (*count >= max)
+		return why;
+	if (nb_strlcpy(list[*count], NB_URL_MAX, v, n))
 		return "URL too long";
-	l->n++;
+	(*count)++;
 	return NULL;
 }
 
@@ -200,14 +219,17 @@ static const char *p_mirror(void *field, size_t size, const char *v, size_t n)
 	while (n > 0 && v[n - 1] == '/')
 		n--;
 	/* A path without "://" is a mirror on this server (${server}/PATH). */
+	struct nb_url_list *l = field;
+
 	if ((why = check_url_text(v, n, 0)) || (why = check_scheme(v, n, 1)))
 		return why;
-	return list_add(field, v, n);
+	return list_add(l->v, &l->n, NB_MAX_MIRRORS,
+			"mirror: at most 16 (the boot menu shows what fits)", v, n);
 }
 
 static const char *p_repos(void *field, size_t size, const char *v, size_t n)
 {
-	char out[64];
+	char out[256];
 	struct nb_buf b;
 	size_t i = 0, words = 0;
 
@@ -228,8 +250,8 @@ static const char *p_repos(void *field, size_t size, const char *v, size_t n)
 	}
 	if (words == 0)
 		return "repos: at least one (e.g. main community)";
-	if (words > 6 || b.overflow)
-		return "repos: too many";
+	if (words > NB_MAX_REPOS || b.overflow)
+		return "repos: at most 16 words, 255 characters";
 	return put_str(field, size, out, b.len);
 }
 
@@ -247,9 +269,13 @@ static const char *p_path_add(void *field, size_t size, const char *v, size_t n)
 	const char *why;
 
 	(void)size;
+	struct nb_initrd_list *l = field;
+
 	if ((why = check_url_text(v, n, 0)) || (why = check_scheme(v, n, 0)))
 		return why;
-	return list_add(field, v, n);
+	/* alpineboot.efi hands over at most NB_PLAN_MAX_INITRDS initrds. */
+	return list_add(l->v, &l->n, NB_PLAN_MAX_INITRDS,
+			"initrd: at most 4 (what alpineboot.efi loads)", v, n);
 }
 
 /* modloop and apkovl are fetched by Alpine's userspace (wget), which can
@@ -440,7 +466,7 @@ static const char *p_fallback(void *field, size_t size, const char *v, size_t n)
 			if (check_branch(v + s + 7, i - s - 7))
 				return "fallback: branch:NAME needs a branch name";
 			if (fb.n_branch >= NB_MAX_ALT_BRANCH)
-				return "fallback: at most 4 branch: items";
+				return "fallback: at most 16 branch: items";
 			nb_strlcpy(fb.branch[fb.n_branch++], NB_BRANCH_MAX,
 				   v + s + 7, i - s - 7);
 			fb.items |= NB_FB_BRANCH;
@@ -804,7 +830,7 @@ static const struct key server_keys[] = {
 };
 
 /* Valid in [profile NAME] and [client ...]. The same table drives
- * nb_profile_merge, so a key added here is inherited correctly. */
+ * nb_section_apply, so a key added here is inherited correctly. */
 static const struct key profile_keys[] = {
 	PK("title", p_title, title, NB_SET_TITLE, 0, NB_SAFE_TEXT),
 	PK("flavor", p_flavor, flavor, NB_SET_FLAVOR, 0, NB_SAFE_WORD),
@@ -829,29 +855,20 @@ static const struct key profile_keys[] = {
 
 #define N_KEYS(t) (sizeof(t) / sizeof((t)[0]))
 
-void nb_profile_merge(struct nb_profile *dst, const struct nb_profile *src)
-{
-	size_t i;
-
-	for (i = 0; i < N_KEYS(profile_keys); i++) {
-		const struct key *k = &profile_keys[i];
-
-		if (!(src->set & k->bit))
-			continue;
-		nb_memcpy((char *)dst + k->off, (const char *)src + k->off,
-			  k->size);
-		dst->set |= k->bit;
-	}
-}
-
 /* ---- the parser ------------------------------------------------------- */
+
+static const char *file_name(const struct nb_config *cfg, uint32_t file)
+{
+	return cfg->text + cfg->file[file];
+}
 
 static int fail(struct parser *p, const char *what, const char *v, size_t n)
 {
 	struct nb_buf b;
 
 	nb_buf_init(&b, p->err, NB_ERR_MAX);
-	nb_buf_puts(&b, p->name);
+	/* cfg->text may move as keys are added: look the name up now. */
+	nb_buf_puts(&b, file_name(p->cfg, p->file));
 	nb_buf_putc(&b, ':');
 	nb_buf_putu(&b, p->line);
 	nb_buf_puts(&b, ": ");
@@ -878,7 +895,7 @@ static void trim(const char **s, size_t *n)
 }
 
 /* "uuid=" value: 8-4-4-4-12 hex digits, stored lower case. */
-static int parse_uuid(const char *v, size_t n, char ret[40])
+static int parse_uuid(const char *v, size_t n, char ret[37])
 {
 	size_t i;
 	char out[37];
@@ -950,9 +967,12 @@ static int client_key(struct parser *p, const char *a, size_t n,
 			return fail(p, "bad client arch (RFC 4578 number)", a + 5, n - 5);
 		c->arch = (int)x;
 	} else if (n > 0 && a[n - 1] == '*') {
+		unsigned len;
+
 		c->match = NB_MATCH_PREFIX;
-		if (parse_mac_prefix(a, n, c->mac, &c->prefix_len))
+		if (parse_mac_prefix(a, n, c->mac, &len))
 			return fail(p, "bad MAC prefix (1 to 5 octets then :*, e.g. 52:54:00:*)", a, n);
+		c->prefix_len = (uint8_t)len;
 	} else {
 		c->match = NB_MATCH_MAC;
 		if (nb_mac_parse(a, n, c->mac))
@@ -961,72 +981,178 @@ static int client_key(struct parser *p, const char *a, size_t n,
 	return 0;
 }
 
-static int same_client(const struct nb_client_conf *o,
-		       const struct nb_client_conf *c)
+/* "duplicate WHAT (first at line N)", or "(first at FILE:N)" when the
+ * first stands in another file: the reader fixes one of two places. */
+static int fail_dup(struct parser *p, const char *what,
+		    const struct nb_where *first, const char *v, size_t n)
 {
-	if (o->match != c->match)
-		return 0;
-	switch (c->match) {
-	case NB_MATCH_MAC:
-		return !nb_memcmp(o->mac, c->mac, 6);
-	case NB_MATCH_PREFIX:
-		return o->prefix_len == c->prefix_len &&
-		       !nb_memcmp(o->mac, c->mac, c->prefix_len);
-	case NB_MATCH_UUID:
-		return !nb_strcmp(o->uuid, c->uuid);
-	case NB_MATCH_ARCH:
-		return o->arch == c->arch;
-	}
-	return 0;
-}
-
-/* "duplicate WHAT (first at line N)": the reader fixes one of two lines. */
-static int fail_dup(struct parser *p, const char *what, unsigned first,
-		    const char *v, size_t n)
-{
-	char msg[96];
+	char msg[NB_ERR_MAX];
 	struct nb_buf b;
 
 	nb_buf_init(&b, msg, sizeof(msg));
 	nb_buf_puts(&b, what);
-	nb_buf_puts(&b, " (first at line ");
-	nb_buf_putu(&b, first);
+	nb_buf_puts(&b, " (first at ");
+	if (first->file == p->file) {
+		nb_buf_puts(&b, "line ");
+	} else {
+		nb_buf_puts(&b, file_name(p->cfg, first->file));
+		nb_buf_putc(&b, ':');
+	}
+	nb_buf_putu(&b, first->line);
 	nb_buf_putc(&b, ')');
 	return fail(p, msg, v, n);
+}
+
+/* Room for one more element in a growing array. 0 or -ENOMEM. */
+static int reserve(void **arr, size_t *cap, size_t n, size_t size)
+{
+	size_t ncap;
+	void *a;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 64;
+	a = realloc(*arr, ncap * size);
+	if (a == NULL)
+		return -ENOMEM;
+	*arr = a;
+	*cap = ncap;
+	return 0;
+}
+
+/* Room for n more bytes in cfg->text, whose offsets are 32 bits.
+ * 0, -E2BIG or -ENOMEM. */
+static int text_reserve(struct nb_config *cfg, size_t n)
+{
+	size_t need = cfg->text_len + n, ncap;
+	char *t;
+
+	if (need > UINT32_MAX)
+		return -E2BIG;
+	if (need <= cfg->cap_text)
+		return 0;
+	for (ncap = cfg->cap_text ? cfg->cap_text : 4096; ncap < need; ncap *= 2)
+		;
+	if ((t = realloc(cfg->text, ncap)) == NULL)
+		return -ENOMEM;
+	cfg->text = t;
+	cfg->cap_text = ncap;
+	return 0;
+}
+
+int nb_text_add(struct nb_config *cfg, const char *s, size_t n, uint32_t *ret_off)
+{
+	int r;
+
+	if ((r = text_reserve(cfg, n + 1)) < 0)
+		return r;
+	memcpy(cfg->text + cfg->text_len, s, n);
+	cfg->text[cfg->text_len + n] = '\0';
+	*ret_off = (uint32_t)cfg->text_len;
+	cfg->text_len += n + 1;
+	return 0;
+}
+
+/* An allocation failed: the line where it happened, and the errno. */
+static int fail_errno(struct parser *p, int r)
+{
+	(void)fail(p, r == -ENOMEM ? "out of memory" :
+		   "config too large (over 4 GiB of keys)", NULL, 0);
+	return r;
+}
+
+/* A new section: its keys start at the end of cfg->text, and nothing
+ * else is added there until the next section (file names are added when
+ * a file starts, outside any section). */
+static void section_start(struct parser *p, enum section sec, uint32_t idx)
+{
+	p->sec = sec;
+	p->idx = idx;
+	p->seen = 0;
+	p->after_include = 0;
+	memset(&p->scratch, 0, sizeof(p->scratch));
+}
+
+static struct nb_keys *section_keys(struct parser *p)
+{
+	return p->sec == SEC_CLIENT ? &p->cfg->client[p->idx].keys :
+	       &p->cfg->profile[p->idx].keys;
 }
 
 static int section_client(struct parser *p, const char *a, size_t n)
 {
 	struct nb_config *cfg = p->cfg;
+	const struct nb_client_conf *dup;
 	struct nb_client_conf c;
+	int r;
+
+	memset(&c, 0, sizeof(c));
+	c.arch = -1;
+	c.at.file = p->file;
+	c.at.line = p->line;
+	c.profile = NB_NO_PROFILE;
+	c.profile_name = NB_NO_PROFILE;
+	if ((r = client_key(p, a, n, &c)) < 0)
+		return r;
+	if ((dup = nb_config_section(cfg, &c)) != NULL)
+		return fail_dup(p, "duplicate client section", &dup->at, a, n);
+	if (cfg->n_client >= NB_MAX_CLIENTS)
+		return fail(p, "too many client sections (the sanity cap is 1000000)",
+			    NULL, 0);
+	if ((r = reserve((void **)&cfg->client, &cfg->cap_client, cfg->n_client,
+			 sizeof(c))) < 0 ||
+	    (r = nb_index_add(&cfg->by_section, nb_section_hash(&c),
+			      cfg->n_client)) < 0)
+		return fail_errno(p, r);
+	c.keys.off = (uint32_t)cfg->text_len;
+	cfg->client[cfg->n_client] = c;
+	if (c.match == NB_MATCH_ARCH)
+		cfg->n_arch++;
+	if (c.match == NB_MATCH_PREFIX) {
+		cfg->n_prefix++;
+		cfg->prefix_lens |= (uint8_t)(1u << c.prefix_len);
+	}
+	section_start(p, SEC_CLIENT, cfg->n_client++);
+	return 0;
+}
+
+static int section_profile(struct parser *p, const char *a, size_t an)
+{
+	struct nb_config *cfg = p->cfg;
+	const struct nb_named_profile *dup;
+	struct nb_named_profile np;
 	unsigned i;
 	int r;
 
-	nb_memset(&c, 0, sizeof(c));
-	c.arch = -1;
-	c.line = p->line;
-	if ((r = client_key(p, a, n, &c)) < 0)
-		return r;
-	for (i = 0; i < cfg->n_client; i++)
-		if (same_client(&cfg->client[i], &c))
-			return fail_dup(p, "duplicate client section",
-					cfg->client[i].line, a, n);
-	if (cfg->n_client >= NB_MAX_CLIENTS)
-		return fail(p, "too many client sections (at most 64)", NULL, 0);
-	cfg->client[cfg->n_client] = c;
-	p->client = &cfg->client[cfg->n_client++];
-	p->prof = &p->client->over;
-	p->sec = SEC_CLIENT;
+	for (i = 0; i < an; i++)
+		if (!name_char(a[i]))
+			return fail(p, "bad profile name", a, an);
+	if (an >= NB_NAME_MAX)
+		return fail(p, "profile name too long", a, an);
+	memset(&np, 0, sizeof(np));
+	memcpy(np.name, a, an);
+	if ((dup = nb_config_profile(cfg, np.name)) != NULL)
+		return fail_dup(p, "duplicate profile", &dup->at, a, an);
+	if (cfg->n_profile >= NB_MAX_PROFILES)
+		return fail(p, "too many profiles (the sanity cap is 100000)", NULL, 0);
+	if ((r = reserve((void **)&cfg->profile, &cfg->cap_profile,
+			 cfg->n_profile, sizeof(np))) < 0 ||
+	    (r = nb_index_add(&cfg->by_name, nb_name_hash(np.name),
+			      cfg->n_profile)) < 0)
+		return fail_errno(p, r);
+	np.at.file = p->file;
+	np.at.line = p->line;
+	np.keys.off = (uint32_t)cfg->text_len;
+	cfg->profile[cfg->n_profile] = np;
+	section_start(p, SEC_PROFILE, cfg->n_profile++);
 	return 0;
 }
 
 static int section(struct parser *p, const char *s, size_t n)
 {
-	struct nb_config *cfg = p->cfg;
 	size_t w;
 	const char *a;
 	size_t an;
-	unsigned i;
 
 	trim(&s, &n);
 	for (w = 0; w < n && !nb_is_space(s[w]); w++)
@@ -1034,9 +1160,7 @@ static int section(struct parser *p, const char *s, size_t n)
 	a = s + w;
 	an = n - w;
 	trim(&a, &an);
-	p->seen = 0;
-	p->prof = NULL;
-	p->client = NULL;
+	section_start(p, SEC_NONE, 0);
 
 	if (nb_tok_eq(s, w, "server") && an == 0) {
 		p->sec = SEC_SERVER;
@@ -1046,28 +1170,7 @@ static int section(struct parser *p, const char *s, size_t n)
 		return section_client(p, a, an);
 	if (!nb_tok_eq(s, w, "profile") || an == 0)
 		return fail(p, "unknown section (server, profile NAME, client MAC)", s, n);
-
-	for (i = 0; i < an; i++)
-		if (!name_char(a[i]))
-			return fail(p, "bad profile name", a, an);
-	if (an >= NB_NAME_MAX)
-		return fail(p, "profile name too long", a, an);
-	for (i = 0; i < cfg->n_profile; i++)
-		if (nb_tok_eq(a, an, cfg->profile[i].name))
-			return fail_dup(p, "duplicate profile",
-					cfg->profile[i].line, a, an);
-	if (cfg->n_profile >= NB_MAX_PROFILES)
-		return fail(p, "too many profiles (at most 16)", NULL, 0);
-	{
-		struct nb_named_profile *np = &cfg->profile[cfg->n_profile++];
-
-		nb_memset(np, 0, sizeof(*np));
-		nb_strlcpy(np->name, sizeof(np->name), a, an);
-		np->line = p->line;
-		p->prof = &np->p;
-	}
-	p->sec = SEC_PROFILE;
-	return 0;
+	return section_profile(p, a, an);
 }
 
 static const struct key *find_key(const struct key *t, size_t nt,
@@ -1081,6 +1184,46 @@ static const struct key *find_key(const struct key *t, size_t nt,
 	return NULL;
 }
 
+/* Keep a checked key of the current section: its table index, the value,
+ * a NUL. The section's keys stay contiguous (section_start). */
+static int keep_key(struct parser *p, uint8_t kid, const char *v, size_t vn)
+{
+	struct nb_config *cfg = p->cfg;
+	struct nb_keys *keys;
+	int r;
+
+	if ((r = text_reserve(cfg, vn + 2)) < 0)
+		return fail_errno(p, r);
+	cfg->text[cfg->text_len] = (char)kid;
+	memcpy(cfg->text + cfg->text_len + 1, v, vn);
+	cfg->text[cfg->text_len + 1 + vn] = '\0';
+	cfg->text_len += vn + 2;
+	keys = section_keys(p);
+	keys->len = (uint32_t)(cfg->text_len - keys->off);
+	return 0;
+}
+
+static int assign_profile_name(struct parser *p, const char *k, size_t kn,
+			       const char *v, size_t vn)
+{
+	struct nb_client_conf *cc = &p->cfg->client[p->idx];
+	char name[NB_NAME_MAX];
+	const char *why;
+	int r;
+
+	if (cc->profile_name != NB_NO_PROFILE)
+		return fail(p, "duplicate key", k, kn);
+	if ((why = p_name(name, sizeof(name), v, vn)) != NULL)
+		return fail(p, why, v, vn);
+	if ((r = keep_key(p, KEY_PROFILE, v, vn)) < 0)
+		return r;
+	cc = &p->cfg->client[p->idx];
+	/* The value just kept: after the key byte, vn bytes and a NUL. */
+	cc->profile_name = (uint32_t)(p->cfg->text_len - vn - 1);
+	cc->profile_line = p->line;
+	return 0;
+}
+
 static int assign(struct parser *p, const char *k, size_t kn,
 		  const char *v, size_t vn)
 {
@@ -1090,7 +1233,9 @@ static int assign(struct parser *p, const char *k, size_t kn,
 
 	switch (p->sec) {
 	case SEC_NONE:
-		return fail(p, "key outside a section", k, kn);
+		return fail(p, p->after_include ?
+			    "key outside a section (an include line ends the section above it)" :
+			    "key outside a section", k, kn);
 	case SEC_SERVER:
 		key = find_key(server_keys, N_KEYS(server_keys), k, kn);
 		if (key == NULL)
@@ -1098,22 +1243,14 @@ static int assign(struct parser *p, const char *k, size_t kn,
 		base = &p->cfg->server;
 		break;
 	default:
-		if (p->sec == SEC_CLIENT && nb_tok_eq(k, kn, "profile")) {
-			if (p->client->profile[0] != '\0')
-				return fail(p, "duplicate key", k, kn);
-			why = p_name(p->client->profile,
-				     sizeof(p->client->profile), v, vn);
-			if (why)
-				return fail(p, why, v, vn);
-			p->client->profile_line = p->line;
-			return 0;
-		}
+		if (p->sec == SEC_CLIENT && nb_tok_eq(k, kn, "profile"))
+			return assign_profile_name(p, k, kn, v, vn);
 		key = find_key(profile_keys, N_KEYS(profile_keys), k, kn);
 		if (key == NULL)
 			return fail(p, p->sec == SEC_CLIENT ?
 				    "unknown key in [client]" :
 				    "unknown key in [profile]", k, kn);
-		base = p->prof;
+		base = &p->scratch;
 		break;
 	}
 	if ((p->seen & key->bit) && !key->repeatable)
@@ -1126,9 +1263,17 @@ static int assign(struct parser *p, const char *k, size_t kn,
 	if (why)
 		return fail(p, why, v, vn);
 	p->seen |= key->bit;
-	if (p->prof)
-		p->prof->set |= key->bit;
-	return 0;
+	if (p->sec == SEC_SERVER)
+		return 0;
+	section_keys(p)->set |= key->bit;
+	return keep_key(p, (uint8_t)(key - profile_keys), v, vn);
+}
+
+/* "include = PATTERN" anywhere: it ends the section above it, so that a
+ * key after it cannot silently land in a section of another file. */
+static int is_include(const char *k, size_t kn)
+{
+	return nb_tok_eq(k, kn, "include");
 }
 
 static int parse_line(struct parser *p, const char *s, size_t n)
@@ -1156,45 +1301,62 @@ static int parse_line(struct parser *p, const char *s, size_t n)
 	trim(&v, &vn);
 	if (kn == 0)
 		return fail(p, "empty key", NULL, 0);
+	if (is_include(s, kn)) {
+		int r;
+
+		if (vn == 0)
+			return fail(p, "include: a file or a pattern (e.g. clients.d/*.conf)",
+				    NULL, 0);
+		section_start(p, SEC_NONE, 0);
+		r = nb_include(p->ld, p->cfg, p->file, p->line, v, vn, p->err);
+		p->after_include = 1;
+		return r;
+	}
 	return assign(p, s, kn, v, vn);
 }
 
-/* After the whole file: references and cross-key checks. */
-static int finish(struct parser *p)
+/* After every file: profile= names become indices. */
+int nb_parse_finish(struct nb_config *cfg, char *err)
 {
-	struct nb_config *cfg = p->cfg;
-	unsigned i, j;
+	unsigned i;
 
 	for (i = 0; i < cfg->n_client; i++) {
-		const struct nb_client_conf *c = &cfg->client[i];
+		struct nb_client_conf *c = &cfg->client[i];
+		const struct nb_named_profile *np;
+		const char *name;
 
-		if (c->profile[0] == '\0')
+		if (c->profile_name == NB_NO_PROFILE)
 			continue;
-		for (j = 0; j < cfg->n_profile; j++)
-			if (!nb_strcmp(cfg->profile[j].name, c->profile))
-				break;
-		if (j == cfg->n_profile) {
-			p->line = c->profile_line;
-			return fail(p, "no such profile", c->profile,
-				    nb_strlen(c->profile));
+		name = cfg->text + c->profile_name;
+		if ((np = nb_config_profile(cfg, name)) == NULL) {
+			struct parser p;
+
+			memset(&p, 0, sizeof(p));
+			p.cfg = cfg;
+			p.file = c->at.file;
+			p.line = c->profile_line;
+			p.err = err;
+			return fail(&p, "no such profile", name, strlen(name));
 		}
+		c->profile = (uint32_t)(np - cfg->profile);
 	}
 	return 0;
 }
 
-int nb_config_parse(struct nb_config *cfg, const char *name,
-		    const char *text, size_t len, char err[NB_ERR_MAX])
+int nb_parse_text(struct nb_loader *ld, struct nb_config *cfg, uint32_t file_idx,
+		  const char *text, size_t len, char *err)
 {
-	struct parser p;
+	struct parser *p;
 	size_t i = 0;
-	int r;
+	int r = 0;
 
-	nb_config_defaults(cfg);
-	nb_memset(&p, 0, sizeof(p));
-	p.cfg = cfg;
-	p.name = name;
-	p.err = err;
-	err[0] = '\0';
+	/* The scratch profile is kilobytes and includes nest: not on the stack. */
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return -ENOMEM;
+	p->ld = ld;
+	p->cfg = cfg;
+	p->file = file_idx;
+	p->err = err;
 
 	/* Editors on some systems start UTF-8 files with a byte order mark. */
 	if (len >= 3 && nb_memcmp(text, "\xef\xbb\xbf", 3) == 0)
@@ -1202,25 +1364,71 @@ int nb_config_parse(struct nb_config *cfg, const char *name,
 	while (i < len) {
 		size_t s = i;
 
-		p.line++;
+		p->line++;
 		while (i < len && text[i] != '\n') {
-			if (text[i] == '\0')
-				return fail(&p, "NUL byte in text", NULL, 0);
+			if (text[i] == '\0') {
+				r = fail(p, "NUL byte in text", NULL, 0);
+				goto out;
+			}
 			i++;
 		}
-		if ((r = parse_line(&p, text + s, i - s)) < 0)
-			return r;
+		if ((r = parse_line(p, text + s, i - s)) < 0)
+			goto out;
 		if (i < len)
 			i++;   /* the '\n' */
 	}
-	return finish(&p);
+out:
+	free(p);
+	return r;
 }
 
-void nb_config_defaults(struct nb_config *cfg)
+void nb_section_apply(const struct nb_config *cfg, const struct nb_keys *keys,
+		      struct nb_profile *dst)
 {
-	struct nb_server_conf *s = &cfg->server;
+	const char *t = cfg->text + keys->off, *end = t + keys->len;
+	uint32_t applied = 0;
 
-	nb_memset(cfg, 0, sizeof(*cfg));
+	while (t < end) {
+		uint8_t kid = (uint8_t)t[0];
+		const char *v = t + 1;
+		size_t vn = strlen(v);
+		const struct key *k;
+
+		t = v + vn + 1;
+		if (kid >= N_KEYS(profile_keys))
+			continue;              /* KEY_PROFILE: not a setting */
+		k = &profile_keys[kid];
+		/* A list key replaces the list below it, not adds to it. */
+		if (k->repeatable && !(applied & k->bit))
+			memset((char *)dst + k->off, 0, k->size);
+		/* Checked when the file was read: cannot fail now. */
+		(void)k->parse((char *)dst + k->off, k->size, v, vn);
+		applied |= k->bit;
+		dst->set |= k->bit;
+	}
+}
+
+int nb_keys_equal(const struct nb_config *a, const struct nb_keys *ka,
+		  const struct nb_config *b, const struct nb_keys *kb)
+{
+	return ka->len == kb->len &&
+	       memcmp(a->text + ka->off, b->text + kb->off, ka->len) == 0;
+}
+
+const char *nb_client_profile_name(const struct nb_config *cfg,
+				   const struct nb_client_conf *cc)
+{
+	return cc->profile_name == NB_NO_PROFILE ? NULL : cfg->text + cc->profile_name;
+}
+
+const char *nb_config_file(const struct nb_config *cfg, const struct nb_where *at)
+{
+	return at->file < cfg->n_file ? file_name(cfg, at->file) : "?";
+}
+
+void nb_server_defaults(struct nb_server_conf *s)
+{
+	memset(s, 0, sizeof(*s));
 	s->dhcp = s->tftp = s->http = -1;
 	s->answer = -1;
 	nb_strlcpy(s->boot_bios, sizeof(s->boot_bios), "undionly.kpxe", 13);

@@ -1,9 +1,9 @@
-/* config.h: netbootd.conf, the model (CONTRACT: server-min/ and efi-shim/
- * rely on the names in this file; extend, do not rename).
+/* config.h: netbootd.conf, the model (CONTRACT: server-min/ relies on the
+ * names in this file; extend, do not rename).
  *
- * Freestanding: fixed-size storage, no malloc, no libc. The same object
- * file is linked into netbootd, netboot-embed and alpineboot.efi.
- * Format and defaults: docs/netbootd.conf.5.
+ * Server side only (netbootd, netboot-embed), hosted: the config grows
+ * with the site's inventory (embed/config_model.h). alpineboot.efi never
+ * links it. Format and defaults: docs/netbootd.conf.5.
  */
 #ifndef NB_CONFIG_H
 #define NB_CONFIG_H
@@ -55,18 +55,93 @@ enum { NB_CHECK_UNSET, NB_CHECK_OFF, NB_CHECK_WARN, NB_CHECK_STRICT };
 
 struct nb_config;   /* profiles and clients: defined below by embed/ */
 
-/* Parse text (len bytes) read from a file called name. On error: -EINVAL
- * and err filled with "name:LINE: what is wrong"; *cfg then holds garbage.
- * An empty text yields the defaults. 0 on success. */
+/* The files a config reads, so tests and the fuzz target can hand the
+ * loader files that live in memory (embed/config_files.c has the real
+ * ones: open(2), glob(3)). */
+struct nb_config_fs {
+	/* The whole regular file at path, at most max bytes: 0, *ret_text
+	 * (malloc'd, len bytes and a NUL), *ret_len and *ret_id (equal for
+	 * the same file under two names); or -errno. */
+	int (*read)(void *ctx, const char *path, size_t max, char **ret_text,
+		    size_t *ret_len, uint64_t ret_id[2]);
+	/* The paths pattern matches, sorted byte-wise: 0, *ret_paths
+	 * (malloc'd, each malloc'd) and *ret_n, 0 when none match; -ENOENT
+	 * when the pattern's directory does not exist; or -errno. */
+	int (*glob)(void *ctx, const char *pattern, char ***ret_paths,
+		    size_t *ret_n);
+	void *ctx;
+};
+
+/* path and every file it includes, parsed into a new config (the defaults
+ * when path is NULL). 0 and *ret_cfg (nb_config_free() it); or -errno with
+ * err holding "FILE:LINE: what is wrong" (FILE the included file where the
+ * error is) or "FILE: cannot read: why". Nothing is returned on error, so
+ * a reload swaps in a whole new config or none. */
+int nb_config_load(const char *path, struct nb_config **ret_cfg,
+		   char err[NB_ERR_MAX]);
+
+/* nb_config_load through fs instead of the real files. */
+int nb_config_load_fs(const char *path, const struct nb_config_fs *fs,
+		      struct nb_config **ret_cfg, char err[NB_ERR_MAX]);
+
+/* What nb_config_load returned. NULL is fine. */
+void nb_config_free(struct nb_config *cfg);
+
+/* Parse text (len bytes) read from a file called name into *cfg, which is
+ * zeroed storage (static, calloc) or a config nb_config_parse or
+ * nb_config_defaults filled before: what it held is released first, and
+ * only on success (on error *cfg is as it was). include = lines read the
+ * real files relative to name's folder. On error: -EINVAL or -errno, err
+ * filled with "name:LINE: what is wrong". An empty text yields the
+ * defaults. 0 on success. */
 int nb_config_parse(struct nb_config *cfg, const char *name,
 		    const char *text, size_t len, char err[NB_ERR_MAX]);
 
-/* The defaults of an empty file. */
+/* nb_config_parse with includes read through fs. */
+int nb_config_parse_fs(struct nb_config *cfg, const char *name,
+		       const char *text, size_t len,
+		       const struct nb_config_fs *fs, char err[NB_ERR_MAX]);
+
+/* The defaults of an empty file, in zeroed storage or a config filled
+ * before (released first). */
 void nb_config_defaults(struct nb_config *cfg);
+
+/* Free what *cfg holds (not cfg itself) and zero it. */
+void nb_config_release(struct nb_config *cfg);
 
 /* The [server] section of a parsed config. */
 const struct nb_server_conf *nb_config_server(const struct nb_config *cfg);
 
 #include "embed/config_model.h"   /* struct nb_config itself */
+
+
+/* The file a section stands in, as the including file named it. */
+const char *nb_config_file(const struct nb_config *cfg,
+			   const struct nb_where *at);
+
+/* [profile name], or NULL. O(1). */
+const struct nb_named_profile *nb_config_profile(const struct nb_config *cfg,
+						 const char *name);
+
+/* The section with the same kind and key as like (its match, mac,
+ * prefix_len, uuid, arch), or NULL. O(1). */
+const struct nb_client_conf *nb_config_section(const struct nb_config *cfg,
+					       const struct nb_client_conf *like);
+
+/* The profile= a client section names, or NULL. */
+const char *nb_client_profile_name(const struct nb_config *cfg,
+				   const struct nb_client_conf *cc);
+
+/* 1 when two sections (of two configs, say before and after a reload)
+ * give the same keys with the same values in the same order, profile=
+ * included; where they stand in their files does not count. */
+int nb_keys_equal(const struct nb_config *a, const struct nb_keys *ka,
+		  const struct nb_config *b, const struct nb_keys *kb);
+
+/* Lay a section's own keys over dst, later keys winning like later
+ * layers: each key given replaces that field (a list key such as mirror =
+ * replaces the whole list) and sets its NB_SET_* bit. */
+void nb_section_apply(const struct nb_config *cfg, const struct nb_keys *keys,
+		      struct nb_profile *dst);
 
 #endif

@@ -1,9 +1,18 @@
 /* config_model.h: struct nb_config, what netbootd.conf holds once parsed.
  *
- * Fixed-size and freestanding like the rest of the core. A profile is a set
- * of boot settings; each field counts only when its NB_SET_* bit is on, so a
- * client section can override just the fields it names and the resolver
- * (embed/resolve.c) layers: built-in defaults, [profile default], the
+ * Hosted (libc, malloc): the config lives on the server side only
+ * (netbootd, netboot-embed); alpineboot.efi links plan/ alone and only ever
+ * sees one resolved plan. A site's whole inventory fits: profiles and
+ * client sections are growing arrays, bounded only by sanity caps far above
+ * any real site (NB_MAX_CLIENTS), and found through hash tables
+ * (embed/config_index.c), so a lookup costs the same with 10 sections or
+ * 1,000,000.
+ *
+ * A section's keys are kept as written (checked once at load, in
+ * cfg->text) rather than as a struct nb_profile, which is kilobytes: a
+ * [client] section of one host costs about a hundred bytes. The resolver
+ * applies them through the same key table the parser used
+ * (nb_section_apply), layering built-in defaults, [profile default], the
  * client's profile=, the client's own keys. Format: docs/netbootd.conf.5.
  */
 #ifndef NB_CONFIG_MODEL_H
@@ -11,10 +20,18 @@
 
 #include "plan/plan.h"
 
-#define NB_MAX_PROFILES   16
-#define NB_MAX_CLIENTS    64
-#define NB_MAX_MIRRORS    4
-#define NB_MAX_ALT_BRANCH 4
+/* Sanity caps, not sizes: memory grows with the config. */
+#define NB_MAX_CLIENTS    1000000
+#define NB_MAX_PROFILES   100000
+#define NB_MAX_FILES      1000000     /* files read, the main one included */
+#define NB_FILE_MAX       (256u * 1024 * 1024)   /* bytes of one file */
+#define NB_INCLUDE_DEPTH  8           /* include in include ... */
+/* What one profile holds. The boot menu is what alpineboot.efi takes
+ * (NB_PLAN_MAX_ENTRIES): mirror and branch entries beyond it are left out
+ * of the menu (embed/resolve.c), never refused. */
+#define NB_MAX_MIRRORS    16
+#define NB_MAX_ALT_BRANCH 16
+#define NB_MAX_REPOS      16
 #define NB_NAME_MAX       32
 #define NB_BRANCH_MAX     24
 #define NB_EXTRA_MAX      512
@@ -59,6 +76,12 @@ struct nb_url_list {
 	unsigned n;
 };
 
+/* initrd =: what alpineboot.efi loads, so the loader's count. */
+struct nb_initrd_list {
+	char v[NB_PLAN_MAX_INITRDS][NB_URL_MAX];
+	unsigned n;
+};
+
 struct nb_sha_list {
 	uint8_t v[NB_PLAN_MAX_INITRDS][32];
 	unsigned n;
@@ -70,15 +93,17 @@ struct nb_fallback {
 	unsigned n_branch;
 };
 
+/* One client's effective settings, built per request by the resolver
+ * (embed/resolve.c) on its stack; never stored per section. */
 struct nb_profile {
 	uint32_t set;                    /* NB_SET_* */
 	char title[NB_LABEL_MAX];
 	char flavor[8];                  /* "lts" | "virt" */
 	char branch[NB_BRANCH_MAX];      /* "latest-stable" | "edge" | "v3.NN" */
 	struct nb_url_list mirror;       /* in order of preference */
-	char repos[64];                  /* "main community" */
+	char repos[256];                 /* "main community" */
 	char kernel[NB_URL_MAX];         /* path below the server or http:// URL */
-	struct nb_url_list initrd;       /* (NB_PLAN_MAX_INITRDS == NB_MAX_MIRRORS) */
+	struct nb_initrd_list initrd;
 	char modloop[NB_URL_MAX];
 	char apkovl[NB_URL_MAX];         /* "" = none */
 	char ip[128];                    /* "dhcp" or the static form */
@@ -93,10 +118,22 @@ struct nb_profile {
 	uint64_t max_file_size;
 };
 
+/* A section's own keys: "KEY\0VALUE\0" pairs at cfg->text + off, len bytes,
+ * in the order written, each already checked by the parser. */
+struct nb_keys {
+	uint32_t off, len;
+	uint32_t set;                    /* NB_SET_* the section gives */
+};
+
+/* Where a section starts: cfg->file[file] names the file. */
+struct nb_where {
+	uint32_t file, line;
+};
+
 struct nb_named_profile {
 	char name[NB_NAME_MAX];
-	unsigned line;                   /* where it was defined */
-	struct nb_profile p;
+	struct nb_where at;
+	struct nb_keys keys;
 };
 
 /* How a [client ...] section names its clients. The precedence between
@@ -108,24 +145,45 @@ enum nb_match {
 	NB_MATCH_PREFIX,   /* [client aa:bb:cc:*]: the first prefix_len octets */
 };
 
+#define NB_NO_PROFILE UINT32_MAX
+
 struct nb_client_conf {
 	enum nb_match match;
 	uint8_t mac[6];                  /* MAC, or the prefix and zeros */
-	unsigned prefix_len;             /* NB_MATCH_PREFIX: 1..5 octets */
-	unsigned line;                   /* where the section starts */
-	char uuid[40];                   /* lower case */
+	uint8_t prefix_len;              /* NB_MATCH_PREFIX: 1..5 octets */
 	int arch;                        /* RFC 4578 client arch */
-	char profile[NB_NAME_MAX];       /* "" = the default profile */
-	unsigned profile_line;           /* for "no such profile" errors */
-	struct nb_profile over;          /* this client's own keys */
+	char uuid[37];                   /* lower case; "" unless NB_MATCH_UUID */
+	struct nb_where at;
+	uint32_t profile;                /* index in cfg->profile, or NB_NO_PROFILE
+					  * (the default profile) */
+	uint32_t profile_line;           /* where profile = stands (same file) */
+	uint32_t profile_name;           /* offset in cfg->text, or NB_NO_PROFILE */
+	struct nb_keys keys;             /* this client's own keys */
+};
+
+/* Open-addressing hash of section indices (embed/config_index.c). */
+struct nb_index {
+	uint64_t *slot;                  /* hash << 32 | (index + 1); 0 = empty */
+	size_t cap;                      /* a power of two, or 0 */
+	size_t n;
 };
 
 struct nb_config {
 	struct nb_server_conf server;
-	struct nb_named_profile profile[NB_MAX_PROFILES];
+	struct nb_named_profile *profile;
 	unsigned n_profile;
-	struct nb_client_conf client[NB_MAX_CLIENTS];
+	struct nb_client_conf *client;   /* in file order, includes expanded */
 	unsigned n_client;
+	uint32_t *file;                  /* offsets in text: the files read */
+	unsigned n_file;
+	char *text;                      /* names and section keys */
+	size_t text_len;
+	/* capacities of the arrays above */
+	size_t cap_profile, cap_client, cap_file, cap_text;
+	struct nb_index by_section;      /* client sections by kind and key */
+	struct nb_index by_name;         /* profiles by name */
+	unsigned n_arch, n_prefix;       /* sections of those kinds */
+	uint8_t prefix_lens;             /* bit L: a prefix section of L octets */
 };
 
 #endif

@@ -15,6 +15,8 @@
 #include <cmocka.h>
 
 #include "embed/config.h"
+#include "embed/memfs.h"
+#include "embed/render.h"
 #include "embed/resolve.h"
 #include "plan/str.h"
 
@@ -29,6 +31,29 @@ static struct nb_config cfg;
 static int parse(const char *text, char *err)
 {
 	return nb_config_parse(&cfg, "t.conf", text, strlen(text), err);
+}
+
+/* A section's own keys laid over an empty profile. */
+static const struct nb_profile *own_keys_in(const struct nb_config *c,
+					    const struct nb_keys *keys)
+{
+	static struct nb_profile p;
+
+	memset(&p, 0, sizeof(p));
+	nb_section_apply(c, keys, &p);
+	return &p;
+}
+
+static const struct nb_profile *own_keys(const struct nb_keys *keys)
+{
+	return own_keys_in(&cfg, keys);
+}
+
+static const struct nb_profile *own_keys_of(const struct nb_config *c,
+					    const struct nb_client_conf *cc)
+{
+	assert_non_null(cc);
+	return own_keys_in(c, &cc->keys);
 }
 
 /* The core spells errno values itself (it cannot include <errno.h>). */
@@ -129,7 +154,14 @@ static const struct { int line; const char *text; const char *err; } bad[] = {
 	{ __LINE__, "[profile a]\nbranch = v3.\n", "t.conf:2: branch must be latest-stable, edge or vMAJOR.MINOR: 'v3.'" },
 	{ __LINE__, "[profile a]\nmirror = ftp://x/alpine\n", "t.conf:2: only http:// and https:// URLs: 'ftp://x/alpine'" },
 	{ __LINE__, "[profile a]\nmirror = http://x/al pine\n", "t.conf:2: space, quote or control character in URL: 'http://x/al pine'" },
-	{ __LINE__, "[profile a]\nmirror = http://a\nmirror = http://b\nmirror = http://c\nmirror = http://d\nmirror = http://e\n", "t.conf:6: too many values (at most 4): 'http://e'" },
+	{ __LINE__, "[profile a]\nmirror = http://a\nmirror = http://b\nmirror = http://c\nmirror = http://d\nmirror = http://e\n"
+	  "mirror = http://f\nmirror = http://g\nmirror = http://h\nmirror = http://i\nmirror = http://j\nmirror = http://k\n"
+	  "mirror = http://l\nmirror = http://m\nmirror = http://n\nmirror = http://o\nmirror = http://p\nmirror = http://q\n",
+	  "t.conf:18: mirror: at most 16 (the boot menu shows what fits): 'http://q'" },
+	{ __LINE__, "[profile a]\ninitrd = a\ninitrd = b\ninitrd = c\ninitrd = d\ninitrd = e\n",
+	  "t.conf:6: initrd: at most 4 (what alpineboot.efi loads): 'e'" },
+	{ __LINE__, "[profile a]\nrepos = a b c d e f g h i j k l m n o p q\n",
+	  "t.conf:2: repos: at most 16 words, 255 characters: 'a b c d e f g h i j k l m n o p q'" },
 	{ __LINE__, "[profile a]\nrepos = main Community\n", "t.conf:2: repos: words of a-z, 0-9 and '-': 'main Community'" },
 	{ __LINE__, "[profile a]\nkernel = boot/vmlinuz lts\n", "t.conf:2: space, quote or control character in URL: 'boot/vmlinuz lts'" },
 	{ __LINE__, "[profile a]\nkernel = boot/\"vmlinuz\"\n", "t.conf:2: space, quote or control character in URL: 'boot/\"vmlinuz\"'" },
@@ -359,7 +391,7 @@ static void test_profile_section(void **state)
 	assert_int_equal(parse(text, err), 0);
 	assert_int_equal(cfg.n_profile, 1);
 	assert_string_equal(cfg.profile[0].name, "lab");
-	p = &cfg.profile[0].p;
+	p = own_keys(&cfg.profile[0].keys);
 	assert_string_equal(p->title, "Lab machines");
 	assert_string_equal(p->flavor, "virt");
 	assert_string_equal(p->branch, "v3.20");
@@ -410,10 +442,13 @@ static void test_client_sections(void **state)
 	assert_int_equal(cfg.n_client, 3);
 	assert_int_equal(cfg.client[0].match, NB_MATCH_MAC);
 	assert_int_equal(cfg.client[0].mac[3], 0xaa);
-	assert_string_equal(cfg.client[0].profile, "lab");
-	assert_string_equal(cfg.client[0].over.hostname, "one");
-	assert_true(cfg.client[0].over.set & NB_SET_APKOVL);
-	assert_string_equal(cfg.client[0].over.apkovl, "");
+	assert_string_equal(nb_client_profile_name(&cfg, &cfg.client[0]), "lab");
+	assert_int_equal(cfg.client[0].profile, 0);
+	assert_string_equal(own_keys(&cfg.client[0].keys)->hostname, "one");
+	assert_true(own_keys(&cfg.client[0].keys)->set & NB_SET_APKOVL);
+	assert_string_equal(own_keys(&cfg.client[0].keys)->apkovl, "");
+	assert_null(nb_client_profile_name(&cfg, &cfg.client[1]));
+	assert_int_equal(cfg.client[1].profile, NB_NO_PROFILE);
 	assert_int_equal(cfg.client[1].match, NB_MATCH_UUID);
 	assert_string_equal(cfg.client[1].uuid, "0e0b7c5a-1111-2222-3333-444455556666");
 	assert_int_equal(cfg.client[2].match, NB_MATCH_ARCH);
@@ -620,6 +655,282 @@ static void test_no_overread(void **state)
 	}
 }
 
+
+/* ---- includes (embed/config_files.c), through files in memory --------- */
+
+#define MF(name, text) { name, text, sizeof(text) - 1 }
+
+static int load_mem(const struct memfs_file *f, size_t n, struct nb_config **ret,
+		    char *err)
+{
+	struct memfs m = { f, n };
+	struct nb_config_fs fs = memfs_ops(&m);
+
+	return nb_config_load_fs(f[0].name, &fs, ret, err);
+}
+
+static void expect_error(int line, const struct memfs_file *f, size_t n,
+			 const char *want)
+{
+	struct nb_config *c = (struct nb_config *)1;
+	char err[NB_ERR_MAX];
+
+	if (load_mem(f, n, &c, err) >= 0)
+		FAIL_AT(line, "loaded, want %s\n", want);
+	if (c != (struct nb_config *)1)
+		FAIL_AT(line, "ret_cfg touched on error\n");
+	if (strcmp(err, want) != 0)
+		FAIL_AT(line, "got  '%s'\nwant '%s'\n", err, want);
+}
+
+static void test_include_sorted_relative(void **state)
+{
+	static const struct memfs_file f[] = {
+		MF("etc/nb.conf", "[profile lab]\nflavor = virt\ninclude = clients.d/*.conf\n"
+		   "[profile late]\nbranch = edge\n"),
+		/* out of order on purpose: the loader sorts */
+		MF("etc/clients.d/b.conf", "[client 52:54:00:00:00:02]\nprofile = late\n"),
+		MF("etc/clients.d/a.conf", "# host a\n[client 52:54:00:00:00:01]\nprofile = lab\nhostname = a\n"),
+		MF("etc/clients.d/.hidden.conf", "[client 52:54:00:00:00:09]\n"),
+		MF("etc/clients.d/c.conf~", "[client 52:54:00:00:00:08]\n"),
+		MF("etc/clients.d/sub/d.conf", "[client 52:54:00:00:00:07]\n"),
+	};
+	struct nb_config *c = NULL;
+	struct nb_client who = { .mac = { 0x52, 0x54, 0, 0, 0, 2 }, .has_mac = 1, .arch = -1 };
+	const struct nb_client_conf *cc;
+	char err[NB_ERR_MAX];
+
+	(void)state;
+	if (load_mem(f, sizeof(f) / sizeof(f[0]), &c, err) != 0)
+		FAIL_AT(__LINE__, "%s\n", err);
+	assert_int_equal(c->n_client, 2);
+	assert_int_equal(c->n_profile, 2);
+	assert_int_equal(c->client[0].mac[5], 1);
+	assert_string_equal(nb_config_file(c, &c->client[0].at), "etc/clients.d/a.conf");
+	assert_int_equal(c->client[0].at.line, 2);
+	assert_string_equal(nb_config_file(c, &c->client[1].at), "etc/clients.d/b.conf");
+	assert_string_equal(nb_config_file(c, &c->profile[1].at), "etc/nb.conf");
+	assert_int_equal(c->profile[1].at.line, 4);
+	cc = nb_config_match(c, &who);
+	assert_non_null(cc);
+	assert_string_equal(nb_client_profile_name(c, cc), "late");
+	assert_int_equal(c->n_file, 3);
+	/* The same keys in another place: equal; other keys: not. */
+	assert_true(nb_keys_equal(c, &c->profile[0].keys, c, &c->profile[0].keys));
+	assert_false(nb_keys_equal(c, &c->profile[0].keys, c, &c->profile[1].keys));
+	assert_false(nb_keys_equal(c, &c->client[0].keys, c, &c->client[1].keys));
+	nb_config_free(c);
+}
+
+static void test_include_errors(void **state)
+{
+	static const struct memfs_file missing[] = {
+		MF("etc/nb.conf", "[server]\n\ninclude = hosts.conf\n"),
+	};
+	static const struct memfs_file no_folder[] = {
+		MF("etc/nb.conf", "include = clients/*.conf\n"),
+		MF("etc/clients.d/a.conf", "[client 52:54:00:00:00:01]\n"),
+	};
+	static const struct memfs_file loop[] = {
+		MF("etc/nb.conf", "include = a.conf\n"),
+		MF("etc/a.conf", "# a\ninclude = b.conf\n"),
+		MF("etc/b.conf", "include = a.conf\n"),
+	};
+	static const struct memfs_file self[] = {
+		MF("etc/nb.conf", "include = nb.conf\n"),
+	};
+	static const struct memfs_file deep[] = {
+		MF("etc/nb.conf", "include = 1.conf\n"),
+		MF("etc/1.conf", "include = 2.conf\n"), MF("etc/2.conf", "include = 3.conf\n"),
+		MF("etc/3.conf", "include = 4.conf\n"), MF("etc/4.conf", "include = 5.conf\n"),
+		MF("etc/5.conf", "include = 6.conf\n"), MF("etc/6.conf", "include = 7.conf\n"),
+		MF("etc/7.conf", "include = 8.conf\n"), MF("etc/8.conf", "include = 9.conf\n"),
+		MF("etc/9.conf", "[profile deep]\n"),
+	};
+	static const struct memfs_file dup[] = {
+		MF("etc/nb.conf", "include = c/*.conf\n"),
+		MF("etc/c/a.conf", "[client 52:54:00:00:00:01]\n"),
+		MF("etc/c/b.conf", "\n[client 52-54-00-00-00-01]\n"),
+	};
+	static const struct memfs_file dup_same[] = {
+		MF("etc/nb.conf", "[client 52:54:00:00:00:01]\n[client 52:54:00:00:00:01]\n"),
+	};
+	static const struct memfs_file bad_inside[] = {
+		MF("etc/nb.conf", "[profile a]\ninclude = c/*.conf\n"),
+		MF("etc/c/a.conf", "[client 52:54:00:00:00:01]\nflavor = big\n"),
+	};
+	static const struct memfs_file key_after[] = {
+		MF("etc/nb.conf", "[profile a]\ninclude = c/*.conf\nflavor = virt\n"),
+		MF("etc/c/a.conf", "[client 52:54:00:00:00:01]\n"),
+	};
+	static const struct memfs_file no_profile[] = {
+		MF("etc/nb.conf", "include = c/*.conf\n"),
+		MF("etc/c/a.conf", "[client 52:54:00:00:00:01]\n\nprofile = nope\n"),
+	};
+	static const struct memfs_file twice[] = {
+		MF("etc/nb.conf", "include = c/*.conf\n\ninclude = c/a.conf\n"),
+		MF("etc/c/a.conf", "# no sections: still read once only\n"),
+	};
+	static const struct memfs_file empty_pattern[] = {
+		MF("etc/nb.conf", "include =\n"),
+	};
+
+	(void)state;
+	expect_error(__LINE__, missing, 1,
+		     "etc/nb.conf:3: include etc/hosts.conf: No such file or directory");
+	expect_error(__LINE__, no_folder, 2,
+		     "etc/nb.conf:1: include etc/clients/*.conf: no such folder");
+	expect_error(__LINE__, loop, 3,
+		     "etc/b.conf:1: include etc/a.conf: a loop (that file is being read already)");
+	expect_error(__LINE__, self, 1,
+		     "etc/nb.conf:1: include etc/nb.conf: a loop (that file is being read already)");
+	expect_error(__LINE__, deep, 10, "etc/8.conf:1: include: nested deeper than 8 files");
+	expect_error(__LINE__, dup, 3,
+		     "etc/c/b.conf:2: duplicate client section (first at etc/c/a.conf:1): '52-54-00-00-00-01'");
+	expect_error(__LINE__, dup_same, 1,
+		     "etc/nb.conf:2: duplicate client section (first at line 1): '52:54:00:00:00:01'");
+	expect_error(__LINE__, bad_inside, 2,
+		     "etc/c/a.conf:2: flavor must be lts or virt: 'big'");
+	expect_error(__LINE__, key_after, 2,
+		     "etc/nb.conf:3: key outside a section (an include line ends the section above it): 'flavor'");
+	expect_error(__LINE__, no_profile, 2, "etc/c/a.conf:3: no such profile: 'nope'");
+	expect_error(__LINE__, twice, 2,
+		     "etc/nb.conf:3: include etc/c/a.conf: read already (each file is read once)");
+	expect_error(__LINE__, empty_pattern, 1,
+		     "etc/nb.conf:1: include: a file or a pattern (e.g. clients.d/*.conf)");
+}
+
+/* A folder with no match is an empty inventory, not an error; a depth of
+ * exactly 8 includes is fine. */
+static void test_include_empty_and_depth(void **state)
+{
+	static const struct memfs_file empty[] = {
+		MF("etc/nb.conf", "include = c/*.conf\n[profile a]\n"),
+		MF("etc/c/README", "not a .conf\n"),
+	};
+	static const struct memfs_file eight[] = {
+		MF("etc/nb.conf", "include = 1.conf\n"),
+		MF("etc/1.conf", "include = 2.conf\n"), MF("etc/2.conf", "include = 3.conf\n"),
+		MF("etc/3.conf", "include = 4.conf\n"), MF("etc/4.conf", "include = 5.conf\n"),
+		MF("etc/5.conf", "include = 6.conf\n"), MF("etc/6.conf", "include = 7.conf\n"),
+		MF("etc/7.conf", "include = 8.conf\n"), MF("etc/8.conf", "[profile deep]\n"),
+	};
+	struct nb_config *c = NULL;
+	char err[NB_ERR_MAX];
+
+	(void)state;
+	if (load_mem(empty, 2, &c, err) != 0)
+		FAIL_AT(__LINE__, "%s\n", err);
+	assert_int_equal(c->n_client, 0);
+	assert_int_equal(c->n_profile, 1);
+	nb_config_free(c);
+	if (load_mem(eight, 9, &c, err) != 0)
+		FAIL_AT(__LINE__, "%s\n", err);
+	assert_non_null(nb_config_profile(c, "deep"));
+	assert_string_equal(nb_config_file(c, &nb_config_profile(c, "deep")->at), "etc/8.conf");
+	nb_config_free(c);
+}
+
+/* A parse that fails leaves the config it was given as it was. */
+static void test_parse_keeps_old_on_error(void **state)
+{
+	char err[NB_ERR_MAX];
+
+	(void)state;
+	assert_int_equal(parse("[client 52:54:00:00:00:01]\nhostname = keep\n", err), 0);
+	assert_int_not_equal(parse("[client 52:54:00:00:00:02]\nflavor = no\n", err), 0);
+	assert_int_equal(cfg.n_client, 1);
+	assert_string_equal(own_keys(&cfg.client[0].keys)->hostname, "keep");
+}
+
+/* Thousands of sections of every kind: each lookup finds its own, the
+ * precedence holds, UUIDs match in either case. */
+static void test_index_many(void **state)
+{
+	enum { N = 5000 };
+	struct nb_config *c = NULL;
+	struct memfs_file f;
+	char *text, err[NB_ERR_MAX];
+	size_t len = 0, cap = (size_t)N * 120 + 4096;
+	unsigned i;
+
+	(void)state;
+	text = malloc(cap);
+	assert_non_null(text);
+	len += (size_t)snprintf(text + len, cap - len,
+				"[profile p]\nbranch = edge\n[client 02:00:*]\n"
+				"hostname = by-prefix2\n[client 02:00:00:*]\nhostname = by-prefix3\n"
+				"[client arch=7]\nhostname = by-arch\n");
+	for (i = 0; i < N; i++)
+		len += (size_t)snprintf(text + len, cap - len,
+					"[client 02:00:00:00:%02x:%02x]\nhostname = h%u\n"
+					"[client uuid=%08X-0000-0000-0000-000000000000]\nprofile = p\n",
+					i >> 8, i & 0xff, i, i);
+	f = (struct memfs_file){ "big.conf", text, len };
+	if (load_mem(&f, 1, &c, err) != 0)
+		FAIL_AT(__LINE__, "%s\n", err);
+	assert_int_equal(c->n_client, 3 + 2 * N);
+	for (i = 0; i < N; i++) {
+		struct nb_client who = { .mac = { 2, 0, 0, 0, (uint8_t)(i >> 8), (uint8_t)i },
+					 .has_mac = 1, .arch = 7 };
+		const struct nb_client_conf *cc = nb_config_match(c, &who);
+		char want[16];
+
+		assert_non_null(cc);
+		snprintf(want, sizeof(want), "h%u", i);
+		assert_string_equal(own_keys_of(c, cc)->hostname, want);
+		who.has_mac = 0;
+		snprintf(who.uuid, sizeof(who.uuid), "%08x-0000-0000-0000-000000000000", i);
+		cc = nb_config_match(c, &who);
+		assert_non_null(cc);
+		assert_int_equal(cc->match, NB_MATCH_UUID);
+	}
+	{
+		struct nb_client who = { .mac = { 2, 0, 0, 9, 9, 9 }, .has_mac = 1, .arch = 7 };
+
+		assert_string_equal(own_keys_of(c, nb_config_match(c, &who))->hostname, "by-prefix3");
+		who.mac[2] = 1;
+		assert_string_equal(own_keys_of(c, nb_config_match(c, &who))->hostname, "by-prefix2");
+		who.mac[1] = 1;
+		assert_string_equal(own_keys_of(c, nb_config_match(c, &who))->hostname, "by-arch");
+		assert_false(nb_config_knows(c, &who));
+		who.arch = 0;
+		assert_null(nb_config_match(c, &who));
+	}
+	nb_config_free(c);
+	free(text);
+}
+
+/* 16 mirrors and 16 branches: the menu is what alpineboot.efi takes
+ * (NB_PLAN_MAX_ENTRIES), mirrors first, the fixed items always there. */
+static void test_menu_trimmed(void **state)
+{
+	static char text[8192];
+	static struct nb_plan plan;
+	static const struct nb_client who = { .arch = -1 };
+	char err[NB_ERR_MAX];
+	size_t len = 0;
+	unsigned i;
+
+	(void)state;
+	len += (size_t)snprintf(text + len, sizeof(text) - len, "[profile default]\n"
+				"fallback = retry mirrors flavor shell reboot exit");
+	for (i = 0; i < 16; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len, " branch:v3.%u", i);
+	len += (size_t)snprintf(text + len, sizeof(text) - len, "\n");
+	for (i = 0; i < 16; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+					"mirror = http://m%u.example/alpine\n", i);
+	assert_int_equal(parse(text, err), 0);
+	assert_int_equal(nb_resolve(&cfg, &who, "http://198.18.0.1", &plan), 0);
+	assert_int_equal(plan.n_entry, NB_PLAN_MAX_ENTRIES);
+	/* boot, retry, 10 mirrors, flavor, shell, reboot, exit */
+	assert_int_equal(plan.entry[1].action, NB_ACT_RETRY);
+	assert_non_null(strstr(plan.entry[11].label, "m10.example"));
+	assert_int_equal(plan.entry[15].action, NB_ACT_EXIT);
+	assert_int_equal(plan.entry[14].action, NB_ACT_REBOOT);
+}
+
 /* The documented sample must parse (run from the top of the tree). */
 static void test_sample_parses(void **state)
 {
@@ -660,6 +971,12 @@ int main(void)
 		cmocka_unit_test(test_precedence_fallthrough),
 		cmocka_unit_test(test_no_overread),
 		cmocka_unit_test(test_sample_parses),
+		cmocka_unit_test(test_include_sorted_relative),
+		cmocka_unit_test(test_include_errors),
+		cmocka_unit_test(test_include_empty_and_depth),
+		cmocka_unit_test(test_parse_keeps_old_on_error),
+		cmocka_unit_test(test_index_many),
+		cmocka_unit_test(test_menu_trimmed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

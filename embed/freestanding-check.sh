@@ -2,9 +2,9 @@
 # embed/freestanding-check.sh: prove a set of sources needs no libc.
 #
 # Run on plan/ alone (plan-freestanding-check: what alpineboot.efi links,
-# which also proves plan/ needs nothing from embed/) and on embed/'s core
-# with plan/ (embed-freestanding-check: netbootd's and netboot-embed's
-# copy, kept freestanding so it can move). Each source is compiled the way
+# which also proves plan/ needs nothing from embed/). embed/ itself is
+# hosted since the config grew to a site's inventory (malloc, glob(3)):
+# it is server-side only. Each source is compiled the way
 # a firmware build sees the world: no system
 # headers (-nostdinc; only the compiler's own stddef.h/stdint.h), no
 # builtins, no stack protector (there is no __stack_chk_guard in firmware).

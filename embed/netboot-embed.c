@@ -6,6 +6,8 @@
  *   netboot-embed stamp IMAGE.efi --config F [--server URL] [--mac M]
  *   netboot-embed show IMAGE.efi
  *   netboot-embed check --config F --root DIR [--server URL]
+ *   netboot-embed list --config F
+ *   netboot-embed which --config F [--mac M] [--uuid U] [--arch N]
  *   netboot-embed keygen --plan-key OUT
  *   netboot-embed sign --key KEY --cert CERT FILE...
  *   netboot-embed verify-plan --key PUB FILE
@@ -21,13 +23,18 @@
  * rendered plan into the image's ".nbplan" section (plan/stamp.h) in
  * place: the file never grows, only that section's bytes change, and an
  * image without the section, with a section too small or without the magic
- * is refused untouched. check looks at the files a config serves from
+ * is refused untouched. (alpineboot-arm64.efi's header names no sections
+ * but ".text" and ".data": there the stamp is found by its magic on a page
+ * of its own, see find_stamp_by_magic.) check looks at the files a config serves from
  * beneath DIR the way netbootd --check-config does (server-min/filecheck.h)
  * and prints the same lines: kernel, initramfs and modloop exist, the
  * kernel's release has modules/<release>/ in the modloop, the repositories'
  * branch is the files' release; exit 1 when any is an error. PE headers
  * are untrusted input: every offset is checked against the file size with
- * overflow-checked additions.
+ * overflow-checked additions. list prints every client section (its
+ * key, profile and FILE:LINE, includes expanded); which names the one
+ * section a client matches and where it stands, the way netbootd picks it
+ * (nb_config_match).
  * Exit status: 0 success, 1 error (message on stderr), 2 usage or a config
  * error ("FILE:LINE: what is wrong", like netbootd).
  */
@@ -48,6 +55,7 @@
 
 #include "embed/config.h"
 #include "embed/render.h"
+#include "embed/resolve.h"
 #include "plan/mac.h"
 #include "plan/plan.h"
 #include "plan/plansig.h"
@@ -55,11 +63,10 @@
 #include "plan/str.h"
 #include "server-min/filecheck.h"
 
-#define CONFIG_MAX   (1024 * 1024)
 #define IMAGE_MAX    (256 * 1024 * 1024)
 #define OUT_MAX      (128 * 1024)
 
-static struct nb_config cfg;
+static struct nb_config *cfg;
 static int config_bad;     /* the config did not parse: exit 2 */
 
 static void usage(void)
@@ -70,6 +77,8 @@ static void usage(void)
 		"       netboot-embed stamp IMAGE.efi --config F [--server URL] [--mac M]\n"
 		"       netboot-embed show IMAGE.efi\n"
 		"       netboot-embed check --config F --root DIR [--server URL]\n"
+		"       netboot-embed list --config F\n"
+		"       netboot-embed which --config F [--mac M] [--uuid U] [--arch N]\n"
 		"       netboot-embed stamp IMAGE.efi --config F --plan-key PUB [--require-signature]\n"
 		"       netboot-embed keygen --plan-key OUT\n"
 		"       netboot-embed sign --key KEY --cert CERT FILE...\n"
@@ -122,24 +131,14 @@ out:
 	return r;
 }
 
+/* The config and its includes (nb_config_load), or the defaults when
+ * path is NULL. Freed at exit. */
 static int load_config(const char *path)
 {
 	char err[NB_ERR_MAX];
-	char *text;
-	size_t len;
 	int r;
 
-	if (path == NULL) {
-		nb_config_defaults(&cfg);
-		return 0;
-	}
-	if ((r = read_file(path, CONFIG_MAX, &text, &len)) < 0) {
-		fprintf(stderr, "netboot-embed: %s: %s\n", path, strerror(-r));
-		return r;
-	}
-	r = nb_config_parse(&cfg, path, text, len, err);
-	free(text);
-	if (r < 0) {
+	if ((r = nb_config_load(path, &cfg, err)) < 0) {
 		fprintf(stderr, "netboot-embed: %s\n", err);
 		config_bad = 1;
 	}
@@ -149,7 +148,7 @@ static int load_config(const char *path)
 /* --server, else "http://LISTEN[:PORT]" from [server], else an error. */
 static int server_base(const char *arg, char *out, size_t cap)
 {
-	const struct nb_server_conf *s = nb_config_server(&cfg);
+	const struct nb_server_conf *s = nb_config_server(cfg);
 	int n;
 
 	if (arg != NULL) {
@@ -262,7 +261,7 @@ static int render_for(const struct opts *o, enum nb_format fmt, char *out,
 	if ((r = load_config(o->config)) < 0 || (r = make_client(o, &c)) < 0 ||
 	    (r = server_base(o->server, base, sizeof(base))) < 0)
 		return r;
-	r = nb_render(&cfg, &c, base, fmt, out, OUT_MAX, ret_len);
+	r = nb_render(cfg, &c, base, fmt, out, OUT_MAX, ret_len);
 	if (r < 0)
 		fprintf(stderr, "netboot-embed: cannot render: %s%s\n", strerror(-r),
 			r == -EINVAL ? " (${mac} without --mac, or a URL or command line over its limit)" : "");
@@ -320,8 +319,48 @@ static int fits(uint64_t a, uint64_t b, uint64_t limit)
 	return a <= limit && b <= limit - a;
 }
 
+/* An image whose section table names no stamp section: alpineboot-arm64.efi,
+ * whose header is gnu-efi 3.0.15's hand-made one (sections ".text" and
+ * ".data" only) and whose file is an objcopy -O binary dump, so the stamp
+ * lies page-aligned inside ".data" (efi-shim/aarch64.mk). Look for the
+ * magic at page-aligned file offsets inside each section's raw data, with
+ * NB_STAMP_SIZE bytes of the section from there. 0 and *ret_off when
+ * exactly one page qualifies; -ENOENT when none does; -EINVAL when several
+ * do (which one would alpineboot.efi read?). The caller checked the section
+ * table lies in the file. */
+#define STAMP_PAGE 4096
+static int find_stamp_by_magic(const uint8_t *img, size_t size,
+			       const uint8_t *sec_tab, uint32_t nsec, size_t *ret_off)
+{
+	size_t found = 0, n = 0;
+
+	for (uint32_t i = 0; i < nsec; i++) {
+		const uint8_t *s = sec_tab + (size_t)i * 40;
+		uint32_t vsize = le32(s + 8), raw_size = le32(s + 16);
+		uint32_t raw_off = le32(s + 20);
+		uint64_t end, off;
+
+		if (vsize != 0 && vsize < raw_size)
+			raw_size = vsize;
+		if (!fits(raw_off, raw_size, size))
+			continue;
+		end = (uint64_t)raw_off + raw_size;
+		off = ((uint64_t)raw_off + STAMP_PAGE - 1) / STAMP_PAGE * STAMP_PAGE;
+		for (; fits(off, NB_STAMP_SIZE, end); off += STAMP_PAGE)
+			if (nb_stamp_is_section(img + off, NB_STAMP_SIZE)) {
+				found = (size_t)off;
+				n++;
+			}
+	}
+	if (n != 1)
+		return n == 0 ? -ENOENT : -EINVAL;
+	*ret_off = found;
+	return 0;
+}
+
 /* Find the stamp section of a PE image (PE/COFF spec: DOS header e_lfanew
- * at 0x3c, "PE\0\0", COFF header, optional header, section table).
+ * at 0x3c, "PE\0\0", COFF header, optional header, section table); in an
+ * image whose table has no such section, the stamp by its magic (above).
  * 0 and *ret_off (file offset of NB_STAMP_SIZE bytes holding the magic),
  * or -errno after printing why. */
 static int find_stamp(const char *path, const uint8_t *img, size_t size,
@@ -330,6 +369,7 @@ static int find_stamp(const char *path, const uint8_t *img, size_t size,
 	uint32_t lfanew, opt_size, nsec, sec_tab, i;
 	uint16_t magic;
 	uint32_t ndirs, dir_off;
+	int r;
 
 	if (size < 0x40 || img[0] != 'M' || img[1] != 'Z')
 		goto notpe;
@@ -389,9 +429,14 @@ static int find_stamp(const char *path, const uint8_t *img, size_t size,
 		*ret_off = raw_off;
 		return 0;
 	}
-	fprintf(stderr, "netboot-embed: %s: no %s section (not an alpineboot.efi?)\n",
-		path, NB_STAMP_SECTION);
-	return -ENOENT;
+	r = find_stamp_by_magic(img, size, img + sec_tab, nsec, ret_off);
+	if (r == -EINVAL)
+		fprintf(stderr, "netboot-embed: %s: no %s section, and %s starts more than one page\n",
+			path, NB_STAMP_SECTION, NB_STAMP_MAGIC);
+	else if (r < 0)
+		fprintf(stderr, "netboot-embed: %s: no %s section (not an alpineboot.efi?)\n",
+			path, NB_STAMP_SECTION);
+	return r;
 notpe:
 	fprintf(stderr, "netboot-embed: %s: not a PE image\n", path);
 	return -EINVAL;
@@ -765,7 +810,7 @@ static int cmd_check(int argc, char **argv)
 	}
 	if (load_config(o.config) < 0)
 		return config_bad ? 2 : 1;
-	if (o.server || nb_config_server(&cfg)->listen[0]) {
+	if (o.server || nb_config_server(cfg)->listen[0]) {
 		if (server_base(o.server, base, sizeof(base)) < 0)
 			return 2;
 	} else {
@@ -776,7 +821,7 @@ static int cmd_check(int argc, char **argv)
 		fprintf(stderr, "netboot-embed: --root %s: %s\n", o.root, strerror(errno));
 		return 2;
 	}
-	r = filecheck_run(&cfg, root_fd, base, &rep);
+	r = filecheck_run(cfg, root_fd, base, &rep);
 	close(root_fd);
 	if (r < 0) {
 		fprintf(stderr, "netboot-embed: check: %s\n", strerror(-r));
@@ -789,11 +834,93 @@ static int cmd_check(int argc, char **argv)
 	return fflush(stdout) == 0 ? r : 1;
 }
 
+/* "aa:bb:cc:dd:ee:ff", "aa:bb:cc:*", "uuid=U", "arch=N": the section's
+ * header as netbootd.conf(5) spells it. */
+static void section_key(const struct nb_client_conf *cc, char out[64])
+{
+	char mac[18];
+
+	switch (cc->match) {
+	case NB_MATCH_MAC:
+		nb_mac_format(cc->mac, ':', mac);
+		snprintf(out, 64, "%s", mac);
+		break;
+	case NB_MATCH_PREFIX:
+		nb_mac_format(cc->mac, ':', mac);
+		snprintf(out, 64, "%.*s*", (int)cc->prefix_len * 3, mac);
+		break;
+	case NB_MATCH_UUID:
+		snprintf(out, 64, "uuid=%s", cc->uuid);
+		break;
+	case NB_MATCH_ARCH:
+		snprintf(out, 64, "arch=%d", cc->arch);
+		break;
+	}
+}
+
+/* One line: "KEY profile=NAME FILE:LINE". */
+static void print_section(const struct nb_client_conf *cc)
+{
+	const char *prof = nb_client_profile_name(cfg, cc);
+	char key[64];
+
+	section_key(cc, key);
+	printf("%s profile=%s %s:%u\n", key, prof ? prof : "default",
+	       nb_config_file(cfg, &cc->at), cc->at.line);
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	struct opts o;
+	unsigned i;
+
+	if (parse_opts(argc, argv, &o) < 0 || optind != argc || !o.config) {
+		usage();
+		return 2;
+	}
+	if (load_config(o.config) < 0)
+		return config_bad ? 2 : 1;
+	for (i = 0; i < cfg->n_client; i++)
+		print_section(&cfg->client[i]);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
+/* The section netbootd would use for this client, or "none (the default
+ * profile)"; exit 0 either way. */
+static int cmd_which(int argc, char **argv)
+{
+	const struct nb_client_conf *cc;
+	struct nb_client c;
+	struct opts o;
+
+	if (parse_opts(argc, argv, &o) < 0 || optind != argc || !o.config) {
+		usage();
+		return 2;
+	}
+	if (load_config(o.config) < 0)
+		return config_bad ? 2 : 1;
+	if (make_client(&o, &c) < 0)
+		return 2;
+	if ((cc = nb_config_match(cfg, &c)) != NULL)
+		print_section(cc);
+	else
+		printf("none (the default profile)\n");
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
+	int r;
+
 	if (argc < 2) {
 		usage();
 		return 2;
+	}
+	if (!strcmp(argv[1], "list") || !strcmp(argv[1], "which")) {
+		r = !strcmp(argv[1], "list") ? cmd_list(argc - 1, argv + 1) :
+					     cmd_which(argc - 1, argv + 1);
+		nb_config_free(cfg);
+		return r;
 	}
 	if (!strcmp(argv[1], "render"))
 		return cmd_render(argc - 1, argv + 1);

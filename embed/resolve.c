@@ -1,13 +1,15 @@
 /* resolve.c: config + client -> the plan the client boots.
  *
  * Picks the client's section (MAC, else SMBIOS UUID, else the longest MAC
- * prefix, else client arch),
- * layers the profiles (resolve.h), expands ${flavor} ${branch} ${arch}
+ * prefix, else client arch) with a few hash probes (config_index.c), so
+ * it costs the same with 10 client sections or 1,000,000; layers the profiles (resolve.h), expands ${flavor} ${branch} ${arch}
  * ${mac} ${server} in paths, makes them absolute against the server's
  * http base, and builds entry 0 (the boot) plus the fallback entries the
  * profile asks for. The command line of each boot entry comes from
  * nb_cmdline_build() (cmdline.c) and nowhere else.
  */
+#include <string.h>
+
 #include "plan/cmdline.h"
 #include "plan/mac.h"
 #include "embed/resolve.h"
@@ -66,83 +68,56 @@ static const char *arch_name(int arch)
 	return "x86_64";
 }
 
-static const struct nb_profile *find_profile(const struct nb_config *cfg,
-					     const char *name)
-{
-	unsigned i;
-
-	for (i = 0; i < cfg->n_profile; i++)
-		if (!nb_strcmp(cfg->profile[i].name, name))
-			return &cfg->profile[i].p;
-	return NULL;
-}
-
-static int uuid_eq(const char *conf, const char *asked)
-{
-	size_t i;
-
-	for (i = 0; conf[i] != '\0'; i++) {
-		char c = asked[i];
-
-		if (c >= 'A' && c <= 'F')
-			c = (char)(c - 'A' + 'a');
-		if (c != conf[i])
-			return 0;
-	}
-	return asked[i] == '\0';
-}
-
-/* Does section cc name client c by its own kind? */
-static int section_matches(const struct nb_client_conf *cc,
-			   const struct nb_client *c)
-{
-	switch (cc->match) {
-	case NB_MATCH_MAC:
-		return c->has_mac && !nb_memcmp(cc->mac, c->mac, 6);
-	case NB_MATCH_PREFIX:
-		return c->has_mac && !nb_memcmp(cc->mac, c->mac, cc->prefix_len);
-	case NB_MATCH_UUID:
-		return c->uuid[0] != '\0' && uuid_eq(cc->uuid, c->uuid);
-	case NB_MATCH_ARCH:
-		return c->arch >= 0 && cc->arch == c->arch;
-	}
-	return 0;
-}
-
-/* The precedence, most specific first (docs/netbootd.conf.5 "MATCHING").
- * Between prefixes the longer wins; the parser refuses two sections of
- * the same kind and key, so at most one section holds each rank. */
-static unsigned rank(const struct nb_client_conf *cc)
-{
-	switch (cc->match) {
-	case NB_MATCH_MAC:
-		return 100;
-	case NB_MATCH_UUID:
-		return 90;
-	case NB_MATCH_PREFIX:
-		return 10 + cc->prefix_len;      /* 11..15 */
-	case NB_MATCH_ARCH:
-		return 1;
-	}
-	return 0;
-}
-
+/* The precedence, most specific first (docs/netbootd.conf.5 "MATCHING"):
+ * exact MAC, UUID, the longest MAC prefix, arch. The parser refuses two
+ * sections of the same kind and key, so each probe finds at most one; a
+ * few hash probes whatever the number of sections (config_index.c). */
 const struct nb_client_conf *nb_config_match(const struct nb_config *cfg,
 					     const struct nb_client *c)
 {
-	const struct nb_client_conf *best = NULL;
-	unsigned i;
+	const struct nb_client_conf *cc;
+	struct nb_client_conf key;
+	unsigned len;
 
-	if (c == NULL)
+	if (c == NULL || cfg->n_client == 0)
 		return NULL;
-	for (i = 0; i < cfg->n_client; i++) {
-		const struct nb_client_conf *cc = &cfg->client[i];
-
-		if (section_matches(cc, c) &&
-		    (best == NULL || rank(cc) > rank(best)))
-			best = cc;
+	memset(&key, 0, sizeof(key));
+	if (c->has_mac) {
+		key.match = NB_MATCH_MAC;
+		memcpy(key.mac, c->mac, 6);
+		if ((cc = nb_config_section(cfg, &key)) != NULL)
+			return cc;
 	}
-	return best;
+	if (nb_strnlen(c->uuid, sizeof(c->uuid)) == 36) {
+		unsigned i;
+
+		memset(&key, 0, sizeof(key));
+		key.match = NB_MATCH_UUID;
+		for (i = 0; i < 36; i++) {
+			char ch = c->uuid[i];
+
+			key.uuid[i] = ch >= 'A' && ch <= 'F' ? (char)(ch - 'A' + 'a') : ch;
+		}
+		if ((cc = nb_config_section(cfg, &key)) != NULL)
+			return cc;
+	}
+	for (len = 5; c->has_mac && cfg->n_prefix > 0 && len >= 1; len--) {
+		if (!(cfg->prefix_lens & (1u << len)))
+			continue;
+		memset(&key, 0, sizeof(key));
+		key.match = NB_MATCH_PREFIX;
+		key.prefix_len = (uint8_t)len;
+		memcpy(key.mac, c->mac, len);
+		if ((cc = nb_config_section(cfg, &key)) != NULL)
+			return cc;
+	}
+	if (c->arch >= 0 && cfg->n_arch > 0) {
+		memset(&key, 0, sizeof(key));
+		key.match = NB_MATCH_ARCH;
+		key.arch = c->arch;
+		return nb_config_section(cfg, &key);
+	}
+	return NULL;
 }
 
 int nb_config_knows(const struct nb_config *cfg, const struct nb_client *c)
@@ -152,25 +127,24 @@ int nb_config_knows(const struct nb_config *cfg, const struct nb_client *c)
 	return cc != NULL && cc->match != NB_MATCH_ARCH;
 }
 
-/* The effective profile for client c. 0, or -EINVAL when the client names
- * a missing profile (nb_config_parse already refuses that). */
-static int resolve_profile(const struct nb_config *cfg,
-			   const struct nb_client *c, struct nb_profile *ret)
+/* The effective profile when section cc applies (NULL: none does): the
+ * built-in defaults, [profile default], cc's profile=, cc's own keys.
+ * 0, or -EINVAL when cc names a profile not in cfg. */
+static int layer_profile(const struct nb_config *cfg,
+			 const struct nb_client_conf *cc, struct nb_profile *ret)
 {
-	const struct nb_client_conf *cc = nb_config_match(cfg, c);
-	const struct nb_profile *p;
+	const struct nb_named_profile *np;
 
-	if (cc != NULL && cc->profile[0] != '\0' &&
-	    find_profile(cfg, cc->profile) == NULL)
+	if (cc != NULL && cc->profile != NB_NO_PROFILE && cc->profile >= cfg->n_profile)
 		return -NB_EINVAL;
 	profile_defaults(ret);
-	if ((p = find_profile(cfg, "default")) != NULL)
-		nb_profile_merge(ret, p);
+	if ((np = nb_config_profile(cfg, "default")) != NULL)
+		nb_section_apply(cfg, &np->keys, ret);
 	if (cc == NULL)
 		return 0;
-	if (cc->profile[0] != '\0')
-		nb_profile_merge(ret, find_profile(cfg, cc->profile));
-	nb_profile_merge(ret, &cc->over);
+	if (cc->profile != NB_NO_PROFILE)
+		nb_section_apply(cfg, &cfg->profile[cc->profile].keys, ret);
+	nb_section_apply(cfg, &cc->keys, ret);
 	return 0;
 }
 
@@ -436,48 +410,89 @@ static int same_files(const struct nb_entry *a, const struct nb_entry *b)
 	return 1;
 }
 
+/* Menu room for mirror and branch entries: what NB_PLAN_MAX_ENTRIES
+ * (alpineboot.efi's menu) leaves beside the boot entry and the fixed
+ * items. Mirrors first, then branches, as many as fit (netbootd.conf(5)
+ * "fallback"). */
+static void menu_room(const struct nb_profile *p, unsigned *ret_mirrors,
+		      unsigned *ret_branches)
+{
+	const struct nb_fallback *fb = &p->fallback;
+	unsigned fixed = 1, room, m = 0;
+
+	fixed += !!(fb->items & NB_FB_RETRY) + !!(fb->items & NB_FB_FLAVOR) +
+		 !!((fb->items & NB_FB_NOAPKOVL) && p->apkovl[0] != '\0') +
+		 !!(fb->items & NB_FB_SHELL) + !!(fb->items & NB_FB_REBOOT) +
+		 !!(fb->items & NB_FB_EXIT);
+	room = NB_PLAN_MAX_ENTRIES - fixed;
+	if ((fb->items & NB_FB_MIRRORS) && p->mirror.n > 1)
+		m = p->mirror.n - 1 < room ? p->mirror.n - 1 : room;
+	*ret_mirrors = m;
+	*ret_branches = fb->n_branch < room - m ? fb->n_branch : room - m;
+}
+
+static int build_plan(const struct nb_profile *p, const struct nb_client *c,
+		      const char *http_base, struct nb_plan *ret_plan);
+
 int nb_resolve(const struct nb_config *cfg, const struct nb_client *c,
 	       const char *http_base, struct nb_plan *ret_plan)
 {
-	struct nb_plan *plan = ret_plan;
+	return nb_resolve_section(cfg, nb_config_match(cfg, c), c, http_base,
+				  ret_plan);
+}
+
+int nb_resolve_section(const struct nb_config *cfg,
+		       const struct nb_client_conf *cc, const struct nb_client *c,
+		       const char *http_base, struct nb_plan *ret_plan)
+{
 	struct nb_profile p;
+	int r;
+
+	if ((r = layer_profile(cfg, cc, &p)) < 0)
+		return r;
+	return build_plan(&p, c, http_base, ret_plan);
+}
+
+static int build_plan(const struct nb_profile *p, const struct nb_client *c,
+		      const char *http_base, struct nb_plan *ret_plan)
+{
+	struct nb_plan *plan = ret_plan;
 	struct ctx x;
 	struct variant va;
 	const struct nb_fallback *fb;
 	const char *def;
 	char mirror[NB_MAX_MIRRORS][NB_URL_MAX];
-	unsigned i, def_at = 0;
+	unsigned i, def_at = 0, n_mirror_items, n_branch_items;
 	int r;
 
-	if ((r = resolve_profile(cfg, c, &p)) < 0)
-		return r;
-	x.p = &p;
+	menu_room(p, &n_mirror_items, &n_branch_items);
+	x.p = p;
 	x.c = c;
 	x.server = http_base;
 	x.arch = arch_name(c != NULL ? c->arch : -1);
-	fb = &p.fallback;
-	def = p.default_item;
+	fb = &p->fallback;
+	def = p->default_item;
 
 	nb_memset(plan, 0, sizeof(*plan));
 	plan->version = NB_PLAN_VERSION;
 	if (nb_strlcpy(plan->server, sizeof(plan->server), http_base,
 		       nb_strlen(http_base)))
 		return -NB_E2BIG;
-	label_of(plan->title, &p, &(struct variant){ .flavor = p.flavor,
-		 .branch = p.branch }, NULL, NULL);
-	plan->timeout_s = p.timeout_s;
-	plan->max_file_size = p.max_file_size;
+	label_of(plan->title, p, &(struct variant){ .flavor = p->flavor,
+		 .branch = p->branch }, NULL, NULL);
+	plan->timeout_s = p->timeout_s;
+	plan->max_file_size = p->max_file_size;
 
 	/* Mirrors may be paths on this server or use ${server}: expand once. */
-	for (i = 0; i < p.mirror.n; i++) {
-		struct vars v = { .flavor = p.flavor, .branch = p.branch,
+	for (i = 0; i < p->mirror.n; i++) {
+		struct vars v = { .flavor = p->flavor, .branch = p->branch,
 				  .arch = x.arch, .server = http_base,
 				  .mac = c != NULL && c->has_mac ? c->mac : NULL };
 
-		if ((r = expand(p.mirror.v[i], &v, mirror[i], NB_URL_MAX)) < 0)
+		if ((r = expand(p->mirror.v[i], &v, mirror[i], NB_URL_MAX)) < 0)
 			return r;
 	}
-	va = (struct variant){ .flavor = p.flavor, .branch = p.branch,
+	va = (struct variant){ .flavor = p->flavor, .branch = p->branch,
 			       .mirror = mirror[0], .apkovl = 1,
 			       .pinned = 1 };
 	if ((r = add_boot(plan, &x, &va, NULL, NULL)) < 0)
@@ -490,7 +505,7 @@ int nb_resolve(const struct nb_config *cfg, const struct nb_client *c,
 			return r;
 	}
 	if (fb->items & NB_FB_MIRRORS) {
-		for (i = 1; i < p.mirror.n; i++) {
+		for (i = 1; i <= n_mirror_items; i++) {
 			va.mirror = mirror[i];
 			if (i == 1 && nb_tok_eq(def, nb_strlen(def), "mirrors"))
 				def_at = plan->n_entry;
@@ -500,7 +515,7 @@ int nb_resolve(const struct nb_config *cfg, const struct nb_client *c,
 		}
 		va.mirror = mirror[0];
 	}
-	for (i = 0; i < fb->n_branch; i++) {
+	for (i = 0; i < n_branch_items; i++) {
 		va.branch = fb->branch[i];
 		if (nb_has_prefix(def, nb_strlen(def), "branch:") &&
 		    !nb_strcmp(def + 7, fb->branch[i]))
@@ -508,9 +523,9 @@ int nb_resolve(const struct nb_config *cfg, const struct nb_client *c,
 		if ((r = add_boot(plan, &x, &va, " (other branch)", NULL)) < 0)
 			return r;
 	}
-	va.branch = p.branch;
+	va.branch = p->branch;
 	if (fb->items & NB_FB_FLAVOR) {
-		va.flavor = nb_strcmp(p.flavor, "lts") ? "lts" : "virt";
+		va.flavor = nb_strcmp(p->flavor, "lts") ? "lts" : "virt";
 		va.pinned = 0;
 		if ((r = add_boot(plan, &x, &va, " (other flavor)", NULL)) < 0)
 			return r;
@@ -520,10 +535,10 @@ int nb_resolve(const struct nb_config *cfg, const struct nb_client *c,
 			plan->n_entry--;
 		else if (nb_tok_eq(def, nb_strlen(def), "flavor"))
 			def_at = plan->n_entry - 1;
-		va.flavor = p.flavor;
+		va.flavor = p->flavor;
 		va.pinned = 1;
 	}
-	if ((fb->items & NB_FB_NOAPKOVL) && p.apkovl[0] != '\0') {
+	if ((fb->items & NB_FB_NOAPKOVL) && p->apkovl[0] != '\0') {
 		va.apkovl = 0;
 		if (nb_tok_eq(def, nb_strlen(def), "no-apkovl"))
 			def_at = plan->n_entry;

@@ -25,9 +25,6 @@ const struct nb_client_conf *nb_config_match(const struct nb_config *cfg,
  * not make a client known. */
 int nb_config_knows(const struct nb_config *cfg, const struct nb_client *c);
 
-/* Copy into dst every field src has set (src->set), and set those bits. */
-void nb_profile_merge(struct nb_profile *dst, const struct nb_profile *src);
-
 /* The whole plan: entry 0 boots, the rest is the fallback menu.
  * 0, -EINVAL (a value the command line cannot carry, ${mac} without a MAC),
  * -E2BIG (a URL or command line over its limit). Like nb_plan_parse,
@@ -35,5 +32,12 @@ void nb_profile_merge(struct nb_profile *dst, const struct nb_profile *src);
  * in a copy on every caller's stack. */
 int nb_resolve(const struct nb_config *cfg, const struct nb_client *c,
 	       const char *http_base, struct nb_plan *ret_plan);
+
+/* nb_resolve as if section cc (NULL: none) were the one that matches c:
+ * the file check (server-min/filecheck.c) resolves every section alone,
+ * so the precedence cannot hide one behind another. Same returns. */
+int nb_resolve_section(const struct nb_config *cfg,
+		       const struct nb_client_conf *cc, const struct nb_client *c,
+		       const char *http_base, struct nb_plan *ret_plan);
 
 #endif

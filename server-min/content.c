@@ -503,7 +503,8 @@ static int content_open_dist(const struct netbootd *nb, const char *name,
 			dirfd = nb->ipxe_fd;
 			source = "ipxe-dist";
 		}
-	if (strcmp(name, "alpineboot.efi") == 0) {
+	if (strcmp(name, "alpineboot.efi") == 0 ||
+	    strcmp(name, "alpineboot-arm64.efi") == 0) {    /* arch 11, 19 */
 		dirfd = nb->efi_fd;
 		source = "efi-dist";
 	}
@@ -636,6 +637,7 @@ static int protect_collect(struct netbootd *nb)
 	const struct nb_config *cfg = nb->config;
 	const struct nb_server_conf *srv = nb_config_server(cfg);
 	char where[NB_NAME_MAX + 16];
+	struct nb_profile *p;
 	int r;
 
 	if (srv->protect_set) {
@@ -644,17 +646,31 @@ static int protect_collect(struct netbootd *nb)
 				return r;
 		return 0;
 	}
-	for (unsigned i = 0; i < cfg->n_profile; i++) {
+	/* A section's keys laid alone over an empty profile: only the
+	 * sections that give apkovl = are looked at (one file per host with
+	 * only hostname = costs nothing here). */
+	p = malloc(sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	r = 0;
+	for (unsigned i = 0; i < cfg->n_profile && r == 0; i++) {
+		if (!(cfg->profile[i].keys.set & NB_SET_APKOVL))
+			continue;
+		memset(p, 0, sizeof(*p));
+		nb_section_apply(cfg, &cfg->profile[i].keys, p);
 		snprintf(where, sizeof(where), "[profile %s]", cfg->profile[i].name);
-		if ((r = protect_apkovl(nb, &cfg->profile[i].p, where)) < 0)
-			return r;
+		r = protect_apkovl(nb, p, where);
 	}
-	for (unsigned i = 0; i < cfg->n_client; i++) {
+	for (unsigned i = 0; i < cfg->n_client && r == 0; i++) {
+		if (!(cfg->client[i].keys.set & NB_SET_APKOVL))
+			continue;
+		memset(p, 0, sizeof(*p));
+		nb_section_apply(cfg, &cfg->client[i].keys, p);
 		snprintf(where, sizeof(where), "client section %u", i + 1);
-		if ((r = protect_apkovl(nb, &cfg->client[i].over, where)) < 0)
-			return r;
+		r = protect_apkovl(nb, p, where);
 	}
-	return 0;
+	free(p);
+	return r;
 }
 
 int content_protect_init(struct netbootd *nb)

@@ -69,7 +69,9 @@
 #define CPIO_ENTRIES_MAX 1000000
 #define CPIO_BYTES_MAX   (1024ull * 1024 * 1024)
 #define LISTED_MAX       160     /* modules/ names quoted in a message */
-#define SETS_MAX         (4 * (NB_MAX_PROFILES + NB_MAX_CLIENTS + 1))
+/* Distinct sets of files checked (add_plan drops repeats): a site's
+ * thousands of sections share a few. */
+#define SETS_MAX         1024
 
 static const char banner[] = "Linux version ";
 static const char alpine_release_path[] = "etc/alpine-release";
@@ -859,54 +861,53 @@ static void section_client(const struct nb_client_conf *cc, struct nb_client *c)
 }
 
 /* Resolve the default profile, each [profile NAME] and each [client]
- * section, each alone in a copy of cfg so the match precedence cannot hide
- * one behind another. */
+ * section, each alone (nb_resolve_section), so the match precedence cannot
+ * hide one behind another. A profile is resolved as if a section by arch
+ * named it. */
 static int collect(const struct nb_config *cfg, const char *base, struct sets *ss,
 		   struct filecheck_report *rep)
 {
-	struct nb_config *copy = malloc(sizeof(*copy));
 	struct nb_plan *plan = malloc(sizeof(*plan));
+	struct nb_client_conf as_profile;
 	unsigned k, total = 1 + cfg->n_profile + cfg->n_client;
 	int r = 0;
 
-	if (copy == NULL || plan == NULL) {
-		r = -ENOMEM;
-		goto out;
-	}
+	if (plan == NULL)
+		return -ENOMEM;
 	for (k = 0; k < total && r == 0; k++) {
+		const struct nb_client_conf *cc = NULL;
 		struct nb_client c = { .arch = -1 };
-		char who[48];
+		char who[80];
+		const char *file;
+		size_t fn;
 
-		*copy = *cfg;
-		copy->n_client = 0;
 		snprintf(who, sizeof(who), "the default profile");
 		if (k >= 1 && k <= cfg->n_profile) {
-			struct nb_client_conf *cc = &copy->client[0];
-
-			memset(cc, 0, sizeof(*cc));
-			cc->match = NB_MATCH_ARCH;
-			snprintf(cc->profile, sizeof(cc->profile), "%s", cfg->profile[k - 1].name);
-			copy->n_client = 1;
+			memset(&as_profile, 0, sizeof(as_profile));
+			as_profile.match = NB_MATCH_ARCH;
+			as_profile.profile = k - 1;
+			as_profile.profile_name = NB_NO_PROFILE;
+			cc = &as_profile;
 			c.arch = 0;
 			snprintf(who, sizeof(who), "[profile %s]", cfg->profile[k - 1].name);
 		} else if (k > cfg->n_profile) {
-			const struct nb_client_conf *orig = &cfg->client[k - 1 - cfg->n_profile];
-
-			copy->client[0] = *orig;
-			copy->n_client = 1;
-			section_client(orig, &c);
-			snprintf(who, sizeof(who), "[client] of line %u", orig->line);
+			cc = &cfg->client[k - 1 - cfg->n_profile];
+			section_client(cc, &c);
+			/* The file's tail names it well enough to find. */
+			file = nb_config_file(cfg, &cc->at);
+			fn = strlen(file);
+			snprintf(who, sizeof(who), "[client] of %s%.50s:%u",
+				 fn > 50 ? "..." : "", fn > 50 ? file + fn - 50 : file,
+				 cc->at.line);
 		}
-		if (nb_resolve(copy, &c, base, plan) < 0)
+		if (nb_resolve_section(cfg, cc, &c, base, plan) < 0)
 			r = add_item(rep, "-", "check", FILECHECK_WARN,
 				     "%s not checked: it resolves only for a given client (${mac} in a path?)",
 				     who);
 		else
 			add_plan(ss, plan, base, who);
 	}
-out:
 	free(plan);
-	free(copy);
 	return r;
 }
 
