@@ -65,6 +65,8 @@ static const struct server_key server_keys[] = {
 	SK("http-idle", http_idle_s, 0),
 	SK("tftp-per-ip", tftp_per_ip, 0),
 	SK("check", check, 0),
+	/* read as root at start; the service user cannot read it again */
+	SK("plan-key", plan_key, 1),
 };
 
 #define N_SERVER_KEYS (sizeof(server_keys) / sizeof(server_keys[0]))
