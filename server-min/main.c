@@ -36,6 +36,7 @@
 #include "server-min/clients.h"
 #include "server-min/content.h"
 #include "server-min/filecheck.h"
+#include "server-min/history.h"
 #include "server-min/log.h"
 #include "server-min/netbootd.h"
 
@@ -607,6 +608,8 @@ static int serve(struct netbootd *nb, const char *user, const char *addr_text)
 	pump.loop = nb->loop;
 	ev_timer_init(&pump.timer, on_log_timer, &pump);
 	log_set_pending_hook(on_log_pending, &pump);
+	if (history_start(nb) < 0)
+		goto out;
 	install_signals();
 	raise_nofile();
 	if (nb->dhcp_on && proxydhcp_start(nb, &dhcp) < 0)
@@ -636,6 +639,8 @@ out:
 	ev_timer_cancel(nb->loop, &pump.timer);
 	ev_loop_free(nb->loop);
 	nb->loop = NULL;
+	history_free(nb->history);
+	nb->history = NULL;
 out_clients:
 	clients_free(nb->clients);
 	nb->clients = NULL;

@@ -15,6 +15,7 @@ include server-min/http.mk
 include server-min/tftp.mk
 include server-min/dhcp.mk
 include server-min/filecheck.mk
+include server-min/status.mk
 
 UNIT_TESTS += event_test
 event_test_SRCS = server-min/event_test.c server-min/event.c
