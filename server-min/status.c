@@ -96,11 +96,11 @@ static void wall_str(const struct status_view *v, uint64_t mono_ms, char out[32]
 	uint64_t w = v->now_wall_ms - (v->now_ms - mono_ms);
 	time_t t = (time_t)(w / 1000);
 	struct tm tm;
+	size_t n;
 
 	gmtime_r(&t, &tm);
-	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-		 (unsigned)(w % 1000));
+	n = strftime(out, 24, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out + n, 32 - n, ".%03uZ", (unsigned)(w % 1000));
 }
 
 static double secs(uint64_t ms)
