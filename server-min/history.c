@@ -230,6 +230,10 @@ void history_add(struct history *h, struct hist_client *c, const struct hist_eve
 	c->seen_ms = ev->t_ms;
 	if (ev->failed) {
 		h->m.failed_total[ev->stage <= HS_N ? ev->stage : HS_N]++;
+		/* A file that is no stage (an extra, a typo) stays an event:
+		 * it must not hide the failure that stopped the boot. */
+		if (ev->stage >= HS_N)
+			return;
 		c->failed_stage = ev->stage;
 		snprintf(c->failure, sizeof(c->failure), "%s", ev->what);
 		return;
@@ -492,7 +496,8 @@ void history_note_transfer(struct netbootd *nb, enum hist_proto proto,
 		m->unknown_peer++;
 		return;
 	}
-	snprintf(clean, sizeof(clean), "%s", path);
+	/* server-relative, as the plan and the file check name it */
+	snprintf(clean, sizeof(clean), "%s", path + strspn(path, "/"));
 	clean[strcspn(clean, "?")] = '\0';
 	ev.stage = (uint8_t)history_classify(history_find(nb->history, mac), clean);
 	/* The script's success is its render; another file served in full

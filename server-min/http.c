@@ -393,8 +393,9 @@ static void conn_drain(struct http_conn *cn)
 static void conn_history(struct http_conn *cn, double s, const char *why)
 {
 	char what[32];
+	enum status_doc doc;
 
-	if (cn->why || strcmp(cn->method, "GET") != 0)
+	if (cn->why || strcmp(cn->method, "GET") != 0 || status_doc_of(cn->path, &doc) == 0)
 		return;
 	if (!why && cn->status >= 400) {
 		snprintf(what, sizeof(what), "HTTP %d %s", cn->status,

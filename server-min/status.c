@@ -453,10 +453,12 @@ int status_allowed(const struct netbootd *nb, struct in_addr addr)
 	const struct nb_cidr_list *l = &nb_config_server(nb->config)->status_allow;
 	uint32_t a = ntohl(addr.s_addr);
 
-	/* Unset: loopback only. The LAN is where the clients are, and any
-	 * attacker: the page names every MAC, address and profile. */
+	/* Unset: this host only (loopback, or our own address, which is the
+	 * source of a connection from this host to it). The LAN is where the
+	 * clients are, and any attacker: the page names every MAC, address
+	 * and profile. */
 	if (!l->set)
-		return (a >> 24) == 127;
+		return (a >> 24) == 127 || addr.s_addr == nb->addr.s_addr;
 	return nb_cidr_list_match(l, a);
 }
 
@@ -481,7 +483,7 @@ static void allow_text(const struct nb_cidr_list *l, char *out, size_t cap)
 	size_t o = 0;
 
 	if (!l->set) {
-		snprintf(out, cap, "127.0.0.0/8 (default)");
+		snprintf(out, cap, "127.0.0.0/8 and this host's address (default)");
 		return;
 	}
 	snprintf(out, cap, "none");

@@ -46,7 +46,7 @@ const char *status_content_type(enum status_doc doc);
 int status_render(enum status_doc doc, const struct status_view *v, FILE *out);
 
 /* 1 when addr may read the status documents: [server] status-allow, or
- * loopback only when it is unset. */
+ * when it is unset this host only (127.0.0.0/8 and nb->addr). */
 int status_allowed(const struct netbootd *nb, struct in_addr addr);
 
 struct content;
