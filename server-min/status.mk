@@ -18,9 +18,12 @@ status_test_LIBS = $(FILECHECK_LIBS)
 
 PROMTOOL = $(B)/prometheus/usr/bin/promtool
 $(PROMTOOL):
-	@mkdir -p $(B)/prometheus
-	cd $(B)/prometheus && rm -f prometheus_*.deb && apt-get download prometheus
-	dpkg-deb -x $(B)/prometheus/prometheus_*.deb $(B)/prometheus
+	rm -rf $(B)/prometheus && mkdir -p $(B)/prometheus/deb
+	cd $(B)/prometheus/deb && apt-get download prometheus
+	dpkg-deb -x $(B)/prometheus/deb/prometheus_*.deb $(B)/prometheus/x
+	# promtool alone: the package's etc/init.d and the server stay out.
+	mkdir -p $(@D) && mv $(B)/prometheus/x/usr/bin/promtool $@
+	rm -rf $(B)/prometheus/x $(B)/prometheus/deb
 	test -x $@
 CHECK_BUILD += $(PROMTOOL)
 
@@ -37,3 +40,6 @@ CHECKS += test-status
 test-status: $(B)/san/netbootd $(B)/nb-dhcptest $(PROMTOOL)
 	NETBOOTD=$(B)/san/netbootd DHCPTEST=$(B)/nb-dhcptest PROMTOOL=$(PROMTOOL) \
 	  bash server-min/tests/status.sh
+# Scenario 17 (tests-qemu/scenarios/17-status-two-clients.sh) loads
+# /status in headless Chromium and reads /metrics with promtool.
+DEPS_PKGS += chromium python3
