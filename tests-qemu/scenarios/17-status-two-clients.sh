@@ -62,7 +62,9 @@ by = {c["mac"]: c for c in d["clients"]}
 c1, c2 = by[sys.argv[2]], by[sys.argv[3]]
 for c in (c1, c2):
     print(json.dumps({k: c[k] for k in ("mac", "profile", "last_stage", "stages", "failure")}))
-order = ("offer", "nbp", "script", "kernel", "initramfs")
+# QEMU's BIOS NIC ROM is iPXE: offered boot.ipxe at once, it has no NBP
+# to fetch, so "nbp" may be absent; every other stage is there, in order.
+order = ("offer", "script", "kernel", "initramfs")
 for c in (c1, c2):
     for s in order:
         assert s in c["stages"], (c["mac"], s, c["stages"])
