@@ -3,6 +3,8 @@
 # embed/cidr.c parses [server] status-allow where the config is read.
 EMBED_CORE_SRCS += embed/cidr.c
 netbootd_SRCS += server-min/history.c server-min/status.c
+# content.c tells the history what it rendered
+content_fuzz_SRCS += server-min/history.c
 
 UNIT_TESTS += history_test
 history_test_SRCS = server-min/history_test.c server-min/history.c server-min/clients.c \
