@@ -265,7 +265,7 @@ static int content_render(struct netbootd *nb, const struct rendered_name *doc, 
 	}
 	log_info("main", who, "rendered %s for mac=%s mac-from=%s%s%s", doc->name, mac, from,
 		 why ? " redacted: " : "", why ? why : "");
-	history_note_render(nb, &client, doc->name);
+	history_note_render(nb, &client, doc->name, peer);
 	ret->fd = -1;
 	ret->mem = buf;
 	ret->size = len;

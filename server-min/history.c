@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <arpa/inet.h>
 
 #include "embed/resolve.h"
 #include "server-min/clients.h"
@@ -22,7 +23,8 @@ const double hist_bucket_s[HIST_BUCKETS] = { 5, 10, 20, 30, 60, 120, 300, 600 };
 struct history {
 	unsigned max_clients, max_events, n;
 	unsigned n_buckets;                  /* a power of two */
-	struct hist_client **bucket;
+	struct hist_client **bucket;         /* by MAC */
+	struct hist_client **ibucket;        /* by IP */
 	struct hist_client *newest, *oldest;
 	struct hist_metrics m;
 };
@@ -61,7 +63,10 @@ int history_new(unsigned max_clients, unsigned max_events, struct history **ret)
 	if (h == NULL)
 		return -ENOMEM;
 	h->bucket = calloc(nb, sizeof(*h->bucket));
-	if (h->bucket == NULL) {
+	h->ibucket = calloc(nb, sizeof(*h->ibucket));
+	if (h->bucket == NULL || h->ibucket == NULL) {
+		free(h->bucket);
+		free(h->ibucket);
 		free(h);
 		return -ENOMEM;
 	}
@@ -84,6 +89,7 @@ void history_free(struct history *h)
 		free(c);
 	}
 	free(h->bucket);
+	free(h->ibucket);
 	free(h);
 }
 
@@ -94,6 +100,52 @@ static unsigned mac_hash(const struct history *h, const uint8_t mac[6])
 	for (int i = 0; i < 6; i++)
 		x = (x ^ mac[i]) * 16777619u;
 	return x & (h->n_buckets - 1);
+}
+
+static unsigned ip_hash(const struct history *h, struct in_addr ip)
+{
+	return (uint32_t)(ntohl(ip.s_addr) * 2654435761u) & (h->n_buckets - 1);
+}
+
+static void ip_unlink(struct history *h, struct hist_client *c)
+{
+	struct hist_client **pp;
+
+	if (c->ip.s_addr == INADDR_ANY)
+		return;
+	pp = &h->ibucket[ip_hash(h, c->ip)];
+	while (*pp && *pp != c)
+		pp = &(*pp)->inext;
+	if (*pp)
+		*pp = c->inext;
+	c->inext = NULL;
+}
+
+void history_bind_ip(struct history *h, struct hist_client *c, struct in_addr ip, uint64_t now_ms)
+{
+	unsigned b;
+
+	if (ip.s_addr == INADDR_ANY)
+		return;
+	c->ip_ms = now_ms;
+	if (c->ip.s_addr == ip.s_addr)
+		return;
+	ip_unlink(h, c);
+	c->ip = ip;
+	b = ip_hash(h, ip);
+	c->inext = h->ibucket[b];
+	h->ibucket[b] = c;
+}
+
+const struct hist_client *history_by_ip(const struct history *h, struct in_addr ip)
+{
+	const struct hist_client *best = NULL;
+
+	/* An address moves between clients (leases end): the newest claim. */
+	for (const struct hist_client *c = h->ibucket[ip_hash(h, ip)]; c; c = c->inext)
+		if (c->ip.s_addr == ip.s_addr && (best == NULL || c->ip_ms > best->ip_ms))
+			best = c;
+	return best;
 }
 
 static void list_unlink(struct history *h, struct hist_client *c)
@@ -150,6 +202,7 @@ static struct hist_client *client_take(struct history *h)
 		c = h->oldest;
 		list_unlink(h, c);
 		hash_unlink(h, c);
+		ip_unlink(h, c);
 		ev = c->ev;
 		h->m.evicted++;
 	} else {
@@ -398,8 +451,7 @@ void history_note_offer(struct netbootd *nb, const uint8_t mac[6], struct in_add
 	c = history_client(nb->history, mac, ev_now_ms(nb->loop));
 	if (c == NULL)
 		return;
-	if (ip.s_addr != INADDR_ANY)
-		c->ip = ip;
+	history_bind_ip(nb->history, c, ip, ev_now_ms(nb->loop));
 	history_offer(nb->history, c, arch, file, ev_now_ms(nb->loop));
 }
 
@@ -459,7 +511,8 @@ out:
 	free(plan);
 }
 
-void history_note_render(struct netbootd *nb, const struct nb_client *cl, const char *doc)
+void history_note_render(struct netbootd *nb, const struct nb_client *cl, const char *doc,
+			 const struct sockaddr_in *peer)
 {
 	struct hist_event ev = { .stage = HS_SCRIPT, .proto = HP_HTTP };
 	struct hist_client *c;
@@ -470,9 +523,38 @@ void history_note_render(struct netbootd *nb, const struct nb_client *cl, const 
 	c = history_client(nb->history, cl->mac, ev.t_ms);
 	if (c == NULL)
 		return;
+	/* The script is asked for by the client itself, with its MAC in
+	 * the query: the one binding of address to MAC that holds behind a
+	 * DHCP relay or NAT, where the neighbour table shows the router. */
+	if (peer)
+		history_bind_ip(nb->history, c, peer->sin_addr, ev.t_ms);
 	remember_plan(nb, c, cl);
 	snprintf(ev.what, sizeof(ev.what), "%s profile %s", doc, c->profile);
 	history_add(nb->history, c, &ev);
+}
+
+/* The MAC a transfer from ip is for. The neighbour table (else DHCP)
+ * names the host on the wire, which is the client itself on a flat LAN;
+ * but behind a relay or NAT, or for test clients sharing one interface,
+ * it names the router, a host that never booted from us. So a MAC the
+ * history does not know at this address yields to the client whose own
+ * script request came from it. */
+static int transfer_mac(struct netbootd *nb, struct in_addr ip, uint8_t ret_mac[6])
+{
+	const struct hist_client *known, *bound = history_by_ip(nb->history, ip);
+	uint8_t mac[6];
+
+	if (clients_mac_of(nb->clients, ip, mac) == 0) {
+		known = history_find(nb->history, mac);
+		if (bound == NULL || (known && known->ip.s_addr == ip.s_addr)) {
+			memcpy(ret_mac, mac, 6);
+			return 0;
+		}
+	}
+	if (bound == NULL)
+		return -ENOENT;
+	memcpy(ret_mac, bound->mac, 6);
+	return 0;
 }
 
 void history_note_transfer(struct netbootd *nb, enum hist_proto proto,
@@ -492,7 +574,7 @@ void history_note_transfer(struct netbootd *nb, enum hist_proto proto,
 	m->bytes[proto] += bytes;
 	if (why)
 		m->transfer_failed[proto]++;
-	if (clients_mac_of(nb->clients, peer->sin_addr, mac) < 0) {
+	if (transfer_mac(nb, peer->sin_addr, mac) < 0) {
 		m->unknown_peer++;
 		return;
 	}
@@ -512,7 +594,7 @@ void history_note_transfer(struct netbootd *nb, enum hist_proto proto,
 	c = history_client(nb->history, mac, ev.t_ms);
 	if (c == NULL)
 		return;
-	c->ip = peer->sin_addr;
+	history_bind_ip(nb->history, c, peer->sin_addr, ev.t_ms);
 	if (why)
 		snprintf(ev.what, sizeof(ev.what), "%.70s: %.50s", clean, why);
 	else

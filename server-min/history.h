@@ -67,7 +67,8 @@ enum { HF_KERNEL, HF_INITRAMFS, HF_MODLOOP, HF_APKOVL, HF_N };
 
 struct hist_client {
 	uint8_t mac[6];
-	struct in_addr ip;          /* last seen; INADDR_ANY when none */
+	struct in_addr ip;          /* last seen; INADDR_ANY when none (history_bind_ip) */
+	uint64_t ip_ms;             /* when ip was bound */
 	int arch;                   /* RFC 4578 option 93, -1 unknown */
 	unsigned boots;             /* boots seen (a new offer after the NBP) */
 	uint64_t power_on_ms;       /* this boot's first event */
@@ -84,7 +85,7 @@ struct hist_client {
 	unsigned n_ev, ev_next;
 	struct hist_event *ev;
 	/* private: recency list and MAC hash */
-	struct hist_client *newer, *older, *hnext;
+	struct hist_client *newer, *older, *hnext, *inext;
 };
 
 #define HIST_BUCKETS 8
@@ -121,6 +122,11 @@ void history_free(struct history *h);
 struct hist_client *history_client(struct history *h, const uint8_t mac[6], uint64_t now_ms);
 /* The record of mac, or NULL. */
 const struct hist_client *history_find(const struct history *h, const uint8_t mac[6]);
+
+/* c was seen at ip (INADDR_ANY: nothing is learned). */
+void history_bind_ip(struct history *h, struct hist_client *c, struct in_addr ip, uint64_t now_ms);
+/* The record most recently bound to ip, or NULL. */
+const struct hist_client *history_by_ip(const struct history *h, struct in_addr ip);
 
 /* Add ev to c, and to the stage times and counters: the first time a
  * boot reaches a stage counts it; a successful modloop or apkovl also
@@ -162,9 +168,11 @@ int history_start(struct netbootd *nb);
 /* proxyDHCP sent an offer to mac for file. */
 void history_note_offer(struct netbootd *nb, const uint8_t mac[6], struct in_addr ip,
 			int arch, const char *file);
-/* content.c rendered doc (boot.ipxe, boot.plan) for c: resolve c's plan
- * once and remember its files and profile on the record. */
-void history_note_render(struct netbootd *nb, const struct nb_client *c, const char *doc);
+/* content.c rendered doc (boot.ipxe, boot.plan) for c, asked by peer
+ * (may be NULL): resolve c's plan once and remember its files and
+ * profile on the record, and that c is at peer's address. */
+void history_note_render(struct netbootd *nb, const struct nb_client *c, const char *doc,
+			 const struct sockaddr_in *peer);
 /* A TFTP or HTTP transfer of path (as asked, a query is cut) to peer
  * ended: why NULL when it was served in full, else what went wrong. */
 void history_note_transfer(struct netbootd *nb, enum hist_proto proto,

@@ -12,6 +12,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <arpa/inet.h>
 
 #include "embed/cidr.h"
 #include "server-min/history.h"
@@ -183,6 +184,34 @@ static void classify(void **state)
 	history_free(h);
 }
 
+/* The address a client's script came from: the newest claim wins, and an
+ * evicted record gives its address up. */
+static void ip_bindings(void **state)
+{
+	struct history *h;
+	struct hist_client *a, *b;
+	struct in_addr one = { htonl(0xc612ff01) }, two = { htonl(0xc612ff02) };
+
+	(void)state;
+	assert_int_equal(history_new(2, 4, &h), 0);
+	a = history_client(h, mac_of(1), 1);
+	b = history_client(h, mac_of(2), 2);
+	assert_null(history_by_ip(h, one));
+	history_bind_ip(h, a, one, 10);
+	history_bind_ip(h, b, one, 20);
+	assert_ptr_equal(history_by_ip(h, one), b);
+	history_bind_ip(h, a, one, 30);
+	assert_ptr_equal(history_by_ip(h, one), a);
+	history_bind_ip(h, b, two, 40);
+	assert_ptr_equal(history_by_ip(h, two), b);
+	assert_ptr_equal(history_by_ip(h, one), a);
+	/* a is the least recently seen: reused for mac 3, it forgets "one" */
+	assert_non_null(history_client(h, mac_of(3), 50));
+	assert_null(history_by_ip(h, one));
+	assert_ptr_equal(history_by_ip(h, two), b);
+	history_free(h);
+}
+
 static void cidr_lists(void **state)
 {
 	struct nb_cidr_list l, keep;
@@ -225,6 +254,7 @@ int main(void)
 		cmocka_unit_test(events_ring),
 		cmocka_unit_test(a_boot),
 		cmocka_unit_test(classify),
+		cmocka_unit_test(ip_bindings),
 		cmocka_unit_test(cidr_lists),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
