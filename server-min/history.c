@@ -324,6 +324,16 @@ void history_offer(struct history *h, struct hist_client *c, int arch, const cha
 	c->arch = arch;
 	snprintf(c->nbp, sizeof(c->nbp), "%s", file);
 	snprintf(ev.what, sizeof(ev.what), "arch %d file %s", arch, file);
+	/* A PXE exchange is an offer and an ACK, often retried: the same
+	 * offer again is not news and must not push real events out. */
+	if (c->n_ev > 0) {
+		const struct hist_event *last = &c->ev[(c->ev_next + h->max_events - 1) % h->max_events];
+
+		if (last->stage == HS_OFFER && strcmp(last->what, ev.what) == 0) {
+			c->seen_ms = now_ms;
+			return;
+		}
+	}
 	history_add(h, c, &ev);
 }
 

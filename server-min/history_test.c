@@ -116,9 +116,12 @@ static void a_boot(void **state)
 	c = history_client(h, mac_of(1), 1000);
 	history_offer(h, c, 0, "undionly.kpxe", 1000);
 	add(h, c, HS_NBP, 2000, 0, "undionly.kpxe");
-	/* iPXE's own DHCP after the NBP: the same boot */
+	/* iPXE's own DHCP after the NBP: the same boot; its retries are
+	 * one event */
 	history_offer(h, c, 0, "http://198.18.0.1/boot.ipxe", 3000);
+	history_offer(h, c, 0, "http://198.18.0.1/boot.ipxe", 3100);
 	assert_int_equal(c->boots, 1);
+	assert_int_equal(c->n_ev, 3);
 	add(h, c, HS_SCRIPT, 3500, 0, "boot.ipxe");
 	add(h, c, HS_KERNEL, 8000, 0, "vmlinuz-virt");
 	add(h, c, HS_INITRAMFS, 9000, 0, "initramfs-virt");
