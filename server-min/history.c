@@ -543,23 +543,31 @@ void history_note_render(struct netbootd *nb, const struct nb_client *cl, const 
 	history_add(nb->history, c, &ev);
 }
 
-/* The MAC a transfer from ip is for. The neighbour table (else DHCP)
- * names the host on the wire, which is the client itself on a flat LAN;
- * but behind a relay or NAT, or for test clients sharing one interface,
- * it names the router, a host that never booted from us. So a MAC the
- * history does not know at this address yields to the client whose own
- * script request came from it. */
+/* How long an address stays bound to the client whose request last came
+ * from it: a boot's requests refresh it; a site DHCP server hands a leased
+ * address to another machine only after hours. */
+#define HIST_BIND_FRESH_MS (10 * 60 * 1000)
+
+/* The MAC a transfer from ip is for. First the client this address was
+ * bound to by its own requests (its script names its MAC; a hash lookup,
+ * where the neighbour table costs a read of /proc per transfer). Then
+ * the neighbour table, else DHCP, if that MAC is a client we know: behind
+ * a relay or NAT it names the router, which never booted from us. Then
+ * an old binding. -ENOENT: a host we cannot follow (counted). */
 static int transfer_mac(struct netbootd *nb, struct in_addr ip, uint8_t ret_mac[6])
 {
-	const struct hist_client *known, *bound = history_by_ip(nb->history, ip);
+	const struct hist_client *bound = history_by_ip(nb->history, ip);
+	uint64_t now = ev_now_ms(nb->loop);
 	uint8_t mac[6];
 
-	if (clients_mac_of(nb->clients, ip, mac) == 0) {
-		known = history_find(nb->history, mac);
-		if (bound == NULL || (known && known->ip.s_addr == ip.s_addr)) {
-			memcpy(ret_mac, mac, 6);
-			return 0;
-		}
+	if (bound && now - bound->ip_ms < HIST_BIND_FRESH_MS) {
+		memcpy(ret_mac, bound->mac, 6);
+		return 0;
+	}
+	if (clients_mac_of(nb->clients, ip, mac) == 0 &&
+	    (history_find(nb->history, mac) || clients_by_mac(nb->clients, mac))) {
+		memcpy(ret_mac, mac, 6);
+		return 0;
 	}
 	if (bound == NULL)
 		return -ENOENT;
