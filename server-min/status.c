@@ -394,15 +394,17 @@ static void metrics_history(FILE *f, const struct history *h)
 {
 	const struct hist_metrics *m = history_metrics(h);
 
+	/* A family's samples stay together (the format requires it). */
 	m_head(f, "netbootd_transfers_total", "counter", "TFTP and HTTP transfers ended, by protocol.");
-	m_head(f, "netbootd_sent_bytes_total", "counter", "Payload bytes sent, by protocol.");
 	for (unsigned p = HP_TFTP; p <= HP_HTTP; p++)
 		fprintf(f, "netbootd_transfers_total{proto=\"%s\",result=\"ok\"} %llu\n"
-			"netbootd_transfers_total{proto=\"%s\",result=\"failed\"} %llu\n"
-			"netbootd_sent_bytes_total{proto=\"%s\"} %llu\n",
+			"netbootd_transfers_total{proto=\"%s\",result=\"failed\"} %llu\n",
 			history_proto_name(p),
 			(unsigned long long)(m->transfers[p] - m->transfer_failed[p]),
-			history_proto_name(p), (unsigned long long)m->transfer_failed[p],
+			history_proto_name(p), (unsigned long long)m->transfer_failed[p]);
+	m_head(f, "netbootd_sent_bytes_total", "counter", "Payload bytes sent, by protocol.");
+	for (unsigned p = HP_TFTP; p <= HP_HTTP; p++)
+		fprintf(f, "netbootd_sent_bytes_total{proto=\"%s\"} %llu\n",
 			history_proto_name(p), (unsigned long long)m->bytes[p]);
 	m_head(f, "netbootd_boots_total", "counter", "Client boots that reached each stage.");
 	for (unsigned s = 0; s < HS_N; s++)

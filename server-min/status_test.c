@@ -161,6 +161,18 @@ static void metrics(void **state)
 		fail_msg("no promtool at %s: make %s", promtool, promtool);
 	snprintf(cmd, sizeof(cmd), "%s check metrics", promtool);
 	assert_int_equal(run_with_input(cmd, s), 0);
+	/* Each family's samples in one group, right under its TYPE line
+	 * (the text format requires it; promtool 2.42 does not check). */
+	assert_int_equal(run_with_input("python3 -c '"
+		"import re,sys\n"
+		"seen=[]; cur=None\n"
+		"for l in sys.stdin.read().splitlines():\n"
+		"  m=re.match(r\"# TYPE (\\S+)\", l)\n"
+		"  if m: cur=m.group(1); assert cur not in seen, cur; seen.append(cur); continue\n"
+		"  if l.startswith(\"#\"): continue\n"
+		"  n=re.match(r\"[a-z_]+\", l).group(0)\n"
+		"  assert n==cur or re.sub(r\"_(bucket|sum|count)$\", \"\", n)==cur, (n, cur)\n"
+		"'", s), 0);
 	assert_non_null(strstr(s, "netbootd_boots_total{stage=\"offer\"} 2\n"));
 	assert_non_null(strstr(s, "netbootd_boots_total{stage=\"kernel\"} 2\n"));
 	assert_non_null(strstr(s, "netbootd_boots_total{stage=\"userspace\"} 1\n"));
