@@ -15,7 +15,6 @@ include server-min/http.mk
 include server-min/tftp.mk
 include server-min/dhcp.mk
 include server-min/filecheck.mk
-include server-min/status.mk
 
 UNIT_TESTS += event_test
 event_test_SRCS = server-min/event_test.c server-min/event.c
@@ -47,3 +46,6 @@ DEPS_PKGS += python3 util-linux
 .PHONY: test-hostile-core
 test-hostile-core: $(B)/san/netbootd $(B)/nb-dhcptest
 	NETBOOTD=$(B)/san/netbootd DHCPTEST=$(B)/nb-dhcptest bash server-min/tests/hostile-core.sh
+
+# Last: it adds to content_fuzz_SRCS, set above.
+include server-min/status.mk
