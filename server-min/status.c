@@ -223,12 +223,26 @@ static const char html_head[] =
 
 static void html_timeline(FILE *f, const struct hist_client *c)
 {
+	unsigned order[HS_N], n = 0;
+
+	/* In the order they happened (userspace comes with the modloop or
+	 * the apkovl, whichever was first). */
+	for (unsigned s = 0; s < HS_N; s++) {
+		unsigned i = n++;
+
+		if (!(c->reached & (1u << s))) {
+			n--;
+			continue;
+		}
+		for (; i > 0 && c->stage_ms[order[i - 1]] > c->stage_ms[s]; i--)
+			order[i] = order[i - 1];
+		order[i] = s;
+	}
 	fputs("<td class=\"tl\">", f);
-	for (unsigned s = 0; s < HS_N; s++)
-		if (c->reached & (1u << s))
-			fprintf(f, "<span class=\"stage\" data-stage=\"%s\">%s +%.1f s</span>",
-				history_stage_name(s), history_stage_name(s),
-				secs(c->stage_ms[s] - c->power_on_ms));
+	for (unsigned i = 0; i < n; i++)
+		fprintf(f, "<span class=\"stage\" data-stage=\"%s\">%s +%.1f s</span>",
+			history_stage_name(order[i]), history_stage_name(order[i]),
+			secs(c->stage_ms[order[i]] - c->power_on_ms));
 	if (c->failed_stage < HS_N || c->failure[0]) {
 		fprintf(f, "<span class=\"fail\" data-stage=\"%s-failed\">%s failed: ",
 			history_stage_name(c->failed_stage), history_stage_name(c->failed_stage));
