@@ -127,3 +127,4 @@ efi-qemu: $(EFI_IMAGE) $(B)/guest/initramfs $(B)/san/netbootd
 	echo "efi-qemu: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 CHECKS    += efi-qemu
 DEPS_PKGS += python3 mtools ovmf qemu-system-x86
+include efi-shim/aarch64.mk

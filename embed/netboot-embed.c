@@ -11,7 +11,9 @@
  * rendered plan into the image's ".nbplan" section (plan/stamp.h) in
  * place: the file never grows, only that section's bytes change, and an
  * image without the section, with a section too small or without the magic
- * is refused untouched. check looks at the files a config serves from
+ * is refused untouched. (alpineboot-arm64.efi's header names no sections
+ * but ".text" and ".data": there the stamp is found by its magic on a page
+ * of its own, see find_stamp_by_magic.) check looks at the files a config serves from
  * beneath DIR the way netbootd --check-config does (server-min/filecheck.h)
  * and prints the same lines: kernel, initramfs and modloop exist, the
  * kernel's release has modules/<release>/ in the modloop, the repositories'
@@ -279,8 +281,48 @@ static int fits(uint64_t a, uint64_t b, uint64_t limit)
 	return a <= limit && b <= limit - a;
 }
 
+/* An image whose section table names no stamp section: alpineboot-arm64.efi,
+ * whose header is gnu-efi 3.0.15's hand-made one (sections ".text" and
+ * ".data" only) and whose file is an objcopy -O binary dump, so the stamp
+ * lies page-aligned inside ".data" (efi-shim/aarch64.mk). Look for the
+ * magic at page-aligned file offsets inside each section's raw data, with
+ * NB_STAMP_SIZE bytes of the section from there. 0 and *ret_off when
+ * exactly one page qualifies; -ENOENT when none does; -EINVAL when several
+ * do (which one would alpineboot.efi read?). The caller checked the section
+ * table lies in the file. */
+#define STAMP_PAGE 4096
+static int find_stamp_by_magic(const uint8_t *img, size_t size,
+			       const uint8_t *sec_tab, uint32_t nsec, size_t *ret_off)
+{
+	size_t found = 0, n = 0;
+
+	for (uint32_t i = 0; i < nsec; i++) {
+		const uint8_t *s = sec_tab + (size_t)i * 40;
+		uint32_t vsize = le32(s + 8), raw_size = le32(s + 16);
+		uint32_t raw_off = le32(s + 20);
+		uint64_t end, off;
+
+		if (vsize != 0 && vsize < raw_size)
+			raw_size = vsize;
+		if (!fits(raw_off, raw_size, size))
+			continue;
+		end = (uint64_t)raw_off + raw_size;
+		off = ((uint64_t)raw_off + STAMP_PAGE - 1) / STAMP_PAGE * STAMP_PAGE;
+		for (; fits(off, NB_STAMP_SIZE, end); off += STAMP_PAGE)
+			if (nb_stamp_is_section(img + off, NB_STAMP_SIZE)) {
+				found = (size_t)off;
+				n++;
+			}
+	}
+	if (n != 1)
+		return n == 0 ? -ENOENT : -EINVAL;
+	*ret_off = found;
+	return 0;
+}
+
 /* Find the stamp section of a PE image (PE/COFF spec: DOS header e_lfanew
- * at 0x3c, "PE\0\0", COFF header, optional header, section table).
+ * at 0x3c, "PE\0\0", COFF header, optional header, section table); in an
+ * image whose table has no such section, the stamp by its magic (above).
  * 0 and *ret_off (file offset of NB_STAMP_SIZE bytes holding the magic),
  * or -errno after printing why. */
 static int find_stamp(const char *path, const uint8_t *img, size_t size,
@@ -289,6 +331,7 @@ static int find_stamp(const char *path, const uint8_t *img, size_t size,
 	uint32_t lfanew, opt_size, nsec, sec_tab, i;
 	uint16_t magic;
 	uint32_t ndirs, dir_off;
+	int r;
 
 	if (size < 0x40 || img[0] != 'M' || img[1] != 'Z')
 		goto notpe;
@@ -345,9 +388,14 @@ static int find_stamp(const char *path, const uint8_t *img, size_t size,
 		*ret_off = raw_off;
 		return 0;
 	}
-	fprintf(stderr, "netboot-embed: %s: no %s section (not an alpineboot.efi?)\n",
-		path, NB_STAMP_SECTION);
-	return -ENOENT;
+	r = find_stamp_by_magic(img, size, img + sec_tab, nsec, ret_off);
+	if (r == -EINVAL)
+		fprintf(stderr, "netboot-embed: %s: no %s section, and %s starts more than one page\n",
+			path, NB_STAMP_SECTION, NB_STAMP_MAGIC);
+	else if (r < 0)
+		fprintf(stderr, "netboot-embed: %s: no %s section (not an alpineboot.efi?)\n",
+			path, NB_STAMP_SECTION);
+	return r;
 notpe:
 	fprintf(stderr, "netboot-embed: %s: not a PE image\n", path);
 	return -EINVAL;

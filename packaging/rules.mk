@@ -27,7 +27,8 @@ SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
 INSTALL    ?= install
 
-# Every architecture efi-shim built (alpineboot.efi, later alpineboot-arm64.efi):
+# Every architecture efi-shim built (alpineboot.efi; alpineboot-arm64.efi when
+# the cross compiler and gnu-efi:arm64 were there, efi-shim/aarch64.mk):
 # whatever exists when install runs, so `make netbootd && make install`
 # works on a host without gnu-efi.
 PKG_EFI_IMAGES = $(wildcard $(B)/efi-shim/alpineboot*.efi)

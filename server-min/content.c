@@ -495,7 +495,8 @@ static int content_open_dist(const struct netbootd *nb, const char *name,
 			dirfd = nb->ipxe_fd;
 			source = "ipxe-dist";
 		}
-	if (strcmp(name, "alpineboot.efi") == 0) {
+	if (strcmp(name, "alpineboot.efi") == 0 ||
+	    strcmp(name, "alpineboot-arm64.efi") == 0) {    /* arch 11, 19 */
 		dirfd = nb->efi_fd;
 		source = "efi-dist";
 	}

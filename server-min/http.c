@@ -58,6 +58,8 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include "plan/mac.h"
+#include "server-min/clients.h"
 #include "server-min/content.h"
 #include "server-min/event.h"
 #include "server-min/history.h"
@@ -142,6 +144,8 @@ struct http_conn {
 	enum conn_state state;
 	struct sockaddr_in peer;
 	char client[INET_ADDRSTRLEN + 8];  /* "IP:PORT" for the log */
+	char mac[18];                      /* the client's MAC for the log, "" unknown */
+	int mac_looked;                    /* conn_mac has looked it up */
 	struct ev_timer timer;             /* meaning depends on state */
 	struct http_peer *pe;              /* this address's connection count */
 	struct http_conn *wprev, *wnext;   /* in srv's wait list while READING */
@@ -177,6 +181,23 @@ struct http_conn {
 	size_t in_len;
 	uint8_t in[HTTP_HEAD_MAX];
 };
+
+/* The MAC behind this connection, for the log ("" when unknown): the
+ * neighbour table is a file read, so it is read once per connection, at
+ * its first log line (by then the handshake has resolved the peer), and
+ * never for connections refused at a cap. */
+static const char *conn_mac(struct http_conn *cn)
+{
+	uint8_t mac[6];
+
+	if (!cn->mac_looked) {
+		cn->mac_looked = 1;
+		if (cn->srv->nb->clients &&
+		    clients_mac_of(cn->srv->nb->clients, cn->peer.sin_addr, mac) == 0)
+			nb_mac_format(mac, ':', cn->mac);
+	}
+	return cn->mac;
+}
 
 
 static void conn_process(struct http_conn *cn);
@@ -350,7 +371,7 @@ static int conn_want(struct http_conn *cn, uint32_t events)
 	int r = ev_mod(cn->srv->nb->loop, cn->fd, events, NULL, NULL);
 
 	if (r < 0) {
-		log_warn("http", cn->client, "epoll: %s; connection dropped",
+		logm_warn("http", cn->client, conn_mac(cn), "epoll: %s; connection dropped",
 			 strerror(-r));
 		conn_free(cn);
 		return -1;
@@ -414,11 +435,11 @@ static void conn_finish(struct http_conn *cn)
 	double rate = s > 0 ? (double)cn->sent / s / 1e6 : 0;
 
 	if (cn->why)
-		log_warn("http", cn->client,
+		logm_warn("http", cn->client, conn_mac(cn),
 			 "malformed request (%s): %d %llu bytes in %.3f s",
 			 cn->why, cn->status, (unsigned long long)cn->sent, s);
 	else
-		log_info("http", cn->client, "%s %s %d %llu bytes in %.3f s (%.1f MB/s)",
+		logm_info("http", cn->client, conn_mac(cn), "%s %s %d %llu bytes in %.3f s (%.1f MB/s)",
 			 cn->method, cn->path, cn->status,
 			 (unsigned long long)cn->sent, s, rate);
 	conn_history(cn, s, NULL);
@@ -515,7 +536,7 @@ static void conn_send(struct http_conn *cn)
 				/* The file shrank under us: the length we
 				 * promised cannot be kept, so the client must
 				 * see the connection end early. */
-				log_warn("http", cn->client,
+				logm_warn("http", cn->client, conn_mac(cn),
 					 "%s %s %d failed after %llu bytes: file shrank",
 					 cn->method, cn->path, cn->status,
 					 (unsigned long long)cn->sent);
@@ -539,7 +560,7 @@ error:
 			ev_timer_arm(loop, &cn->timer, HTTP_SEND_TIMEOUT_MS);
 		return;
 	}
-	log_info("http", cn->client, "%s %s %d aborted after %llu bytes in %.3f s: %s",
+	logm_info("http", cn->client, conn_mac(cn), "%s %s %d aborted after %llu bytes in %.3f s: %s",
 		 cn->method, cn->path, cn->status, (unsigned long long)cn->sent,
 		 elapsed_s(&cn->t0), strerror(errno));
 	conn_history(cn, elapsed_s(&cn->t0), strerror(errno));
@@ -561,7 +582,7 @@ static void conn_respond(struct http_conn *cn, struct http_head *h,
 	if (r < 0) {
 		/* Only a bug gets here: every status we use has a text and
 		 * the head has room for every field. */
-		log_error("http", cn->client, "cannot format a %d head: %s",
+		logm_error("http", cn->client, conn_mac(cn), "cannot format a %d head: %s",
 			  h->status, strerror(-r));
 		conn_free(cn);
 		return;
@@ -684,11 +705,11 @@ static void conn_handle(struct http_conn *cn, const struct http_request *req)
 		int status = content_status(r);
 
 		if (status == 500)
-			log_warn("http", cn->client, "%s: %s", cn->path, strerror(-r));
+			logm_warn("http", cn->client, conn_mac(cn), "%s: %s", cn->path, strerror(-r));
 		else if (r == -EPERM)
 			/* content.c: a client's private file (its apkovl)
 			 * asked for by another address. */
-			log_warn("http", cn->client, "%s: protected, and this "
+			logm_warn("http", cn->client, conn_mac(cn), "%s: protected, and this "
 				 "client is not its owner: 403", cn->path);
 		conn_respond_error(cn, status, head_only);
 		return;
@@ -774,7 +795,7 @@ static void conn_read(struct http_conn *cn)
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EINTR)
 			return;
-		log_debug("http", cn->client, "recv: %s", strerror(errno));
+		logm_debug("http", cn->client, conn_mac(cn), "recv: %s", strerror(errno));
 		conn_free(cn);
 		return;
 	}
@@ -782,7 +803,7 @@ static void conn_read(struct http_conn *cn)
 		/* The client closed: normal between requests, an abandoned
 		 * request otherwise (nothing to answer). */
 		if (cn->in_len > 0)
-			log_info("http", cn->client,
+			logm_info("http", cn->client, conn_mac(cn),
 				 "closed by client with %zu bytes of a request",
 				 cn->in_len);
 		conn_free(cn);
@@ -834,11 +855,11 @@ static void conn_read_timeout(struct http_conn *cn)
 
 	srv->timeouts++;
 	if (!(cn->head_started && now >= cn->head_t0 + HTTP_HEADER_TIMEOUT_MS)) {
-		log_debug("http", cn->client, "nothing for %u s with %zu bytes "
+		logm_debug("http", cn->client, conn_mac(cn), "nothing for %u s with %zu bytes "
 			  "of a request: closed", srv->nb->limits.http_idle_ms / 1000,
 			  cn->in_len);
 	} else if (rate_ok(srv, RATE_HEADER_TIMEOUT, &more)) {
-		log_warn("http", cn->client,
+		logm_warn("http", cn->client, conn_mac(cn),
 			 "header timeout: %zu bytes of a request in %d s, closed "
 			 "(%u more since the last such line)",
 			 cn->in_len, HTTP_HEADER_TIMEOUT_MS / 1000, more);
@@ -851,7 +872,7 @@ static void conn_read_timeout(struct http_conn *cn)
 				 "Content-Length: 0\r\nConnection: close\r\n\r\n");
 		if (send(cn->fd, cn->head, (size_t)n,
 			 MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
-			log_debug("http", cn->client, "408: %s", strerror(errno));
+			logm_debug("http", cn->client, conn_mac(cn), "408: %s", strerror(errno));
 		/* Closing with its trickle unread would send a RST that can
 		 * destroy the 408 before it is read. */
 		conn_linger(cn);
@@ -871,7 +892,7 @@ static void conn_timeout(struct ev_loop *loop, void *arg)
 		return;
 	case CONN_SENDING_HEAD:
 	case CONN_SENDING_BODY:
-		log_warn("http", cn->client,
+		logm_warn("http", cn->client, conn_mac(cn),
 			 "%s %s %d stalled: no progress in %d s after %llu bytes, closed",
 			 cn->method, cn->path, cn->status,
 			 HTTP_SEND_TIMEOUT_MS / 1000, (unsigned long long)cn->sent);
@@ -940,7 +961,7 @@ static void conn_new(struct http_server *srv, int fd,
 	ev_timer_init(&cn->timer, conn_timeout, cn);
 	r = ev_add(srv->nb->loop, fd, EPOLLIN, conn_io, cn);
 	if (r < 0) {
-		log_warn("http", cn->client, "epoll: %s", strerror(-r));
+		logm_warn("http", cn->client, conn_mac(cn), "epoll: %s", strerror(-r));
 		goto fail_free;
 	}
 	pe->conns++;
@@ -981,7 +1002,7 @@ static int http_evict(struct http_server *srv)
 		return 0;
 	srv->evicted++;
 	if (rate_ok(srv, RATE_EVICT, &more))
-		log_warn("http", cn->client, "connection cap %d reached: closed "
+		logm_warn("http", cn->client, conn_mac(cn), "connection cap %d reached: closed "
 			 "this connection, idle the longest, for a new one "
 			 "(%u more since the last such line)", HTTP_CONN_MAX, more);
 	conn_free(cn);

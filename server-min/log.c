@@ -1,4 +1,13 @@
-/* log.c: one line per event on stderr, "netbootd: LEVEL PROTO CLIENT msg".
+/* log.c: one line per event on stderr (or --log-file),
+ * "[TIME ]netbootd: LEVEL PROTO CLIENT msg[ mac=MAC]", or with
+ * --log-format json one JSON object per line with the same fields.
+ *
+ * TIME is RFC 3339 in UTC with milliseconds (2026-12-02T05:01:02.123Z),
+ * left out when stderr is the journal, which stamps lines itself (main.c
+ * decides: log_stderr_is_journal). It goes before "netbootd:" so the fields
+ * after it keep their places. The MAC comes last, as "mac=...", so one
+ * `grep MAC` finds a client's whole boot; a line whose CLIENT already is
+ * that MAC (dhcp) does not repeat it.
  *
  * Logging must never stall the loop: stderr may be a pipe to a supervisor
  * or a terminal that stopped reading (a stopped `less`, a wedged journald),
@@ -16,19 +25,32 @@
  * mid-line with other writers on the same stream.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "server-min/log.h"
 
-#define LOG_LINE_MAX 1024
+/* A whole line, JSON escapes included; at most PIPE_BUF (4096 on Linux)
+ * so that one write() of it is atomic on a pipe. */
+#define LOG_LINE_MAX 2048
+#define LOG_MSG_MAX  1024
 
 static enum log_level log_current = LOG_LVL_INFO;
+static enum log_format log_fmt = LOG_FMT_TEXT;
+static int log_stamps;                 /* the time prefix of text lines */
+
+static const char *const format_names[] = {
+	[LOG_FMT_TEXT] = "text",
+	[LOG_FMT_JSON] = "json",
+};
 
 static const char *const log_names[] = {
 	[LOG_LVL_ERROR] = "error",
@@ -45,6 +67,7 @@ static struct {
 	uint64_t dropped;           /* lines dropped since the last report */
 	log_hook_fn *hook;
 	void *hook_arg;
+	char path[PATH_MAX];        /* --log-file, "" for stderr */
 } lb = { .fd = STDERR_FILENO };
 
 int log_level_parse(const char *name, enum log_level *ret_level)
@@ -56,6 +79,93 @@ int log_level_parse(const char *name, enum log_level *ret_level)
 		}
 	}
 	return -EINVAL;
+}
+
+int log_format_parse(const char *name, enum log_format *ret_format)
+{
+	for (size_t i = 0; i < sizeof(format_names) / sizeof(format_names[0]); i++) {
+		if (strcmp(name, format_names[i]) == 0) {
+			*ret_format = (enum log_format)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+void log_set_format(enum log_format format)
+{
+	log_fmt = format;
+}
+
+void log_set_timestamps(int on)
+{
+	log_stamps = on;
+}
+
+/* systemd sets JOURNAL_STREAM=DEV:INO for a stderr connected to the
+ * journal (systemd.exec(5)); it is inherited by children whose stderr may
+ * be something else, hence the fstat comparison it asks for. */
+int log_stderr_is_journal(void)
+{
+	const char *v = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+	char *end;
+
+	if (!v || !*v)
+		return 0;
+	dev = strtoull(v, &end, 10);
+	if (*end != ':')
+		return 0;
+	ino = strtoull(end + 1, &end, 10);
+	if (*end != '\0' || fstat(STDERR_FILENO, &st) < 0)
+		return 0;
+	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
+
+static int open_log_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int log_open_file(const char *path)
+{
+	int fd;
+
+	if (strlen(path) >= sizeof(lb.path))
+		return -ENAMETOOLONG;
+	fd = open_log_file(path);
+	if (fd < 0)
+		return fd;
+	if (lb.path[0])
+		close(lb.fd);
+	snprintf(lb.path, sizeof(lb.path), "%s", path);
+	lb.fd = fd;
+	return 0;
+}
+
+/* Lines still in the ring go to the old file while it takes them (a file
+ * always does), the rest to the new one. */
+int log_reopen_file(void)
+{
+	int fd;
+
+	if (!lb.path[0])
+		return -ENOENT;
+	fd = open_log_file(lb.path);
+	if (fd < 0)
+		return fd;
+	log_flush();
+	close(lb.fd);
+	lb.fd = fd;
+	return 0;
+}
+
+const char *log_file_path(void)
+{
+	return lb.path;
 }
 
 void log_set_level(enum log_level level)
@@ -70,6 +180,9 @@ int log_enabled(enum log_level level)
 
 void log_set_fd(int fd)
 {
+	if (lb.path[0])
+		close(lb.fd);          /* ours, from log_open_file */
+	lb.path[0] = '\0';
 	lb.fd = fd;
 	lb.head = lb.len = 0;
 	lb.dropped = 0;
@@ -133,20 +246,145 @@ static void ring_discard(void)
 	lb.head = lb.len = 0;
 }
 
-/* Format one line; its length (with the newline), or 0 to skip it. */
-static size_t format_line(char line[LOG_LINE_MAX], enum log_level level, const char *proto,
-			  const char *client, const char *fmt, va_list ap)
+/* RFC 3339, UTC, milliseconds: "2026-12-02T05:01:02.123Z". out: at least
+ * LOG_TIME_LEN + 1 bytes. Its length, or 0 when it does not fit. */
+size_t log_format_time(const struct timespec *ts, char *out, size_t cap)
 {
-	int n, m;
+	struct tm tm;
+	int n;
 
-	n = snprintf(line, LOG_LINE_MAX, "netbootd: %s %s %s ", log_names[level],
-		     proto, client ? client : "-");
-	if (n < 0 || n >= LOG_LINE_MAX)
+	if (!gmtime_r(&ts->tv_sec, &tm))
 		return 0;
-	m = vsnprintf(line + n, LOG_LINE_MAX - (size_t)n, fmt, ap);
-	if (m < 0)
+	n = snprintf(out, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900,
+		     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		     ts->tv_nsec / 1000000);
+	return n > 0 && (size_t)n < cap ? (size_t)n : 0;
+}
+
+/* Bytes in one well-formed UTF-8 sequence at s (RFC 3629 section 4: no
+ * overlong forms, no surrogates, nothing above U+10FFFF), or 0. */
+static size_t utf8_len(const unsigned char *s)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	size_t n;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
 		return 0;
-	n += m;
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+/* s as the inside of a JSON string (RFC 8259 section 7): '"', '\\' and
+ * control characters escaped, valid UTF-8 kept, any other byte (a client's
+ * file name may hold anything) as U+FFFD, so that every line is valid JSON
+ * in valid UTF-8. Never splits an escape or a character: stops where the
+ * next one would not fit. The length written (out NUL-terminated). */
+size_t log_json_escape(const char *s, char *out, size_t cap)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0;
+
+	if (cap == 0)
+		return 0;
+	while (*p) {
+		char e[8];
+		size_t n = 0, u;
+
+		if (*p == '"' || *p == '\\') {
+			e[n++] = '\\';
+			e[n++] = (char)*p;
+			u = 1;
+		} else if (*p < 0x20 || *p == 0x7f) {
+			memcpy(e, "\\u00", 4);
+			e[4] = hex[*p >> 4];
+			e[5] = hex[*p & 15];
+			n = 6;
+			u = 1;
+		} else if (*p < 0x80) {
+			e[n++] = (char)*p;
+			u = 1;
+		} else if ((u = utf8_len(p)) > 0) {
+			memcpy(e, p, u);
+			n = u;
+		} else {
+			memcpy(e, "\\ufffd", 6);
+			n = 6;
+			u = 1;
+		}
+		if (o + n >= cap)
+			break;
+		memcpy(out + o, e, n);
+		o += n;
+		p += u;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/* The JSON object of one line, "\n" included. */
+static size_t json_line(char line[LOG_LINE_MAX], const char *stamp, enum log_level level,
+			const char *proto, const char *client, const char *mac, const char *msg)
+{
+	char c[128];
+	size_t n;
+	int k;
+
+	log_json_escape(client, c, sizeof(c));
+	k = snprintf(line, LOG_LINE_MAX, "{\"time\":\"%s\",\"level\":\"%s\",\"proto\":\"%s\","
+		     "\"client\":\"%s\"%s%s%s,\"msg\":\"", stamp, log_names[level], proto, c,
+		     mac ? ",\"mac\":\"" : "", mac ? mac : "", mac ? "\"" : "");
+	if (k < 0 || k >= LOG_LINE_MAX - 4)
+		return 0;
+	n = (size_t)k;
+	/* room for the closing "}\n */
+	n += log_json_escape(msg, line + n, LOG_LINE_MAX - n - 3);
+	memcpy(line + n, "\"}\n", 3);
+	return n + 3;
+}
+
+/* One finished message as a whole line in the current format; its length
+ * (with the newline), or 0 to skip it. mac: NULL or "" when unknown. */
+static size_t build_line(char line[LOG_LINE_MAX], enum log_level level, const char *proto,
+			 const char *client, const char *mac, const char *msg)
+{
+	char stamp[40] = "";
+	struct timespec ts;
+	int n;
+
+	if (!client)
+		client = "-";
+	if (mac && !mac[0])
+		mac = NULL;
+	if ((log_stamps || log_fmt == LOG_FMT_JSON) && clock_gettime(CLOCK_REALTIME, &ts) == 0)
+		log_format_time(&ts, stamp, sizeof(stamp));
+	if (log_fmt == LOG_FMT_JSON)
+		return json_line(line, stamp, level, proto, client, mac, msg);
+	if (mac && strcmp(mac, client) == 0)
+		mac = NULL;                /* dhcp: CLIENT is the MAC already */
+	n = snprintf(line, LOG_LINE_MAX, "%s%snetbootd: %s %s %s %s%s%s", stamp,
+		     log_stamps && stamp[0] ? " " : "", log_names[level], proto, client, msg,
+		     mac ? " mac=" : "", mac ? mac : "");
+	if (n < 0)
+		return 0;
 	if (n >= LOG_LINE_MAX - 1)
 		n = LOG_LINE_MAX - 2;   /* truncated: still one line */
 	line[n++] = '\n';
@@ -156,16 +394,17 @@ static size_t format_line(char line[LOG_LINE_MAX], enum log_level level, const c
 /* Once the ring has drained, say how many lines were lost. */
 static void report_dropped(void)
 {
-	char line[128];
-	int n;
+	char msg[128], line[LOG_LINE_MAX];
+	size_t n;
 
 	if (lb.dropped == 0 || lb.len != 0)
 		return;
-	n = snprintf(line, sizeof(line), "netbootd: warn main - %llu log lines dropped: "
-		     "stderr was not taking data\n", (unsigned long long)lb.dropped);
+	snprintf(msg, sizeof(msg), "%llu log lines dropped: %s was not taking data",
+		 (unsigned long long)lb.dropped, lb.path[0] ? "the log file" : "stderr");
 	lb.dropped = 0;
-	if (n > 0 && (size_t)n < sizeof(line))
-		ring_append(line, (size_t)n);
+	n = build_line(line, LOG_LVL_WARN, "main", "-", NULL, msg);
+	if (n > 0)
+		ring_append(line, n);
 }
 
 int log_flush(void)
@@ -226,20 +465,17 @@ void log_flush_wait(int timeout_ms)
 	}
 }
 
-void log_msg(enum log_level level, const char *proto, const char *client,
-	     const char *fmt, ...)
+static void log_vmsg(enum log_level level, const char *proto, const char *client,
+		     const char *mac, const char *fmt, va_list ap)
 {
-	char line[LOG_LINE_MAX];
-	va_list ap;
+	char msg[LOG_MSG_MAX], line[LOG_LINE_MAX];
 	size_t n;
 	ssize_t w = 0;
 	int r;
 
-	if (!log_enabled(level))
+	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
 		return;
-	va_start(ap, fmt);
-	n = format_line(line, level, proto, client, fmt, ap);
-	va_end(ap);
+	n = build_line(line, level, proto, client, mac, msg);
 	if (n == 0)
 		return;
 	if (lb.len > 0)
@@ -260,4 +496,28 @@ void log_msg(enum log_level level, const char *proto, const char *client,
 	}
 	if (ring_append(line + w, n - (size_t)w) < 0)
 		lb.dropped++;
+}
+
+void log_msg(enum log_level level, const char *proto, const char *client,
+	     const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!log_enabled(level))
+		return;
+	va_start(ap, fmt);
+	log_vmsg(level, proto, client, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void log_msg_mac(enum log_level level, const char *proto, const char *client,
+		 const char *mac, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!log_enabled(level))
+		return;
+	va_start(ap, fmt);
+	log_vmsg(level, proto, client, mac, fmt, ap);
+	va_end(ap);
 }

@@ -1,7 +1,9 @@
 /* log_test.c: the log never blocks: a pipe whose reader stalls fills the
  * ring, further lines are dropped and counted, and once the reader drains
  * the pipe every kept line arrives whole and in order, followed by the
- * "N log lines dropped" line with the exact count. */
+ * "N log lines dropped" line with the exact count. Lines carry an RFC 3339
+ * time and the client's MAC; JSON lines escape whatever a client sent;
+ * --log-file is reopened after a rename. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "server-min/log.h"
@@ -157,12 +160,190 @@ static void test_reader_gone(void **state)
 	close(p[1]);
 }
 
+/* Read one chunk the log wrote to the pipe. */
+static void read_line(int rd, char *got, size_t cap)
+{
+	ssize_t n = read(rd, got, cap - 1);
+
+	assert_true(n > 0);
+	got[n] = '\0';
+}
+
+static void test_time_format(void **state)
+{
+	struct timespec ts = { .tv_sec = 1796187662, .tv_nsec = 123999999 };
+	char out[LOG_TIME_LEN + 1];
+
+	(void)state;
+	/* 2026-12-02T05:01:02Z is 1796187662 (date -u -d @1796187662) */
+	assert_int_equal(log_format_time(&ts, out, sizeof(out)), LOG_TIME_LEN);
+	assert_string_equal(out, "2026-12-02T05:01:02.123Z");
+	ts.tv_sec = 0;
+	ts.tv_nsec = 0;
+	assert_int_equal(log_format_time(&ts, out, sizeof(out)), LOG_TIME_LEN);
+	assert_string_equal(out, "1970-01-01T00:00:00.000Z");
+	assert_int_equal(log_format_time(&ts, out, LOG_TIME_LEN), 0);   /* no room */
+}
+
+/* What a client can put in a file name, as JSON (RFC 8259 section 7). */
+static const struct {
+	const char *in, *want;
+} escapes[] = {
+	{ "plain /boot/vmlinuz-lts", "plain /boot/vmlinuz-lts" },
+	{ "q\"uote", "q\\\"uote" },
+	{ "back\\slash", "back\\\\slash" },
+	{ "nl\ncr\rtab\t", "nl\\u000acr\\u000dtab\\u0009" },
+	{ "\x01\x1f\x7f", "\\u0001\\u001f\\u007f" },
+	{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80" },
+	{ "bad \xff\xfe", "bad \\ufffd\\ufffd" },
+	{ "cut \xc3", "cut \\ufffd" },                  /* a lead byte at the end */
+	{ "overlong \xc0\xaf \xe0\x80\xaf", "overlong \\ufffd\\ufffd \\ufffd\\ufffd\\ufffd" },
+	{ "surrogate \xed\xa0\x80", "surrogate \\ufffd\\ufffd\\ufffd" },
+	{ "too big \xf4\x90\x80\x80", "too big \\ufffd\\ufffd\\ufffd\\ufffd" },
+	{ "", "" },
+};
+
+static void test_json_escape(void **state)
+{
+	char out[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(escapes) / sizeof(escapes[0]); i++) {
+		size_t n = log_json_escape(escapes[i].in, out, sizeof(out));
+		assert_string_equal(out, escapes[i].want);
+		assert_int_equal(n, strlen(escapes[i].want));
+	}
+	/* Truncation never splits an escape or a character. */
+	assert_int_equal(log_json_escape("ab\"c", out, 4), 2);
+	assert_string_equal(out, "ab");
+	assert_int_equal(log_json_escape("a\xc3\xa9", out, 3), 1);
+	assert_string_equal(out, "a");
+	assert_int_equal(log_json_escape("\n", out, 6), 0);
+	assert_string_equal(out, "");
+	assert_int_equal(log_json_escape("\n", out, 7), 6);
+}
+
+static void test_text_time_and_mac(void **state)
+{
+	int p[2];
+	char got[512], *rest;
+
+	(void)state;
+	assert_int_equal(pipe(p), 0);
+	log_set_fd(p[1]);
+	log_set_format(LOG_FMT_TEXT);
+	log_set_timestamps(1);
+	log_msg_mac(LOG_LVL_INFO, "tftp", "198.18.0.3:1000", "52:54:00:12:34:56",
+		    "sent %s", "undionly.kpxe");
+	read_line(p[0], got, sizeof(got));
+	/* 2026-12-02T05:01:02.123Z netbootd: ... */
+	assert_true(strlen(got) > LOG_TIME_LEN + 1);
+	assert_int_equal(got[4], '-');
+	assert_int_equal(got[10], 'T');
+	assert_int_equal(got[19], '.');
+	assert_int_equal(got[LOG_TIME_LEN - 1], 'Z');
+	assert_int_equal(got[LOG_TIME_LEN], ' ');
+	rest = got + LOG_TIME_LEN + 1;
+	assert_string_equal(rest, "netbootd: info tftp 198.18.0.3:1000 sent undionly.kpxe "
+			    "mac=52:54:00:12:34:56\n");
+	/* dhcp: the client is the MAC, not repeated; unknown MAC: no field */
+	log_set_timestamps(0);
+	log_msg_mac(LOG_LVL_INFO, "dhcp", "52:54:00:12:34:56", "52:54:00:12:34:56", "offer");
+	read_line(p[0], got, sizeof(got));
+	assert_string_equal(got, "netbootd: info dhcp 52:54:00:12:34:56 offer\n");
+	log_msg_mac(LOG_LVL_INFO, "http", "198.18.0.3:1000", "", "GET / 200");
+	read_line(p[0], got, sizeof(got));
+	assert_string_equal(got, "netbootd: info http 198.18.0.3:1000 GET / 200\n");
+	close(p[0]);
+	close(p[1]);
+}
+
+static void test_json_line(void **state)
+{
+	int p[2];
+	char got[4096], *rest;
+
+	(void)state;
+	assert_int_equal(pipe(p), 0);
+	log_set_fd(p[1]);
+	log_set_format(LOG_FMT_JSON);
+	log_msg_mac(LOG_LVL_WARN, "tftp", "198.18.0.3:1000", "52:54:00:12:34:56",
+		    "refused %s", "a\"b\\c\n\xff");
+	read_line(p[0], got, sizeof(got));
+	assert_memory_equal(got, "{\"time\":\"", 9);
+	assert_int_equal(got[9 + LOG_TIME_LEN], '"');
+	rest = got + 9 + LOG_TIME_LEN;
+	assert_string_equal(rest, "\",\"level\":\"warn\",\"proto\":\"tftp\",\"client\":\"198.18.0.3:1000\","
+			    "\"mac\":\"52:54:00:12:34:56\",\"msg\":\"refused a\\\"b\\\\c\\u000a\\ufffd\"}\n");
+	log_info("main", NULL, "no mac");
+	read_line(p[0], got, sizeof(got));
+	rest = got + 9 + LOG_TIME_LEN;
+	assert_string_equal(rest, "\",\"level\":\"info\",\"proto\":\"main\",\"client\":\"-\","
+			    "\"msg\":\"no mac\"}\n");
+	/* A message of quotes twice the line's size: cut, still one object. */
+	{
+		char big[1023];
+		memset(big, '"', sizeof(big) - 1);
+		big[sizeof(big) - 1] = '\0';
+		log_info("main", "-", "%s", big);
+		read_line(p[0], got, sizeof(got));
+		assert_true(strlen(got) < 2048);
+		assert_string_equal(got + strlen(got) - 3, "\"}\n");
+		assert_int_equal(got[strlen(got) - 4], '"');   /* an escaped quote, \" */
+		assert_int_equal(got[strlen(got) - 5], '\\');
+	}
+	log_set_format(LOG_FMT_TEXT);
+	close(p[0]);
+	close(p[1]);
+}
+
+static void test_reopen(void **state)
+{
+	char dir[] = "/tmp/log_test.XXXXXX", path[64], moved[64], got[256];
+	struct stat st;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/netbootd.log", dir);
+	snprintf(moved, sizeof(moved), "%s/netbootd.log.1", dir);
+	assert_int_equal(log_reopen_file(), -ENOENT);     /* stderr: nothing to reopen */
+	assert_int_equal(log_open_file(path), 0);
+	assert_string_equal(log_file_path(), path);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0027, 0);           /* 0640 at most */
+	log_info("main", "-", "first");
+	assert_int_equal(rename(path, moved), 0);
+	log_info("main", "-", "second");                  /* still the moved file */
+	assert_int_equal(log_reopen_file(), 0);
+	log_info("main", "-", "third");
+	f = fopen(moved, "r");
+	assert_non_null(f);
+	assert_int_equal(fread(got, 1, sizeof(got) - 1, f), strlen("netbootd: info main - first\n") * 2 + 1);
+	fclose(f);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(got, sizeof(got), f));
+	assert_string_equal(got, "netbootd: info main - third\n");
+	fclose(f);
+	log_set_fd(STDERR_FILENO);
+	assert_string_equal(log_file_path(), "");
+	unlink(path);
+	unlink(moved);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_direct_line),
 		cmocka_unit_test(test_stalled_reader),
 		cmocka_unit_test(test_reader_gone),
+		cmocka_unit_test(test_time_format),
+		cmocka_unit_test(test_json_escape),
+		cmocka_unit_test(test_text_time_and_mac),
+		cmocka_unit_test(test_json_line),
+		cmocka_unit_test(test_reopen),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

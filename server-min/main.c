@@ -3,13 +3,21 @@
  * Command line (a contract; docs/netbootd.8):
  *   netbootd --root DIR [--listen ADDR] [--interface IFACE] [--config FILE]
  *            [--http-port N] [--tftp-port N] [--no-dhcp] [--no-tftp] [--no-http]
- *            [--user NAME] [--log-level LEVEL] [--check-config] [--version] [--help]
+ *            [--user NAME] [--log-level LEVEL] [--log-file PATH] [--log-format text|json]
+ *            [--check-config] [--version] [--help]
  *
  * Precedence: command line, then the [server] section of --config, then the
  * defaults. Anything wrong with a flag or the file is reported as
  * "FILE:LINE: what is wrong" (or "netbootd: ...") and exits 2 before a
  * single socket is bound. A bind failure exits 1. SIGTERM and SIGINT stop
  * the loop; every module closes its sockets; exit 0.
+ *
+ * SIGHUP re-reads --config (a closed terminal or a supervisor's reload must
+ * not end every transfer): the new config is parsed beside the old one and
+ * swapped in between events only when it is whole; a broken one is logged
+ * as "FILE:LINE: ..." and the old one stays. SIGUSR1 reopens --log-file
+ * (logrotate). Both arrive through a signalfd in the loop, so they act
+ * between events, never inside one.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,7 +34,9 @@
 #include <dirent.h>
 #include <linux/capability.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -34,6 +44,7 @@
 #include "embed/config.h"
 #include "plan/str.h"
 #include "server-min/clients.h"
+#include "server-min/config_load.h"
 #include "server-min/content.h"
 #include "server-min/filecheck.h"
 #include "server-min/history.h"
@@ -41,7 +52,6 @@
 #include "server-min/netbootd.h"
 
 #define NETBOOTD_VERSION "0.1.0"
-#define CONFIG_MAX_BYTES (1024 * 1024)
 
 static volatile sig_atomic_t stop_requested;
 
@@ -55,6 +65,7 @@ static const char usage_text[] =
 	"usage: netbootd --root DIR [--listen ADDR] [--interface IFACE] [--config FILE]\n"
 	"                [--http-port N] [--tftp-port N] [--no-dhcp] [--no-tftp] [--no-http]\n"
 	"                [--user NAME] [--log-level error|warn|info|debug]\n"
+	"                [--log-file PATH] [--log-format text|json]\n"
 	"                [--check-config] [--version] [--help]\n"
 	"\n"
 	"Serves network boot for diskless Alpine Linux clients: proxyDHCP (udp 67,\n"
@@ -76,7 +87,7 @@ enum opt_id {
 	OPT_ROOT = 'r', OPT_LISTEN = 'l', OPT_IFACE = 'i', OPT_CONFIG = 'c',
 	OPT_HELP = 'h', OPT_VERSION = 'V',
 	OPT_HTTP_PORT = 256, OPT_TFTP_PORT, OPT_NO_DHCP, OPT_NO_TFTP, OPT_NO_HTTP,
-	OPT_USER, OPT_LOG_LEVEL, OPT_CHECK,
+	OPT_USER, OPT_LOG_LEVEL, OPT_CHECK, OPT_LOG_FILE, OPT_LOG_FORMAT,
 };
 
 static const struct option long_opts[] = {
@@ -91,6 +102,8 @@ static const struct option long_opts[] = {
 	{ "no-http",      no_argument,       NULL, OPT_NO_HTTP },
 	{ "user",         required_argument, NULL, OPT_USER },
 	{ "log-level",    required_argument, NULL, OPT_LOG_LEVEL },
+	{ "log-file",     required_argument, NULL, OPT_LOG_FILE },
+	{ "log-format",   required_argument, NULL, OPT_LOG_FORMAT },
 	{ "check-config", no_argument,       NULL, OPT_CHECK },
 	{ "version",      no_argument,       NULL, OPT_VERSION },
 	{ "help",         no_argument,       NULL, OPT_HELP },
@@ -117,47 +130,6 @@ static int copy_str(char *dst, size_t cap, const char *src)
 		return -E2BIG;
 	memcpy(dst, src, n + 1);
 	return 0;
-}
-
-/* Read a whole config file, bounded. 0 and *ret_text (malloc'd), or -errno. */
-static int read_file(const char *path, char **ret_text, size_t *ret_len)
-{
-	struct stat st;
-	char *buf;
-	size_t got = 0;
-	int fd, r;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		r = -EINVAL;
-		goto out_close;
-	}
-	if (st.st_size > CONFIG_MAX_BYTES) {
-		r = -EFBIG;
-		goto out_close;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		r = -ENOMEM;
-		goto out_close;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
-	*ret_text = buf;
-	*ret_len = got;
-	r = 0;
-out_close:
-	close(fd);
-	return r;
 }
 
 /* The first IPv4 address of ifname, or the interface that holds addr. */
@@ -396,10 +368,17 @@ static int flag_error(const char *fmt, const char *arg)
 	return 2;
 }
 
-/* The command line into cli. -1 to go on, else the exit status (after
- * --help, --version, or a bad flag reported as "netbootd: ..."). */
-static int parse_args(int argc, char **argv, struct nb_server_conf *cli,
-		      const char **ret_config, int *ret_check)
+/* What the command line says besides [server]'s keys. */
+struct run_opts {
+	const char *config;            /* --config, or NULL */
+	const char *log_file;          /* --log-file, or NULL: stderr */
+	enum log_format log_format;
+	int check;                     /* --check-config */
+};
+
+/* The command line into cli and o. -1 to go on, else the exit status
+ * (after --help, --version, or a bad flag reported as "netbootd: ..."). */
+static int parse_args(int argc, char **argv, struct nb_server_conf *cli, struct run_opts *o)
 {
 	enum log_level level;
 	int opt;
@@ -419,7 +398,7 @@ static int parse_args(int argc, char **argv, struct nb_server_conf *cli,
 				return flag_error("--interface: name too long: %s", optarg);
 			break;
 		case OPT_CONFIG:
-			*ret_config = optarg;
+			o->config = optarg;
 			break;
 		case OPT_HTTP_PORT:
 			if (parse_port(optarg, &cli->http_port) < 0)
@@ -441,7 +420,12 @@ static int parse_args(int argc, char **argv, struct nb_server_conf *cli,
 			    log_level_parse(optarg, &level) < 0)
 				return flag_error("--log-level: one of error, warn, info, debug: %s", optarg);
 			break;
-		case OPT_CHECK: *ret_check = 1; break;
+		case OPT_LOG_FILE: o->log_file = optarg; break;
+		case OPT_LOG_FORMAT:
+			if (log_format_parse(optarg, &o->log_format) < 0)
+				return flag_error("--log-format: text or json: %s", optarg);
+			break;
+		case OPT_CHECK: o->check = 1; break;
 		case OPT_VERSION:
 			printf("netbootd %s\n", NETBOOTD_VERSION);
 			return 0;
@@ -458,29 +442,37 @@ static int parse_args(int argc, char **argv, struct nb_server_conf *cli,
 	return -1;
 }
 
-/* netbootd.conf, or the defaults when none is given. 0, or 2 after
- * "FILE:LINE: what is wrong" on stderr. */
-static int load_config(const char *path, struct nb_config *cfg)
+/* netbootd.conf, or the defaults when none is given. 0 and *ret_cfg, or 2
+ * after "FILE:LINE: what is wrong" on stderr. */
+static int load_config(const char *path, struct nb_config **ret_cfg)
 {
-	char err[NB_ERR_MAX], *text = NULL;
-	size_t len = 0;
-	int r;
+	char err[NB_ERR_MAX];
 
-	if (!path) {
-		nb_config_defaults(cfg);
-		return 0;
-	}
-	r = read_file(path, &text, &len);
-	if (r < 0) {
-		fprintf(stderr, "%s: cannot read: %s\n", path, strerror(-r));
-		return 2;
-	}
-	r = nb_config_parse(cfg, path, text, len, err);
-	free(text);
-	if (r < 0) {
+	if (config_load(path, ret_cfg, err) < 0) {
 		fprintf(stderr, "%s\n", err);
 		return 2;
 	}
+	return 0;
+}
+
+/* What a reload may change, merged over the defaults: the log level (the
+ * command line still wins), client policy and per-source limits. 0, or
+ * -EINVAL when the level named is not one. */
+static int merge_policy(struct netbootd *nb, const struct nb_server_conf *cli)
+{
+	const struct nb_server_conf *file = nb_config_server(nb->config);
+	const char *level_name;
+	enum log_level level;
+
+	level_name = cli->log_level[0] ? cli->log_level : (file->log_level[0] ? file->log_level : "info");
+	if (log_level_parse(level_name, &level) < 0)
+		return -EINVAL;
+	log_set_level(level);
+	nb->answer_known = file->answer == 1;
+	nb->limits.http_per_ip = file->http_per_ip ? file->http_per_ip : NETBOOTD_HTTP_PER_IP;
+	nb->limits.http_requests = file->http_requests ? file->http_requests : NETBOOTD_HTTP_REQUESTS;
+	nb->limits.http_idle_ms = 1000 * (file->http_idle_s ? file->http_idle_s : NETBOOTD_HTTP_IDLE_S);
+	nb->limits.tftp_per_ip = file->tftp_per_ip ? file->tftp_per_ip : NETBOOTD_TFTP_PER_IP;
 	return 0;
 }
 
@@ -490,24 +482,16 @@ static int merge_settings(struct netbootd *nb, const struct nb_server_conf *cli,
 			  const char **ret_root, const char **ret_user)
 {
 	const struct nb_server_conf *file = nb_config_server(nb->config);
-	const char *level_name, *listen, *root;
-	enum log_level level;
+	const char *listen, *root;
 
 	root = cli->root[0] ? cli->root : file->root;
-	level_name = cli->log_level[0] ? cli->log_level : (file->log_level[0] ? file->log_level : "info");
-	if (log_level_parse(level_name, &level) < 0)
-		return flag_error("log-level: one of error, warn, info, debug: %s", level_name);
-	log_set_level(level);
+	if (merge_policy(nb, cli) < 0)
+		return flag_error("log-level: one of error, warn, info, debug: %s", file->log_level);
 	nb->http_port = cli->http_port ? cli->http_port : (file->http_port ? file->http_port : 80);
 	nb->tftp_port = cli->tftp_port ? cli->tftp_port : (file->tftp_port ? file->tftp_port : 69);
 	nb->dhcp_on = cli->dhcp >= 0 ? cli->dhcp : (file->dhcp >= 0 ? file->dhcp : 1);
 	nb->tftp_on = cli->tftp >= 0 ? cli->tftp : (file->tftp >= 0 ? file->tftp : 1);
 	nb->http_on = cli->http >= 0 ? cli->http : (file->http >= 0 ? file->http : 1);
-	nb->answer_known = file->answer == 1;
-	nb->limits.http_per_ip = file->http_per_ip ? file->http_per_ip : NETBOOTD_HTTP_PER_IP;
-	nb->limits.http_requests = file->http_requests ? file->http_requests : NETBOOTD_HTTP_REQUESTS;
-	nb->limits.http_idle_ms = 1000 * (file->http_idle_s ? file->http_idle_s : NETBOOTD_HTTP_IDLE_S);
-	nb->limits.tftp_per_ip = file->tftp_per_ip ? file->tftp_per_ip : NETBOOTD_TFTP_PER_IP;
 	snprintf(nb->ifname, sizeof(nb->ifname), "%s", cli->interface[0] ? cli->interface : file->interface);
 	listen = cli->listen[0] ? cli->listen : file->listen;
 	if (listen[0] && inet_pton(AF_INET, listen, &nb->addr) != 1)
@@ -544,6 +528,17 @@ static int resolve_address(struct netbootd *nb, char addr_text[INET_ADDRSTRLEN])
 	return 0;
 }
 
+/* SIGHUP and SIGUSR1 are blocked from the start and read from a signalfd
+ * once the loop runs: one that arrives while we start up waits there
+ * instead of killing us (SIGHUP's default action). */
+static void block_reload_signals(sigset_t *ret_set)
+{
+	sigemptyset(ret_set);
+	sigaddset(ret_set, SIGHUP);
+	sigaddset(ret_set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, ret_set, NULL);
+}
+
 static void install_signals(void)
 {
 	struct sigaction sa;
@@ -555,6 +550,120 @@ static void install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* What the signalfd's callback needs. */
+struct reloader {
+	struct netbootd *nb;
+	struct nb_config *cfg;                /* the one in force (nb->config) */
+	const struct nb_server_conf *cli;     /* the command line still wins */
+	const char *path;                     /* --config, or NULL */
+	int fd;                               /* the signalfd, or -1 */
+};
+
+/* SIGHUP: parse beside the config in force, then swap between events.
+ * Nothing holds a pointer into the old config across events (documents are
+ * rendered per request from nb->config), so freeing it here is safe; what
+ * was computed from it at start (protected prefixes, the file check,
+ * limits, the log level) is computed again. Any error leaves everything as
+ * it was. */
+static void reload(struct reloader *rl)
+{
+	struct netbootd *nb = rl->nb, tmp;
+	struct nb_config *cfg;
+	char err[NB_ERR_MAX];
+	unsigned restart, changes;
+
+	if (!rl->path) {
+		log_info("main", "-", "reload: no --config; nothing to read");
+		return;
+	}
+	if (config_load(rl->path, &cfg, err) < 0) {
+		log_error("main", "-", "reload refused: %s; the running config stays", err);
+		return;
+	}
+	restart = config_keep_restart_only(rl->cfg, cfg);
+	tmp = *nb;            /* protect[] and the file check of the new config */
+	tmp.config = cfg;
+	tmp.filecheck = NULL;
+	if (content_protect_init(&tmp) < 0) {
+		log_error("main", "-", "reload refused: %s: protect: see the line above; "
+			  "the running config stays", rl->path);
+		goto out_free;
+	}
+	if (filecheck_netbootd(&tmp, 0, rl->path) != 0) {
+		log_error("main", "-", "reload refused: %s: check = strict and the served "
+			  "files have errors (above); the running config stays", rl->path);
+		goto out_free;
+	}
+	changes = config_log_changes(rl->cfg, cfg);
+	nb->config = cfg;
+	memcpy(nb->protect, tmp.protect, sizeof(nb->protect));
+	nb->n_protect = tmp.n_protect;
+	filecheck_report_free(nb->filecheck);
+	nb->filecheck = tmp.filecheck;
+	if (merge_policy(nb, rl->cli) < 0)
+		log_warn("main", "-", "reload: log-level %s unknown: level unchanged",
+			 nb_config_server(cfg)->log_level);
+	free(rl->cfg);
+	rl->cfg = cfg;
+	log_info("main", "-", "reloaded %s: %u change%s, %u needing a restart", rl->path,
+		 changes, changes == 1 ? "" : "s", restart);
+	return;
+out_free:
+	filecheck_report_free(tmp.filecheck);
+	free(cfg);
+}
+
+static void reopen_log(void)
+{
+	int r;
+
+	if (!log_file_path()[0]) {
+		log_info("main", "-", "SIGUSR1: the log is stderr; nothing to reopen");
+		return;
+	}
+	r = log_reopen_file();
+	if (r < 0)
+		log_error("main", "-", "cannot reopen the log file %s: %s; still writing "
+			  "to the old one", log_file_path(), strerror(-r));
+	else
+		log_info("main", "-", "log file reopened: %s", log_file_path());
+}
+
+static void on_signalfd(struct ev_loop *loop, int fd, uint32_t events, void *arg)
+{
+	struct signalfd_siginfo si;
+
+	(void)loop;
+	(void)events;
+	/* Bounded: the kernel keeps one pending instance per signal. */
+	for (int i = 0; i < 16 && read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si); i++) {
+		if (si.ssi_signo == SIGHUP)
+			reload(arg);
+		else if (si.ssi_signo == SIGUSR1)
+			reopen_log();
+	}
+}
+
+/* 0, or -errno after a log line. */
+static int watch_reload_signals(struct reloader *rl, const sigset_t *set)
+{
+	int r;
+
+	rl->fd = signalfd(-1, set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (rl->fd < 0) {
+		r = -errno;
+		log_error("main", "-", "signalfd: %s", strerror(-r));
+		return r;
+	}
+	r = ev_add(rl->nb->loop, rl->fd, EPOLLIN, on_signalfd, rl);
+	if (r < 0) {
+		log_error("main", "-", "event loop: %s", strerror(-r));
+		close(rl->fd);
+		rl->fd = -1;
+	}
+	return r;
 }
 
 static void log_ready(const struct netbootd *nb, const char *addr_text, const char *user_name)
@@ -584,7 +693,8 @@ static void log_stopping(const struct netbootd *nb)
 
 /* Bind everything, then give up root, then serve until a signal.
  * 0 after a requested stop, 1 on any failure (logged). */
-static int serve(struct netbootd *nb, const char *user, const char *addr_text)
+static int serve(struct netbootd *nb, const char *user, const char *addr_text,
+		 struct reloader *rl, const sigset_t *reload_set)
 {
 	struct proxydhcp *dhcp = NULL;
 	struct tftp_server *tftp = NULL;
@@ -612,6 +722,8 @@ static int serve(struct netbootd *nb, const char *user, const char *addr_text)
 		goto out;
 	install_signals();
 	raise_nofile();
+	if (watch_reload_signals(rl, reload_set) < 0)
+		goto out;
 	if (nb->dhcp_on && proxydhcp_start(nb, &dhcp) < 0)
 		goto out;
 	if (nb->tftp_on && tftp_start(nb, &tftp) < 0)
@@ -635,6 +747,11 @@ out:
 		tftp_stop(tftp);
 	if (dhcp)
 		proxydhcp_stop(dhcp);
+	if (rl->fd >= 0) {
+		ev_del(nb->loop, rl->fd);
+		close(rl->fd);
+		rl->fd = -1;
+	}
 	log_set_pending_hook(NULL, NULL);
 	ev_timer_cancel(nb->loop, &pump.timer);
 	ev_loop_free(nb->loop);
@@ -647,14 +764,35 @@ out_clients:
 	return rc;
 }
 
+/* Where lines go and how they look, before the first one. The time prefix
+ * is left to the journal when stderr is the journal. 0, or 2 after
+ * "netbootd: ..." on stderr. */
+static int setup_log(const struct run_opts *o)
+{
+	int r;
+
+	log_set_format(o->log_format);
+	log_set_timestamps(o->log_file || !log_stderr_is_journal());
+	if (!o->log_file)
+		return 0;
+	r = log_open_file(o->log_file);
+	if (r < 0) {
+		fprintf(stderr, "netbootd: --log-file %s: %s\n", o->log_file, strerror(-r));
+		return 2;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	static struct nb_config cfg;       /* large and fixed-size: not on the stack */
 	struct nb_server_conf cli = { .dhcp = -1, .tftp = -1, .http = -1 };
-	struct netbootd nb = { .root_fd = -1, .ipxe_fd = -1, .efi_fd = -1, .config = &cfg };
-	const char *config_path = NULL, *root = NULL, *user = NULL;
-	char addr_text[INET_ADDRSTRLEN];
-	int check_only = 0, rc;
+	struct netbootd nb = { .root_fd = -1, .ipxe_fd = -1, .efi_fd = -1 };
+	struct run_opts o = { .log_format = LOG_FMT_TEXT };
+	struct reloader rl = { .nb = &nb, .cli = &cli, .fd = -1 };
+	const char *root = NULL, *user = NULL;
+	char addr_text[INET_ADDRSTRLEN], root_buf[sizeof(cli.root)], user_buf[sizeof(cli.user)];
+	sigset_t reload_set;
+	int rc;
 
 	/* Before anything is opened: nothing inherited, and no exec of ours
 	 * can ever gain privileges (setuid binaries, file capabilities). */
@@ -663,27 +801,37 @@ int main(int argc, char **argv)
 		fprintf(stderr, "netbootd: cannot set no_new_privs: %s\n", strerror(errno));
 		return 1;
 	}
-	rc = parse_args(argc, argv, &cli, &config_path, &check_only);
+	block_reload_signals(&reload_set);
+	rc = parse_args(argc, argv, &cli, &o);
 	if (rc >= 0)
 		return rc;
-	rc = load_config(config_path, &cfg);
-	if (rc == 0)
-		rc = merge_settings(&nb, &cli, &root, &user);
+	rl.path = o.config;
+	rc = load_config(o.config, &rl.cfg);
 	if (rc != 0)
 		return rc;
-	nb.root = root;
-	nb.root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	nb.config = rl.cfg;
+	rc = merge_settings(&nb, &cli, &root, &user);
+	if (rc != 0)
+		goto out_cfg;
+	/* copies: a reload frees the config they point into */
+	snprintf(root_buf, sizeof(root_buf), "%s", root);
+	snprintf(user_buf, sizeof(user_buf), "%s", user);
+	nb.root = root_buf;
+	nb.root_fd = open(root_buf, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (nb.root_fd < 0) {
-		fprintf(stderr, "netbootd: --root %s: %s\n", root, strerror(errno));
-		return 2;
+		fprintf(stderr, "netbootd: --root %s: %s\n", root_buf, strerror(errno));
+		rc = 2;
+		goto out_cfg;
 	}
 	rc = resolve_address(&nb, addr_text);
+	if (rc == 0 && !o.check)
+		rc = setup_log(&o);
 	if (rc == 0)
-		rc = filecheck_netbootd(&nb, check_only, config_path);
-	if (rc == 0 && check_only)
-		printf("%s: ok\n", config_path ? config_path : "(no config)");
+		rc = filecheck_netbootd(&nb, o.check, o.config);
+	if (rc == 0 && o.check)
+		printf("%s: ok\n", o.config ? o.config : "(no config)");
 	else if (rc == 0)
-		rc = content_protect_init(&nb) < 0 ? 2 : serve(&nb, user, addr_text);
+		rc = content_protect_init(&nb) < 0 ? 2 : serve(&nb, user_buf, addr_text, &rl, &reload_set);
 	if (nb.efi_fd >= 0)
 		close(nb.efi_fd);
 	if (nb.ipxe_fd >= 0)
@@ -691,5 +839,7 @@ int main(int argc, char **argv)
 	close(nb.root_fd);
 	filecheck_report_free(nb.filecheck);
 	log_flush_wait(1000);
+out_cfg:
+	free(rl.cfg);
 	return rc;
 }

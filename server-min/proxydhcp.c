@@ -319,7 +319,7 @@ static void log_unknown(struct proxydhcp *d, const struct dhcp_msg *m,
 		return;
 	}
 	d->ignored_log_n++;
-	log_info("dhcp", mac, "not answered: answer = known and no [client] "
+	logm_info("dhcp", mac, mac, "not answered: answer = known and no [client] "
 		 "section names this MAC or UUID %s (logged once a minute; "
 		 "%llu unknown in all, %llu not logged)", uuid[0] ? uuid : "-",
 		 (unsigned long long)d->nb->stats.dhcp_unknown,
@@ -366,21 +366,21 @@ static int answer(struct proxydhcp *d, const struct dhcp_msg *m,
 
 	r = dhcp_pxe_reply(m, req, d->nb->addr, file, out, sizeof(out), &out_len);
 	if (r < 0) {
-		log_error("dhcp", mac, "cannot build reply: %s", strerror(-r));
+		logm_error("dhcp", mac, mac, "cannot build reply: %s", strerror(-r));
 		return r;
 	}
 	to = reply_dest(m, rx);
 	r = send_reply(d, rx, &to, out, out_len);
 	if (r < 0) {
-		log_warn("dhcp", mac, "send %s to %s: %s",
+		logm_warn("dhcp", mac, mac, "send %s to %s: %s",
 			 reply_names[req->reply_type], sin_str(&to, dest),
 			 strerror(-r));
 		return r;
 	}
-	log_info("dhcp", mac, "%s arch=%u %sfile=%s", reply_names[req->reply_type],
+	logm_info("dhcp", mac, mac, "%s arch=%u %sfile=%s", reply_names[req->reply_type],
 		 req->arch, req->http ? "http " : "", file);
 	history_note_offer(d->nb, m->hdr.chaddr, client_ip(m, rx), req->arch, file);
-	log_debug("dhcp", mac, "%s sent to %s (%zu bytes)",
+	logm_debug("dhcp", mac, mac, "%s sent to %s (%zu bytes)",
 		  reply_names[req->reply_type], sin_str(&to, dest), out_len);
 	return 0;
 }
@@ -412,7 +412,7 @@ static int decide(struct proxydhcp *d, const uint8_t *buf, size_t len,
 	}
 	if (r < 0) {
 		nb->stats.dhcp_ignored++;
-		log_debug("dhcp", mac, "ignored type=%d port=%d: %s", m->msg_type,
+		logm_debug("dhcp", mac, mac, "ignored type=%d port=%d: %s", m->msg_type,
 			  rx->via_4011 ? DHCP_PXE_PORT : DHCP_SERVER_PORT,
 			  dhcp_pxe_why(r));
 		return 0;
@@ -426,7 +426,7 @@ static int decide(struct proxydhcp *d, const uint8_t *buf, size_t len,
 		char from[SIN_STR_MAX];
 
 		nb->stats.dhcp_ignored++;
-		log_debug("dhcp", mac, "ignored type=%d from %s: %s", m->msg_type,
+		logm_debug("dhcp", mac, mac, "ignored type=%d from %s: %s", m->msg_type,
 			  sin_str(&rx->src, from), why);
 		return -1;
 	}
@@ -436,7 +436,7 @@ static int decide(struct proxydhcp *d, const uint8_t *buf, size_t len,
 	}
 	if (req.arch == DHCP_ARCH_ARM32_UEFI && !req.ipxe) {
 		nb->stats.dhcp_ignored++;
-		log_debug("dhcp", mac, "ignored arch=10: 32-bit ARM UEFI has no "
+		logm_debug("dhcp", mac, mac, "ignored arch=10: 32-bit ARM UEFI has no "
 			  "loader here (alpineboot is x64 and arm64 only)");
 		return 0;
 	}
@@ -445,15 +445,15 @@ static int decide(struct proxydhcp *d, const uint8_t *buf, size_t len,
 		nb->stats.dhcp_ignored++;
 		/* An unknown architecture is normal on a shared LAN; a name
 		 * that does not fit is the admin's to fix. */
-		log_msg(r == -ENAMETOOLONG ? LOG_LVL_WARN : LOG_LVL_DEBUG, "dhcp",
-			mac, "ignored arch=%u ipxe=%u http=%u: %s", req.arch,
+		log_msg_mac(r == -ENAMETOOLONG ? LOG_LVL_WARN : LOG_LVL_DEBUG, "dhcp",
+			mac, mac, "ignored arch=%u ipxe=%u http=%u: %s", req.arch,
 			req.ipxe, req.http, dhcp_pxe_why(r));
 		return 0;
 	}
 	if (is_repeat(d, buf, len, rx, now)) {
 		d->nb->stats.dhcp_repeats++;
 		nb->stats.dhcp_ignored++;
-		log_debug("dhcp", mac, "ignored: the same request again within %d ms "
+		logm_debug("dhcp", mac, mac, "ignored: the same request again within %d ms "
 			  "(%llu repeats in all)", REPEAT_WINDOW_MS,
 			  (unsigned long long)d->nb->stats.dhcp_repeats);
 		return 0;

@@ -1,7 +1,7 @@
 # server-min/rules.mk: netbootd. Each protocol's fragment adds its own
 # sources, tests and fuzzers; this file holds what they share.
 PROGRAMS    += netbootd
-netbootd_SRCS = server-min/main.c server-min/event.c server-min/log.c \
+netbootd_SRCS = server-min/main.c server-min/config_load.c server-min/event.c server-min/log.c \
                 server-min/content.c server-min/clients.c $(EMBED_CORE_SRCS)
 CHECK_BUILD += $(B)/san/netbootd
 # Where netbootd looks for alpineboot*.efi first: where `make install` puts
@@ -21,6 +21,10 @@ event_test_SRCS = server-min/event_test.c server-min/event.c
 
 UNIT_TESTS += log_test
 log_test_SRCS = server-min/log_test.c server-min/log.c
+
+UNIT_TESTS += config_load_test
+config_load_test_SRCS = server-min/config_load_test.c server-min/config_load.c server-min/log.c \
+                        $(EMBED_CORE_SRCS)
 
 UNIT_TESTS += clients_test
 clients_test_SRCS = server-min/clients_test.c server-min/clients.c $(EMBED_CORE_SRCS)
@@ -46,6 +50,19 @@ DEPS_PKGS += python3 util-linux
 .PHONY: test-hostile-core
 test-hostile-core: $(B)/san/netbootd $(B)/nb-dhcptest
 	NETBOOTD=$(B)/san/netbootd DHCPTEST=$(B)/nb-dhcptest bash server-min/tests/hostile-core.sh
+
+# SIGHUP during slow HTTP and TFTP transfers (a good config, a broken one),
+# SIGUSR1 after the log file was moved, the time prefix, JSON lines, the
+# journal, the client's MAC on its lines (docs/netbootd.8).
+CHECKS += test-reload
+.PHONY: test-reload
+test-reload: $(B)/san/netbootd $(B)/nb-dhcptest
+	NETBOOTD=$(B)/san/netbootd DHCPTEST=$(B)/nb-dhcptest bash server-min/tests/reload.sh
+
+# A client's bytes in a JSON log line: always valid JSON in valid UTF-8.
+FUZZERS += log_fuzz
+log_fuzz_SRCS = server-min/log_fuzz.c server-min/log.c
+log_fuzz_SEEDS = server-min/fuzz/log
 
 # Last: it adds to content_fuzz_SRCS, set above.
 include server-min/status.mk

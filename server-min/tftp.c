@@ -84,6 +84,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "plan/mac.h"
+#include "server-min/clients.h"
 #include "server-min/content.h"
 #include "server-min/event.h"
 #include "server-min/history.h"
@@ -149,6 +151,7 @@ struct tftp_xfer {
 	int fd;                       /* our transfer ID */
 	struct sockaddr_in peer;      /* the client's transfer ID */
 	char client[INET_ADDRSTRLEN + 8];
+	char mac[18];                 /* the client's MAC for the log, "" unknown */
 	char name[TFTP_FILENAME_MAX]; /* as requested, printable, for the log */
 	enum tftp_mode mode;
 	struct content content;
@@ -171,6 +174,19 @@ struct tftp_xfer {
 
 static void xfer_io(struct ev_loop *loop, int fd, uint32_t events, void *arg);
 static void xfer_timeout(struct ev_loop *loop, void *arg);
+
+/* The MAC behind peer, for the log ("" when unknown). A read of the
+ * neighbour table: at the start of a transfer (and at its end if that
+ * found nothing), never per packet, and not for requests dropped at a cap
+ * (a flood must not cost a file read each). */
+static void peer_mac(const struct netbootd *nb, const struct sockaddr_in *peer, char out[18])
+{
+	uint8_t mac[6];
+
+	out[0] = '\0';
+	if (nb->clients && clients_mac_of(nb->clients, peer->sin_addr, mac) == 0)
+		nb_mac_format(mac, ':', out);
+}
 
 static void fmt_client(const struct sockaddr_in *sin, char *out, size_t size)
 {
@@ -368,9 +384,14 @@ static void xfer_end(struct tftp_xfer *t, enum log_level lvl, const char *verb,
 	if (!probe)
 		history_note_transfer(t->srv->nb, HP_TFTP, &t->peer, t->name, bytes, s, why);
 
+	/* A request is often the first packet from its address (the client
+	 * resolved only ours), so the neighbour table learns it from our
+	 * answers: one more look at the end when the start found nothing. */
+	if (!t->mac[0])
+		peer_mac(t->srv->nb, &t->peer, t->mac);
 	if (!why) {
 		st->tftp_done++;
-		log_msg(lvl, "tftp", t->client,
+		log_msg_mac(lvl, "tftp", t->client, t->mac,
 			"%s %s %llu bytes in %.3f s (%.1f MB/s) blksize=%u windowsize=%u mode=%s",
 			verb, t->name, (unsigned long long)bytes, s, rate,
 			t->params.blksize, t->params.windowsize, tftp_mode_name(t->mode));
@@ -380,7 +401,7 @@ static void xfer_end(struct tftp_xfer *t, enum log_level lvl, const char *verb,
 		 * Not a failure worth counting. */
 		if (!probe)
 			st->tftp_failed++;
-		log_msg(lvl, "tftp", t->client,
+		log_msg_mac(lvl, "tftp", t->client, t->mac,
 			"%s %s after %llu bytes in %.3f s (%.1f MB/s): %s blksize=%u windowsize=%u mode=%s",
 			verb, t->name, (unsigned long long)bytes, s, rate, why,
 			t->params.blksize, t->params.windowsize, tftp_mode_name(t->mode));
@@ -558,7 +579,7 @@ static int xfer_input(struct tftp_xfer *t, const uint8_t *buf, size_t len,
 		break;
 	}
 	t->srv->nb->stats.tftp_malformed++;
-	log_debug("tftp", t->client, "dropped malformed packet of %zu bytes", len);
+	logm_debug("tftp", t->client, t->mac, "dropped malformed packet of %zu bytes", len);
 	return 0;
 }
 
@@ -640,18 +661,18 @@ static struct tftp_xfer *xfer_find(struct tftp_server *srv, const struct sockadd
 
 /* Map content_open's answer to the ERROR the client gets. */
 static void refuse(int fd, const struct sockaddr_in *peer, const char *client,
-		   const char *name, int err)
+		   const char *mac, const char *name, int err)
 {
 	enum tftp_err code;
 	const char *why;
 
 	if (tftp_refusal(err, &code, &why) == 0) {
 		send_error(fd, peer, code, NULL);
-		log_info("tftp", client, "refused %s: %s (ERROR %d)", name, why, (int)code);
+		logm_info("tftp", client, mac, "refused %s: %s (ERROR %d)", name, why, (int)code);
 		return;
 	}
 	send_error(fd, peer, TFTP_ERR_UNDEF, "Server error");
-	log_error("tftp", client, "refused %s: %s (ERROR 0)", name, strerror(-err));
+	logm_error("tftp", client, mac, "refused %s: %s (ERROR 0)", name, strerror(-err));
 }
 
 /* A dropped request: counted, and a warning at most once a second, so a
@@ -697,16 +718,16 @@ static int admit(struct tftp_server *srv, const char *name, const struct sockadd
 		xfer_end(t, LOG_LVL_INFO, "failed", why);
 		return 0;
 	case TFTP_ADMIT_ANSWER_AGAIN:
-		log_debug("tftp", client, "repeated request for %s: first answer again", name);
+		logm_debug("tftp", client, t->mac, "repeated request for %s: first answer again", name);
 		(void)xfer_answer(t);
 		return 1;
 	case TFTP_ADMIT_REPEAT:
 		srv->n_repeat++;
-		log_debug("tftp", client, "ignored repeated request for %s", name);
+		logm_debug("tftp", client, t->mac, "ignored repeated request for %s", name);
 		return 1;
 	case TFTP_ADMIT_PEER_BUSY:
 		srv->n_busy++;
-		log_debug("tftp", client, "ignored request for %s: its transfer of %s runs",
+		logm_debug("tftp", client, t->mac, "ignored request for %s: its transfer of %s runs",
 			  name, t->name);
 		return 1;
 	case TFTP_ADMIT_PER_IP:
@@ -780,7 +801,7 @@ static void handle_rrq(struct tftp_server *srv, const struct tftp_request *req,
 		       const struct sockaddr_in *peer, const char *client)
 {
 	struct netbootd *nb = srv->nb;
-	char path[TFTP_FILENAME_MAX], name[TFTP_FILENAME_MAX];
+	char path[TFTP_FILENAME_MAX], name[TFTP_FILENAME_MAX], mac[18];
 	const char *query = NULL;
 	struct content c;
 	struct tftp_xfer *t;
@@ -790,9 +811,10 @@ static void handle_rrq(struct tftp_server *srv, const struct tftp_request *req,
 	fmt_name(req->filename, name, sizeof(name));
 	if (admit(srv, name, peer, client))
 		return;
+	peer_mac(nb, peer, mac);
 	fd = open_tid(nb);
 	if (fd < 0) {
-		log_error("tftp", client, "no socket for %s: %s", name, strerror(-fd));
+		logm_error("tftp", client, mac, "no socket for %s: %s", name, strerror(-fd));
 		return;
 	}
 	/* "boot.plan?mac=..." over TFTP: the same query as over HTTP */
@@ -804,17 +826,18 @@ static void handle_rrq(struct tftp_server *srv, const struct tftp_request *req,
 	}
 	r = content_open(nb, path, query, peer, &c);
 	if (r < 0) {
-		refuse(fd, peer, client, name, r);
+		refuse(fd, peer, client, mac, name, r);
 		history_note_transfer(nb, HP_TFTP, peer, name, 0, 0, strerror(-r));
 		goto out_close;
 	}
 	r = xfer_new(srv, req, peer, client, name, fd, &c, &t);
 	if (r < 0) {
-		log_error("tftp", client, "cannot start %s: %s", name, strerror(-r));
+		logm_error("tftp", client, mac, "cannot start %s: %s", name, strerror(-r));
 		send_error(fd, peer, TFTP_ERR_UNDEF, "Server error");
 		goto out_content;
 	}
-	log_debug("tftp", client, "start %s (%s, %llu bytes) blksize=%u windowsize=%u timeout=%u",
+	snprintf(t->mac, sizeof(t->mac), "%s", mac);
+	logm_debug("tftp", client, mac, "start %s (%s, %llu bytes) blksize=%u windowsize=%u timeout=%u",
 		  name, c.source ? c.source : "?", (unsigned long long)c.size,
 		  t->params.blksize, t->params.windowsize, t->params.timeout);
 	/* RFC 2347: an OACK only when an option was accepted; else DATA 1.

@@ -5,6 +5,7 @@
 #   make demo [FIRMWARE=bios]    one VM booting through netbootd, console here
 #   make qemu-guest-selftest     the test guest alone (direct kernel boot)
 #   make qemu-guest-selftest GUEST_ARCH=arm64   the same for the arm64 guest
+#   make qemu-arm64              the arm64 scenarios (12, 16, 16b) alone
 #
 # The guest (Debian kernel + busybox initramfs) is built under $(B)/guest;
 # the arm64 one under $(B)/guest-arm64, with trixie's ipxe-arm64.efi beside
@@ -25,9 +26,21 @@ $(QEMU_GUEST): $(GUEST_SRCS)
 $(QEMU_GUEST_ARM64): $(GUEST_SRCS) tests-qemu/guest/fetch-arm64.sh
 	tests-qemu/guest/build.sh $(B)/guest-arm64 arm64
 
-.PHONY: qemu-boot qemu-guest-selftest qemu-arm64-arch
-qemu-boot: $(QEMU_GUEST) $(QEMU_GUEST_ARM64)
-	B=$(B) QEMU_JOBS=$(QEMU_JOBS) tests-qemu/run.sh $(SCENARIOS)
+.PHONY: qemu-boot qemu-guest-selftest qemu-arm64-arch qemu-arm64
+# $(EFI_A64_IMAGE): alpineboot-arm64.efi (efi-shim/aarch64.mk), scenarios 16, 16b.
+# Without SCENARIOS: every x86 scenario; the arm64 ones run alone in
+# qemu-arm64 (a whole emulated CPU each under TCG).
+QEMU_ARM64_SCENARIOS = 12 16 16b
+qemu-boot: $(QEMU_GUEST)
+	B=$(B) QEMU_JOBS=$(QEMU_JOBS) QEMU_EXCLUDE="$(QEMU_ARM64_SCENARIOS)" \
+	  tests-qemu/run.sh $(SCENARIOS)
+
+# The arm64 scenarios (12: iPXE; 16, 16b: alpineboot-arm64.efi by PXE and
+# from a stamped disk; run.sh's "16" picks both) one at a time,
+# nothing beside them: a whole emulated CPU each under TCG. Each VM has its
+# own limit, RIG_VM_TIMEOUT_ARM64 (300 s; they take 25 to 85 s here).
+qemu-arm64: $(QEMU_GUEST_ARM64) $(EFI_A64_IMAGE) $(B)/san/netbootd $(B)/netboot-embed
+	B=$(B) QEMU_JOBS=1 tests-qemu/run.sh 12 16
 
 qemu-guest-selftest: $(if $(filter arm64,$(GUEST_ARCH)),$(QEMU_GUEST_ARM64),$(QEMU_GUEST))
 	B=$(B) GUEST_ARCH=$(GUEST_ARCH) tests-qemu/guest/selftest.sh
@@ -45,8 +58,8 @@ deps: qemu-arm64-arch
 qemu-arm64-arch:
 	@dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
 
-CHECKS      += qemu-boot
-CHECK_BUILD += $(QEMU_GUEST) $(QEMU_GUEST_ARM64)
+CHECKS      += qemu-boot qemu-arm64
+CHECK_BUILD += $(QEMU_GUEST) $(QEMU_GUEST_ARM64) $(EFI_A64_IMAGE)
 # qemu-system-arm: qemu-system-aarch64; qemu-efi-aarch64: AAVMF (arm64 UEFI);
 # gcc-aarch64-linux-gnu: cross-compiles for arm64 (binutils' readelf is
 # what build.sh uses of it today).

@@ -10,10 +10,16 @@
 # refused (no section, no magic, section too small, signed, not PE) are
 # refused with exit 1 and left byte-identical.
 #
-# usage: embed/tests/stamp.sh [NETBOOT_EMBED] [EFI_IMAGE]
+# alpineboot-arm64.efi, when built, goes through the same round trip found
+# the other way: its gnu-efi header names no .nbplan section, so stamp looks
+# for the magic on a page of its own; a second such page, or none, is
+# refused.
+#
+# usage: embed/tests/stamp.sh [NETBOOT_EMBED] [EFI_IMAGE] [EFI_ARM64_IMAGE]
 set -u
 NE=${1:-build/san/netboot-embed}
 EFI=${2:-build/efi-shim/alpineboot.efi}
+EFI_ARM64=${3:-$(dirname "$EFI")/alpineboot-arm64.efi}
 PASS=0
 FAIL=0
 T=$(mktemp -d /tmp/nbstamp.XXXXXX)
@@ -144,6 +150,46 @@ if [ -f "$EFI" ]; then
 	round_trip "alpineboot.efi" "$T/alpineboot.efi"
 else
 	echo "note: $EFI not built; the real-image round trip ran on the small PE only"
+fi
+
+# The stamp by its magic: page-aligned file offsets only (the .rodata copy
+# of the magic, if any, is not one).
+round_trip_page() {  # label image
+	local label=$1 img=$2 off first last n
+	off=$(grep -abo ALPINEBOOTSTAMP1 "$img" | awk -F: '$1 % 4096 == 0 {print $1}')
+	check "$label: the magic starts exactly one page (at $(echo $off))" \
+		test "$(echo $off | wc -w)" -eq 1
+	[ "$(echo $off | wc -w)" -eq 1 ] || return
+	cp "$img" "$T/orig.efi"
+	check "$label: stamp exits 0" \
+		"$NE" stamp "$img" --config "$T/site.conf" --mac 52:54:00:12:34:56
+	check "$label: size unchanged" \
+		test "$(stat -c %s "$img")" = "$(stat -c %s "$T/orig.efi")"
+	read -r first last n < <(cmp -l "$T/orig.efi" "$img" |
+		awk 'NR == 1 { f = $1 } { l = $1 } END { print f + 0, l + 0, NR }')
+	check "$label: bytes changed only inside the stamp page ($n bytes, $first..$last)" \
+		test "$n" -gt 0 -a "$first" -gt "$off" -a "$last" -le $((off + 16384))
+	"$NE" render --config "$T/site.conf" --mac 52:54:00:12:34:56 --format plan > "$T/want.plan"
+	"$NE" show "$img" > "$T/got.plan"
+	check "$label: show prints the rendered plan" cmp -s "$T/want.plan" "$T/got.plan"
+	"$NE" stamp "$img" --config "$T/site.conf" --mac 52:54:00:00:00:02 2>/dev/null
+	check "$label: restamp replaces the plan" \
+		sh -c "'$NE' show '$img' | grep -q 52-54-00-00-00-02 && ! '$NE' show '$img' | grep -q 52-54-00-12-34-56"
+	# Offset 4096 is the first page of the header's ".text" section.
+	cp "$T/orig.efi" "$T/twice.efi"
+	printf ALPINEBOOTSTAMP1 | dd of="$T/twice.efi" bs=1 seek=4096 conv=notrunc 2> /dev/null
+	refused "$label, the magic on a second page" "$T/twice.efi"
+	grep -q 'more than one page' "$T/err" && ok "$label: says the magic is on more than one page" ||
+		bad "$label: says the magic is on more than one page"
+	cp "$T/orig.efi" "$T/gone.efi"
+	dd if=/dev/zero of="$T/gone.efi" bs=1 seek="$off" count=16 conv=notrunc 2> /dev/null
+	refused "$label without the magic" "$T/gone.efi"
+}
+if [ -f "$EFI_ARM64" ]; then
+	cp "$EFI_ARM64" "$T/alpineboot-arm64.efi"
+	round_trip_page "alpineboot-arm64.efi" "$T/alpineboot-arm64.efi"
+else
+	echo "note: $EFI_ARM64 not built (make efi-arm64); its stamp round trip did not run"
 fi
 
 echo "stamp: $PASS passed, $FAIL failed"

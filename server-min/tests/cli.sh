@@ -3,6 +3,7 @@
 # Bad flags and config lines exit 2 with "FILE:LINE: what is wrong" before
 # anything is bound; --check-config binds nothing; SIGTERM exits 0 with its
 # sockets closed; root is dropped after binding, to --user or by default.
+# (SIGHUP and SIGUSR1: tests/reload.sh.)
 . "$(dirname "$0")/lib.sh"
 t_init cli
 t_netns_pair
@@ -37,6 +38,9 @@ run_srv 2 'no interface holds 198.18.7.7' --root "$T_ROOT" --listen 198.18.7.7
 run_srv 2 'root /nonexistent' --root /nonexistent --interface nbs0
 run_srv 2 'nothing left to serve' --root "$T_ROOT" --interface nbs0 --no-dhcp --no-tftp --no-http
 run_srv 2 'unexpected argument' --root "$T_ROOT" --interface nbs0 extra
+run_srv 2 '--log-format: text or json' --root "$T_ROOT" --interface nbs0 --log-format xml
+run_srv 2 "--log-file $T_DIR/no/such/dir/log: No such file" --root "$T_ROOT" --interface nbs0 \
+	--log-file "$T_DIR/no/such/dir/log"
 
 # Config errors name the file and the line.
 printf '[server]\nhttp-port = 80\n\n[profile a]\nflavor = bogus\n' >"$T_DIR/bad.conf"

@@ -44,26 +44,26 @@ silence() {
 answer "BIOS PXE DISCOVER: broadcast offer of undionly.kpxe" \
 	52:54:00:00:00:01 --arch 0 --expect offer --expect-file undionly.kpxe \
 	--expect-dest broadcast
-t_log_has '^netbootd: info dhcp 52:54:00:00:00:01 offer arch=0 file=undionly\.kpxe$'
+t_log_has '^[0-9T:.Z-]+ netbootd: info dhcp 52:54:00:00:00:01 offer arch=0 file=undionly\.kpxe$'
 
 answer "UEFI arch 7 DISCOVER: offer of alpineboot.efi" \
 	52:54:00:00:00:07 --arch 7 --vendor PXEClient:Arch:00007:UNDI:003016 \
 	--expect offer --expect-file alpineboot.efi --expect-dest broadcast
-t_log_has '^netbootd: info dhcp 52:54:00:00:00:07 offer arch=7 file=alpineboot\.efi$'
+t_log_has '^[0-9T:.Z-]+ netbootd: info dhcp 52:54:00:00:00:07 offer arch=7 file=alpineboot\.efi$'
 
 answer "UEFI arch 9 DISCOVER: offer of alpineboot.efi" \
 	52:54:00:00:00:09 --arch 9 --expect offer --expect-file alpineboot.efi
-t_log_has '^netbootd: info dhcp 52:54:00:00:00:09 offer arch=9 file=alpineboot\.efi$'
+t_log_has '^[0-9T:.Z-]+ netbootd: info dhcp 52:54:00:00:00:09 offer arch=9 file=alpineboot\.efi$'
 
 answer "iPXE (user class) DISCOVER: offer of the boot.ipxe URL with its chaddr" \
 	52:54:00:00:01:00 --arch 0 --user-class iPXE --expect offer \
 	--expect-file "$(ipxe_file 52:54:00:00:01:00)"
-t_log_has '^netbootd: info dhcp 52:54:00:00:01:00 offer arch=0 file=http://198\.18\.0\.1/boot\.ipxe\?mac=52-54-00-00-01-00$'
+t_log_has '^[0-9T:.Z-]+ netbootd: info dhcp 52:54:00:00:01:00 offer arch=0 file=http://198\.18\.0\.1/boot\.ipxe\?mac=52-54-00-00-01-00$'
 
 answer "iPXE (option 175) UEFI DISCOVER: offer of the boot.ipxe URL" \
 	52:54:00:00:01:07 --arch 7 --opt175 --expect offer \
 	--expect-file "$(ipxe_file 52:54:00:00:01:07)"
-t_log_has '^netbootd: info dhcp 52:54:00:00:01:07 offer arch=7 file=http://198\.18\.0\.1/boot\.ipxe\?mac=52-54-00-00-01-07$'
+t_log_has '^[0-9T:.Z-]+ netbootd: info dhcp 52:54:00:00:01:07 offer arch=7 file=http://198\.18\.0\.1/boot\.ipxe\?mac=52-54-00-00-01-07$'
 
 answer "iPXE on arm64 (arch 11): the same boot.ipxe" \
 	52:54:00:00:01:0b --arch 11 --user-class iPXE --expect offer \
@@ -72,18 +72,18 @@ answer "iPXE on arm64 (arch 11): the same boot.ipxe" \
 answer "arm64 UEFI PXE (arch 11): offer of alpineboot-arm64.efi" \
 	52:54:00:00:00:0b --arch 11 --vendor PXEClient:Arch:00011:UNDI:003016 \
 	--expect offer --expect-file alpineboot-arm64.efi --expect-dest broadcast
-t_log_has '^netbootd: info dhcp 52:54:00:00:00:0b offer arch=11 file=alpineboot-arm64\.efi$'
+t_log_has '^[0-9T:.Z-]+ netbootd: info dhcp 52:54:00:00:00:0b offer arch=11 file=alpineboot-arm64\.efi$'
 
 # UEFI HTTP Boot (EDK2 HttpBootDxe): HTTPClient in, HTTPClient and a URL out.
 answer "UEFI HTTP Boot x64 (HTTPClient, arch 16): URL of alpineboot.efi" \
 	52:54:00:00:00:10 --arch 16 --vendor HTTPClient:Arch:00016:UNDI:003001 \
 	--expect offer --expect-file http://198.18.0.1/alpineboot.efi --expect-dest broadcast
-t_log_has '^netbootd: info dhcp 52:54:00:00:00:10 offer arch=16 http file=http://198\.18\.0\.1/alpineboot\.efi$'
+t_log_has '^[0-9T:.Z-]+ netbootd: info dhcp 52:54:00:00:00:10 offer arch=16 http file=http://198\.18\.0\.1/alpineboot\.efi$'
 
 answer "UEFI HTTP Boot arm64 (HTTPClient, arch 19): URL of alpineboot-arm64.efi" \
 	52:54:00:00:00:13 --arch 19 --vendor HTTPClient:Arch:00019:UNDI:003001 \
 	--expect offer --expect-file http://198.18.0.1/alpineboot-arm64.efi
-t_log_has '^netbootd: info dhcp 52:54:00:00:00:13 offer arch=19 http file=http://198\.18\.0\.1/alpineboot-arm64\.efi$'
+t_log_has '^[0-9T:.Z-]+ netbootd: info dhcp 52:54:00:00:00:13 offer arch=19 http file=http://198\.18\.0\.1/alpineboot-arm64\.efi$'
 
 answer "DISCOVER without UUID: offer without option 97" \
 	52:54:00:00:00:02 --arch 0 --uuid none --expect offer --expect-file undionly.kpxe
@@ -100,7 +100,7 @@ answer "REQUEST to 4011 (OVMF style, no option 54): unicast ACK" \
 	52:54:00:00:00:17 --type request --to $SRV_IP --port 4011 --arch 7 \
 	--ciaddr $CLI_IP --no-broadcast-flag --expect ack \
 	--expect-file alpineboot.efi --expect-dest unicast
-t_log_has '^netbootd: info dhcp 52:54:00:00:00:17 ack arch=7 file=alpineboot\.efi$'
+t_log_has '^[0-9T:.Z-]+ netbootd: info dhcp 52:54:00:00:00:17 ack arch=7 file=alpineboot\.efi$'
 
 answer "DISCOVER (iPXE) before the 4011 REQUEST" 52:54:00:00:01:17 --arch 0 \
 	--user-class iPXE --expect offer --expect-file "$(ipxe_file 52:54:00:00:01:17)"
@@ -108,7 +108,7 @@ answer "REQUEST to 4011 naming us (iPXE style): unicast ACK" \
 	52:54:00:00:01:17 --type request --to $SRV_IP --port 4011 --arch 0 \
 	--user-class iPXE --server-id $SRV_IP --ciaddr $CLI_IP --expect ack \
 	--expect-file "$(ipxe_file 52:54:00:00:01:17)" --expect-dest unicast
-t_log_has '^netbootd: info dhcp 52:54:00:00:01:17 ack arch=0 file=http://'
+t_log_has '^[0-9T:.Z-]+ netbootd: info dhcp 52:54:00:00:01:17 ack arch=0 file=http://'
 
 answer "REQUEST on 67 naming us: broadcast ACK" \
 	52:54:00:00:00:67 --type request --server-id $SRV_IP --arch 0 \
@@ -121,30 +121,30 @@ ip -n "$NS_SRV" route add 198.18.1.0/24 via $CLI_IP
 answer "DISCOVER through a relay agent: offer to giaddr:67" \
 	52:54:00:00:00:05 --arch 0 --giaddr 198.18.1.2 --to $SRV_IP \
 	--expect offer --expect-file undionly.kpxe --expect-dest unicast
-t_log_has '^netbootd: debug dhcp 52:54:00:00:00:05 offer sent to 198\.18\.1\.2:67 '
+t_log_has '^[0-9T:.Z-]+ netbootd: debug dhcp 52:54:00:00:00:05 offer sent to 198\.18\.1\.2:67 '
 
 # --- silent ----------------------------------------------------------------
 silence "non-PXE DISCOVER (no option 60): silence" \
 	52:54:00:00:02:01 --vendor none --arch none
-t_log_has '^netbootd: debug dhcp 52:54:00:00:02:01 ignored type=1 port=67: not a PXE client'
+t_log_has '^[0-9T:.Z-]+ netbootd: debug dhcp 52:54:00:00:02:01 ignored type=1 port=67: not a PXE client'
 
 silence "DISCOVER with vendor class MSFT 5.0: silence" \
 	52:54:00:00:02:02 --vendor "MSFT 5.0" --arch 0
 
 silence "PXEClient without option 93: silence" \
 	52:54:00:00:02:03 --arch none --vendor PXEClient
-t_log_has '^netbootd: debug dhcp 52:54:00:00:02:03 ignored .*no client architecture'
+t_log_has '^[0-9T:.Z-]+ netbootd: debug dhcp 52:54:00:00:02:03 ignored .*no client architecture'
 
 silence "RELEASE: silence" 52:54:00:00:02:04 --type release --server-id $SRV_IP \
 	--ciaddr $CLI_IP --to $SRV_IP
-t_log_has '^netbootd: debug dhcp 52:54:00:00:02:04 ignored type=7 port=67: message type not answered'
+t_log_has '^[0-9T:.Z-]+ netbootd: debug dhcp 52:54:00:00:02:04 ignored type=7 port=67: message type not answered'
 
 silence "DECLINE: silence" 52:54:00:00:02:05 --type decline --server-id $SRV_IP
 silence "INFORM: silence" 52:54:00:00:02:06 --type inform --ciaddr $CLI_IP
 
 silence "REQUEST on 67 naming another server: silence" \
 	52:54:00:00:02:07 --type request --server-id 198.18.0.254 --arch 0
-t_log_has '^netbootd: debug dhcp 52:54:00:00:02:07 ignored type=3 port=67: request for another server'
+t_log_has '^[0-9T:.Z-]+ netbootd: debug dhcp 52:54:00:00:02:07 ignored type=3 port=67: request for another server'
 
 silence "REQUEST to 4011 naming another server: silence" \
 	52:54:00:00:02:08 --type request --to $SRV_IP --port 4011 \
@@ -152,18 +152,18 @@ silence "REQUEST to 4011 naming another server: silence" \
 
 silence "ARM 32-bit UEFI (arch 10): no loader, silence" \
 	52:54:00:00:02:09 --arch 10
-t_log_has '^netbootd: debug dhcp 52:54:00:00:02:09 ignored arch=10: 32-bit ARM UEFI has no loader'
+t_log_has '^[0-9T:.Z-]+ netbootd: debug dhcp 52:54:00:00:02:09 ignored arch=10: 32-bit ARM UEFI has no loader'
 
 silence "x86 32-bit UEFI HTTP Boot (arch 15): no loader, silence" \
 	52:54:00:00:02:0a --arch 15 --vendor HTTPClient:Arch:00015:UNDI:003001
-t_log_has '^netbootd: debug dhcp 52:54:00:00:02:0a ignored arch=15 ipxe=0 http=1: no boot file'
+t_log_has '^[0-9T:.Z-]+ netbootd: debug dhcp 52:54:00:00:02:0a ignored arch=15 ipxe=0 http=1: no boot file'
 
 silence "IA32 UEFI PXE (arch 6): no loader, silence" 52:54:00:00:02:0c --arch 6
 
 # --- malformed: dropped, counted, and the server keeps answering ------------
 silence "truncated DISCOVER (option runs past the end): silence" \
 	52:54:00:00:03:01 --arch 0 --truncate 250
-t_log_has '^netbootd: warn dhcp 198\.18\.0\.2:68 malformed packet \(250 bytes\): bad header or options; dropped, 1 malformed in all'
+t_log_has '^[0-9T:.Z-]+ netbootd: warn dhcp 198\.18\.0\.2:68 malformed packet \(250 bytes\): bad header or options; dropped, 1 malformed in all'
 silence "DISCOVER cut inside the header: silence" 52:54:00:00:03:02 --truncate 100
 # 100 datagrams of random bytes, 1..239 long (shorter than header + cookie),
 # half to 67 and half to 4011; each is one write to bash's /dev/udp.
@@ -185,20 +185,20 @@ rc=$?
 t_check "udhcpc gets no lease from netbootd (exit $rc, want 1)" [ $rc -eq 1 ]
 t_check "udhcpc broadcast its DISCOVERs" grep -q 'broadcasting discover' "$T_DIR/udhcpc.out"
 t_check "udhcpc reports no lease" grep -q 'no lease' "$T_DIR/udhcpc.out"
-t_log_has "^netbootd: debug dhcp $cli_mac ignored type=1 port=67: not a PXE client" \
+t_log_has "^[0-9T:.Z-]+ netbootd: debug dhcp $cli_mac ignored type=1 port=67: not a PXE client" \
 	"netbootd saw udhcpc's DISCOVER and ignored it"
-t_log_lacks "^netbootd: info dhcp $cli_mac (offer|ack)" "no offer to udhcpc"
+t_log_lacks "^[0-9T:.Z-]+ netbootd: info dhcp $cli_mac (offer|ack)" "no offer to udhcpc"
 # Even claiming to be PXEClient, without option 93 it is not a PXE ROM.
 t_cli timeout 20 udhcpc -i nbc0 -n -q -t 2 -T 1 -A 1 -s /bin/true \
 	-V PXEClient:Arch:00000:UNDI:002001 >"$T_DIR/udhcpc2.out" 2>&1
 rc=$?
 t_check "udhcpc -V PXEClient (no option 93) gets no lease (exit $rc)" [ $rc -eq 1 ]
-t_log_has "^netbootd: debug dhcp $cli_mac ignored type=1 port=67: no client architecture" \
+t_log_has "^[0-9T:.Z-]+ netbootd: debug dhcp $cli_mac ignored type=1 port=67: no client architecture" \
 	"netbootd ignored udhcpc's PXEClient DISCOVER: no option 93"
-t_log_lacks "^netbootd: info dhcp $cli_mac (offer|ack)" "still no offer to udhcpc"
+t_log_lacks "^[0-9T:.Z-]+ netbootd: info dhcp $cli_mac (offer|ack)" "still no offer to udhcpc"
 
 # A late answer would slip past a bounded wait; the log would still show it.
-t_log_lacks '^netbootd: info dhcp 52:54:00:00:0[23]:[0-9a-f]{2} (offer|ack)' \
+t_log_lacks '^[0-9T:.Z-]+ netbootd: info dhcp 52:54:00:00:0[23]:[0-9a-f]{2} (offer|ack)' \
 	"no answer to any of the silent cases, however late"
 
 # --- counters, then a clean exit -------------------------------------------
@@ -229,7 +229,7 @@ answer "configured UEFI file" 52:54:00:00:04:07 --arch 7 --expect offer \
 answer "configured iPXE URL, \${server} with the HTTP port" 52:54:00:00:04:01 \
 	--arch 0 --user-class iPXE --expect offer \
 	--expect-file 'http://198.18.0.1:8080/menu.ipxe?mac=${net0/mac:hexhyp}&x=1'
-t_log_has '^netbootd: info dhcp 52:54:00:00:04:01 offer arch=0 file=http://198\.18\.0\.1:8080/menu\.ipxe\?mac=\$\{net0/mac:hexhyp\}&x=1$'
+t_log_has '^[0-9T:.Z-]+ netbootd: info dhcp 52:54:00:00:04:01 offer arch=0 file=http://198\.18\.0\.1:8080/menu\.ipxe\?mac=\$\{net0/mac:hexhyp\}&x=1$'
 answer "configured arm64 file" 52:54:00:00:04:0b --arch 11 --expect offer \
 	--expect-file ipxe-arm64.efi
 answer "configured HTTP Boot URL with {mac}" 52:54:00:00:04:10 --arch 16 \

@@ -1,0 +1,297 @@
+/* config_load.c: netbootd.conf from the file into a struct nb_config, and
+ * what a reload changed.
+ *
+ * The file is read whole (bounded) and handed to the embed core's parser
+ * (docs/netbootd.conf.5). On SIGHUP it is read as the service user, root
+ * having been dropped long before: netbootd.8 says it must be readable so.
+ *
+ * Sections are compared by identity (a profile's name, a client's match
+ * key) and then by content; the line numbers where they stand are left out,
+ * so a comment added above a section does not make it "changed".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "plan/mac.h"
+#include "server-min/config_load.h"
+#include "server-min/log.h"
+
+#define CONFIG_MAX_BYTES (1024 * 1024)
+
+/* Read a whole config file, bounded. 0 and *ret_text (malloc'd), or -errno. */
+static int read_file(const char *path, char **ret_text, size_t *ret_len)
+{
+	struct stat st;
+	char *buf;
+	size_t got = 0;
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		r = -EINVAL;
+		goto out_close;
+	}
+	if (st.st_size > CONFIG_MAX_BYTES) {
+		r = -EFBIG;
+		goto out_close;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		r = -ENOMEM;
+		goto out_close;
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	*ret_text = buf;
+	*ret_len = got;
+	r = 0;
+out_close:
+	close(fd);
+	return r;
+}
+
+int config_load(const char *path, struct nb_config **ret_cfg, char err[NB_ERR_MAX])
+{
+	struct nb_config *cfg;
+	char *text = NULL;
+	size_t len = 0;
+	int r;
+
+	/* calloc: padding is zero, so sections compare with memcmp */
+	cfg = calloc(1, sizeof(*cfg));
+	if (!cfg) {
+		snprintf(err, NB_ERR_MAX, "%s: cannot read: %s", path ? path : "(defaults)",
+			 strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	if (!path) {
+		nb_config_defaults(cfg);
+		*ret_cfg = cfg;
+		return 0;
+	}
+	r = read_file(path, &text, &len);
+	if (r < 0) {
+		snprintf(err, NB_ERR_MAX, "%s: cannot read: %s", path, strerror(-r));
+		goto out_free;
+	}
+	r = nb_config_parse(cfg, path, text, len, err);
+	free(text);
+	if (r < 0)
+		goto out_free;
+	*ret_cfg = cfg;
+	return 0;
+out_free:
+	free(cfg);
+	return r;
+}
+
+/* The [server] keys a reload compares, by their names in netbootd.conf(5).
+ * restart: bound sockets, the root's descriptor, the uid we run as and the
+ * protocols started are fixed once serving. */
+struct server_key {
+	const char *name;
+	size_t off, len;
+	int restart;
+};
+
+#define SK(name, field, restart) \
+	{ name, offsetof(struct nb_server_conf, field), \
+	  sizeof(((struct nb_server_conf *)0)->field), restart }
+
+static const struct server_key server_keys[] = {
+	SK("listen", listen, 1),
+	SK("interface", interface, 1),
+	SK("root", root, 1),
+	SK("user", user, 1),
+	SK("http-port", http_port, 1),
+	SK("tftp-port", tftp_port, 1),
+	SK("dhcp", dhcp, 1),
+	SK("tftp", tftp, 1),
+	SK("http", http, 1),
+	SK("log-level", log_level, 0),
+	SK("boot-bios", boot_bios, 0),
+	SK("boot-efi64", boot_efi64, 0),
+	SK("boot-ipxe", boot_ipxe, 0),
+	SK("boot-arm64", boot_arm64, 0),
+	SK("boot-http-x64", boot_http_x64, 0),
+	SK("boot-http-arm64", boot_http_arm64, 0),
+	SK("answer", answer, 0),
+	SK("protect", protect, 0),
+	SK("protect", n_protect, 0),
+	SK("protect", protect_set, 0),
+	SK("http-per-ip", http_per_ip, 0),
+	SK("http-requests", http_requests, 0),
+	SK("http-idle", http_idle_s, 0),
+	SK("tftp-per-ip", tftp_per_ip, 0),
+	SK("check", check, 0),
+	SK("status-allow", status_allow, 0),
+	/* the history's tables are sized once */
+	SK("history-clients", history_clients, 1),
+	SK("history-events", history_events, 1),
+};
+
+#define N_SERVER_KEYS (sizeof(server_keys) / sizeof(server_keys[0]))
+
+static int key_differs(const struct server_key *k, const struct nb_server_conf *a,
+		       const struct nb_server_conf *b)
+{
+	return memcmp((const char *)a + k->off, (const char *)b + k->off, k->len) != 0;
+}
+
+unsigned config_keep_restart_only(const struct nb_config *old, struct nb_config *cfg)
+{
+	const struct nb_server_conf *o = nb_config_server(old);
+	struct nb_server_conf *n = &cfg->server;
+	unsigned count = 0;
+
+	for (size_t i = 0; i < N_SERVER_KEYS; i++) {
+		const struct server_key *k = &server_keys[i];
+		if (!k->restart || !key_differs(k, o, n))
+			continue;
+		log_warn("main", "-", "reload: [server] %s changed: needs a restart; "
+			 "the running value stays", k->name);
+		memcpy((char *)n + k->off, (const char *)o + k->off, k->len);
+		count++;
+	}
+	return count;
+}
+
+/* "aa:bb:cc:dd:ee:ff", "aa:bb:cc:*", "uuid=...", "arch=N" */
+static void client_key(const struct nb_client_conf *c, char out[64])
+{
+	char mac[18];
+
+	switch (c->match) {
+	case NB_MATCH_MAC:
+		nb_mac_format(c->mac, ':', mac);
+		snprintf(out, 64, "%s", mac);
+		break;
+	case NB_MATCH_PREFIX:
+		nb_mac_format(c->mac, ':', mac);
+		snprintf(out, 64, "%.*s*", (int)(c->prefix_len * 3), mac);
+		break;
+	case NB_MATCH_UUID:
+		snprintf(out, 64, "uuid=%s", c->uuid);
+		break;
+	default:
+		snprintf(out, 64, "arch=%d", c->arch);
+		break;
+	}
+}
+
+static int same_client_key(const struct nb_client_conf *a, const struct nb_client_conf *b)
+{
+	char ka[64], kb[64];
+
+	client_key(a, ka);
+	client_key(b, kb);
+	return a->match == b->match && strcmp(ka, kb) == 0;
+}
+
+/* Content, without where the section stands in the file. */
+static int same_client(const struct nb_client_conf *a, const struct nb_client_conf *b)
+{
+	return strcmp(a->profile, b->profile) == 0 &&
+	       memcmp(&a->over, &b->over, sizeof(a->over)) == 0;
+}
+
+static const struct nb_named_profile *find_profile(const struct nb_config *cfg, const char *name)
+{
+	for (unsigned i = 0; i < cfg->n_profile; i++)
+		if (strcmp(cfg->profile[i].name, name) == 0)
+			return &cfg->profile[i];
+	return NULL;
+}
+
+static const struct nb_client_conf *find_client(const struct nb_config *cfg,
+						const struct nb_client_conf *like)
+{
+	for (unsigned i = 0; i < cfg->n_client; i++)
+		if (same_client_key(&cfg->client[i], like))
+			return &cfg->client[i];
+	return NULL;
+}
+
+static unsigned log_profile_changes(const struct nb_config *old, const struct nb_config *cfg)
+{
+	unsigned count = 0;
+
+	for (unsigned i = 0; i < cfg->n_profile; i++) {
+		const struct nb_named_profile *p = &cfg->profile[i], *was = find_profile(old, p->name);
+		if (!was)
+			log_info("main", "-", "reload: profile %s added", p->name);
+		else if (memcmp(&was->p, &p->p, sizeof(p->p)) != 0)
+			log_info("main", "-", "reload: profile %s changed", p->name);
+		else
+			continue;
+		count++;
+	}
+	for (unsigned i = 0; i < old->n_profile; i++) {
+		if (find_profile(cfg, old->profile[i].name))
+			continue;
+		log_info("main", "-", "reload: profile %s removed", old->profile[i].name);
+		count++;
+	}
+	return count;
+}
+
+static unsigned log_client_changes(const struct nb_config *old, const struct nb_config *cfg)
+{
+	unsigned count = 0;
+	char key[64];
+
+	for (unsigned i = 0; i < cfg->n_client; i++) {
+		const struct nb_client_conf *c = &cfg->client[i], *was = find_client(old, c);
+		client_key(c, key);
+		if (!was)
+			log_info("main", "-", "reload: client %s added", key);
+		else if (!same_client(was, c))
+			log_info("main", "-", "reload: client %s changed", key);
+		else
+			continue;
+		count++;
+	}
+	for (unsigned i = 0; i < old->n_client; i++) {
+		if (find_client(cfg, &old->client[i]))
+			continue;
+		client_key(&old->client[i], key);
+		log_info("main", "-", "reload: client %s removed", key);
+		count++;
+	}
+	return count;
+}
+
+unsigned config_log_changes(const struct nb_config *old, const struct nb_config *cfg)
+{
+	const struct nb_server_conf *o = nb_config_server(old), *n = nb_config_server(cfg);
+	const char *last = "";
+	unsigned count = 0;
+
+	for (size_t i = 0; i < N_SERVER_KEYS; i++) {
+		const struct server_key *k = &server_keys[i];
+		/* protect spans three fields: one line */
+		if (k->restart || !key_differs(k, o, n) || strcmp(last, k->name) == 0)
+			continue;
+		log_info("main", "-", "reload: [server] %s changed", k->name);
+		last = k->name;
+		count++;
+	}
+	count += log_profile_changes(old, cfg);
+	count += log_client_changes(old, cfg);
+	return count;
+}
