@@ -794,6 +794,25 @@ static const char *p_tftp_per_ip(void *field, size_t size, const char *v, size_t
 	return put_u32(field, v, n, 65536, "tftp-per-ip: transfers, 1 to 65536");
 }
 
+/* The status pages and the boot history (docs/status.md). */
+static const char *p_status_allow(void *field, size_t size, const char *v, size_t n)
+{
+	(void)size;
+	return nb_cidr_list_parse(field, v, n);
+}
+
+static const char *p_history_clients(void *field, size_t size, const char *v, size_t n)
+{
+	(void)size;
+	return put_u32(field, v, n, 1000000, "history-clients: clients, 1 to 1000000");
+}
+
+static const char *p_history_events(void *field, size_t size, const char *v, size_t n)
+{
+	(void)size;
+	return put_u32(field, v, n, 1000, "history-events: events per client, 1 to 1000");
+}
+
 /* ---- key tables ------------------------------------------------------- */
 
 #define FIELD(type, f) offsetof(struct type, f), sizeof(((struct type *)0)->f)
@@ -827,6 +846,9 @@ static const struct key server_keys[] = {
 	SK("boot-http-arm64", p_bootfile, boot_http_arm64, 1u << 21),
 	SK("check", p_check, check, 1u << 22),
 	SK("plan-key", p_plan_key, plan_key, 1u << 23),
+	SK("status-allow", p_status_allow, status_allow, 1u << 24),
+	SK("history-clients", p_history_clients, history_clients, 1u << 25),
+	SK("history-events", p_history_events, history_events, 1u << 26),
 };
 
 /* Valid in [profile NAME] and [client ...]. The same table drives

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "embed/cidr.h"
 
 #define NB_ERR_MAX 256          /* "FILE:LINE: what is wrong" */
 #define NB_PROTECT_MAX 8        /* protect = prefixes */
@@ -48,6 +49,11 @@ struct nb_server_conf {
 	uint32_t tftp_per_ip;     /* TFTP transfers per client IP; 0 unset */
 	int8_t check;             /* NB_CHECK_*: the served files' check */
 	char plan_key[256];       /* secret key that signs boot.plan; "" = unsigned (server-min/plansign.h) */
+	/* Who may read /status, /status.json, /metrics (docs/status.md);
+	 * unset: loopback only. The boot history's bounds; 0 unset. */
+	struct nb_cidr_list status_allow;
+	uint32_t history_clients;
+	uint32_t history_events;
 };
 
 /* [server] check = (server-min/filecheck.h); unset means warn. */

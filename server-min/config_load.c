@@ -67,6 +67,10 @@ static const struct server_key server_keys[] = {
 	SK("check", check, 0),
 	/* read as root at start; the service user cannot read it again */
 	SK("plan-key", plan_key, 1),
+	SK("status-allow", status_allow, 0),
+	/* the history's tables are sized once */
+	SK("history-clients", history_clients, 1),
+	SK("history-events", history_events, 1),
 };
 
 #define N_SERVER_KEYS (sizeof(server_keys) / sizeof(server_keys[0]))

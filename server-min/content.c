@@ -44,6 +44,7 @@
 #include "plan/mac.h"
 #include "plan/plan.h"
 #include "embed/resolve.h"
+#include "server-min/history.h"
 #include "plan/str.h"
 #include "server-min/clients.h"
 #include "server-min/content.h"
@@ -268,6 +269,7 @@ static int content_render(struct netbootd *nb, const struct rendered_name *doc, 
 	}
 	log_info("main", who, "rendered %s for mac=%s mac-from=%s%s%s", doc->name, mac, from,
 		 why ? " redacted: " : "", why ? why : "");
+	history_note_render(nb, &client, doc->name, peer);
 	ret->fd = -1;
 	ret->mem = buf;
 	ret->size = len;

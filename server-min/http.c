@@ -1,5 +1,6 @@
 /* http.c: netbootd's HTTP/1.1 server (RFC 9110, RFC 9112): GET and HEAD of
- * what content_open() offers, keep-alive, single byte ranges, /status.
+ * what content_open() offers, keep-alive, single byte ranges, and the status
+ * documents of status.c (/status, /status.json, /metrics).
  *
  * Who talks to it: iPXE (boot.ipxe, kernel, initramfs), alpineboot.efi
  * through the firmware's EFI_HTTP_PROTOCOL (boot.plan, kernel, initramfs),
@@ -37,7 +38,7 @@
  *     progress;
  *   - sends a head line by line: the scan resumes where it stopped
  *     (struct http_scan), so this costs what one read costs.
- * Refusals and timeouts are counted (/status) and logged at most once a
+ * Refusals and timeouts are counted (/metrics) and logged at most once a
  * second per reason, never once per connection: a flood must not become a
  * log flood. Each callback sends at most HTTP_SEND_BUDGET bytes, so one fast
  * download cannot starve the loop's other clients.
@@ -61,9 +62,11 @@
 #include "server-min/clients.h"
 #include "server-min/content.h"
 #include "server-min/event.h"
+#include "server-min/history.h"
 #include "server-min/http_proto.h"
 #include "server-min/log.h"
 #include "server-min/netbootd.h"
+#include "server-min/status.h"
 
 /* A boot storm of 1000 clients opens a few connections each (script,
  * kernel, initramfs, then modloop and apkovl from Alpine's init). Past the
@@ -164,7 +167,7 @@ struct http_conn {
 	int has_content;
 	const char *mem;                   /* memory body: c.mem or small */
 	uint64_t body_off, body_end;       /* [off, end) still to send */
-	char small[HTTP_SMALL_MAX];        /* error texts, /status */
+	char small[HTTP_SMALL_MAX];        /* error texts */
 
 	/* For the one log line per request. */
 	struct timespec t0;
@@ -405,6 +408,24 @@ static void conn_drain(struct http_conn *cn)
 		conn_free(cn);
 }
 
+/* The boot history (history.h): a GET that ended, with why when it did
+ * not end well; a status of 400 and up is a failure too. Malformed
+ * requests and HEAD name no file a boot needs. */
+static void conn_history(struct http_conn *cn, double s, const char *why)
+{
+	char what[32];
+	enum status_doc doc;
+
+	if (cn->why || strcmp(cn->method, "GET") != 0 || status_doc_of(cn->path, &doc) == 0)
+		return;
+	if (!why && cn->status >= 400) {
+		snprintf(what, sizeof(what), "HTTP %d %s", cn->status,
+			 http_status_text(cn->status));
+		why = what;
+	}
+	history_note_transfer(cn->srv->nb, HP_HTTP, &cn->peer, cn->path, cn->sent, s, why);
+}
+
 /* The end of every response sent in full: one log line, then keep the
  * connection for the next request or close it. */
 static void conn_finish(struct http_conn *cn)
@@ -421,6 +442,7 @@ static void conn_finish(struct http_conn *cn)
 		logm_info("http", cn->client, conn_mac(cn), "%s %s %d %llu bytes in %.3f s (%.1f MB/s)",
 			 cn->method, cn->path, cn->status,
 			 (unsigned long long)cn->sent, s, rate);
+	conn_history(cn, s, NULL);
 	if (cn->has_content) {
 		content_close(&cn->c);
 		cn->has_content = 0;
@@ -518,6 +540,7 @@ static void conn_send(struct http_conn *cn)
 					 "%s %s %d failed after %llu bytes: file shrank",
 					 cn->method, cn->path, cn->status,
 					 (unsigned long long)cn->sent);
+				conn_history(cn, elapsed_s(&cn->t0), "file shrank");
 				conn_free(cn);
 				return;
 			}
@@ -540,6 +563,7 @@ error:
 	logm_info("http", cn->client, conn_mac(cn), "%s %s %d aborted after %llu bytes in %.3f s: %s",
 		 cn->method, cn->path, cn->status, (unsigned long long)cn->sent,
 		 elapsed_s(&cn->t0), strerror(errno));
+	conn_history(cn, elapsed_s(&cn->t0), strerror(errno));
 	conn_free(cn);
 }
 
@@ -591,43 +615,28 @@ static void conn_respond_error(struct http_conn *cn, int status, int head_only)
 	conn_respond(cn, &h, cn->small, 0, head_only ? 0 : (uint64_t)n);
 }
 
-/* GET /status: the daemon's counters, one "name value" per line. */
-static void conn_respond_status(struct http_conn *cn, int head_only)
+/* GET /status, /status.json, /metrics (status.h), to status-allow only:
+ * 403 for everyone else, whatever the path, so the refusal says nothing. */
+static void conn_respond_status(struct http_conn *cn, const char *path, int head_only)
 {
-	const struct netbootd_stats *st = &cn->srv->nb->stats;
-	const struct {
-		const char *name;
-		uint64_t value;
-	} rows[] = {
-		{ "dhcp_answered", st->dhcp_answered },
-		{ "dhcp_ignored", st->dhcp_ignored },
-		{ "dhcp_malformed", st->dhcp_malformed },
-		{ "tftp_started", st->tftp_started },
-		{ "tftp_done", st->tftp_done },
-		{ "tftp_failed", st->tftp_failed },
-		{ "tftp_malformed", st->tftp_malformed },
-		{ "http_requests", st->http_requests },
-		{ "http_malformed", st->http_malformed },
-		{ "http_connections", cn->srv->n_conns },
-		{ "http_refused_per_ip", cn->srv->refused_per_ip },
-		{ "http_evicted", cn->srv->evicted },
-		{ "http_timeouts", cn->srv->timeouts },
+	struct http_server *srv = cn->srv;
+	const struct status_http hs = {
+		.connections = srv->n_conns, .refused_per_ip = srv->refused_per_ip,
+		.evicted = srv->evicted, .timeouts = srv->timeouts,
 	};
-	struct http_head h = {
-		.status = 200,
-		.content_type = "text/plain; charset=utf-8",
-	};
-	size_t o = 0;
+	struct http_head h = { .status = 200 };
+	enum status_doc doc;
+	int r;
 
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		int n = snprintf(cn->small + o, sizeof(cn->small) - o, "%s %llu\n",
-				 rows[i].name, (unsigned long long)rows[i].value);
-		if (n < 0 || (size_t)n >= sizeof(cn->small) - o)
-			break;
-		o += (size_t)n;
+	r = status_open(srv->nb, path, cn->peer.sin_addr, &hs, &cn->c, &doc);
+	if (r < 0) {
+		conn_respond_error(cn, r == -EACCES ? 403 : 503, head_only);
+		return;
 	}
-	h.content_length = o;
-	conn_respond(cn, &h, cn->small, 0, head_only ? 0 : o);
+	cn->has_content = 1;
+	h.content_type = status_content_type(doc);
+	h.content_length = cn->c.size;
+	conn_respond(cn, &h, cn->c.mem, 0, head_only ? 0 : cn->c.size);
 }
 
 /* content_open's errors, as statuses. */
@@ -659,6 +668,7 @@ static void conn_handle(struct http_conn *cn, const struct http_request *req)
 	struct http_head h = { .status = 200, .accept_ranges = 1 };
 	uint64_t size, first, last;
 	char lm[HTTP_DATE_LEN + 1];
+	enum status_doc sdoc;
 	int r, rendered;
 
 	snprintf(cn->method, sizeof(cn->method), "%s", req->method_name);
@@ -684,8 +694,8 @@ static void conn_handle(struct http_conn *cn, const struct http_request *req)
 		conn_respond_error(cn, 405, 0);
 		return;
 	}
-	if (strcmp(req->path, "/status") == 0) {
-		conn_respond_status(cn, head_only);
+	if (status_doc_of(req->path, &sdoc) == 0) {
+		conn_respond_status(cn, req->path, head_only);
 		return;
 	}
 
@@ -886,6 +896,7 @@ static void conn_timeout(struct ev_loop *loop, void *arg)
 			 "%s %s %d stalled: no progress in %d s after %llu bytes, closed",
 			 cn->method, cn->path, cn->status,
 			 HTTP_SEND_TIMEOUT_MS / 1000, (unsigned long long)cn->sent);
+		conn_history(cn, elapsed_s(&cn->t0), "stalled");
 		conn_free(cn);
 		return;
 	case CONN_CLOSING:

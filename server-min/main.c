@@ -47,6 +47,7 @@
 #include "server-min/config_load.h"
 #include "server-min/content.h"
 #include "server-min/filecheck.h"
+#include "server-min/history.h"
 #include "server-min/log.h"
 #include "server-min/netbootd.h"
 #include "server-min/plansign.h"
@@ -718,6 +719,8 @@ static int serve(struct netbootd *nb, const char *user, const char *addr_text,
 	pump.loop = nb->loop;
 	ev_timer_init(&pump.timer, on_log_timer, &pump);
 	log_set_pending_hook(on_log_pending, &pump);
+	if (history_start(nb) < 0)
+		goto out;
 	install_signals();
 	raise_nofile();
 	if (watch_reload_signals(rl, reload_set) < 0)
@@ -754,6 +757,8 @@ out:
 	ev_timer_cancel(nb->loop, &pump.timer);
 	ev_loop_free(nb->loop);
 	nb->loop = NULL;
+	history_free(nb->history);
+	nb->history = NULL;
 out_clients:
 	clients_free(nb->clients);
 	nb->clients = NULL;

@@ -23,6 +23,7 @@ struct netbootd_stats {
 	uint64_t dhcp_repeats, dhcp_unknown, dhcp_relay_refused, dhcp_4011_refused;
 	uint64_t tftp_started, tftp_done, tftp_failed, tftp_malformed;
 	uint64_t http_requests, http_malformed;
+	uint64_t tftp_active;      /* transfers in flight (/metrics) */
 };
 
 /* Per-source limits and client policy, merged by main.c from [server]
@@ -42,7 +43,12 @@ struct netbootd_limits {
 	unsigned tftp_per_ip;        /* TFTP transfers in flight per client IP */
 };
 
+#ifndef NETBOOTD_VERSION
+#define NETBOOTD_VERSION "0.1.0"
+#endif
+
 struct clients;   /* server-min/clients.h */
+struct history;   /* server-min/history.h */
 struct filecheck_report;   /* server-min/filecheck.h */
 
 /* Protected path prefixes: [server] protect, else the apkovl folders. */
@@ -67,6 +73,9 @@ struct netbootd {
 	char protect[NETBOOTD_PROTECT_MAX][NB_PROTECT_LEN];   /* content.c */
 	unsigned n_protect;
 	struct filecheck_report *filecheck;   /* the last file check (filecheck.h); NULL when off */
+	struct history *history;          /* each client's boot (history.h); NULL when not serving */
+	uint64_t start_ms;                /* monotonic, and wall clock (ms since 1970), */
+	uint64_t start_wall_ms;           /* when serving began: /status's uptime */
 };
 
 struct proxydhcp;

@@ -50,6 +50,7 @@
 #include "server-min/clients.h"
 #include "server-min/dhcp_proto.h"
 #include "server-min/event.h"
+#include "server-min/history.h"
 #include "server-min/log.h"
 #include "server-min/netbootd.h"
 
@@ -378,6 +379,7 @@ static int answer(struct proxydhcp *d, const struct dhcp_msg *m,
 	}
 	logm_info("dhcp", mac, mac, "%s arch=%u %sfile=%s", reply_names[req->reply_type],
 		 req->arch, req->http ? "http " : "", file);
+	history_note_offer(d->nb, m->hdr.chaddr, client_ip(m, rx), req->arch, file);
 	logm_debug("dhcp", mac, mac, "%s sent to %s (%zu bytes)",
 		  reply_names[req->reply_type], sin_str(&to, dest), out_len);
 	return 0;

@@ -64,5 +64,6 @@ FUZZERS += log_fuzz
 log_fuzz_SRCS = server-min/log_fuzz.c server-min/log.c
 log_fuzz_SEEDS = server-min/fuzz/log
 
-# After content_fuzz_SRCS above: plansign.mk adds to it.
+# After content_fuzz_SRCS above: these two add to it.
 include server-min/plansign.mk
+include server-min/status.mk

@@ -88,6 +88,7 @@
 #include "server-min/clients.h"
 #include "server-min/content.h"
 #include "server-min/event.h"
+#include "server-min/history.h"
 #include "server-min/log.h"
 #include "server-min/netbootd.h"
 #include "server-min/tftp_proto.h"
@@ -364,6 +365,7 @@ static void xfer_free(struct tftp_xfer *t)
 	if (t->next)
 		t->next->prev = t->prev;
 	srv->active--;
+	srv->nb->stats.tftp_active--;
 	free(t);
 }
 
@@ -376,6 +378,11 @@ static void xfer_end(struct tftp_xfer *t, enum log_level lvl, const char *verb,
 	double s = elapsed_s(&t->started);
 	uint64_t bytes = xfer_bytes(t);
 	double rate = s > 0 ? (double)bytes / s / 1e6 : 0;
+	/* edk2's tsize probe (below) is no transfer of the boot's */
+	int probe = why && t->state == XFER_UNVERIFIED && t->params.oack && t->aborted;
+
+	if (!probe)
+		history_note_transfer(t->srv->nb, HP_TFTP, &t->peer, t->name, bytes, s, why);
 
 	/* A request is often the first packet from its address (the client
 	 * resolved only ours), so the neighbour table learns it from our
@@ -392,7 +399,7 @@ static void xfer_end(struct tftp_xfer *t, enum log_level lvl, const char *verb,
 		/* An abort right after our OACK is how edk2 (OVMF) and Intel
 		 * PXE ROMs learn a file's size: ask tsize, abort, ask again.
 		 * Not a failure worth counting. */
-		if (!(t->state == XFER_UNVERIFIED && t->params.oack && t->aborted))
+		if (!probe)
 			st->tftp_failed++;
 		log_msg_mac(lvl, "tftp", t->client, t->mac,
 			"%s %s after %llu bytes in %.3f s (%.1f MB/s): %s blksize=%u windowsize=%u mode=%s",
@@ -784,6 +791,7 @@ static int xfer_new(struct tftp_server *srv, const struct tftp_request *req,
 	srv->xfers = t;
 	srv->active++;
 	nb->stats.tftp_started++;
+	nb->stats.tftp_active++;
 	*ret = t;
 	return 0;
 }
@@ -819,6 +827,7 @@ static void handle_rrq(struct tftp_server *srv, const struct tftp_request *req,
 	r = content_open(nb, path, query, peer, &c);
 	if (r < 0) {
 		refuse(fd, peer, client, mac, name, r);
+		history_note_transfer(nb, HP_TFTP, peer, name, 0, 0, strerror(-r));
 		goto out_close;
 	}
 	r = xfer_new(srv, req, peer, client, name, fd, &c, &t);

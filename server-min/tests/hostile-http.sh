@@ -55,7 +55,13 @@ raw() {
 	t_cli timeout 20 bash -c 'exec 3<>/dev/tcp/'$SRV_IP'/80 || exit 1
 		printf "%b" "$1" >&3; cat <&3' raw "$1" | tr -d '\r'
 }
-status_of() { grep -E "^$1 " <<<"$(c "$URL/status")" | awk '{print $2}'; }
+# A counter of /metrics, read from the server's own host (the default
+# status-allow): metric NAME{LABELS} prints its value.
+metric() {
+	ip netns exec "$NS_SRV" env -u http_proxy -u HTTP_PROXY -u all_proxy \
+		curl -s --max-time 5 "$URL/metrics" | awk -v k="$1" '$1 == k { print $2 }'
+}
+status_of() { metric "netbootd_errors_total{kind=\"$1\"}"; }
 # The server's CPU time in ms, from the scheduler (ns, not 10 ms ticks).
 cpu_ms() { awk '{print int($1 / 1000000)}' "/proc/$T_NBD_PID/schedstat"; }
 # in_range VALUE MIN MAX (decimals allowed)
@@ -108,7 +114,7 @@ per_ip_log_bounded() {
 	after=$(grep -c 'refused with 503' "$T_LOG")
 	t_check "300 refusals in about 2 s make at most 5 log lines ($((after - before)))" \
 		[ $((after - before)) -le 5 ]
-	t_check "/status counts every refusal ($(status_of http_refused_per_ip))" \
+	t_check "/metrics counts every refusal ($(status_of http_refused_per_ip))" \
 		[ "$(status_of http_refused_per_ip)" -ge 308 ]
 }
 
@@ -314,7 +320,7 @@ global_cap() {
 	local pid=$!
 	wait_line "$out" '^held' 60
 	t_check "4100 connections from $n addresses: the server is at its cap" \
-		bash -c "ip netns exec $NS_CLI curl -s --interface $CLI2_IP --max-time 5 $URL/status | grep -Eq '^http_connections 409[0-6]$'"
+		bash -c "ip netns exec $NS_SRV curl -s --max-time 5 $URL/metrics | grep -Eq '^netbootd_active_transfers\\{proto=\"http\"\\} 409[0-6]$'"
 	sleep 1.2
 	TTFB_CAP=$(t_cli curl -s -o /dev/null --interface $CLI2_IP --max-time 10 \
 		-w '%{time_starttransfer}' "$URL/$SERVED")
@@ -323,7 +329,7 @@ global_cap() {
 	t_log_has "connection cap 4096 reached: closed this connection, idle the longest, for a new one" \
 		"log: eviction at the cap"
 	wait $pid
-	t_check "/status counts evictions ($(status_of http_evicted))" [ "$(status_of http_evicted)" -ge 1 ]
+	t_check "/metrics counts evictions ($(status_of http_evicted))" [ "$(status_of http_evicted)" -ge 1 ]
 }
 
 stalled_reader() {
