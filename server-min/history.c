@@ -501,11 +501,11 @@ static void cmdline_path(char *out, size_t cap, const char *cmdline, const char 
 static void remember_plan(struct netbootd *nb, struct hist_client *c, const struct nb_client *cl)
 {
 	const struct nb_client_conf *cc = nb_config_match(nb->config, cl);
+	const char *profile = cc ? nb_client_profile_name(nb->config, cc) : NULL;
 	struct nb_plan *plan = malloc(sizeof(*plan));
 	const struct nb_entry *e;
 
-	snprintf(c->profile, sizeof(c->profile), "%s",
-		 cc && cc->profile[0] ? cc->profile : "default");
+	snprintf(c->profile, sizeof(c->profile), "%s", profile ? profile : "default");
 	/* 45 KiB, once per rendered script: not on the stack. A plan that
 	 * does not resolve leaves the names to classify by. */
 	if (plan == NULL || nb_resolve(nb->config, cl, nb->http_base, plan) < 0 ||
