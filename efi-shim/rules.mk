@@ -16,7 +16,7 @@ EFI_LDS    = $(EFI_LIBDIR)/elf_x86_64_efi.lds
 EFI_IMAGE  = $(B)/efi-shim/alpineboot.efi
 
 # Firmware-side sources, one concern each (docs/alpineboot.md).
-EFI_SHIM_SRCS = efi-shim/main.c efi-shim/net.c efi-shim/http.c efi-shim/tftp.c \
+EFI_SHIM_SRCS = efi-shim/main.c efi-shim/net.c efi-shim/nics.c efi-shim/http.c efi-shim/tftp.c \
                 efi-shim/fetch.c efi-shim/initrd.c efi-shim/linux.c \
                 efi-shim/menu.c efi-shim/clock.c efi-shim/efistr.c \
                 efi-shim/stamp.c efi-shim/libc.c \

@@ -353,6 +353,29 @@ notpe:
 	return -EINVAL;
 }
 
+/* A stamp for one client (--mac) names its NIC: the loader started from
+ * disk uses that NIC (plan "nic", docs/boot-plan.md). The line goes right
+ * after "nbplan 1", among the header keys. 0, or -ENOSPC. */
+static int stamp_nic(const struct opts *o, char *text, size_t *len)
+{
+	uint8_t mac[6];
+	char line[24], fmt[18];
+	const char *nl = memchr(text, '\n', *len);
+	size_t at, n;
+
+	if (nb_mac_parse(o->mac, strlen(o->mac), mac) < 0 || !nl)
+		return -EINVAL;               /* make_client already refused a bad one */
+	nb_mac_format(mac, ':', fmt);
+	n = (size_t)snprintf(line, sizeof(line), "nic %s\n", fmt);
+	at = (size_t)(nl - text) + 1;
+	if (*len + n >= OUT_MAX)
+		return -ENOSPC;
+	memmove(text + at + n, text + at, *len - at + 1);
+	memcpy(text + at, line, n);
+	*len += n;
+	return 0;
+}
+
 static int cmd_stamp(int argc, char **argv)
 {
 	static char text[OUT_MAX];
@@ -371,6 +394,8 @@ static int cmd_stamp(int argc, char **argv)
 	path = argv[optind];
 	if (render_for(&o, NB_FMT_PLAN, text, &len) < 0)
 		return config_bad ? 2 : 1;
+	if (o.mac && (r = stamp_nic(&o, text, &len)) < 0)
+		return 1;
 	if (nb_stamp_encode(stamp, text, len) < 0) {
 		fprintf(stderr, "netboot-embed: plan is %zu bytes, the section holds %d\n",
 			len, NB_STAMP_TEXT_MAX);

@@ -59,6 +59,8 @@ struct nb_plan {
 	unsigned timeout_s;           /* menu countdown */
 	unsigned default_entry;       /* index into entry[] */
 	uint64_t max_file_size;       /* no download may exceed this */
+	uint8_t nic[6];               /* "nic": the NIC a loader started from disk uses */
+	int has_nic;                  /* (a stamp for one client's MAC; optional) */
 	struct nb_entry entry[NB_PLAN_MAX_ENTRIES];
 	unsigned n_entry;
 };
