@@ -160,6 +160,8 @@ static int uri_base(const URI_DEVICE_PATH *node, struct net *n)
 	return 0;
 }
 
+#define IPV4_NODE_MIN (__builtin_offsetof(IPv4_DEVICE_PATH, SubnetMask) + sizeof(EFI_IPv4_ADDRESS))
+
 /* The address HTTP Boot configured: the IPv4 node EDK2 fills in, else
  * the NIC's Ip4Config2 (firmware that configures through it). */
 static void http_boot_address(const IPv4_DEVICE_PATH *ip4, struct net *n)
@@ -171,8 +173,10 @@ static void http_boot_address(const IPv4_DEVICE_PATH *ip4, struct net *n)
 	EFI_IP4_CONFIG2_PROTOCOL *cfg;
 	UINTN size = sizeof u;
 
-	/* SubnetMask came with UEFI 2.0: only in a node long enough for it. */
-	if (ip4 && (UINTN)DevicePathNodeLength(&ip4->Header) >= sizeof *ip4 &&
+	/* SubnetMask came with UEFI 2.0: only in a node long enough for it.
+	 * Not sizeof: EDK2's node is packed, 27 bytes; gnu-efi's struct is
+	 * padded to 28 (same offsets). */
+	if (ip4 && (UINTN)DevicePathNodeLength(&ip4->Header) >= IPV4_NODE_MIN &&
 	    !ip_zero(ip4->LocalIpAddress.Addr)) {
 		ip_copy(n->ip, ip4->LocalIpAddress.Addr);
 		ip_copy(n->mask, ip4->SubnetMask.Addr);

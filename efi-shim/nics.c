@@ -13,6 +13,8 @@
  *      IPv4 configuration (Ip4Config2) on every NIC at once, and the first
  *      NIC whose lease puts the server on its subnet; else, when every NIC
  *      has answered or the wait is over, the first NIC with a lease;
+ *      the winner that reaches the server then does PXE DHCP alone, so
+ *      that netbootd's proxyDHCP sees (and answers) the boot NIC;
  *   5. without it: PXE DHCP on one NIC after the other, the first that a
  *      PXE server (netbootd's proxyDHCP) answers; each NIC nobody answers
  *      costs EDK2's full PXE DHCP schedule, about 60 s; when none is
@@ -49,6 +51,11 @@ struct nic {
 	int leased, dhcp_started;
 };
 
+static void mac_str(const UINT8 mac[6], char out[18])
+{
+	nb_mac_format(mac, ':', out);
+}
+
 /* Connect every handle's drivers, recursively (EDK2 BdsLibConnectAll). */
 static void connect_all(void)
 {
@@ -73,8 +80,23 @@ static int last_node_is(EFI_DEVICE_PATH *dp, UINT8 type, UINT8 subtype)
 	return last && DevicePathType(last) == type && DevicePathSubType(last) == subtype;
 }
 
-/* The IPv4 PXE base code whose device path leads to nic->handle (EDK2
- * puts it on a child, .../MAC(..)/IPv4(..)). */
+/* Is path the NIC's path plus one IPv4 node? Compared as bytes: EDK2's
+ * PxeBcDxe also installs an SNP on its child (for NBPs that want one on
+ * their device handle), so LocateDevicePath(SNP) finds the child itself. */
+static int is_ipv4_child_of(EFI_DEVICE_PATH *path, EFI_DEVICE_PATH *nic_path)
+{
+	UINTN nic_len = DevicePathSize(nic_path) - END_DEVICE_PATH_LENGTH;
+	EFI_DEVICE_PATH *tail;
+
+	if (DevicePathSize(path) <= nic_len + END_DEVICE_PATH_LENGTH ||
+	    CompareMem(path, nic_path, nic_len) != 0)
+		return 0;
+	tail = (EFI_DEVICE_PATH *)((UINT8 *)path + nic_len);
+	return DevicePathType(tail) == MESSAGING_DEVICE_PATH &&
+	       DevicePathSubType(tail) == MSG_IPv4_DP && IsDevicePathEnd(NextDevicePathNode(tail));
+}
+
+/* The IPv4 PXE base code on a child of nic (EDK2: .../MAC(..)/IPv4(..)). */
 static void find_pxe(struct nic *nic)
 {
 	EFI_HANDLE *h = NULL;
@@ -84,12 +106,8 @@ static void find_pxe(struct nic *nic)
 		return;
 	for (UINTN i = 0; i < count && i < MAX_HANDLES; i++) {
 		EFI_DEVICE_PATH *dp = DevicePathFromHandle(h[i]);
-		EFI_HANDLE owner = NULL;
 
-		if (!dp || last_node_is(dp, MESSAGING_DEVICE_PATH, MSG_IPv6_DP))
-			continue;
-		if (EFI_ERROR(BS->LocateDevicePath(&SimpleNetworkProtocol, &dp, &owner)) ||
-		    owner != nic->handle)
+		if (!dp || !is_ipv4_child_of(dp, nic->path))
 			continue;
 		if (!EFI_ERROR(BS->HandleProtocol(h[i], &PxeBaseCodeProtocol, (void **)&nic->pxe))) {
 			nic->pxe_handle = h[i];
@@ -106,6 +124,7 @@ static unsigned find_nics(struct nic *nics)
 	EFI_HANDLE *h = NULL;
 	UINTN count = 0;
 	unsigned n = 0;
+	char mac[18];
 
 	if (EFI_ERROR(BS->LocateHandleBuffer(ByProtocol, &SimpleNetworkProtocol, NULL, &count, &h)))
 		return 0;
@@ -125,16 +144,15 @@ static unsigned find_nics(struct nic *nics)
 		if (EFI_ERROR(BS->HandleProtocol(h[i], &ip4config2_guid, (void **)&c->cfg)))
 			c->cfg = NULL;
 		find_pxe(c);
+		mac_str(c->mac, mac);
+		LOG(L"net: NIC %a: PXE base code %a, IPv4 configuration %a", mac,
+		    c->pxe ? "yes" : "no", c->cfg ? "yes" : "no");
 		n++;
 	}
 	FreePool(h);
 	return n;
 }
 
-static void mac_str(const UINT8 mac[6], char out[18])
-{
-	nb_mac_format(mac, ':', out);
-}
 
 /* Set the DHCP policy: EDK2 starts DHCP on it in the background (SetData
  * says EFI_NOT_READY while it runs). A PXE base code that is started
@@ -296,6 +314,27 @@ static EFI_STATUS bring_up(struct nic *c, int pxe_only)
 	return EFI_SUCCESS;
 }
 
+/* The race's winner, now known to be the boot NIC: DHCP once more, by
+ * PXE, on it alone. netbootd's proxyDHCP then answers this MAC, which is
+ * how it names the client in its status and binds it for protected files
+ * without a MAC in their name (docs/security.md); the race's plain DHCP
+ * (Ip4Config2) is invisible to it. The lease is given up first (the
+ * static policy stops Ip4Config2's DHCP4 child, which PXE needs). When
+ * no PXE server answers, Ip4Config2 again: bring_up(). */
+static EFI_STATUS pxe_on_winner(struct nic *c)
+{
+	EFI_IP4_CONFIG2_POLICY policy = Ip4Config2PolicyStatic;
+	EFI_STATUS st;
+
+	c->cfg->SetData(c->cfg, Ip4Config2DataTypePolicy, sizeof policy, &policy);
+	c->leased = c->dhcp_started = 0;
+	ZeroMem(c->ip, 4);
+	st = bring_up(c, 0);
+	if (EFI_ERROR(st))
+		ERR(L"net: no lease on the boot NIC the second time: %s", efi_status_str(st));
+	return st;
+}
+
 /* The NIC nics[i] into *n. The address: PXE's when its DHCP was answered,
  * else the Ip4Config2 lease. */
 static void take(const struct nic *c, struct net *n)
@@ -378,7 +417,13 @@ EFI_STATUS nic_from_disk(const struct net_hint *hint, struct net *n, const CHAR1
 	*ret_why = reaches ? L"the stamped server is on its subnet"
 		 : hint && hint->server ? L"the first with a lease; the stamped server is on no NIC's subnet"
 					: L"no PXE server answered; the first with a lease";
-	pxe_take_address(&nics[pick]);
+	if (reaches && nics[pick].pxe) {
+		st = pxe_on_winner(&nics[pick]);
+		if (EFI_ERROR(st))
+			return st;
+	} else {
+		pxe_take_address(&nics[pick]);
+	}
 	take(&nics[pick], n);
 	return EFI_SUCCESS;
 }
