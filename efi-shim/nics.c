@@ -249,6 +249,19 @@ static int lease_race(struct nic *nics, unsigned n, const UINT8 *server, int *re
 	return -1;
 }
 
+/* The race's other NICs: back to the static policy, EDK2's default. That
+ * ends their DHCP (they are not booting), and the policy, which EDK2 keeps
+ * in a non-volatile variable per NIC, is left as it was found. */
+static void stop_losers(struct nic *nics, unsigned n, int pick)
+{
+	EFI_IP4_CONFIG2_POLICY policy = Ip4Config2PolicyStatic;
+
+	for (unsigned i = 0; i < n; i++)
+		if ((int)i != pick && nics[i].dhcp_started)
+			nics[i].cfg->SetData(nics[i].cfg, Ip4Config2DataTypePolicy, sizeof policy,
+					     &policy);
+}
+
 /* After an Ip4Config2 lease: start the PXE base code (if any) and tell it
  * the address, so Mtftp works. A failure costs TFTP only. */
 static void pxe_take_address(struct nic *c)
@@ -412,6 +425,7 @@ EFI_STATUS nic_from_disk(const struct net_hint *hint, struct net *n, const CHAR1
 		}
 	}
 	pick = lease_race(nics, count, hint ? hint->server : NULL, &reaches);
+	stop_losers(nics, count, pick);
 	if (pick < 0)
 		return EFI_TIMEOUT;
 	*ret_why = reaches ? L"the stamped server is on its subnet"

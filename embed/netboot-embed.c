@@ -221,6 +221,31 @@ static int make_client(const struct opts *o, struct nb_client *c)
 	return 0;
 }
 
+/* A plan for one client (--mac) names its NIC: a loader stamped with it
+ * and started from disk uses that NIC (plan "nic", docs/boot-plan.md).
+ * Here and not in nb_render: netbootd's plans answer a NIC that already
+ * booted. The line goes right after "nbplan 1", among the header keys.
+ * 0, or -ENOSPC. */
+static int plan_nic(const struct opts *o, char *text, size_t *len)
+{
+	uint8_t mac[6];
+	char line[24], fmt[18];
+	const char *nl = memchr(text, '\n', *len);
+	size_t at, n;
+
+	if (nb_mac_parse(o->mac, strlen(o->mac), mac) < 0 || !nl)
+		return -EINVAL;               /* make_client already refused a bad one */
+	nb_mac_format(mac, ':', fmt);
+	n = (size_t)snprintf(line, sizeof(line), "nic %s\n", fmt);
+	at = (size_t)(nl - text) + 1;
+	if (*len + n >= OUT_MAX)
+		return -ENOSPC;
+	memmove(text + at + n, text + at, *len - at + 1);
+	memcpy(text + at, line, n);
+	*len += n;
+	return 0;
+}
+
 static int render_for(const struct opts *o, enum nb_format fmt, char *out,
 		      size_t *ret_len)
 {
@@ -232,6 +257,8 @@ static int render_for(const struct opts *o, enum nb_format fmt, char *out,
 	    (r = server_base(o->server, base, sizeof(base))) < 0)
 		return r;
 	r = nb_render(&cfg, &c, base, fmt, out, OUT_MAX, ret_len);
+	if (r == 0 && fmt == NB_FMT_PLAN && o->mac)
+		r = plan_nic(o, out, ret_len);
 	if (r < 0)
 		fprintf(stderr, "netboot-embed: cannot render: %s%s\n", strerror(-r),
 			r == -EINVAL ? " (${mac} without --mac, or a URL or command line over its limit)" : "");
@@ -353,29 +380,6 @@ notpe:
 	return -EINVAL;
 }
 
-/* A stamp for one client (--mac) names its NIC: the loader started from
- * disk uses that NIC (plan "nic", docs/boot-plan.md). The line goes right
- * after "nbplan 1", among the header keys. 0, or -ENOSPC. */
-static int stamp_nic(const struct opts *o, char *text, size_t *len)
-{
-	uint8_t mac[6];
-	char line[24], fmt[18];
-	const char *nl = memchr(text, '\n', *len);
-	size_t at, n;
-
-	if (nb_mac_parse(o->mac, strlen(o->mac), mac) < 0 || !nl)
-		return -EINVAL;               /* make_client already refused a bad one */
-	nb_mac_format(mac, ':', fmt);
-	n = (size_t)snprintf(line, sizeof(line), "nic %s\n", fmt);
-	at = (size_t)(nl - text) + 1;
-	if (*len + n >= OUT_MAX)
-		return -ENOSPC;
-	memmove(text + at + n, text + at, *len - at + 1);
-	memcpy(text + at, line, n);
-	*len += n;
-	return 0;
-}
-
 static int cmd_stamp(int argc, char **argv)
 {
 	static char text[OUT_MAX];
@@ -394,8 +398,6 @@ static int cmd_stamp(int argc, char **argv)
 	path = argv[optind];
 	if (render_for(&o, NB_FMT_PLAN, text, &len) < 0)
 		return config_bad ? 2 : 1;
-	if (o.mac && (r = stamp_nic(&o, text, &len)) < 0)
-		return 1;
 	if (nb_stamp_encode(stamp, text, len) < 0) {
 		fprintf(stderr, "netboot-embed: plan is %zu bytes, the section holds %d\n",
 			len, NB_STAMP_TEXT_MAX);
