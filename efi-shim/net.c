@@ -240,6 +240,8 @@ EFI_STATUS net_init(EFI_HANDLE image, const struct net_hint *hint, struct net *r
 
 	ZeroMem(&n, sizeof n);
 	st = from_loaded_image(image, &n);
+	if (EFI_ERROR(st))
+		ZeroMem(&n, sizeof n);        /* a PXE base code that never got a lease */
 	if (!EFI_ERROR(st)) {
 		how = L"loaded by PXE";
 		why = L"the firmware loaded alpineboot.efi through it over PXE";
