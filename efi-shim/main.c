@@ -43,6 +43,7 @@ struct boot {
 	int have_plan;
 	char base[NB_URL_MAX];            /* http://server of the plan */
 	struct url stamped_server;        /* the stamp's server, split: a hint for net_init */
+	UINT8 stamped_nic[6];             /* the stamp's NIC: a copy, b->plan is replaced later */
 	struct net_hint hint;
 };
 
@@ -138,8 +139,10 @@ static void make_hint(struct boot *b)
 	ZeroMem(&b->hint, sizeof b->hint);
 	if (stamped_plan(b, 1) < 0)
 		return;
-	if (b->plan->has_nic)
-		b->hint.mac = b->plan->nic;
+	if (b->plan->has_nic) {
+		CopyMem(b->stamped_nic, b->plan->nic, 6);
+		b->hint.mac = b->stamped_nic;
+	}
 	while (len < NB_URL_MAX && b->plan->server[len])
 		len++;
 	if (url_parse(b->plan->server, len, &b->stamped_server) == 0 && b->stamped_server.has_ip)
