@@ -3,7 +3,7 @@
  *
  *   netboot-embed render --config F [--mac M] [--uuid U] [--arch N]
  *                        [--server URL] [--format ipxe|plan|cmdline]
- *   netboot-embed stamp IMAGE.efi --config F [--server URL] [--mac M]
+ *   netboot-embed stamp IMAGE.efi --config F [--server URL] [--mac M] [--nic M]
  *   netboot-embed show IMAGE.efi
  *   netboot-embed check --config F --root DIR [--server URL]
  *
@@ -50,7 +50,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: netboot-embed render --config F [--mac M] [--uuid U] [--arch N]\n"
 		"                            [--server URL] [--format ipxe|plan|cmdline]\n"
-		"       netboot-embed stamp IMAGE.efi --config F [--server URL] [--mac M]\n"
+		"       netboot-embed stamp IMAGE.efi --config F [--server URL] [--mac M] [--nic M]\n"
 		"       netboot-embed show IMAGE.efi\n"
 		"       netboot-embed check --config F --root DIR [--server URL]\n");
 }
@@ -156,7 +156,7 @@ static int server_base(const char *arg, char *out, size_t cap)
 }
 
 struct opts {
-	const char *config, *server, *format, *mac, *uuid, *arch, *root;
+	const char *config, *server, *format, *mac, *uuid, *arch, *root, *nic;
 };
 
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -169,13 +169,14 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "uuid", required_argument, NULL, 'u' },
 		{ "arch", required_argument, NULL, 'a' },
 		{ "root", required_argument, NULL, 'r' },
+		{ "nic", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
 
 	memset(o, 0, sizeof(*o));
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:s:f:m:u:a:r:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:s:f:m:u:a:r:n:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': o->config = optarg; break;
 		case 's': o->server = optarg; break;
@@ -184,6 +185,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'u': o->uuid = optarg; break;
 		case 'a': o->arch = optarg; break;
 		case 'r': o->root = optarg; break;
+		case 'n': o->nic = optarg; break;
 		default: return -EINVAL;
 		}
 	}
@@ -221,20 +223,22 @@ static int make_client(const struct opts *o, struct nb_client *c)
 	return 0;
 }
 
-/* A plan for one client (--mac) names its NIC: a loader stamped with it
- * and started from disk uses that NIC (plan "nic", docs/boot-plan.md).
- * Here and not in nb_render: netbootd's plans answer a NIC that already
- * booted. The line goes right after "nbplan 1", among the header keys.
- * 0, or -ENOSPC. */
-static int plan_nic(const struct opts *o, char *text, size_t *len)
+/* stamp --nic: the stamped plan names the NIC a loader started from disk
+ * uses (plan "nic", docs/boot-plan.md). Only in the stamp: netbootd's
+ * plans answer a NIC that already booted, and render prints what netbootd
+ * serves. The line goes right after "nbplan 1", among the header keys.
+ * 0, -EINVAL (a bad MAC, said on stderr), or -ENOSPC. */
+static int plan_nic(const char *nic, char *text, size_t *len)
 {
 	uint8_t mac[6];
 	char line[24], fmt[18];
 	const char *nl = memchr(text, '\n', *len);
 	size_t at, n;
 
-	if (nb_mac_parse(o->mac, strlen(o->mac), mac) < 0 || !nl)
-		return -EINVAL;               /* make_client already refused a bad one */
+	if (nb_mac_parse(nic, strlen(nic), mac) < 0 || !nl) {
+		fprintf(stderr, "netboot-embed: bad --nic '%s' (aa:bb:cc:dd:ee:ff)\n", nic);
+		return -EINVAL;
+	}
 	nb_mac_format(mac, ':', fmt);
 	n = (size_t)snprintf(line, sizeof(line), "nic %s\n", fmt);
 	at = (size_t)(nl - text) + 1;
@@ -257,8 +261,6 @@ static int render_for(const struct opts *o, enum nb_format fmt, char *out,
 	    (r = server_base(o->server, base, sizeof(base))) < 0)
 		return r;
 	r = nb_render(&cfg, &c, base, fmt, out, OUT_MAX, ret_len);
-	if (r == 0 && fmt == NB_FMT_PLAN && o->mac)
-		r = plan_nic(o, out, ret_len);
 	if (r < 0)
 		fprintf(stderr, "netboot-embed: cannot render: %s%s\n", strerror(-r),
 			r == -EINVAL ? " (${mac} without --mac, or a URL or command line over its limit)" : "");
@@ -398,6 +400,8 @@ static int cmd_stamp(int argc, char **argv)
 	path = argv[optind];
 	if (render_for(&o, NB_FMT_PLAN, text, &len) < 0)
 		return config_bad ? 2 : 1;
+	if (o.nic && plan_nic(o.nic, text, &len) < 0)
+		return 2;
 	if (nb_stamp_encode(stamp, text, len) < 0) {
 		fprintf(stderr, "netboot-embed: plan is %zu bytes, the section holds %d\n",
 			len, NB_STAMP_TEXT_MAX);

@@ -60,7 +60,7 @@ struct nb_plan {
 	unsigned default_entry;       /* index into entry[] */
 	uint64_t max_file_size;       /* no download may exceed this */
 	uint8_t nic[6];               /* "nic": the NIC a loader started from disk uses */
-	int has_nic;                  /* (a stamp for one client's MAC; optional) */
+	int has_nic;                  /* (stamps only: netboot-embed stamp --nic) */
 	struct nb_entry entry[NB_PLAN_MAX_ENTRIES];
 	unsigned n_entry;
 };

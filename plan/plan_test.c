@@ -255,7 +255,7 @@ static void test_round_trip(void **state)
 	assert_int_equal(nb_resolve(&cfg, &mac_client, "http://s", &plan), 0);
 	assert_int_equal(plan.n_entry, 1);
 	round_trip(&plan);
-	/* A stamp for one client names its NIC (netboot-embed stamp --mac). */
+	/* A stamp for one client names its NIC (netboot-embed stamp --nic). */
 	memcpy(plan.nic, mac_client.mac, 6);
 	plan.has_nic = 1;
 	round_trip(&plan);

@@ -2,7 +2,7 @@
 # alpineboot.efi from disk, two NICs, the disk alone in the boot order
 # (issue 10): OVMF connects no NIC then, so the loader must connect the
 # controllers itself; the stamp names the second NIC (netboot-embed stamp
-# --mac writes "nic"), so that NIC and no other is brought up, although
+# --nic writes "nic"), so that NIC and no other is brought up, although
 # the first NIC (QEMU's user network, with its own DHCP) comes first on the
 # bus. Scenario 13 is the same machine without "nic" (the NIC is then
 # chosen by where the stamped server is).
@@ -27,7 +27,7 @@ EOF_CONF
 [ -x "$RIG_EMBED" ] || rig_die "no $RIG_EMBED (make all)"
 app=$RIG_DIR/BOOTX64.EFI
 cp "$RIG_EFI" "$app"
-"$RIG_EMBED" stamp "$app" --config "$RIG_CONF" --server "http://$RIG_SRV" --mac $MAC2 ||
+"$RIG_EMBED" stamp "$app" --config "$RIG_CONF" --server "http://$RIG_SRV" --mac $MAC2 --nic $MAC2 ||
 	rig_die "netboot-embed stamp failed"
 if "$RIG_EMBED" show "$app" | grep -qx "nic $MAC2"; then rig_ok "the stamp names the NIC"
 else rig_fail "the stamp names the NIC"; "$RIG_EMBED" show "$app" | head -5; fi
