@@ -158,6 +158,12 @@ EFI_STATUS fetch(struct net *net, const char *url, const char *what,
 	if (EFI_ERROR(st)) {
 		/* TFTP: same path on the same host, or the PXE server for names. */
 		server = u.has_ip ? u.ip : (net->has_server ? net->server : NULL);
+		if (!net->pxe) {
+			/* HTTP Boot leaves no PXE base code on our NIC. */
+			ERR(L"%a %a: no TFTP fallback (no PXE base code on this NIC)", what, url);
+			free_buf(&d);
+			return st;
+		}
 		if (!server || url_tftp_name(&u, name, sizeof name) < 0) {
 			ERR(L"%a %a: no TFTP fallback for this URL", what, url);
 			free_buf(&d);

@@ -1,7 +1,9 @@
 /* main.c: alpineboot.efi, the Alpine boot command for UEFI clients.
  *
  * The flow, each step in its own file:
- *   net.c     find the NIC, our address, the boot server (PXE or DHCP)
+ *   net.c     find the NIC, our address, the boot server (PXE, HTTP Boot,
+ *   nics.c    or from disk: the stamped NIC, else the NIC that reaches the
+ *             stamped server)
  *   fetch.c   the plan boot.plan?mac=.. (plan/query.h; HTTP, else the same
  *             name and query over TFTP), else the one stamped into this
  *             image (stamp.c, plan/stamp.h)
@@ -24,6 +26,7 @@
 #include "efi-shim/menu.h"
 #include "efi-shim/net.h"
 #include "efi-shim/stamp.h"
+#include "efi-shim/url.h"
 #include "efi-shim/ucs2.h"
 
 #define ALPINEBOOT_VERSION   "1.0"
@@ -39,6 +42,9 @@ struct boot {
 	struct nb_plan *plan, *scratch;   /* scratch: parse target, copied on success */
 	int have_plan;
 	char base[NB_URL_MAX];            /* http://server of the plan */
+	struct url stamped_server;        /* the stamp's server, split: a hint for net_init */
+	UINT8 stamped_nic[6];             /* the stamp's NIC: a copy, b->plan is replaced later */
+	struct net_hint hint;
 };
 
 static const char label_retry[] = "Retry (fetch the plan again)";
@@ -124,16 +130,45 @@ static int server_plan(struct boot *b)
 	return r;
 }
 
+/* What the stamp says about the network (its NIC, its server's address)
+ * for net_init when no NIC loaded us. */
+static void make_hint(struct boot *b)
+{
+	size_t len = 0;
+
+	ZeroMem(&b->hint, sizeof b->hint);
+	if (stamped_plan(b, 1) < 0)
+		return;
+	if (b->plan->has_nic) {
+		CopyMem(b->stamped_nic, b->plan->nic, 6);
+		b->hint.mac = b->stamped_nic;
+	}
+	while (len < NB_URL_MAX && b->plan->server[len])
+		len++;
+	if (url_parse(b->plan->server, len, &b->stamped_server) == 0 && b->stamped_server.has_ip)
+		b->hint.server = b->stamped_server.ip;
+}
+
+/* Bring the network up (again): net_init with the stamp's hint. */
+static void bring_up_net(struct boot *b)
+{
+	make_hint(b);
+	b->have_net = !EFI_ERROR(net_init(b->image, &b->hint, &b->net));
+}
+
 static EFI_STATUS load_plan(struct boot *b)
 {
 	struct nb_buf u;
 
 	/* Which server to ask: PXE-loaded, the one that served this image;
-	 * from disk, the one the admin stamped into it, else whichever PXE
-	 * server answered our DHCP. */
+	 * HTTP-booted, the one in our own URI; from disk, the one the admin
+	 * stamped into it, else whichever PXE server answered our DHCP. */
 	b->base[0] = 0;
 	if (b->have_net && b->net.pxe_booted && b->net.has_server) {
 		base_from_ip(b, b->net.server);
+	} else if (b->have_net && b->net.http_booted) {
+		nb_buf_init(&u, b->base, sizeof b->base);
+		nb_buf_puts(&u, b->net.base);      /* both NB_URL_MAX: fits */
 	} else if (stamped_plan(b, 1) == 0 && b->plan->server[0]) {
 		nb_buf_init(&u, b->base, sizeof b->base);
 		nb_buf_puts(&u, b->plan->server);   /* both NB_URL_MAX: fits */
@@ -333,17 +368,13 @@ static void build_menu(struct boot *b, struct menu_model *m, unsigned timeout, i
  * shown. NB_ACT_EXIT is the caller's. */
 static const CHAR16 *run_action(struct boot *b, enum nb_action *act, unsigned *arg)
 {
-	EFI_STATUS st;
-
 	switch (*act) {
 	case NB_ACT_BOOT:
 		boot_entry(b, *arg);
 		return L"booting failed (see the messages above)";
 	case NB_ACT_RETRY:
-		if (!b->have_net) {
-			st = net_init(b->image, &b->net);
-			b->have_net = !EFI_ERROR(st);
-		}
+		if (!b->have_net)
+			bring_up_net(b);
 		if (EFI_ERROR(load_plan(b)))
 			return L"no boot plan (see the messages above)";
 		*act = NB_ACT_BOOT;          /* entry 0 of the new plan */
@@ -398,7 +429,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		goto out;
 	}
 
-	b.have_net = !EFI_ERROR(net_init(image, &b.net));
+	bring_up_net(&b);
 	if (EFI_ERROR(load_plan(&b))) {
 		reason = L"no boot plan (see the messages above)";
 	} else {

@@ -1,27 +1,30 @@
-/* net.c: find the NIC, our IPv4 address and the boot server.
+/* net.c: find the NIC, our IPv4 address and the boot server, on each of
+ * the three ways alpineboot.efi can be started (issue 10: the NIC that
+ * booted is the NIC that is configured, and nothing waits on the others).
  *
  * PXE-loaded (the normal case): the firmware's PXE base code is on our
  * LoadedImage->DeviceHandle and its Mode holds the DHCP ACK, the proxyDHCP
  * offer (netbootd) and maybe a PXE reply from port 4011. Those name the
  * server that gave us our own image, so it is the server to ask for the
- * plan. Started from disk ("flash"): connect every NIC's drivers, then run
- * DHCP through the first PXE base code that gets a lease.
+ * plan. No DHCP of ours at all.
+ *
+ * Loaded by UEFI HTTP Boot (UEFI 2.10 section 24.7; EDK2 HttpBootDxe):
+ * there is no PXE base code on our device handle. Its device path is
+ * .../MAC(..)/IPv4(..)/Uri(http://SRV/alpineboot.efi): the MAC node names
+ * the NIC, the URI node the server ("http://SRV" is the plan's base), and
+ * EDK2 writes the address its DHCP got into the IPv4 node (else we ask
+ * the NIC's Ip4Config2). Files then come over HTTP only.
+ *
+ * Started from disk ("flash"): nics.c picks the NIC.
  *
  * EDK2 (OVMF) installs the PXE base code on a per-IP-version child of the
  * NIC handle (device path .../MAC(..)/IPv4(..)); the HTTP service binding
  * and SNP sit on the NIC handle itself. We keep both handles.
- *
- * EDK2's PXE Dhcp() accepts only offers that name a boot file (a PXE
- * server, like netbootd's proxyDHCP, must answer). On a LAN with a plain
- * DHCP server only it fails with EFI_NO_RESPONSE; then the firmware's
- * IPv4 configuration (Ip4Config2, DHCP policy) gets the address, the PXE
- * base code is told it with SetStationIp so Mtftp still works, and the
- * server comes from the stamped plan.
  */
 #include "efi-shim/net.h"
+#include "efi-shim/url.h"
 #include "plan/mac.h"
-
-#define IP4CONFIG_WAIT_MS 20000      /* DHCP through Ip4Config2: lease or give up */
+#include "plan/str.h"
 
 static EFI_GUID ip4config2_guid = EFI_IP4_CONFIG2_PROTOCOL_GUID;
 
@@ -56,17 +59,22 @@ static void pick_server(struct net *n)
 /* Fill the rest of *n from the PXE base code's mode and the NIC's SNP. */
 static void read_mode(struct net *n)
 {
-	EFI_PXE_BASE_CODE_MODE *m = n->pxe->Mode;
+	EFI_PXE_BASE_CODE_MODE *m = n->pxe ? n->pxe->Mode : NULL;
 	EFI_DEVICE_PATH *dp;
 	EFI_SIMPLE_NETWORK *snp = NULL;
 	EFI_STATUS st;
 
-	ip_copy(n->ip, m->StationIp.v4.Addr);
-	ip_copy(n->mask, m->SubnetMask.v4.Addr);
+	if (ip_zero(n->ip) && m) {
+		ip_copy(n->ip, m->StationIp.v4.Addr);
+		ip_copy(n->mask, m->SubnetMask.v4.Addr);
+	}
 	n->has_ip = !ip_zero(n->ip);
-	pick_server(n);
-
-	n->path = DevicePathFromHandle(n->pxe_handle);
+	if (m && !n->has_server)
+		pick_server(n);
+	if (n->has_mac)
+		return;                           /* nics.c or the device path said */
+	if (!n->path)
+		n->path = DevicePathFromHandle(n->pxe_handle);
 	dp = n->path;
 	if (dp) {
 		st = BS->LocateDevicePath(&SimpleNetworkProtocol, &dp, &n->nic_handle);
@@ -79,19 +87,20 @@ static void read_mode(struct net *n)
 		for (int i = 0; i < 6; i++)
 			n->mac[i] = snp->Mode->CurrentAddress.Addr[i];
 		n->has_mac = 1;
-	} else if (m->DhcpAckReceived && m->DhcpAck.Dhcpv4.BootpHwAddrLen == 6) {
+	} else if (m && m->DhcpAckReceived && m->DhcpAck.Dhcpv4.BootpHwAddrLen == 6) {
 		for (int i = 0; i < 6; i++)
 			n->mac[i] = m->DhcpAck.Dhcpv4.BootpHwAddr[i];
 		n->has_mac = 1;
 	}
 }
 
-static void log_found(const struct net *n, const CHAR16 *how)
+static void log_found(const struct net *n, const CHAR16 *how, const CHAR16 *why)
 {
 	char mac[18];
 
 	/* Lower-case and colon-separated, as netbootd logs MACs. */
 	nb_mac_format(n->mac, ':', mac);
+	LOG(L"using NIC %a (%s)", n->has_mac ? mac : "unknown", why);
 	LOG(L"net: %s, mac %a, ip %d.%d.%d.%d/%d.%d.%d.%d", how, n->has_mac ? mac : "unknown",
 	    n->ip[0], n->ip[1], n->ip[2], n->ip[3], n->mask[0], n->mask[1], n->mask[2], n->mask[3]);
 	if (n->has_server)
@@ -115,176 +124,148 @@ static EFI_STATUS from_loaded_image(EFI_HANDLE image, struct net *n)
 	if (!n->pxe->Mode->Started || !n->pxe->Mode->DhcpAckReceived)
 		return EFI_NOT_READY;
 	n->pxe_handle = li->DeviceHandle;
+	n->path = DevicePathFromHandle(li->DeviceHandle);
 	n->pxe_booted = 1;
 	return EFI_SUCCESS;
 }
 
-/* The PXE base code instance on an IPv6 child: not ours (we boot IPv4). */
-static int is_ipv6_child(EFI_HANDLE h)
+/* "http://host[:port]" of an HTTP Boot URI node into n->base, and the
+ * server's address when host is one. 0, or -1 when the URI is not an
+ * http:// URL we can use (https://, too long). */
+static int uri_base(const URI_DEVICE_PATH *node, struct net *n)
 {
-	EFI_DEVICE_PATH *dp = DevicePathFromHandle(h), *last = NULL;
+	UINTN len = DevicePathNodeLength(&node->Header);
+	const char *uri = (const char *)node->Uri;
+	struct url u;
+	struct nb_buf b;
 
-	for (unsigned i = 0; dp && !IsDevicePathEnd(dp) && i < 64; i++) {
-		last = dp;
-		dp = NextDevicePathNode(dp);
+	if (len <= sizeof node->Header)
+		return -1;
+	len -= sizeof node->Header;
+	while (len > 0 && uri[len - 1] == 0)
+		len--;
+	if (url_parse(uri, (size_t)len, &u) < 0)
+		return -1;
+	nb_buf_init(&b, n->base, sizeof n->base);
+	nb_buf_puts(&b, "http://");
+	nb_buf_puts(&b, u.host);
+	if (u.port != 80) {
+		nb_buf_putc(&b, ':');
+		nb_buf_putu(&b, u.port);
 	}
-	return last && DevicePathType(last) == MESSAGING_DEVICE_PATH &&
-	       DevicePathSubType(last) == MSG_IPv6_DP;
+	if (u.has_ip) {
+		ip_copy(n->server, u.ip);
+		n->has_server = 1;
+	}
+	return 0;
 }
 
-/* DHCP through the firmware's IPv4 configuration of the NIC below pxe_handle,
- * polled until it has an address, at most IP4CONFIG_WAIT_MS; then the PXE
- * base code is started (if it is not) and told the address, so that Mtftp
- * works. EDK2's DHCP4 service lets one child at a time be configured: the
- * PXE base code must not be in the middle of its own Dhcp() meanwhile. */
-static EFI_STATUS ip4config_dhcp(EFI_HANDLE pxe_handle, EFI_PXE_BASE_CODE_PROTOCOL *pxe)
+#define IPV4_NODE_MIN (__builtin_offsetof(IPv4_DEVICE_PATH, SubnetMask) + sizeof(EFI_IPv4_ADDRESS))
+
+/* The address HTTP Boot configured: the IPv4 node EDK2 fills in, else
+ * the NIC's Ip4Config2 (firmware that configures through it). */
+static void http_boot_address(const IPv4_DEVICE_PATH *ip4, struct net *n)
 {
-	EFI_DEVICE_PATH *dp = DevicePathFromHandle(pxe_handle);
-	EFI_IP4_CONFIG2_PROTOCOL *cfg;
-	EFI_IP4_CONFIG2_POLICY policy = Ip4Config2PolicyDhcp;
-	/* The interface info is followed by its route table: room for 64 routes
-	 * (EDK2 fills nothing when the buffer is too small for all of it). */
 	union {
 		EFI_IP4_CONFIG2_INTERFACE_INFO info;
 		UINT8 room[sizeof(EFI_IP4_CONFIG2_INTERFACE_INFO) + 64 * sizeof(EFI_IP4_ROUTE_TABLE)];
 	} u;
-	EFI_IP4_CONFIG2_INTERFACE_INFO *info = &u.info;
-	EFI_IP_ADDRESS ip, mask;
-	EFI_HANDLE h = NULL;
-	EFI_STATUS st;
-	UINT64 deadline;
+	EFI_IP4_CONFIG2_PROTOCOL *cfg;
+	UINTN size = sizeof u;
 
-	st = dp ? BS->LocateDevicePath(&ip4config2_guid, &dp, &h) : EFI_NOT_FOUND;
-	if (!EFI_ERROR(st))
-		st = BS->HandleProtocol(h, &ip4config2_guid, (void **)&cfg);
-	if (EFI_ERROR(st)) {
-		ERR(L"net: no IPv4 configuration protocol on this NIC: %s", efi_status_str(st));
-		return st;
+	/* SubnetMask came with UEFI 2.0: only in a node long enough for it.
+	 * Not sizeof: EDK2's node is packed, 27 bytes; gnu-efi's struct is
+	 * padded to 28 (same offsets). */
+	if (ip4 && (UINTN)DevicePathNodeLength(&ip4->Header) >= IPV4_NODE_MIN &&
+	    !ip_zero(ip4->LocalIpAddress.Addr)) {
+		ip_copy(n->ip, ip4->LocalIpAddress.Addr);
+		ip_copy(n->mask, ip4->SubnetMask.Addr);
+		return;
 	}
-	st = cfg->SetData(cfg, Ip4Config2DataTypePolicy, sizeof policy, &policy);
-	if (EFI_ERROR(st) && st != EFI_NOT_READY) {
-		ERR(L"net: Ip4Config2 DHCP policy: %s", efi_status_str(st));
-		return st;
+	if (!n->nic_handle ||
+	    EFI_ERROR(BS->HandleProtocol(n->nic_handle, &ip4config2_guid, (void **)&cfg)))
+		return;
+	ZeroMem(&u, sizeof u);
+	if (EFI_ERROR(cfg->GetData(cfg, Ip4Config2DataTypeInterfaceInfo, &size, &u)))
+		return;
+	ip_copy(n->ip, u.info.StationAddress.Addr);
+	ip_copy(n->mask, u.info.SubnetMask.Addr);
+}
+
+/* Loaded by UEFI HTTP Boot: our device handle's path ends in a URI node. */
+static EFI_STATUS from_http_boot(EFI_HANDLE dev, struct net *n)
+{
+	EFI_DEVICE_PATH *dp = DevicePathFromHandle(dev), *p, *rest;
+	const URI_DEVICE_PATH *uri = NULL;
+	const MAC_ADDR_DEVICE_PATH *mac = NULL;
+	const IPv4_DEVICE_PATH *ip4 = NULL;
+
+	for (p = dp; p && !IsDevicePathEnd(p); p = NextDevicePathNode(p)) {
+		if (DevicePathType(p) == MESSAGING_DEVICE_PATH && DevicePathSubType(p) == MSG_URI_DP)
+			uri = (const URI_DEVICE_PATH *)p;
+		else if (DevicePathType(p) == MESSAGING_DEVICE_PATH &&
+			 DevicePathSubType(p) == MSG_MAC_ADDR_DP)
+			mac = (const MAC_ADDR_DEVICE_PATH *)p;
+		else if (DevicePathType(p) == MESSAGING_DEVICE_PATH &&
+			 DevicePathSubType(p) == MSG_IPv4_DP)
+			ip4 = (const IPv4_DEVICE_PATH *)p;
+		if ((UINTN)DevicePathNodeLength(p) < sizeof(EFI_DEVICE_PATH_PROTOCOL))
+			break;                        /* malformed: do not loop on it */
 	}
-	LOG(L"net: DHCP through the firmware's IPv4 configuration...");
-	deadline = clock_ms() + IP4CONFIG_WAIT_MS;
-	for (unsigned i = 0; i < 100000; i++) {
-		UINTN size = sizeof u;
-		ZeroMem(&u, sizeof u);
-		st = cfg->GetData(cfg, Ip4Config2DataTypeInterfaceInfo, &size, &u);
-		if (!EFI_ERROR(st) &&
-		    (info->StationAddress.Addr[0] | info->StationAddress.Addr[1] |
-		     info->StationAddress.Addr[2] | info->StationAddress.Addr[3]))
-			break;
-		if (clock_ms() > deadline) {
-			ERR(L"net: no DHCP lease within %d s", IP4CONFIG_WAIT_MS / 1000);
-			return EFI_TIMEOUT;
-		}
-		BS->Stall(100000);
+	if (!uri)
+		return EFI_NOT_FOUND;
+	if (uri_base(uri, n) < 0) {
+		ERR(L"net: loaded by HTTP Boot from a URI that is not a usable http:// URL");
+		return EFI_UNSUPPORTED;
 	}
-	ZeroMem(&ip, sizeof ip);
-	ZeroMem(&mask, sizeof mask);
-	CopyMem(ip.v4.Addr, info->StationAddress.Addr, 4);
-	CopyMem(mask.v4.Addr, info->SubnetMask.Addr, 4);
-	if (!pxe->Mode->Started) {
-		st = pxe->Start(pxe, FALSE);
-		if (EFI_ERROR(st) && st != EFI_ALREADY_STARTED) {
-			ERR(L"net: PXE Start: %s (TFTP will not work)", efi_status_str(st));
-			return EFI_SUCCESS;
-		}
+	n->http_booted = 1;
+	n->path = dp;
+	rest = dp;
+	if (EFI_ERROR(BS->LocateDevicePath(&SimpleNetworkProtocol, &rest, &n->nic_handle)))
+		n->nic_handle = dev;
+	if (mac) {
+		CopyMem(n->mac, mac->MacAddress.Addr, 6);
+		n->has_mac = 1;
 	}
-	st = pxe->SetStationIp(pxe, &ip, &mask);
-	if (EFI_ERROR(st))
-		ERR(L"net: PXE SetStationIp: %s (TFTP will not work)", efi_status_str(st));
+	http_boot_address(ip4, n);
 	return EFI_SUCCESS;
 }
 
-/* From disk: bring every NIC's network stack up, then get a lease on the
- * first NIC that can: PXE Dhcp() first, so that a proxyDHCP (netbootd) can
- * name the server; when no PXE server answers, the firmware's IPv4
- * configuration. PXE Dhcp() ends by itself (EDK2: about 60 s without a
- * PXE offer, its RFC 2131 retransmission schedule), a cost paid only where
- * nobody answers PXE; Ip4Config2 is waited for with a deadline. */
-static EFI_STATUS from_dhcp(struct net *n)
-{
-	EFI_HANDLE *h = NULL;
-	UINTN count = 0;
-	EFI_STATUS st, last = EFI_NOT_FOUND;
-
-	st = BS->LocateHandleBuffer(ByProtocol, &SimpleNetworkProtocol, NULL, &count, &h);
-	if (!EFI_ERROR(st)) {
-		for (UINTN i = 0; i < count; i++)
-			BS->ConnectController(h[i], NULL, NULL, TRUE);
-		FreePool(h);
-	}
-	h = NULL;
-	st = BS->LocateHandleBuffer(ByProtocol, &PxeBaseCodeProtocol, NULL, &count, &h);
-	if (EFI_ERROR(st)) {
-		ERR(L"net: no network card with a PXE base code: %s", efi_status_str(st));
-		return st;
-	}
-	for (UINTN i = 0; i < count && i < 16; i++) {
-		EFI_PXE_BASE_CODE_PROTOCOL *pxe;
-		UINT64 t0;
-
-		if (is_ipv6_child(h[i]))
-			continue;
-		st = BS->HandleProtocol(h[i], &PxeBaseCodeProtocol, (void **)&pxe);
-		if (EFI_ERROR(st))
-			continue;
-		if (pxe->Mode->Started && pxe->Mode->DhcpAckReceived)
-			goto found;
-		if (!pxe->Mode->Started) {
-			st = pxe->Start(pxe, FALSE);
-			if (EFI_ERROR(st) && st != EFI_ALREADY_STARTED) {
-				ERR(L"net: NIC %d: PXE Start: %s", (int)i, efi_status_str(st));
-				last = st;
-				continue;
-			}
-		}
-		LOG(L"net: NIC %d: PXE DHCP...", (int)i);
-		t0 = clock_ms();
-		st = pxe->Dhcp(pxe, FALSE);
-		if (!EFI_ERROR(st))
-			goto found;
-		ERR(L"net: NIC %d: PXE DHCP: %s after %ld ms (no PXE server answered?)",
-		    (int)i, efi_status_str(st), clock_ms() - t0);
-		last = st;
-		pxe->Stop(pxe);                   /* frees its DHCP4 child for Ip4Config2 */
-		if (!EFI_ERROR(ip4config_dhcp(h[i], pxe)))
-			goto found;
-		continue;
-found:
-		n->pxe = pxe;
-		n->pxe_handle = h[i];
-		FreePool(h);
-		return EFI_SUCCESS;
-	}
-	FreePool(h);
-	return last;
-}
-
-EFI_STATUS net_init(EFI_HANDLE image, struct net *ret)
+EFI_STATUS net_init(EFI_HANDLE image, const struct net_hint *hint, struct net *ret)
 {
 	struct net n;
+	EFI_LOADED_IMAGE *li = NULL;
+	const CHAR16 *how, *why = L"";
 	EFI_STATUS st;
 
 	ZeroMem(&n, sizeof n);
 	st = from_loaded_image(image, &n);
-	if (EFI_ERROR(st)) {
-		st = from_dhcp(&n);
+	if (EFI_ERROR(st))
+		ZeroMem(&n, sizeof n);        /* a PXE base code that never got a lease */
+	if (!EFI_ERROR(st)) {
+		how = L"loaded by PXE";
+		why = L"the firmware loaded alpineboot.efi through it over PXE";
+	} else if (!EFI_ERROR(BS->HandleProtocol(image, &LoadedImageProtocol, (void **)&li)) &&
+		   li->DeviceHandle && !EFI_ERROR(from_http_boot(li->DeviceHandle, &n))) {
+		how = L"loaded by UEFI HTTP Boot";
+		why = L"the firmware loaded alpineboot.efi through it by HTTP Boot";
+	} else {
+		ZeroMem(&n, sizeof n);
+		st = nic_from_disk(hint, &n, &why);
 		if (EFI_ERROR(st)) {
 			ERR(L"net: no network: %s", efi_status_str(st));
 			return st;
 		}
+		how = n.pxe && n.pxe->Mode->DhcpAckReceived ? L"PXE DHCP" : L"DHCP (Ip4Config2)";
 	}
 	read_mode(&n);
 	if (!n.has_ip) {
-		ERR(L"net: the PXE base code has no IPv4 address");
+		ERR(L"net: no IPv4 address on this NIC");
 		return EFI_NO_MAPPING;
 	}
-	log_found(&n, n.pxe_booted ? L"loaded by PXE" :
-		  n.pxe->Mode->DhcpAckReceived ? L"PXE DHCP" : L"DHCP (Ip4Config2)");
+	log_found(&n, how, why);
+	if (n.http_booted)
+		LOG(L"net: server %a (from the HTTP Boot URI)", n.base);
 	*ret = n;
 	return EFI_SUCCESS;
 }

@@ -16,7 +16,7 @@ EFI_LDS    = $(EFI_LIBDIR)/elf_x86_64_efi.lds
 EFI_IMAGE  = $(B)/efi-shim/alpineboot.efi
 
 # Firmware-side sources, one concern each (docs/alpineboot.md).
-EFI_SHIM_SRCS = efi-shim/main.c efi-shim/net.c efi-shim/http.c efi-shim/tftp.c \
+EFI_SHIM_SRCS = efi-shim/main.c efi-shim/net.c efi-shim/nics.c efi-shim/http.c efi-shim/tftp.c \
                 efi-shim/fetch.c efi-shim/initrd.c efi-shim/linux.c \
                 efi-shim/menu.c efi-shim/clock.c efi-shim/efistr.c \
                 efi-shim/stamp.c efi-shim/libc.c \
@@ -113,9 +113,11 @@ efi_fuzz_url_SEEDS = efi-shim/fuzz-seeds/url
 
 # QEMU tests of what the boot-test suite (tests-qemu/) does not cover:
 # pinned sizes and hashes (right, wrong), a non-EFI kernel and the retry
-# after it, TFTP only, the iPXE shell chain and exit to firmware. They use
+# after it, TFTP only, the iPXE shell chain and exit to firmware, from disk
+# with two NICs that OVMF did not connect and the stamp naming one. They use
 # tests-qemu/rig.sh (namespaces, netbootd, OVMF); see efi-shim/tests/*.sh.
 EFI_QEMU_TESTS = efi-shim/tests/pins.sh efi-shim/tests/tftp.sh efi-shim/tests/menu.sh \
+                 efi-shim/tests/nic.sh \
                  efi-shim/tests/serial.sh
 .PHONY: efi-qemu
 efi-qemu: $(EFI_IMAGE) $(B)/guest/initramfs $(B)/san/netbootd

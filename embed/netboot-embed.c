@@ -3,7 +3,7 @@
  *
  *   netboot-embed render --config F [--mac M] [--uuid U] [--arch N]
  *                        [--server URL] [--format ipxe|plan|cmdline]
- *   netboot-embed stamp IMAGE.efi --config F [--server URL] [--mac M]
+ *   netboot-embed stamp IMAGE.efi --config F [--server URL] [--mac M] [--nic M]
  *   netboot-embed show IMAGE.efi
  *   netboot-embed check --config F --root DIR [--server URL]
  *   netboot-embed list --config F
@@ -74,7 +74,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: netboot-embed render --config F [--mac M] [--uuid U] [--arch N]\n"
 		"                            [--server URL] [--format ipxe|plan|cmdline]\n"
-		"       netboot-embed stamp IMAGE.efi --config F [--server URL] [--mac M]\n"
+		"       netboot-embed stamp IMAGE.efi --config F [--server URL] [--mac M] [--nic M]\n"
 		"       netboot-embed show IMAGE.efi\n"
 		"       netboot-embed check --config F --root DIR [--server URL]\n"
 		"       netboot-embed list --config F\n"
@@ -176,7 +176,7 @@ static int server_base(const char *arg, char *out, size_t cap)
 }
 
 struct opts {
-	const char *config, *server, *format, *mac, *uuid, *arch, *root;
+	const char *config, *server, *format, *mac, *uuid, *arch, *root, *nic;
 	const char *plan_key, *key, *cert;   /* Secure Boot: keygen, stamp, sign */
 	int require_signature;
 };
@@ -195,13 +195,14 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "require-signature", no_argument, NULL, 'R' },
 		{ "key", required_argument, NULL, 'k' },
 		{ "cert", required_argument, NULL, 'C' },
+		{ "nic", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
 
 	memset(o, 0, sizeof(*o));
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:s:f:m:u:a:r:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:s:f:m:u:a:r:n:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': o->config = optarg; break;
 		case 's': o->server = optarg; break;
@@ -214,6 +215,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'R': o->require_signature = 1; break;
 		case 'k': o->key = optarg; break;
 		case 'C': o->cert = optarg; break;
+		case 'n': o->nic = optarg; break;
 		default: return -EINVAL;
 		}
 	}
@@ -248,6 +250,33 @@ static int make_client(const struct opts *o, struct nb_client *c)
 		}
 		c->arch = (int)a;
 	}
+	return 0;
+}
+
+/* stamp --nic: the stamped plan names the NIC a loader started from disk
+ * uses (plan "nic", docs/boot-plan.md). Only in the stamp: netbootd's
+ * plans answer a NIC that already booted, and render prints what netbootd
+ * serves. The line goes right after "nbplan 1", among the header keys.
+ * 0, -EINVAL (a bad MAC, said on stderr), or -ENOSPC. */
+static int plan_nic(const char *nic, char *text, size_t *len)
+{
+	uint8_t mac[6];
+	char line[24], fmt[18];
+	const char *nl = memchr(text, '\n', *len);
+	size_t at, n;
+
+	if (nb_mac_parse(nic, strlen(nic), mac) < 0 || !nl) {
+		fprintf(stderr, "netboot-embed: bad --nic '%s' (aa:bb:cc:dd:ee:ff)\n", nic);
+		return -EINVAL;
+	}
+	nb_mac_format(mac, ':', fmt);
+	n = (size_t)snprintf(line, sizeof(line), "nic %s\n", fmt);
+	at = (size_t)(nl - text) + 1;
+	if (*len + n >= OUT_MAX)
+		return -ENOSPC;
+	memmove(text + at + n, text + at, *len - at + 1);
+	memcpy(text + at, line, n);
+	*len += n;
 	return 0;
 }
 
@@ -715,6 +744,8 @@ static int cmd_stamp(int argc, char **argv)
 		return config_bad ? 2 : 1;
 	if (o.plan_key && stamp_plan_key(&o, text, sizeof(text), &len) < 0)
 		return 1;
+	if (o.nic && plan_nic(o.nic, text, &len) < 0)
+		return 2;
 	if (nb_stamp_encode(stamp, text, len) < 0) {
 		fprintf(stderr, "netboot-embed: plan is %zu bytes, the section holds %d\n",
 			len, NB_STAMP_TEXT_MAX);

@@ -8,6 +8,7 @@
  * target (plan/fuzz_plan.c). Unknown keys and unknown file attributes are
  * skipped, so a version-1 reader accepts version-1 plans with additions.
  */
+#include "plan/mac.h"
 #include "plan/plan.h"
 #include "plan/plansig.h"
 #include "plan/str.h"
@@ -72,6 +73,14 @@ int nb_plan_format(const struct nb_plan *plan, char *out, size_t cap,
 	}
 	if (plan->require_signature)
 		nb_buf_puts(&b, "require-signature yes\n");
+	if (plan->has_nic) {
+		char mac[18];
+
+		nb_mac_format(plan->nic, ':', mac);
+		nb_buf_puts(&b, "nic ");
+		nb_buf_puts(&b, mac);
+		nb_buf_putc(&b, '\n');
+	}
 	for (i = 0; i < plan->n_entry && i < NB_PLAN_MAX_ENTRIES; i++) {
 		const struct nb_entry *e = &plan->entry[i];
 		size_t len, off;
@@ -228,7 +237,7 @@ static int parse_number(const char *v, size_t n, uint64_t max, uint64_t *ret)
 /* One line, split into key and value at the first space. */
 static const char *const header_keys[] = {
 	"server", "title", "timeout", "default", "max-file-size",
-	"plan-key", "require-signature",
+	"plan-key", "require-signature", "nic",
 };
 
 #define N_HEADER_KEYS (sizeof(header_keys) / sizeof(header_keys[0]))
@@ -295,6 +304,12 @@ static int parse_line(struct nb_plan *plan, int *ended, unsigned *seen,
 			if ((r = parse_number(v, vn, MAX_TIMEOUT, &x)) < 0)
 				return r;
 			plan->timeout_s = (unsigned)x;
+			return 0;
+		}
+		if (nb_tok_eq(s, k, "nic")) {
+			if (nb_mac_parse(v, vn, plan->nic) < 0)
+				return -NB_EINVAL;
+			plan->has_nic = 1;
 			return 0;
 		}
 		if (nb_tok_eq(s, k, "default")) {

@@ -66,6 +66,8 @@ struct nb_plan {
 	uint8_t plan_key[32];
 	int has_plan_key;
 	int require_signature;
+	uint8_t nic[6];               /* "nic": the NIC a loader started from disk uses */
+	int has_nic;                  /* (stamps only: netboot-embed stamp --nic) */
 	struct nb_entry entry[NB_PLAN_MAX_ENTRIES];
 	unsigned n_entry;
 };

@@ -255,6 +255,25 @@ static void test_round_trip(void **state)
 	assert_int_equal(nb_resolve(&cfg, &mac_client, "http://s", &plan), 0);
 	assert_int_equal(plan.n_entry, 1);
 	round_trip(&plan);
+	/* A stamp for one client names its NIC (netboot-embed stamp --nic). */
+	memcpy(plan.nic, mac_client.mac, 6);
+	plan.has_nic = 1;
+	round_trip(&plan);
+	assert_non_null(strstr(text, "\nnic 52:54:00:"));
+}
+
+/* "nic": parsed into nic[] and has_nic, any case and separator (bad
+ * MACs: parse_rows). */
+static void test_nic(void **state)
+{
+	static const char t[] = "nbplan 1\nserver http://s\nnic 52-54-00-AA-bb-01\n"
+		"entry boot B\nkernel http://s/k\ninitrd http://s/i\nend\n";
+	static const uint8_t want[6] = { 0x52, 0x54, 0x00, 0xaa, 0xbb, 0x01 };
+
+	(void)state;
+	assert_int_equal(nb_plan_parse(&plan, t, strlen(t)), 0);
+	assert_int_equal(plan.has_nic, 1);
+	assert_memory_equal(plan.nic, want, 6);
 }
 
 #define HDR "nbplan 1\nserver http://s\n"
@@ -290,6 +309,11 @@ static const struct { int line; const char *text; int rc; } parse_rows[] = {
 	{ __LINE__, HDR BOOT "timeout 5\nend\n", -EINVAL },        /* header key after entry */
 	{ __LINE__, HDR "server http://t\n" BOOT "end\n", -EINVAL }, /* header key twice */
 	{ __LINE__, HDR "title a\ntitle b\n" BOOT "end\n", -EINVAL },
+	{ __LINE__, HDR "nic 52:54:00:00:00:01\n" BOOT "end\n", 0 },
+	{ __LINE__, HDR "nic 52:54:00:00:00\n" BOOT "end\n", -EINVAL },   /* five octets */
+	{ __LINE__, HDR "nic zz:54:00:00:00:01\n" BOOT "end\n", -EINVAL },
+	{ __LINE__, HDR BOOT "nic 52:54:00:00:00:01\nend\n", -EINVAL }, /* after an entry */
+	{ __LINE__, HDR "nic 52:54:00:00:00:01\nnic 52:54:00:00:00:02\n" BOOT "end\n", -EINVAL },
 	{ __LINE__, HDR "timeout 3601\n" BOOT "end\n", -E2BIG },
 	{ __LINE__, HDR "default 1\n" BOOT "end\n", -EINVAL },     /* no entry 1 */
 	{ __LINE__, HDR "default 99\n" BOOT "end\n", -E2BIG },
@@ -373,6 +397,7 @@ int main(void)
 		cmocka_unit_test(test_resolve_errors),
 		cmocka_unit_test(test_pins),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_nic),
 		cmocka_unit_test(test_parse_rows),
 		cmocka_unit_test(test_parse_limits),
 		cmocka_unit_test(test_format_nospace),
