@@ -28,6 +28,7 @@
 #include "efi-shim/stamp.h"
 #include "efi-shim/url.h"
 #include "efi-shim/ucs2.h"
+#include "plan/trust.h"
 
 #define ALPINEBOOT_VERSION   "1.0"
 #define BOOT_COUNTDOWN_S     3      /* before entry 0: time to press a key */
@@ -45,6 +46,7 @@ struct boot {
 	struct url stamped_server;        /* the stamp's server, split: a hint for net_init */
 	UINT8 stamped_nic[6];             /* the stamp's NIC: a copy, b->plan is replaced later */
 	struct net_hint hint;
+	struct nb_trust trust;            /* from the stamp and Secure Boot (plan/trust.h) */
 };
 
 static const char label_retry[] = "Retry (fetch the plan again)";
@@ -103,11 +105,41 @@ static int stamped_plan(struct boot *b, int quiet)
 	return take_plan(b, text, len, L"the stamp");
 }
 
+/* UEFI 2.10 section 3.3: the global variable SecureBoot is 1 when the
+ * firmware enforces signatures on the images it starts. */
+static int secure_boot_on(void)
+{
+	static EFI_GUID global = EFI_GLOBAL_VARIABLE;
+	UINT8 v = 0;
+	UINTN size = sizeof v;
+
+	return !EFI_ERROR(RT->GetVariable(L"SecureBoot", &global, NULL, &size, &v)) &&
+	       size == 1 && v == 1;
+}
+
+/* The trust settings: the stamp's plan-key and require-signature (inside
+ * what the firmware verified), and Secure Boot, which requires signatures. */
+static void init_trust(struct boot *b)
+{
+	const char *text;
+	size_t len;
+	int sb = secure_boot_on();
+	int stamped = stamp_plan_text(&text, &len) == 0 &&
+		      nb_plan_parse(b->scratch, text, len) == 0;
+
+	nb_trust_init(&b->trust, stamped ? b->scratch : NULL, sb);
+	LOG(L"trust: Secure Boot %a, plan key %a, plan signatures %a", sb ? "on" : "off",
+	    b->trust.has_key ? "stamped" : "none",
+	    b->trust.require ? "required" : "checked when present");
+}
+
 /* The plan from b->base: 0, or a negative errno with the reason logged. */
 static int server_plan(struct boot *b)
 {
 	char url[NB_URL_MAX];
 	struct blob blob = { 0 };
+	const char *note;
+	size_t len;
 	int r;
 
 	if (!b->have_net || !b->base[0])
@@ -123,7 +155,13 @@ static int server_plan(struct boot *b)
 	}
 	if (EFI_ERROR(fetch(&b->net, url, "plan", NULL, NB_PLAN_TEXT_MAX, &blob)))
 		return -EIO;
-	r = take_plan(b, (const char *)blob.buf, (size_t)blob.len, L"the server");
+	r = nb_trust_plan(&b->trust, (const char *)blob.buf, (size_t)blob.len, &len, &note);
+	if (r < 0) {
+		ERR(L"plan from the server refused: %a", note);
+	} else {
+		LOG(L"plan: %a", note);
+		r = take_plan(b, (const char *)blob.buf, len, L"the server");
+	}
 	blob_free(&blob);
 	if (r == 0)
 		LOG(L"plan: %a, %d entries", b->plan->title, (int)b->plan->n_entry);
@@ -235,6 +273,11 @@ static EFI_STATUS boot_entry(struct boot *b, unsigned idx)
 	int r;
 
 	LOG(L"boot: %a", e->label);
+	if (!nb_trust_entry(&b->trust, e)) {
+		ERR(L"boot: refused: plan signatures are required, and this entry lacks a "
+		    L"SHA-256 pin for its kernel or an initrd");
+		return EFI_SECURITY_VIOLATION;
+	}
 	if (!b->have_net) {
 		ERR(L"boot: no network to fetch the kernel over");
 		return EFI_NO_MAPPING;
@@ -429,6 +472,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		goto out;
 	}
 
+	init_trust(&b);
 	bring_up_net(&b);
 	if (EFI_ERROR(load_plan(&b))) {
 		reason = L"no boot plan (see the messages above)";
