@@ -339,23 +339,30 @@ static int open_first_dir(const char *const *dirs, size_t n)
 static int open_efi_dir(void)
 {
 	char exe[PATH_MAX], dir[PATH_MAX + 16];
+	static const char *const rel[] = { "efi-shim", "../efi-shim" };
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
 
 	if (n > 0) {
-		char *slash;
 		exe[n] = '\0';
 		slash = strrchr(exe, '/');
-		if (slash) {
+		if (slash)
 			*slash = '\0';
-			/* build/san/netbootd -> build/efi-shim; build/netbootd -> build/efi-shim */
-			snprintf(dir, sizeof(dir), "%s/efi-shim", exe);
-			int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-			if (fd >= 0)
-				return fd;
-			snprintf(dir, sizeof(dir), "%s/../efi-shim", exe);
+		/* build/netbootd -> build/efi-shim; build/san/netbootd ->
+		 * build/efi-shim too: build/san/efi-shim also exists, holding
+		 * the sanitized objects of efi-shim's host tests, so a folder
+		 * counts only when it holds a loader. */
+		for (size_t i = 0; slash && i < sizeof(rel) / sizeof(rel[0]); i++) {
+			int fd;
+
+			snprintf(dir, sizeof(dir), "%s/%s", exe, rel[i]);
 			fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-			if (fd >= 0)
+			if (fd < 0)
+				continue;
+			if (faccessat(fd, "alpineboot.efi", F_OK, 0) == 0 ||
+			    faccessat(fd, "alpineboot-arm64.efi", F_OK, 0) == 0)
 				return fd;
+			close(fd);
 		}
 	}
 	return open_first_dir(efi_dirs, sizeof(efi_dirs) / sizeof(efi_dirs[0]));
