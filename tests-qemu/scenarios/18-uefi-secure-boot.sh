@@ -13,6 +13,11 @@
 #       firmware verified with the image, is used instead.
 #   c3: its plan names a kernel that carries only Debian's signature (not
 #       in this db), correctly pinned: the firmware's LoadImage refuses it.
+#   c4: its plan pins an initramfs that is not the one served: refused.
+#   c5: c1's very disk on the plain OVMF (Secure Boot off): the stamp still
+#       requires signed plans, and the same chain boots.
+#   c6: a stamped alpineboot.efi the site did not sign: the firmware does
+#       not start it, and netbootd never sees a plan request from it.
 . "$(dirname "$0")/../rig.sh"
 rig_init 18-uefi-secure-boot
 rig_need mkfs.fat mmd mcopy sbsign openssl
@@ -25,6 +30,8 @@ SB_ARGS=(-machine smm=on -global driver=cfi.pflash01,property=secure,value=on)
 MAC1=52:54:00:4e:15:01
 MAC2=52:54:00:4e:15:02
 MAC3=52:54:00:4e:15:03
+MAC4=52:54:00:4e:15:04
+MAC6=52:54:00:4e:15:06
 rig_guest_files virt ml-15 ovl-15 "alpine-base" "$MAC1.tar.gz"
 cp "$RIG_ROOT/apkovl/$MAC1.tar.gz" "$RIG_ROOT/apkovl/$MAC2.tar.gz"
 cp "$RIG_ROOT/boot/vmlinuz-virt" "$RIG_ROOT/boot/vmlinuz-debian"   # before the site signs
@@ -57,6 +64,9 @@ initrd-sha256 = $isha
 [client $MAC3]
 kernel = boot/vmlinuz-debian
 kernel-sha256 = $dsha
+
+[client $MAC4]
+initrd-sha256 = $(printf x | sha256sum | cut -d' ' -f1)
 EOF_CONF
 
 flash() {  # NAME MAC PLAN-KEY.pub: stamp, then sign, then a FAT disk image
@@ -72,6 +82,14 @@ flash() {  # NAME MAC PLAN-KEY.pub: stamp, then sign, then a FAT disk image
 flash c1 $MAC1 "$K/plan.key.pub"
 flash c2 $MAC2 "$K/other.key.pub"
 flash c3 $MAC3 "$K/plan.key.pub"
+flash c4 $MAC4 "$K/plan.key.pub"
+# c6: stamped like the others, not signed.
+cp "$RIG_EFI" "$RIG_DIR/c6.efi"
+"$RIG_EMBED" stamp "$RIG_DIR/c6.efi" --config "$RIG_CONF" --server "http://$RIG_SRV" --mac $MAC6 \
+	--plan-key "$K/plan.key.pub" --require-signature 2>/dev/null || rig_die "stamp c6"
+mkfs.fat -C -n NBFLASH "$RIG_DIR/c6.img" 32768 >/dev/null
+mmd -i "$RIG_DIR/c6.img" ::EFI ::EFI/BOOT
+mcopy -i "$RIG_DIR/c6.img" "$RIG_DIR/c6.efi" ::EFI/BOOT/BOOTX64.EFI
 
 rig_start   # proxyDHCP on: the loader's own PXE DHCP is answered at once
 rig_vm c1 uefi virtio-net-pci,romfile= $MAC1 "${SB_ARGS[@]}" \
@@ -96,5 +114,29 @@ rig_expect_serial c3 'kernel: sha256 verified' "c3: the kernel matches its pin" 
 rig_expect_serial c3 'LoadImage: ([Aa]ccess [Dd]enied|[Ss]ecurity [Vv]iolation)' \
 	"c3: the firmware refuses a kernel the site did not sign" 60
 rig_expect_serial c3 'Reboot into firmware setup' "c3: the fallback menu opens (it offers the firmware)" 60
+rig_vm c4 uefi virtio-net-pci,romfile= $MAC4 "${SB_ARGS[@]}" \
+	-drive "if=none,id=d3,format=raw,file=$RIG_DIR/c4.img" -device virtio-blk-pci,drive=d3,bootindex=0
+rig_expect_serial c4 'alpineboot: plan: signature good' "c4: its signed plan verifies" 90
+rig_expect_serial c4 'initrd http://[0-9.]+/boot/initramfs-virt: SHA-256 mismatch: refusing to boot it' \
+	"c4: an initramfs that does not match its pin is refused" 60
+rig_expect_serial c4 'alpineboot: menu: booting failed' "c4: the menu opens" 30
+
+rig_vm c6 uefi virtio-net-pci,romfile= $MAC6 "${SB_ARGS[@]}" \
+	-drive "if=none,id=d5,format=raw,file=$RIG_DIR/c6.img" -device virtio-blk-pci,drive=d5,bootindex=0
+rig_expect_serial c6 'BdsDxe: failed to load Boot0001 .*: Access Denied' \
+	"c6: the firmware refuses the unsigned loader (Access Denied)" 90
+rig_log_lacks "boot.plan\\?mac=52-54-00-4e-15-06" "c6: no plan was fetched for it"
+
+# Secure Boot off (Debian's plain OVMF): the same signed, stamped disk boots.
+OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
+OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
+cp "$RIG_DIR/c1.img" "$RIG_DIR/c5.img"
+rig_vm c5 uefi virtio-net-pci,romfile= $MAC1 \
+	-drive "if=none,id=d4,format=raw,file=$RIG_DIR/c5.img" -device virtio-blk-pci,drive=d4,bootindex=0
+rig_expect_serial c5 'alpineboot: trust: Secure Boot off, plan key stamped, plan signatures required' \
+	"c5: Secure Boot off; the stamp still requires signatures" 60
+rig_expect_serial c5 'alpineboot: plan: signature good' "c5: the signed plan verifies" 90
+rig_expect_alpine c5 $MAC1 virt ml-15 ovl-15 "apkovl/{MAC}.tar.gz" "alpine-base" \
+	http://$RIG_SRV/alpine/v3.20/main http://$RIG_SRV/alpine/v3.20/community
 rig_log_has "info http [0-9.:]+ GET /boot.plan\\?mac=52-54-00-4e-15-01 200" "c1's plan served"
 rig_done
