@@ -267,7 +267,7 @@ echo "- one storm, in a namespace pair set up as in bench/lib.sh:"
 echo "  \`nbload storm --interface nbc0 --server 198.18.0.1 --clients 1000 --arch bios --addr-base 198.18.2.1 --addrs 250 --files $( [ "$SCALE" = 1 ] && echo /boot/vmlinuz-lts,/boot/initramfs-lts,/boot/modloop-lts,/alpine.apkovl.tar.gz)\`"
 echo "- one TFTP figure: \`nbload tftp --server 198.18.0.1 --tftp-port PORT --file big40 --blksize 1468 --windowsize 16\`"
 echo "- one HTTP figure: \`wrk -t2 -c100 -d${HTTP_SECONDS}s http://198.18.0.1:PORT/big20\`"
-echo "- server command lines: see \`bench/run.sh\` (start_*); raw rows and per-client CSVs: build/bench/."
+echo "- server command lines: see \`bench/run.sh\` (start_*); raw rows and per-client CSVs: \`build/bench/\` of the run (\`make bench-publish\` copies only this file, bench.png and *.dat)."
 } >"$MD"
 
 # --- plot ------------------------------------------------------------------

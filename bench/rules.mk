@@ -4,7 +4,10 @@
 # same DHCP and TFTP wire code as netbootd (server-min/*_proto.c).
 # procwatch: CPU seconds and peak RSS of a set of server processes.
 # `make bench` runs bench/run.sh: netbootd against dnsmasq + tftp-hpa +
-# nginx in network namespaces of its own; results in bench/results/.
+# nginx in network namespaces of its own; results and raw files in
+# $(B)/bench/ (a run leaves git alone). `make bench-publish` copies the last
+# run's results.md, bench.png and *.dat into bench/results/: the deliberate
+# step that updates the published numbers.
 PROGRAMS += nbload procwatch
 nbload_SRCS = bench/nbload.c bench/load_dhcp.c bench/load_tftp.c \
               bench/load_http.c bench/load_parse.c \
@@ -21,14 +24,25 @@ load_parse_test_SRCS = bench/load_parse_test.c bench/load_parse.c
 DEPS_PKGS += dnsmasq-base tftpd-hpa nginx-light wrk gnuplot-nox iproute2 time \
              ipxe linux-perf valgrind
 
-.PHONY: bench bench-smoke
+.PHONY: bench bench-smoke bench-publish
 # Like check: packages first, then the build in a make run that sees them.
 bench:
 	$(MAKE) deps
 	$(MAKE) $(B)/netbootd $(B)/nbload $(B)/procwatch
 	$(MAKE) $(EFI_IMAGE) || echo "bench: no alpineboot.efi, the UEFI storm is left out"
 	NETBOOTD=$(B)/netbootd NBLOAD=$(B)/nbload PROCWATCH=$(B)/procwatch \
-	  EFI_IMAGE=$(EFI_IMAGE) bench/run.sh
+	  EFI_IMAGE=$(EFI_IMAGE) BENCH_RAW=$(abspath $(B)/bench) bench/run.sh
+
+# Refuses, before copying anything, unless the last run was a whole one:
+# report.sh plots bench.png only when the storm and HTTP parts ran, so a
+# partial run (BENCH_ONLY=storm, a quick look) never replaces half of the
+# published numbers.
+bench-publish:
+	@for f in results.md bench.png storm.dat http.dat tftp.dat tftp-lan.dat; do \
+	  test -s $(B)/bench/$$f || { echo "bench-publish: no $(B)/bench/$$f:" \
+	    "run a whole make bench first; bench/results/ left as it is" >&2; exit 1; }; done
+	mkdir -p bench/results
+	cp $(B)/bench/results.md $(B)/bench/bench.png $(B)/bench/*.dat bench/results/
 
 # make check: five clients boot through netbootd (ASan build); no timings.
 CHECKS      += bench-smoke

@@ -3,8 +3,10 @@
 # hand (dnsmasq proxy-DHCP + tftp-hpa + nginx; configs in bench/conf/), in
 # the same run, on the same files, with the same client (build/nbload, wrk),
 # in network namespaces of its own (bench/lib.sh). Writes
-# bench/results/results.md (tables, ratios, machine, versions, commands)
-# and bench/results/bench.png; raw logs and per-client CSVs in build/bench/.
+# build/bench/results.md (tables, ratios, machine, versions, commands),
+# build/bench/bench.png, the plot's *.dat and the raw logs and per-client
+# CSVs, all under the build folder: a run never touches git. `make
+# bench-publish` copies the last results into bench/results/ on purpose.
 #
 # Parts, in order:
 #   1. boot storm: N clients (BIOS flow, nbload.h) at once, for each N
@@ -24,7 +26,8 @@
 # (each stack's UEFI path; needs build/efi-shim/alpineboot.efi), BENCH_SCALE=1 (divide
 # the storm's HTTP payloads by it), BENCH_REPS=3, BENCH_LAN_REPS=3,
 # BENCH_ACK_DELAY_US=200, BENCH_HTTP_SECONDS=8,
-# BENCH_OUT=bench/results, NETBOOTD=build/netbootd, BENCH_INVENTORY=100000
+# BENCH_RAW=build/bench (raw rows, logs), BENCH_OUT=BENCH_RAW (results.md,
+# bench.png, *.dat), NETBOOTD=build/netbootd, BENCH_INVENTORY=100000
 # (0 leaves part 4 out), BENCH_INVENTORY_STORM=1000, BENCH_ONLY="storm
 # transfers inventory" (the parts to run; e.g. BENCH_ONLY=inventory).
 # Bounded: every server start, client and wait has a timeout; the whole run
@@ -49,8 +52,8 @@ INVENTORY=${BENCH_INVENTORY:-100000}
 INV_STORM=${BENCH_INVENTORY_STORM:-1000}
 ONLY=${BENCH_ONLY:-storm transfers inventory}
 want() { [[ " $ONLY " == *" $1 "* ]]; }
-OUT=${BENCH_OUT:-bench/results}
-RAW=$PWD/build/bench
+RAW=${BENCH_RAW:-$PWD/build/bench}
+OUT=${BENCH_OUT:-$RAW}
 IPXE_DIR=/usr/lib/ipxe
 
 # Ports of the side-by-side phases (the storm uses the standard ones).
@@ -65,10 +68,11 @@ done
 [ -f $IPXE_DIR/undionly.kpxe ] || b_die "no $IPXE_DIR/undionly.kpxe (package ipxe)"
 
 T_START=$(date +%s)
-cut -d' ' -f1-3 /proc/loadavg >"$PWD/build/bench-load-start" 2>/dev/null
+mkdir -p "$(dirname "$RAW")"
+cut -d' ' -f1-3 /proc/loadavg >"$RAW.load-start" 2>/dev/null
 b_init bench
 rm -rf "$RAW"; mkdir -p "$RAW" "$OUT"
-mv "$PWD/build/bench-load-start" "$RAW/load-start"
+mv "$RAW.load-start" "$RAW/load-start"
 b_netns_up
 ROOT=$B_DIR/root
 
