@@ -31,6 +31,14 @@ sec() { awk -v v="${1:-0}" 'BEGIN { printf "%.2f", v / 1000 }'; }
 mib() { awk -v v="${1:-0}" 'BEGIN { printf "%.1f", v / 1024 }'; }
 row() { awk -F'\t' -v s="$1" -v n="$2" '$1 == s && $2 == n' "$RAW/storm.tsv"; }
 col() { cut -f"$1" <<<"$2"; }
+# cpu_gb ROW: server CPU seconds per GB (10^9 bytes) the clients received
+# (TFTP + HTTP payload, nbload's count, columns 15 and 16): the cost of
+# serving a byte, comparable across N, flows and payload scales.
+# "-" for rows of a run before these columns or with nothing served.
+cpu_gb() { awk -v c="$(col 8 "$1")" -v t="$(col 15 "$1")" -v h="$(col 16 "$1")" \
+	'BEGIN { b = t + h; if (c == "" || b <= 0) print "-"; else printf "%.2f", c / (b / 1e9) }'; }
+gb() { awk -v t="$(col 15 "$1")" -v h="$(col 16 "$1")" \
+	'BEGIN { b = t + h; if (b <= 0) print "-"; else printf "%.3f", b / 1e9 }'; }
 yes_no() { [ "$1" = 1 ] && echo "**met**" || echo "**not met**"; }
 
 # tftp_table TSV DAT: one row per server/blksize/windowsize, medians.
@@ -71,17 +79,20 @@ echo "per-client completion (power-on to apkovl) in seconds; CPU is user+system 
 echo "of the server processes (all of them, children included) during the storm; RSS"
 echo "is the peak of the summed RSS of all server processes. Each stack starts fresh"
 echo "for each N. Retransmits: DHCP / TFTP packets the clients had to resend."
+echo "GB served: TFTP + HTTP payload bytes the clients received (10^9 bytes, as"
+echo "counted by nbload); CPU s / GB: server CPU seconds divided by that, the cost"
+echo "of a byte served, comparable across N and flows."
 echo
-echo "| N | stack | ok | failed | p50 s | p99 s | max s | server CPU s | peak RSS MiB | peak PSS MiB | retransmits DHCP / TFTP |"
-echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| N | stack | ok | failed | p50 s | p99 s | max s | server CPU s | GB served | CPU s / GB | peak RSS MiB | peak PSS MiB | retransmits DHCP / TFTP |"
+echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for n in $(cut -f2 "$RAW/storm.tsv" | awk '!seen[$1]++'); do
 	for s in netbootd reference; do
 		r=$(row $s "$n")
 		[ -n "$r" ] || continue
-		echo "| $n | $s | $(col 3 "$r") | $(col 4 "$r") | $(sec "$(col 5 "$r")") | $(sec "$(col 6 "$r")") | $(sec "$(col 7 "$r")") | $(col 8 "$r") | $(mib "$(col 9 "$r")") | $(mib "$(col 14 "$r")") | $(col 11 "$r") / $(col 12 "$r") |"
+		echo "| $n | $s | $(col 3 "$r") | $(col 4 "$r") | $(sec "$(col 5 "$r")") | $(sec "$(col 6 "$r")") | $(sec "$(col 7 "$r")") | $(col 8 "$r") | $(gb "$r") | $(cpu_gb "$r") | $(mib "$(col 9 "$r")") | $(mib "$(col 14 "$r")") | $(col 11 "$r") / $(col 12 "$r") |"
 	done
 	a=$(row netbootd "$n") b=$(row reference "$n")
-	echo "| $n | **ratio** (ref / netbootd) | | | $(ratio "$(col 5 "$b")" "$(col 5 "$a")")x | $(ratio "$(col 6 "$b")" "$(col 6 "$a")")x | $(ratio "$(col 7 "$b")" "$(col 7 "$a")")x | $(ratio "$(col 8 "$b")" "$(col 8 "$a")")x | $(ratio "$(col 9 "$b")" "$(col 9 "$a")")x | $(ratio "$(col 14 "$b")" "$(col 14 "$a")")x | |"
+	echo "| $n | **ratio** (ref / netbootd) | | | $(ratio "$(col 5 "$b")" "$(col 5 "$a")")x | $(ratio "$(col 6 "$b")" "$(col 6 "$a")")x | $(ratio "$(col 7 "$b")" "$(col 7 "$a")")x | $(ratio "$(col 8 "$b")" "$(col 8 "$a")")x | | $(ratio "$(cpu_gb "$b")" "$(cpu_gb "$a")")x | $(ratio "$(col 9 "$b")" "$(col 9 "$a")")x | $(ratio "$(col 14 "$b")" "$(col 14 "$a")")x | |"
 done
 if [ -s "$RAW/storm-uefi.tsv" ]; then
 	echo
@@ -91,13 +102,13 @@ if [ -s "$RAW/storm-uefi.tsv" ]; then
 	echo "no windowsize, so lockstep), which does iPXE's DHCP and the script. Then the"
 	echo "same four downloads."
 	echo
-	echo "| N | stack | ok | failed | p50 s | p99 s | max s | server CPU s | peak RSS MiB | peak PSS MiB | retransmits DHCP / TFTP |"
-	echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+	echo "| N | stack | ok | failed | p50 s | p99 s | max s | server CPU s | GB served | CPU s / GB | peak RSS MiB | peak PSS MiB | retransmits DHCP / TFTP |"
+	echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 	for n in $(cut -f2 "$RAW/storm-uefi.tsv" | awk '!seen[$1]++'); do
 		for st in netbootd reference; do
 			r=$(awk -F'\t' -v s=$st -v n="$n" '$1 == s && $2 == n' "$RAW/storm-uefi.tsv")
 			[ -n "$r" ] || continue
-			echo "| $n | $st | $(col 3 "$r") | $(col 4 "$r") | $(sec "$(col 5 "$r")") | $(sec "$(col 6 "$r")") | $(sec "$(col 7 "$r")") | $(col 8 "$r") | $(mib "$(col 9 "$r")") | $(mib "$(col 14 "$r")") | $(col 11 "$r") / $(col 12 "$r") |"
+			echo "| $n | $st | $(col 3 "$r") | $(col 4 "$r") | $(sec "$(col 5 "$r")") | $(sec "$(col 6 "$r")") | $(sec "$(col 7 "$r")") | $(col 8 "$r") | $(gb "$r") | $(cpu_gb "$r") | $(mib "$(col 9 "$r")") | $(mib "$(col 14 "$r")") | $(col 11 "$r") / $(col 12 "$r") |"
 		done
 	done
 fi
@@ -112,12 +123,12 @@ if [ -s "$RAW/storm-inventory.tsv" ] || [ -s "$RAW/inventory.tsv" ]; then
 	echo "sections (one \`hostname =\` each) in 1,000 files taken by \`include = clients.d/*.conf\`;"
 	echo "the storm's own MACs are among them, so every request is a hit in the table."
 	echo
-	echo "| N | config | ok | failed | p50 s | p99 s | max s | wall s | server CPU s | peak RSS MiB |"
-	echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+	echo "| N | config | ok | failed | p50 s | p99 s | max s | wall s | server CPU s | GB served | CPU s / GB | peak RSS MiB |"
+	echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 	while IFS= read -r r; do
 		c=$(col 1 "$r")
 		[ "$c" = netbootd ] && c="$inv_n clients"
-		echo "| $(col 2 "$r") | $c | $(col 3 "$r") | $(col 4 "$r") | $(sec "$(col 5 "$r")") | $(sec "$(col 6 "$r")") | $(sec "$(col 7 "$r")") | $(col 13 "$r") | $(col 8 "$r") | $(mib "$(col 9 "$r")") |"
+		echo "| $(col 2 "$r") | $c | $(col 3 "$r") | $(col 4 "$r") | $(sec "$(col 5 "$r")") | $(sec "$(col 6 "$r")") | $(sec "$(col 7 "$r")") | $(col 13 "$r") | $(col 8 "$r") | $(gb "$r") | $(cpu_gb "$r") | $(mib "$(col 9 "$r")") |"
 	done <"$RAW/storm-inventory.tsv"
 	echo
 	echo "The config alone, \`netbootd --check-config\` (GNU time: elapsed, peak RSS):"

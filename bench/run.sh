@@ -205,12 +205,15 @@ storm_one() {   # stack N flow(bios|uefi) tsv [tag suffix]
 	b_log "$out"
 	b_log "$sum"
 	[ -n "$out" ] || { b_log "nbload gave no summary:"; cat "$RAW/storm-$tag.err" >&2; }
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$stack" "$n" \
+	# Columns 15, 16: payload bytes the clients received over TFTP and
+	# HTTP (nbload's count), the "served" of report.sh's CPU s per GB.
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$stack" "$n" \
 		"$(kv ok "$out")" "$(kv failed "$out")" "$(kv p50_ms "$out")" \
 		"$(kv p99_ms "$out")" "$(kv max_ms "$out")" "$(kv cpu_s "$sum")" \
 		"$(kv peak_rss_kb "$sum")" "$(kv start_rss_kb "$sum")" \
 		"$(kv dhcp_retransmits "$out")" "$(kv tftp_retransmits "$out")" \
-		"$(kv wall_s "$out")" "$(kv peak_pss_kb "$sum")" >>"$tsv"
+		"$(kv wall_s "$out")" "$(kv peak_pss_kb "$sum")" \
+		"$(kv tftp_bytes "$out")" "$(kv http_bytes "$out")" >>"$tsv"
 }
 
 : >"$RAW/storm.tsv"
