@@ -813,6 +813,14 @@ static const char *p_history_events(void *field, size_t size, const char *v, siz
 	return put_u32(field, v, n, 1000, "history-events: events per client, 1 to 1000");
 }
 
+/* netbootd's event loops (server-min/workers.c); 64 is its
+ * NETBOOTD_WORKERS_MAX. */
+static const char *p_workers(void *field, size_t size, const char *v, size_t n)
+{
+	(void)size;
+	return put_u32(field, v, n, 64, "workers: event loops, 1 to 64");
+}
+
 /* ---- key tables ------------------------------------------------------- */
 
 #define FIELD(type, f) offsetof(struct type, f), sizeof(((struct type *)0)->f)
@@ -849,6 +857,7 @@ static const struct key server_keys[] = {
 	SK("status-allow", p_status_allow, status_allow, 1u << 24),
 	SK("history-clients", p_history_clients, history_clients, 1u << 25),
 	SK("history-events", p_history_events, history_events, 1u << 26),
+	SK("workers", p_workers, workers, 1u << 27),
 };
 
 /* Valid in [profile NAME] and [client ...]. The same table drives

@@ -54,6 +54,7 @@ struct nb_server_conf {
 	struct nb_cidr_list status_allow;
 	uint32_t history_clients;
 	uint32_t history_events;
+	uint32_t workers;         /* event loops (threads) serving TFTP and HTTP; 0 unset */
 };
 
 /* [server] check = (server-min/filecheck.h); unset means warn. */

@@ -4,8 +4,16 @@
  * (by MAC, by IP) and a least-recently-seen list for eviction, so a flood of
  * made-up MACs costs a bounded amount of memory and every operation is O(1)
  * on average. Indices, not pointers: the pool is one calloc.
+ *
+ * Shared by every worker loop (main.c): proxyDHCP writes from one loop,
+ * TFTP and HTTP read from all of them. So each public call takes the
+ * table's mutex, once per DHCP request or per transfer, never per packet;
+ * a record is handed out as a copy (clients_by_mac), never as a pointer
+ * into the table another thread may be rewriting. The neighbour table is
+ * read outside the lock: a file read must not hold up the other loops.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +38,7 @@ struct clients {
 	uint32_t *mac_head, *ip_head;  /* nbucket each */
 	uint32_t nbucket;              /* a power of two */
 	uint32_t oldest, newest;
+	pthread_mutex_t lock;          /* every public call, see the top */
 };
 
 static uint32_t hash_bytes(const uint8_t *p, size_t n, uint32_t mask)
@@ -60,6 +69,7 @@ int clients_new(unsigned cap, struct clients **ret)
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
+	pthread_mutex_init(&c->lock, NULL);
 	c->cap = cap;
 	c->nbucket = 1;
 	while (c->nbucket < cap)
@@ -85,6 +95,7 @@ void clients_free(struct clients *c)
 	free(c->slot);
 	free(c->mac_head);
 	free(c->ip_head);
+	pthread_mutex_destroy(&c->lock);
 	free(c);
 }
 
@@ -158,8 +169,11 @@ static uint32_t take_slot(struct clients *c)
 void clients_note_dhcp(struct clients *c, const uint8_t mac[6], struct in_addr ip,
 		       const char *uuid, int arch, int answered, uint64_t now_ms)
 {
-	uint32_t i = find_mac(c, mac);
+	uint32_t i;
 	struct client_seen *s;
+
+	pthread_mutex_lock(&c->lock);
+	i = find_mac(c, mac);
 
 	if (i == NIL) {
 		uint32_t b = mac_bucket(c, mac);
@@ -187,13 +201,25 @@ void clients_note_dhcp(struct clients *c, const uint8_t mac[6], struct in_addr i
 	s->seen_ms = now_ms;
 	if (answered)
 		s->answered_ms = now_ms;
+	pthread_mutex_unlock(&c->lock);
 }
+
+/* A copy per thread: the caller reads it after the lock is gone. */
+static _Thread_local struct client_seen by_mac_copy;
 
 const struct client_seen *clients_by_mac(const struct clients *c, const uint8_t mac[6])
 {
-	uint32_t i = c ? find_mac(c, mac) : NIL;
+	struct clients *m = (struct clients *)c;   /* the lock only */
+	uint32_t i;
 
-	return i == NIL ? NULL : &c->slot[i].s;
+	if (!c)
+		return NULL;
+	pthread_mutex_lock(&m->lock);
+	i = find_mac(c, mac);
+	if (i != NIL)
+		by_mac_copy = c->slot[i].s;
+	pthread_mutex_unlock(&m->lock);
+	return i == NIL ? NULL : &by_mac_copy;
 }
 
 /* The newest record that holds ip, or NIL. */
@@ -249,10 +275,15 @@ int clients_mac_source(const struct clients *c, struct in_addr ip, uint8_t ret_m
 		*ret_from = CLIENTS_FROM_NEIGHBOUR;
 		return 0;
 	}
-	i = c ? find_ip(c, ip) : NIL;
+	if (!c)
+		return -ENOENT;
+	pthread_mutex_lock(&((struct clients *)c)->lock);
+	i = find_ip(c, ip);
+	if (i != NIL)
+		memcpy(ret_mac, c->slot[i].s.mac, 6);
+	pthread_mutex_unlock(&((struct clients *)c)->lock);
 	if (i == NIL)
 		return -ENOENT;
-	memcpy(ret_mac, c->slot[i].s.mac, 6);
 	*ret_from = CLIENTS_FROM_DHCP;
 	return 0;
 }

@@ -10,6 +10,8 @@
  * Which MAC is behind an IP: the kernel's neighbour table first (what the
  * wire says now), then the addresses seen in DHCP. Both can be spoofed by a
  * host on the same segment (L2 spoofing); docs/security.md says so.
+ *
+ * Thread-safe: every call takes the table's mutex for its lookup.
  */
 #ifndef NETBOOTD_CLIENTS_H
 #define NETBOOTD_CLIENTS_H
@@ -40,7 +42,9 @@ void clients_free(struct clients *c);
 void clients_note_dhcp(struct clients *c, const uint8_t mac[6], struct in_addr ip,
 		       const char *uuid, int arch, int answered, uint64_t now_ms);
 
-/* The record for mac, or NULL. Valid until the next clients_note_dhcp. */
+/* A copy of the record for mac, or NULL. The copy is the calling thread's
+ * own and valid until its next clients_by_mac (the table itself is shared
+ * by the worker loops and may change at once). */
 const struct client_seen *clients_by_mac(const struct clients *c, const uint8_t mac[6]);
 
 /* The MAC behind ip: the kernel's neighbour table (/proc/net/arp), else the

@@ -67,6 +67,8 @@ static const struct server_key server_keys[] = {
 	SK("check", check, 0),
 	/* read as root at start; the service user cannot read it again */
 	SK("plan-key", plan_key, 1),
+	/* the loops and their sockets are made once, before root is gone */
+	SK("workers", workers, 1),
 	SK("status-allow", status_allow, 0),
 	/* the history's tables are sized once */
 	SK("history-clients", history_clients, 1),

@@ -1,5 +1,6 @@
-/* event.c: the one event loop of netbootd: epoll for sockets, a binary heap
- * for timers (after redis ae, with caller-owned timers).
+/* event.c: an event loop of netbootd: epoll for sockets, a binary heap
+ * for timers (after redis ae, with caller-owned timers). One per worker
+ * thread (workers.c); a loop is only ever touched by its own thread.
  *
  * Registrations live in a table indexed by fd. Each epoll event carries the
  * fd and the registration's generation, so an event that was already
@@ -254,7 +255,8 @@ int ev_run(struct ev_loop *loop, volatile sig_atomic_t *stop)
 {
 	struct epoll_event evs[EV_BATCH];
 
-	while (!*stop) {
+	/* An atomic read: another thread (main.c's workers) may set it. */
+	while (!__atomic_load_n(stop, __ATOMIC_ACQUIRE)) {
 		int timeout = -1, n;
 
 		loop->now_ms = ev_clock_ms();

@@ -1,6 +1,7 @@
-/* event.h: the one event loop of netbootd (epoll + a timer heap).
+/* event.h: an event loop of netbootd (epoll + a timer heap).
  *
- * Modelled on redis ae: a handful of functions, no threads. Every socket is
+ * Modelled on redis ae: a handful of functions, no locks: each worker
+ * thread runs its own loop and no other thread touches it. Every socket is
  * non-blocking and registered here with the callback that handles it; the
  * armed callback *is* the state of that socket. Timers are owned by the
  * caller (embedded in its per-transfer struct), so arming and cancelling
@@ -46,7 +47,8 @@ void ev_timer_cancel(struct ev_loop *loop, struct ev_timer *t);
 /* Monotonic milliseconds, cached per loop iteration. */
 uint64_t ev_now_ms(struct ev_loop *loop);
 
-/* Run until *stop becomes non-zero (set from a signal handler).
+/* Run until *stop becomes non-zero (set from a signal handler, or by
+ * another thread with __atomic_store_n and a wake-up of the loop).
  * 0 on a requested stop, -errno when epoll itself fails. */
 int ev_run(struct ev_loop *loop, volatile sig_atomic_t *stop);
 

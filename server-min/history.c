@@ -6,6 +6,7 @@
  * evicts only the quietest clients. Lookup is a chained hash on the MAC.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,10 @@ struct history {
 	struct hist_client **ibucket;        /* by IP */
 	struct hist_client *newest, *oldest;
 	struct hist_metrics m;
+	/* The worker loops share one history (main.c): the netbootd hooks
+	 * below and status.c's render take it, once per event or page,
+	 * never per packet. The pure functions above leave it to them. */
+	pthread_mutex_t lock;
 };
 
 static const char *const stage_names[HS_N + 1] = {
@@ -70,6 +75,7 @@ int history_new(unsigned max_clients, unsigned max_events, struct history **ret)
 		free(h);
 		return -ENOMEM;
 	}
+	pthread_mutex_init(&h->lock, NULL);
 	h->n_buckets = nb;
 	h->max_clients = max_clients;
 	h->max_events = max_events;
@@ -90,7 +96,18 @@ void history_free(struct history *h)
 	}
 	free(h->bucket);
 	free(h->ibucket);
+	pthread_mutex_destroy(&h->lock);
 	free(h);
+}
+
+void history_lock(const struct history *h)
+{
+	pthread_mutex_lock(&((struct history *)h)->lock);
+}
+
+void history_unlock(const struct history *h)
+{
+	pthread_mutex_unlock(&((struct history *)h)->lock);
 }
 
 static unsigned mac_hash(const struct history *h, const uint8_t mac[6])
@@ -458,11 +475,13 @@ void history_note_offer(struct netbootd *nb, const uint8_t mac[6], struct in_add
 
 	if (nb->history == NULL)
 		return;
+	history_lock(nb->history);
 	c = history_client(nb->history, mac, ev_now_ms(nb->loop));
-	if (c == NULL)
-		return;
-	history_bind_ip(nb->history, c, ip, ev_now_ms(nb->loop));
-	history_offer(nb->history, c, arch, file, ev_now_ms(nb->loop));
+	if (c != NULL) {
+		history_bind_ip(nb->history, c, ip, ev_now_ms(nb->loop));
+		history_offer(nb->history, c, arch, file, ev_now_ms(nb->loop));
+	}
+	history_unlock(nb->history);
 }
 
 /* A URL of the plan as a server-relative path: what a request for it
@@ -530,9 +549,10 @@ void history_note_render(struct netbootd *nb, const struct nb_client *cl, const 
 	if (nb->history == NULL || !cl->has_mac)
 		return;
 	ev.t_ms = ev_now_ms(nb->loop);
+	history_lock(nb->history);
 	c = history_client(nb->history, cl->mac, ev.t_ms);
 	if (c == NULL)
-		return;
+		goto out;
 	/* The script is asked for by the client itself, with its MAC in
 	 * the query: the one binding of address to MAC that holds behind a
 	 * DHCP relay or NAT, where the neighbour table shows the router. */
@@ -541,6 +561,8 @@ void history_note_render(struct netbootd *nb, const struct nb_client *cl, const 
 	remember_plan(nb, c, cl);
 	snprintf(ev.what, sizeof(ev.what), "%s profile %s", doc, c->profile);
 	history_add(nb->history, c, &ev);
+out:
+	history_unlock(nb->history);
 }
 
 /* How long an address stays bound to the client whose request last came
@@ -575,9 +597,9 @@ static int transfer_mac(struct netbootd *nb, struct in_addr ip, uint8_t ret_mac[
 	return 0;
 }
 
-void history_note_transfer(struct netbootd *nb, enum hist_proto proto,
-			   const struct sockaddr_in *peer, const char *path,
-			   uint64_t bytes, double seconds, const char *why)
+static void note_transfer(struct netbootd *nb, enum hist_proto proto,
+			  const struct sockaddr_in *peer, const char *path,
+			  uint64_t bytes, double seconds, const char *why)
 {
 	struct hist_metrics *m;
 	struct hist_event ev = { .proto = (uint8_t)proto, .bytes = bytes };
@@ -619,4 +641,17 @@ void history_note_transfer(struct netbootd *nb, enum hist_proto proto,
 		snprintf(ev.what, sizeof(ev.what), "%.120s", clean);
 	ev.failed = why != NULL;
 	history_add(nb->history, c, &ev);
+}
+
+/* Under the lock, which also covers transfer_mac's read of the neighbour
+ * table: once per transfer. */
+void history_note_transfer(struct netbootd *nb, enum hist_proto proto,
+			   const struct sockaddr_in *peer, const char *path,
+			   uint64_t bytes, double seconds, const char *why)
+{
+	if (nb->history == NULL)
+		return;
+	history_lock(nb->history);
+	note_transfer(nb, proto, peer, path, bytes, seconds, why);
+	history_unlock(nb->history);
 }

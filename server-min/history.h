@@ -16,8 +16,10 @@
  * appear. The counters behind /metrics live here too, so a client forgotten
  * by the bound still counted.
  *
- * Pure and single-threaded: times are passed in (monotonic ms), so the
- * unit test drives it without a clock. The history_* glue at the end ties
+ * Pure: times are passed in (monotonic ms), so the unit test drives it
+ * without a clock. Threads: the pure functions do not lock; the netbootd
+ * hooks (history_note_*) take the history's mutex themselves, and a reader
+ * in another thread (status.c) holds history_lock while it walks. The history_* glue at the end ties
  * TFTP and HTTP peers to MACs (clients_mac_of: the neighbour table, else
  * DHCP) and is what tftp.c, http.c, proxydhcp.c and content.c call.
  */
@@ -116,6 +118,10 @@ struct history;
 /* 0 and *ret, or -EINVAL (a bound is 0) / -ENOMEM. */
 int history_new(unsigned max_clients, unsigned max_events, struct history **ret);
 void history_free(struct history *h);
+/* The history's mutex, for a reader in another thread than the hooks'
+ * (status.c walks it while the worker loops record). */
+void history_lock(const struct history *h);
+void history_unlock(const struct history *h);
 
 /* The record of mac, created (reusing the least recently seen one when
  * full) when missing; NULL only when out of memory. */

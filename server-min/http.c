@@ -72,7 +72,9 @@
  * kernel, initramfs, then modloop and apkovl from Alpine's init). Past the
  * cap we stop accepting: clients wait in the listen backlog, which TCP lets
  * them do, instead of getting a 503 that iPXE and wget count as a failed
- * boot (docs/benchmarks.md). The kernel clamps the backlog to somaxconn. */
+ * boot (docs/benchmarks.md). The kernel clamps the backlog to somaxconn.
+ * HTTP_CONN_MAX is the whole server's, over every worker loop (conns_all);
+ * the backlog is per listener, so per worker. */
 #define HTTP_CONN_MAX           4096
 #define HTTP_BACKLOG            4096
 #define HTTP_ACCEPT_BATCH       64
@@ -129,13 +131,19 @@ struct http_server {
 	struct ev_timer resume;        /* accept again after EMFILE */
 	struct ev_timer recheck;       /* full: look for an idle one to close */
 	struct http_conn *conns;       /* all connections, for http_stop */
-	unsigned n_conns;
+	_Atomic unsigned n_conns;      /* atomic: /status of another loop reads it */
 	/* Connections waiting for a request, longest waiting first. */
 	struct http_conn *wait_head, *wait_tail;
 	struct http_peer *peers[HTTP_PEER_BUCKETS];
 	struct rate_log rate[RATE_MAX];
-	uint64_t refused_per_ip, evicted, timeouts;
+	_Atomic uint64_t refused_per_ip, evicted, timeouts;   /* as n_conns */
 };
+
+/* Open connections over every worker loop's server: the cap is the
+ * process's, and a loop at it closes its own longest-idle connection for a
+ * newcomer, as one loop did. One uncontended atomic add per connection,
+ * none per request or byte. */
+static _Atomic unsigned conns_all;
 
 struct http_conn {
 	struct http_server *srv;
@@ -360,8 +368,9 @@ static void conn_free(struct http_conn *cn)
 	if (cn->next)
 		cn->next->prev = cn->prev;
 	srv->n_conns--;
+	conns_all--;
 	free(cn);
-	if (srv->full && srv->n_conns < HTTP_CONN_MAX)
+	if (srv->full && conns_all < HTTP_CONN_MAX)
 		http_accept_again(srv);
 }
 
@@ -620,14 +629,16 @@ static void conn_respond_error(struct http_conn *cn, int status, int head_only)
 static void conn_respond_status(struct http_conn *cn, const char *path, int head_only)
 {
 	struct http_server *srv = cn->srv;
-	const struct status_http hs = {
-		.connections = srv->n_conns, .refused_per_ip = srv->refused_per_ip,
-		.evicted = srv->evicted, .timeouts = srv->timeouts,
-	};
+	const struct netbootd *nb = srv->nb;
+	struct status_http hs = { 0 };
 	struct http_head h = { .status = 200 };
 	enum status_doc doc;
 	int r;
 
+	for (unsigned i = 0; nb->all && i < nb->n_workers; i++)
+		http_counts(nb->all[i]->http, &hs);
+	if (!nb->all)
+		http_counts(srv, &hs);
 	r = status_open(srv->nb, path, cn->peer.sin_addr, &hs, &cn->c, &doc);
 	if (r < 0) {
 		conn_respond_error(cn, r == -EACCES ? 403 : 503, head_only);
@@ -978,6 +989,7 @@ static void conn_new(struct http_server *srv, int fd,
 		srv->conns->prev = cn;
 	srv->conns = cn;
 	srv->n_conns++;
+	conns_all++;
 	return;
 
 fail_free:
@@ -1064,7 +1076,7 @@ static void on_resume(struct ev_loop *loop, void *arg)
 
 	(void)loop;
 	srv->fd_paused = 0;
-	if (srv->n_conns < HTTP_CONN_MAX)
+	if (conns_all < HTTP_CONN_MAX)
 		http_accept_again(srv);
 }
 
@@ -1078,7 +1090,7 @@ static void on_accept(struct ev_loop *loop, int lfd, uint32_t events, void *arg)
 		socklen_t plen = sizeof(peer);
 		int fd;
 
-		if (srv->n_conns >= HTTP_CONN_MAX && !http_evict(srv)) {
+		if (conns_all >= HTTP_CONN_MAX && !http_evict(srv)) {
 			/* Full of busy connections: the next clients wait
 			 * in the backlog until one ends (conn_free listens
 			 * again) or one has waited long enough for a request
@@ -1141,6 +1153,11 @@ int http_start(struct netbootd *nb, struct http_server **ret)
 		log_error("http", "-", "SO_REUSEADDR: %s", strerror(-r));
 		goto fail_close;
 	}
+	r = netbootd_reuseport(nb, srv->fd);
+	if (r < 0) {
+		log_error("http", "-", "SO_REUSEPORT: %s", strerror(-r));
+		goto fail_close;
+	}
 	if (bind(srv->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		r = -errno;
 		log_error("http", "-", "bind %s: %s", where, strerror(-r));
@@ -1149,6 +1166,11 @@ int http_start(struct netbootd *nb, struct http_server **ret)
 	if (listen(srv->fd, HTTP_BACKLOG) < 0) {
 		r = -errno;
 		log_error("http", "-", "listen %s: %s", where, strerror(-r));
+		goto fail_close;
+	}
+	r = netbootd_steer(nb, srv->fd);
+	if (r < 0) {
+		log_error("http", "-", "steering by address: %s", strerror(-r));
 		goto fail_close;
 	}
 	r = ev_add(nb->loop, srv->fd, EPOLLIN, on_accept, srv);
@@ -1168,6 +1190,16 @@ fail_close:
 fail_free:
 	free(srv);
 	return r;
+}
+
+void http_counts(const struct http_server *srv, struct status_http *sum)
+{
+	if (srv == NULL)
+		return;
+	sum->connections += srv->n_conns;
+	sum->refused_per_ip += srv->refused_per_ip;
+	sum->evicted += srv->evicted;
+	sum->timeouts += srv->timeouts;
 }
 
 void http_stop(struct http_server *srv)

@@ -23,11 +23,19 @@
  * Each write is whole lines of at most PIPE_BUF bytes, which a pipe takes
  * atomically once poll() reports it writable, so lines never interleave
  * mid-line with other writers on the same stream.
+ *
+ * Threads: every worker loop (main.c) logs. One mutex covers the ring and
+ * the output descriptor, taken once per line (a line is built before it,
+ * on the caller's stack), so lines from several threads never interleave
+ * and keep the order in which they took the lock. Which loop handled what
+ * shows in /metrics (netbootd_worker_*), not here: the line format is a
+ * contract tests and admins grep.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,7 +51,10 @@
 #define LOG_LINE_MAX 2048
 #define LOG_MSG_MAX  1024
 
+/* Read by every thread, set by a reload: an atomic, relaxed (a line at the
+ * old level just after a reload is fine). */
 static enum log_level log_current = LOG_LVL_INFO;
+
 static enum log_format log_fmt = LOG_FMT_TEXT;
 static int log_stamps;                 /* the time prefix of text lines */
 
@@ -68,7 +79,8 @@ static struct {
 	log_hook_fn *hook;
 	void *hook_arg;
 	char path[PATH_MAX];        /* --log-file, "" for stderr */
-} lb = { .fd = STDERR_FILENO };
+	pthread_mutex_t lock;       /* all of the above (see the top) */
+} lb = { .fd = STDERR_FILENO, .lock = PTHREAD_MUTEX_INITIALIZER };
 
 int log_level_parse(const char *name, enum log_level *ret_level)
 {
@@ -139,15 +151,20 @@ int log_open_file(const char *path)
 	fd = open_log_file(path);
 	if (fd < 0)
 		return fd;
+	pthread_mutex_lock(&lb.lock);
 	if (lb.path[0])
 		close(lb.fd);
 	snprintf(lb.path, sizeof(lb.path), "%s", path);
 	lb.fd = fd;
+	pthread_mutex_unlock(&lb.lock);
 	return 0;
 }
 
 /* Lines still in the ring go to the old file while it takes them (a file
  * always does), the rest to the new one. */
+static int flush_locked(void);
+
+/* lb.path changes only in log_open_file, before the worker loops start. */
 int log_reopen_file(void)
 {
 	int fd;
@@ -157,9 +174,11 @@ int log_reopen_file(void)
 	fd = open_log_file(lb.path);
 	if (fd < 0)
 		return fd;
-	log_flush();
+	pthread_mutex_lock(&lb.lock);
+	flush_locked();
 	close(lb.fd);
 	lb.fd = fd;
+	pthread_mutex_unlock(&lb.lock);
 	return 0;
 }
 
@@ -170,38 +189,52 @@ const char *log_file_path(void)
 
 void log_set_level(enum log_level level)
 {
-	log_current = level;
+	__atomic_store_n(&log_current, level, __ATOMIC_RELAXED);
 }
 
 int log_enabled(enum log_level level)
 {
-	return level <= log_current;
+	return level <= __atomic_load_n(&log_current, __ATOMIC_RELAXED);
 }
 
 void log_set_fd(int fd)
 {
+	pthread_mutex_lock(&lb.lock);
 	if (lb.path[0])
 		close(lb.fd);          /* ours, from log_open_file */
 	lb.path[0] = '\0';
 	lb.fd = fd;
 	lb.head = lb.len = 0;
 	lb.dropped = 0;
+	pthread_mutex_unlock(&lb.lock);
 }
 
 void log_set_pending_hook(log_hook_fn *fn, void *arg)
 {
+	pthread_mutex_lock(&lb.lock);
 	lb.hook = fn;
 	lb.hook_arg = arg;
+	pthread_mutex_unlock(&lb.lock);
 }
 
 size_t log_pending(void)
 {
-	return lb.len;
+	size_t n;
+
+	pthread_mutex_lock(&lb.lock);
+	n = lb.len;
+	pthread_mutex_unlock(&lb.lock);
+	return n;
 }
 
 uint64_t log_dropped(void)
 {
-	return lb.dropped;
+	uint64_t n;
+
+	pthread_mutex_lock(&lb.lock);
+	n = lb.dropped;
+	pthread_mutex_unlock(&lb.lock);
+	return n;
 }
 
 /* 1 when the output takes data now, 0 when it would block, -EPIPE when it
@@ -409,6 +442,16 @@ static void report_dropped(void)
 
 int log_flush(void)
 {
+	int r;
+
+	pthread_mutex_lock(&lb.lock);
+	r = flush_locked();
+	pthread_mutex_unlock(&lb.lock);
+	return r;
+}
+
+static int flush_locked(void)
+{
 	char chunk[PIPE_BUF];
 
 	while (lb.len > 0) {
@@ -453,13 +496,16 @@ void log_flush_wait(int timeout_ms)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (log_flush()) {
-		struct pollfd p = { .fd = lb.fd, .events = POLLOUT };
+		struct pollfd p = { .events = POLLOUT };
 		long spent;
 
 		clock_gettime(CLOCK_MONOTONIC, &t);
 		spent = (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000;
 		if (spent >= timeout_ms)
 			return;
+		pthread_mutex_lock(&lb.lock);
+		p.fd = lb.fd;
+		pthread_mutex_unlock(&lb.lock);
 		if (poll(&p, 1, (int)(timeout_ms - spent)) == 0)
 			return;
 	}
@@ -478,24 +524,27 @@ static void log_vmsg(enum log_level level, const char *proto, const char *client
 	n = build_line(line, level, proto, client, mac, msg);
 	if (n == 0)
 		return;
+	pthread_mutex_lock(&lb.lock);
 	if (lb.len > 0)
-		log_flush();           /* keep the order: older lines first */
+		flush_locked();        /* keep the order: older lines first */
 	if (lb.len == 0 && lb.dropped == 0) {
 		r = out_ready();
 		if (r < 0)
-			return;        /* the output is gone */
+			goto out;      /* the output is gone */
 		if (r > 0) {
 			w = write(lb.fd, line, n);
 			if (w < 0 && errno != EAGAIN && errno != EINTR)
-				return;
+				goto out;
 			if (w < 0)
 				w = 0;
 			if ((size_t)w == n)
-				return;
+				goto out;
 		}
 	}
 	if (ring_append(line + w, n - (size_t)w) < 0)
 		lb.dropped++;
+out:
+	pthread_mutex_unlock(&lb.lock);
 }
 
 void log_msg(enum log_level level, const char *proto, const char *client,

@@ -67,7 +67,9 @@ size_t log_json_escape(const char *s, char *out, size_t cap);
 void log_set_fd(int fd);
 
 /* fn(arg) runs when the first line starts waiting in the ring: main.c arms
- * a timer there that calls log_flush until it returns 0. */
+ * a timer there that calls log_flush until it returns 0. It runs in the
+ * thread that logged, with the log's mutex held: it must not log, and it
+ * must be safe from any thread (main.c pokes an eventfd). */
 typedef void log_hook_fn(void *arg);
 void log_set_pending_hook(log_hook_fn *fn, void *arg);
 

@@ -3,7 +3,7 @@
  * Command line (a contract; docs/netbootd.8):
  *   netbootd --root DIR [--listen ADDR] [--interface IFACE] [--config FILE]
  *            [--http-port N] [--tftp-port N] [--no-dhcp] [--no-tftp] [--no-http]
- *            [--user NAME] [--log-level LEVEL] [--log-file PATH] [--log-format text|json]
+ *            [--workers N] [--user NAME] [--log-level LEVEL] [--log-file PATH] [--log-format text|json]
  *            [--check-config] [--version] [--help]
  *
  * Precedence: command line, then the [server] section of --config, then the
@@ -18,6 +18,11 @@
  * as "FILE:LINE: ..." and the old one stays. SIGUSR1 reopens --log-file
  * (logrotate). Both arrive through a signalfd in the loop, so they act
  * between events, never inside one.
+ *
+ * --workers N ([server] workers; default one per online CPU): TFTP and
+ * HTTP run in N event loops, one thread each (workers.c); proxyDHCP, the
+ * signals and the log pump stay on worker 0, the main thread. N = 1 is the
+ * single loop of old, without a thread.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,6 +42,7 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -51,6 +57,8 @@
 #include "server-min/log.h"
 #include "server-min/netbootd.h"
 #include "server-min/plansign.h"
+#include "server-min/status.h"
+#include "server-min/workers.h"
 
 #define NETBOOTD_VERSION "0.1.0"
 
@@ -65,7 +73,7 @@ static void on_signal(int sig)
 static const char usage_text[] =
 	"usage: netbootd --root DIR [--listen ADDR] [--interface IFACE] [--config FILE]\n"
 	"                [--http-port N] [--tftp-port N] [--no-dhcp] [--no-tftp] [--no-http]\n"
-	"                [--user NAME] [--log-level error|warn|info|debug]\n"
+	"                [--workers N] [--user NAME] [--log-level error|warn|info|debug]\n"
 	"                [--log-file PATH] [--log-format text|json]\n"
 	"                [--check-config] [--version] [--help]\n"
 	"\n"
@@ -88,7 +96,7 @@ enum opt_id {
 	OPT_ROOT = 'r', OPT_LISTEN = 'l', OPT_IFACE = 'i', OPT_CONFIG = 'c',
 	OPT_HELP = 'h', OPT_VERSION = 'V',
 	OPT_HTTP_PORT = 256, OPT_TFTP_PORT, OPT_NO_DHCP, OPT_NO_TFTP, OPT_NO_HTTP,
-	OPT_USER, OPT_LOG_LEVEL, OPT_CHECK, OPT_LOG_FILE, OPT_LOG_FORMAT,
+	OPT_USER, OPT_LOG_LEVEL, OPT_CHECK, OPT_LOG_FILE, OPT_LOG_FORMAT, OPT_WORKERS,
 };
 
 static const struct option long_opts[] = {
@@ -101,6 +109,7 @@ static const struct option long_opts[] = {
 	{ "no-dhcp",      no_argument,       NULL, OPT_NO_DHCP },
 	{ "no-tftp",      no_argument,       NULL, OPT_NO_TFTP },
 	{ "no-http",      no_argument,       NULL, OPT_NO_HTTP },
+	{ "workers",      required_argument, NULL, OPT_WORKERS },
 	{ "user",         required_argument, NULL, OPT_USER },
 	{ "log-level",    required_argument, NULL, OPT_LOG_LEVEL },
 	{ "log-file",     required_argument, NULL, OPT_LOG_FILE },
@@ -284,12 +293,16 @@ static void close_inherited(void)
 		close(fds[i]);
 }
 
-/* Lines that wait for a slow stderr (log.c) go out from the loop. */
+/* Lines that wait for a slow stderr (log.c) go out from worker 0's loop.
+ * A line may start waiting in any worker's thread: the hook only pokes an
+ * eventfd (safe from any thread, and under the log's mutex), whose
+ * callback in worker 0's loop arms the flush timer. */
 #define LOG_FLUSH_MS 50
 
 struct log_pump {
 	struct ev_loop *loop;
 	struct ev_timer timer;
+	int fd;                  /* eventfd, or -1 */
 };
 
 static void on_log_timer(struct ev_loop *loop, void *arg)
@@ -303,8 +316,56 @@ static void on_log_timer(struct ev_loop *loop, void *arg)
 static void on_log_pending(void *arg)
 {
 	struct log_pump *p = arg;
+	uint64_t one = 1;
 
-	ev_timer_arm(p->loop, &p->timer, LOG_FLUSH_MS);
+	(void)!write(p->fd, &one, sizeof(one));
+}
+
+static void on_log_poke(struct ev_loop *loop, int fd, uint32_t events, void *arg)
+{
+	struct log_pump *p = arg;
+	uint64_t v;
+
+	(void)events;
+	if (read(fd, &v, sizeof(v)) == (ssize_t)sizeof(v) && p->timer.slot < 0)
+		ev_timer_arm(loop, &p->timer, LOG_FLUSH_MS);
+}
+
+/* 0, or -errno after a log line. */
+static int log_pump_start(struct log_pump *p, struct ev_loop *loop)
+{
+	int r;
+
+	p->loop = loop;
+	ev_timer_init(&p->timer, on_log_timer, p);
+	p->fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (p->fd < 0) {
+		r = -errno;
+		log_error("main", "-", "eventfd: %s", strerror(-r));
+		return r;
+	}
+	r = ev_add(loop, p->fd, EPOLLIN, on_log_poke, p);
+	if (r < 0) {
+		log_error("main", "-", "event loop: %s", strerror(-r));
+		close(p->fd);
+		p->fd = -1;
+		return r;
+	}
+	log_set_pending_hook(on_log_pending, p);
+	return 0;
+}
+
+static void log_pump_stop(struct log_pump *p)
+{
+	if (!p->loop)
+		return;
+	log_set_pending_hook(NULL, NULL);
+	ev_timer_cancel(p->loop, &p->timer);
+	if (p->fd >= 0) {
+		ev_del(p->loop, p->fd);
+		close(p->fd);
+		p->fd = -1;
+	}
 }
 
 /* A storm of clients holds a socket and a file per HTTP connection and per
@@ -389,6 +450,7 @@ struct run_opts {
 static int parse_args(int argc, char **argv, struct nb_server_conf *cli, struct run_opts *o)
 {
 	enum log_level level;
+	uint64_t u;
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "r:l:i:c:hV", long_opts, NULL)) != -1) {
@@ -415,6 +477,11 @@ static int parse_args(int argc, char **argv, struct nb_server_conf *cli, struct 
 		case OPT_TFTP_PORT:
 			if (parse_port(optarg, &cli->tftp_port) < 0)
 				return flag_error("--tftp-port: not a port (1-65535): %s", optarg);
+			break;
+		case OPT_WORKERS:
+			if (nb_parse_u64(optarg, strlen(optarg), NETBOOTD_WORKERS_MAX, &u) < 0 || u == 0)
+				return flag_error("--workers: loops, 1 to 64: %s", optarg);
+			cli->workers = (uint32_t)u;
 			break;
 		case OPT_NO_DHCP: cli->dhcp = 0; break;
 		case OPT_NO_TFTP: cli->tftp = 0; break;
@@ -484,6 +551,16 @@ static int merge_policy(struct netbootd *nb, const struct nb_server_conf *cli)
 	return 0;
 }
 
+/* One loop per online CPU, at most NETBOOTD_WORKERS_MAX. */
+static unsigned default_workers(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1)
+		return 1;
+	return n > NETBOOTD_WORKERS_MAX ? NETBOOTD_WORKERS_MAX : (unsigned)n;
+}
+
 /* The command line wins over the file, the file over the defaults.
  * 0 and *ret_root, *ret_user; or 2 after "netbootd: ...". */
 static int merge_settings(struct netbootd *nb, const struct nb_server_conf *cli,
@@ -500,6 +577,7 @@ static int merge_settings(struct netbootd *nb, const struct nb_server_conf *cli,
 	nb->dhcp_on = cli->dhcp >= 0 ? cli->dhcp : (file->dhcp >= 0 ? file->dhcp : 1);
 	nb->tftp_on = cli->tftp >= 0 ? cli->tftp : (file->tftp >= 0 ? file->tftp : 1);
 	nb->http_on = cli->http >= 0 ? cli->http : (file->http >= 0 ? file->http : 1);
+	nb->n_workers = cli->workers ? cli->workers : (file->workers ? file->workers : default_workers());
 	snprintf(nb->ifname, sizeof(nb->ifname), "%s", cli->interface[0] ? cli->interface : file->interface);
 	listen = cli->listen[0] ? cli->listen : file->listen;
 	if (listen[0] && inet_pton(AF_INET, listen, &nb->addr) != 1)
@@ -567,11 +645,13 @@ struct reloader {
 	const struct nb_server_conf *cli;     /* the command line still wins */
 	const char *path;                     /* --config, or NULL */
 	int fd;                               /* the signalfd, or -1 */
+	struct workers *ws;                   /* the other loops to tell */
 };
 
 /* SIGHUP: parse beside the config in force, then swap between events.
  * Nothing holds a pointer into the old config across events (documents are
- * rendered per request from nb->config), so freeing it here is safe; what
+ * rendered per request from nb->config), so once every worker loop has
+ * taken the new one over (workers_publish) freeing the old is safe; what
  * was computed from it at start (protected prefixes, the file check,
  * limits, the log level) is computed again. Any error leaves everything as
  * it was. */
@@ -579,6 +659,7 @@ static void reload(struct reloader *rl)
 {
 	struct netbootd *nb = rl->nb, tmp;
 	struct nb_config *cfg;
+	struct filecheck_report *old_check;
 	char err[NB_ERR_MAX];
 	unsigned restart, changes;
 
@@ -608,12 +689,19 @@ static void reload(struct reloader *rl)
 	nb->config = cfg;
 	memcpy(nb->protect, tmp.protect, sizeof(nb->protect));
 	nb->n_protect = tmp.n_protect;
-	filecheck_report_free(nb->filecheck);
+	old_check = nb->filecheck;
 	nb->filecheck = tmp.filecheck;
 	if (merge_policy(nb, rl->cli) < 0)
 		log_warn("main", "-", "reload: log-level %s unknown: level unchanged",
 			 nb_config_server(cfg)->log_level);
-	nb_config_free(rl->cfg);
+	if (workers_publish(rl->ws) == 0) {
+		filecheck_report_free(old_check);
+		nb_config_free(rl->cfg);
+	} else {
+		/* A loop that did not answer may still read them: keep both. */
+		log_error("main", "-", "reload: a worker loop did not take the new "
+			  "config over within 10 s; the old one is kept in memory");
+	}
 	rl->cfg = cfg;
 	log_info("main", "-", "reloaded %s: %u change%s, %u needing a restart", rl->path,
 		 changes, changes == 1 ? "" : "s", restart);
@@ -679,35 +767,40 @@ static void log_ready(const struct netbootd *nb, const char *addr_text, const ch
 	char tftp_text[8];
 
 	snprintf(tftp_text, sizeof(tftp_text), "%u", nb->tftp_port);
-	log_info("main", "-", "ready addr=%s interface=%s root=%s dhcp=%s tftp=%s http=%s%s user=%s",
+	log_info("main", "-", "ready addr=%s interface=%s root=%s dhcp=%s tftp=%s http=%s%s "
+		 "workers=%u user=%s",
 		 addr_text, nb->ifname[0] ? nb->ifname : "-", nb->root,
 		 nb->dhcp_on ? "67,4011" : "off",
 		 nb->tftp_on ? tftp_text : "off",
 		 nb->http_on ? nb->http_base : "off",
-		 nb->ipxe_fd >= 0 ? "" : " (no distribution iPXE found)", user_name);
+		 nb->ipxe_fd >= 0 ? "" : " (no distribution iPXE found)", nb->n_workers, user_name);
 }
 
 static void log_stopping(const struct netbootd *nb)
 {
+	struct netbootd_stats t;
+	const struct netbootd_stats *st = &t;
+
+	netbootd_stats_total(nb, &t);
 	log_info("main", "-", "stopping: dhcp answered=%llu ignored=%llu malformed=%llu; "
 		 "tftp started=%llu done=%llu failed=%llu malformed=%llu; "
 		 "http requests=%llu malformed=%llu",
-		 (unsigned long long)nb->stats.dhcp_answered, (unsigned long long)nb->stats.dhcp_ignored,
-		 (unsigned long long)nb->stats.dhcp_malformed, (unsigned long long)nb->stats.tftp_started,
-		 (unsigned long long)nb->stats.tftp_done, (unsigned long long)nb->stats.tftp_failed,
-		 (unsigned long long)nb->stats.tftp_malformed, (unsigned long long)nb->stats.http_requests,
-		 (unsigned long long)nb->stats.http_malformed);
+		 (unsigned long long)st->dhcp_answered, (unsigned long long)st->dhcp_ignored,
+		 (unsigned long long)st->dhcp_malformed, (unsigned long long)st->tftp_started,
+		 (unsigned long long)st->tftp_done, (unsigned long long)st->tftp_failed,
+		 (unsigned long long)st->tftp_malformed, (unsigned long long)st->http_requests,
+		 (unsigned long long)st->http_malformed);
 }
 
-/* Bind everything, then give up root, then serve until a signal.
+/* Bind everything (worker by worker: workers.h), then give up root, then
+ * start the other loops and serve on this one until a signal.
  * 0 after a requested stop, 1 on any failure (logged). */
 static int serve(struct netbootd *nb, const char *user, const char *addr_text,
 		 struct reloader *rl, const sigset_t *reload_set)
 {
 	struct proxydhcp *dhcp = NULL;
-	struct tftp_server *tftp = NULL;
-	struct http_server *http = NULL;
-	struct log_pump pump = { .loop = NULL };
+	struct workers *ws = NULL;
+	struct log_pump pump = { .loop = NULL, .fd = -1 };
 	char user_name[64] = "";
 	int r, rc = 1;
 
@@ -723,22 +816,24 @@ static int serve(struct netbootd *nb, const char *user, const char *addr_text,
 		log_error("main", "-", "event loop: %s", strerror(-r));
 		goto out_clients;
 	}
-	pump.loop = nb->loop;
-	ev_timer_init(&pump.timer, on_log_timer, &pump);
-	log_set_pending_hook(on_log_pending, &pump);
+	if (log_pump_start(&pump, nb->loop) < 0)
+		goto out;
 	if (history_start(nb) < 0)
 		goto out;
 	install_signals();
 	raise_nofile();
 	if (watch_reload_signals(rl, reload_set) < 0)
 		goto out;
+	if (workers_new(nb, &ws) < 0)
+		goto out;
+	rl->ws = ws;
 	if (nb->dhcp_on && proxydhcp_start(nb, &dhcp) < 0)
 		goto out;
-	if (nb->tftp_on && tftp_start(nb, &tftp) < 0)
-		goto out;
-	if (nb->http_on && http_start(nb, &http) < 0)
+	if (workers_start_servers(ws) < 0)
 		goto out;
 	if (drop_privileges(user, user_name) < 0)
+		goto out;
+	if (workers_run(ws) < 0)
 		goto out;
 	log_ready(nb, addr_text, user_name);
 	r = ev_run(nb->loop, &stop_requested);
@@ -746,13 +841,12 @@ static int serve(struct netbootd *nb, const char *user, const char *addr_text,
 		log_error("main", "-", "event loop failed: %s", strerror(-r));
 		goto out;
 	}
+	workers_stop(ws);
 	log_stopping(nb);
 	rc = 0;
 out:
-	if (http)
-		http_stop(http);
-	if (tftp)
-		tftp_stop(tftp);
+	workers_free(ws);    /* stops the other loops first, if running */
+	rl->ws = NULL;
 	if (dhcp)
 		proxydhcp_stop(dhcp);
 	if (rl->fd >= 0) {
@@ -760,8 +854,7 @@ out:
 		close(rl->fd);
 		rl->fd = -1;
 	}
-	log_set_pending_hook(NULL, NULL);
-	ev_timer_cancel(nb->loop, &pump.timer);
+	log_pump_stop(&pump);
 	ev_loop_free(nb->loop);
 	nb->loop = NULL;
 	history_free(nb->history);

@@ -1,8 +1,9 @@
 /* netbootd.h: what the daemon's parts share.
  *
  * main.c parses the command line and netbootd.conf, fills one struct
- * netbootd, starts each protocol (each binds its sockets in *_start), drops
- * privileges, then runs the loop. A protocol module sees only this struct
+ * netbootd per worker loop, starts each protocol (each binds its sockets in
+ * *_start; TFTP and HTTP once per worker), drops privileges, then runs the
+ * loops (workers.c). A protocol module sees only this struct
  * and its own state; it never reaches into another module.
  */
 #ifndef NETBOOTD_H
@@ -16,14 +17,19 @@
 #include "server-min/event.h"
 
 /* Malformed input is dropped and counted; the counts are logged at exit and
- * shown on /status. */
+ * shown on /status. One set per worker loop, written by that loop only and
+ * summed by the readers (status.c, the exit line): atomics, so a /status
+ * served by another loop reads whole values; uncontended, so an increment
+ * costs a few cycles. */
+typedef _Atomic uint64_t nb_counter;
+
 struct netbootd_stats {
-	uint64_t dhcp_answered, dhcp_ignored, dhcp_malformed;
+	nb_counter dhcp_answered, dhcp_ignored, dhcp_malformed;
 	/* parts of dhcp_ignored (docs/proxydhcp.md "On a hostile LAN") */
-	uint64_t dhcp_repeats, dhcp_unknown, dhcp_relay_refused, dhcp_4011_refused;
-	uint64_t tftp_started, tftp_done, tftp_failed, tftp_malformed;
-	uint64_t http_requests, http_malformed;
-	uint64_t tftp_active;      /* transfers in flight (/metrics) */
+	nb_counter dhcp_repeats, dhcp_unknown, dhcp_relay_refused, dhcp_4011_refused;
+	nb_counter tftp_started, tftp_done, tftp_failed, tftp_malformed;
+	nb_counter http_requests, http_malformed;
+	nb_counter tftp_active;      /* transfers in flight (/metrics) */
 };
 
 /* Per-source limits and client policy, merged by main.c from [server]
@@ -54,8 +60,17 @@ struct filecheck_report;   /* server-min/filecheck.h */
 /* Protected path prefixes: [server] protect, else the apkovl folders. */
 #define NETBOOTD_PROTECT_MAX (NB_PROTECT_MAX * 4)
 
+/* [server] workers / --workers: event loops (threads), each with its own
+ * HTTP and TFTP server; 0 (unset) means one per online CPU. */
+#define NETBOOTD_WORKERS_MAX 64
+
+/* One per worker loop: main.c fills worker 0's and copies it for the
+ * others, each with its own loop, stats and servers. The pointers to
+ * shared parts (clients, history) are the same in every copy and those
+ * parts lock themselves; what a reload changes (config, protect, limits,
+ * filecheck) each loop takes over itself between events (main.c). */
 struct netbootd {
-	struct ev_loop *loop;
+	struct ev_loop *loop;             /* this worker's */
 	const struct nb_config *config;   /* netbootd.conf, defaults when none */
 	int root_fd;                      /* O_PATH|O_DIRECTORY of --root */
 	const char *root;                 /* --root as given, for messages */
@@ -76,6 +91,10 @@ struct netbootd {
 	struct history *history;          /* each client's boot (history.h); NULL when not serving */
 	uint64_t start_ms;                /* monotonic, and wall clock (ms since 1970), */
 	uint64_t start_wall_ms;           /* when serving began: /status's uptime */
+	unsigned worker;                  /* this loop's index, 0 runs proxyDHCP */
+	unsigned n_workers;               /* how many loops serve, >= 1 */
+	struct netbootd *const *all;      /* every worker's struct; NULL: this one only */
+	struct http_server *http;         /* this worker's, for the status totals */
 };
 
 struct proxydhcp;
@@ -90,5 +109,16 @@ int tftp_start(struct netbootd *nb, struct tftp_server **ret);
 void tftp_stop(struct tftp_server *t);
 int http_start(struct netbootd *nb, struct http_server **ret);
 void http_stop(struct http_server *h);
+
+struct status_http;
+/* Add this server's connection gauge and refusal counts to *sum (any
+ * thread: the fields read are atomics). */
+void http_counts(const struct http_server *h, struct status_http *sum);
+
+/* SO_REUSEPORT when nb->n_workers > 1: set before bind() (workers.c). */
+int netbootd_reuseport(const struct netbootd *nb, int fd);
+/* After bind() (UDP) or listen() (TCP): every packet or connection from
+ * one client address goes to the same worker's socket (workers.c). */
+int netbootd_steer(const struct netbootd *nb, int fd);
 
 #endif

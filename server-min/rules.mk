@@ -2,6 +2,7 @@
 # sources, tests and fuzzers; this file holds what they share.
 PROGRAMS    += netbootd
 netbootd_SRCS = server-min/main.c server-min/config_load.c server-min/event.c server-min/log.c \
+                server-min/workers.c \
                 server-min/content.c server-min/clients.c $(EMBED_CORE_SRCS)
 CHECK_BUILD += $(B)/san/netbootd
 # Where netbootd looks for alpineboot*.efi first: where `make install` puts

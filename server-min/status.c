@@ -392,6 +392,17 @@ static void metrics_server(FILE *f, const struct status_view *v)
 	fprintf(f, "netbootd_active_transfers{proto=\"tftp\"} %llu\n"
 		"netbootd_active_transfers{proto=\"http\"} %llu\n",
 		(unsigned long long)st->tftp_active, (unsigned long long)v->http.connections);
+	if (v->n_workers > 0) {
+		m_head(f, "netbootd_workers", "gauge", "Event loops serving TFTP and HTTP.");
+		fprintf(f, "netbootd_workers %u\n", v->n_workers);
+		m_head(f, "netbootd_worker_requests_total", "counter",
+		       "TFTP transfers started and HTTP requests, by the loop that served them.");
+		for (unsigned i = 0; i < v->n_workers; i++)
+			fprintf(f, "netbootd_worker_requests_total{worker=\"%u\",proto=\"tftp\"} %llu\n"
+				"netbootd_worker_requests_total{worker=\"%u\",proto=\"http\"} %llu\n",
+				i, (unsigned long long)v->worker[i].tftp,
+				i, (unsigned long long)v->worker[i].http);
+	}
 	m_head(f, "netbootd_log_lines_dropped", "gauge",
 	       "Log lines dropped because stderr did not take them, not yet reported in the log.");
 	fprintf(f, "netbootd_log_lines_dropped %llu\n", (unsigned long long)v->log_dropped);
@@ -541,9 +552,47 @@ static void view_config(const struct netbootd *nb, struct status_view *v)
 			 history_max_clients(nb->history), history_max_events(nb->history));
 }
 
+#define ADD(f) ret->f += s->f
+
+void netbootd_stats_total(const struct netbootd *nb, struct netbootd_stats *ret)
+{
+	unsigned n = nb->all ? nb->n_workers : 1;
+
+	memset(ret, 0, sizeof(*ret));
+	for (unsigned i = 0; i < n; i++) {
+		const struct netbootd_stats *s = nb->all ? &nb->all[i]->stats : &nb->stats;
+
+		ADD(dhcp_answered); ADD(dhcp_ignored); ADD(dhcp_malformed);
+		ADD(dhcp_repeats); ADD(dhcp_unknown); ADD(dhcp_relay_refused);
+		ADD(dhcp_4011_refused);
+		ADD(tftp_started); ADD(tftp_done); ADD(tftp_failed); ADD(tftp_malformed);
+		ADD(http_requests); ADD(http_malformed); ADD(tftp_active);
+	}
+}
+
+#undef ADD
+
+/* The counters of every worker loop: totals, and each loop's share. */
+static void view_stats(const struct netbootd *nb, struct status_view *v,
+		       struct netbootd_stats *total)
+{
+	unsigned n = nb->all ? nb->n_workers : 1;
+
+	netbootd_stats_total(nb, total);
+	v->stats = total;
+	v->n_workers = n;
+	for (unsigned i = 0; i < n && i < NETBOOTD_WORKERS_MAX; i++) {
+		const struct netbootd *w = nb->all ? nb->all[i] : nb;
+
+		v->worker[i].tftp = w->stats.tftp_started;
+		v->worker[i].http = w->stats.http_requests;
+	}
+}
+
 int status_open(const struct netbootd *nb, const char *path, struct in_addr addr,
 		const struct status_http *hs, struct content *ret, enum status_doc *ret_doc)
 {
+	struct netbootd_stats total;
 	struct status_view *v;
 	struct timespec ts;
 	enum status_doc doc;
@@ -565,7 +614,7 @@ int status_open(const struct netbootd *nb, const char *path, struct in_addr addr
 	v->now_wall_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 	v->start_ms = nb->start_ms;
 	v->start_wall_ms = nb->start_wall_ms;
-	v->stats = &nb->stats;
+	view_stats(nb, v, &total);
 	v->http = *hs;
 	v->log_dropped = log_dropped();
 	v->history = nb->history;
@@ -575,7 +624,12 @@ int status_open(const struct netbootd *nb, const char *path, struct in_addr addr
 	f = open_memstream(&buf, &len);
 	if (f == NULL)
 		goto out;
+	/* The worker loops record into the history while we walk it. */
+	if (v->history)
+		history_lock(v->history);
 	r = status_render(doc, v, f);
+	if (v->history)
+		history_unlock(v->history);
 	if (fclose(f) != 0 && r == 0)
 		r = -ENOMEM;
 	if (r < 0) {

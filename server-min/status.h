@@ -36,7 +36,15 @@ struct status_view {
 	uint64_t log_dropped;
 	const struct history *history;          /* may be NULL */
 	const struct filecheck_report *files;   /* may be NULL (check = off) */
+	/* Which loop served what (netbootd_worker_requests_total); 0: none
+	 * shown. stats above are the totals over every worker. */
+	unsigned n_workers;
+	struct { uint64_t tftp, http; } worker[NETBOOTD_WORKERS_MAX];
 };
+
+/* The counters of every worker loop added up (nb->all; nb's own when
+ * NULL): what /status and the exit line show. Reads atomics: any thread. */
+void netbootd_stats_total(const struct netbootd *nb, struct netbootd_stats *ret);
 
 /* "/status" and friends: 0 and *ret_doc, or -ENOENT for another path. */
 int status_doc_of(const char *path, enum status_doc *ret_doc);

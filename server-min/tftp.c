@@ -100,7 +100,11 @@
 #include "server-min/netbootd.h"
 #include "server-min/tftp_proto.h"
 
-#define TFTP_MAX_XFERS      512
+/* The whole server's transfers, over every worker loop (xfers_all): a
+ * boot storm of 1000 PXE ROMs must not be dropped at the cap (at 512, 797
+ * RRQs of such a storm were retransmitted, issue 15). 2 descriptors each:
+ * 4096 of the 16384 main.c asks for (xfers_by_nofile). */
+#define TFTP_MAX_XFERS      2048
 #define TFTP_NOFILE_WANT    8192   /* soft RLIMIT_NOFILE we ask for */
 #define TFTP_NOFILE_SHARE   4      /* TFTP takes 1/4 of it: 2 fds each */
 #define TFTP_RETRIES        5
@@ -192,6 +196,11 @@ struct tftp_xfer {
 
 static void xfer_io(struct ev_loop *loop, int fd, uint32_t events, void *arg);
 static void xfer_timeout(struct ev_loop *loop, void *arg);
+
+/* Transfers of every worker loop's server (workers.c): TFTP_MAX_XFERS is
+ * the process's cap, as it was with one loop. One uncontended atomic add
+ * per transfer, none per packet. */
+static _Atomic unsigned xfers_all;
 
 /* The MAC behind peer, for the log ("" when unknown). A read of the
  * neighbour table: at the start of a transfer (and at its end if that
@@ -383,6 +392,7 @@ static void xfer_free(struct tftp_xfer *t)
 	if (t->next)
 		t->next->prev = t->prev;
 	srv->active--;
+	xfers_all--;
 	srv->nb->stats.tftp_active--;
 	free(t);
 }
@@ -803,7 +813,7 @@ static int admit(struct tftp_server *srv, const char *name, const struct sockadd
 		in.since_answer_ms = ev_now_ms(nb->loop) - t->answered_ms;
 	}
 	in.per_ip_max = nb->limits.tftp_per_ip ? nb->limits.tftp_per_ip : NETBOOTD_TFTP_PER_IP;
-	in.active = srv->active;
+	in.active = xfers_all;
 	in.active_max = srv->max_xfers;
 	switch (tftp_admit(&in)) {
 	case TFTP_ADMIT_START:
@@ -834,7 +844,7 @@ static int admit(struct tftp_server *srv, const char *name, const struct sockadd
 		return 1;
 	case TFTP_ADMIT_FULL:
 		srv->n_cap++;
-		snprintf(why, sizeof(why), "%u transfers running", srv->active);
+		snprintf(why, sizeof(why), "%u transfers running", in.active);
 		drop_warn(srv, &srv->cap_warned_ms, client, name, why);
 		return 1;
 	}
@@ -886,6 +896,7 @@ static int xfer_new(struct tftp_server *srv, const struct tftp_request *req,
 		srv->xfers->prev = t;
 	srv->xfers = t;
 	srv->active++;
+	xfers_all++;
 	nb->stats.tftp_started++;
 	nb->stats.tftp_active++;
 	*ret = t;
@@ -1063,9 +1074,19 @@ int tftp_start(struct netbootd *nb, struct tftp_server **ret)
 		log_error("tftp", "-", "socket: %s", strerror(-r));
 		goto err_free;
 	}
+	r = netbootd_reuseport(nb, srv->fd);
+	if (r < 0) {
+		log_error("tftp", "-", "SO_REUSEPORT: %s", strerror(-r));
+		goto err_close;
+	}
 	if (bind(srv->fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
 		r = -errno;
 		log_error("tftp", "-", "bind %s: %s", where, strerror(-r));
+		goto err_close;
+	}
+	r = netbootd_steer(nb, srv->fd);
+	if (r < 0) {
+		log_error("tftp", "-", "steering by address: %s", strerror(-r));
 		goto err_close;
 	}
 	/* FORCE passes net.core.rmem_max as root; otherwise take what is allowed */
