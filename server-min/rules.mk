@@ -68,3 +68,13 @@ log_fuzz_SEEDS = server-min/fuzz/log
 # After content_fuzz_SRCS above: these two add to it.
 include server-min/plansign.mk
 include server-min/status.mk
+
+# Two worker loops (workers.c) against curl, tftp-hpa, atftp and a DHCP
+# probe: steering by address, per-IP limits over both loops, one boot
+# across them in /status.json, SIGHUP mid-transfer, SIGTERM.
+CHECKS += test-workers
+DEPS_PKGS += curl tftp-hpa atftp iproute2 python3
+.PHONY: test-workers
+test-workers: $(B)/san/netbootd $(B)/nb-dhcptest $(B)/test/http_hostile $(B)/test/tftp_probe
+	NETBOOTD=$(B)/san/netbootd DHCPTEST=$(B)/nb-dhcptest HOSTILE=$(B)/test/http_hostile \
+	  PROBE=$(B)/test/tftp_probe bash server-min/tests/workers.sh
