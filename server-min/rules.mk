@@ -78,3 +78,19 @@ DEPS_PKGS += curl tftp-hpa atftp iproute2 python3
 test-workers: $(B)/san/netbootd $(B)/nb-dhcptest $(B)/test/http_hostile $(B)/test/tftp_probe
 	NETBOOTD=$(B)/san/netbootd DHCPTEST=$(B)/nb-dhcptest HOSTILE=$(B)/test/http_hostile \
 	  PROBE=$(B)/test/tftp_probe bash server-min/tests/workers.sh
+
+# netbootd under ThreadSanitizer, for the worker loops' shared parts
+# (clients, history, log, stats, reload): `make test-workers-tsan` runs
+# workers.sh against it. Not part of `make check` (slow; one run at a time).
+# setarch -R: TSan's shadow layout wants the old mmap randomisation.
+TSANFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=thread
+$(B)/tsan/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -std=gnu11 $(WARN) $(TSANFLAGS) -MMD -MP -c $< -o $@
+$(B)/tsan/netbootd: $(patsubst %.c,$(B)/tsan/%.o,$(netbootd_SRCS))
+	$(CC) $(TSANFLAGS) -o $@ $^ $(netbootd_LIBS)
+.PHONY: test-workers-tsan
+test-workers-tsan: $(B)/tsan/netbootd $(B)/nb-dhcptest $(B)/test/http_hostile $(B)/test/tftp_probe
+	TSAN_OPTIONS="halt_on_error=0 second_deadlock_stack=1" \
+	NETBOOTD=$(B)/tsan/netbootd DHCPTEST=$(B)/nb-dhcptest HOSTILE=$(B)/test/http_hostile \
+	  PROBE=$(B)/test/tftp_probe setarch -R bash server-min/tests/workers.sh

@@ -226,5 +226,5 @@ t_stop_netbootd
 t_check "SIGTERM: exit 0 with both loops stopped" [ $? = 0 ]
 t_check "the exit line counts both loops' requests (>= $HT)" bash -c \
 	"n=\$(sed -n 's/.*main - stopping: .*http requests=\([0-9]*\).*/\1/p' '$T_LOG'); [ \"\$n\" -ge $HT ]"
-t_log_lacks 'ERROR: (AddressSanitizer|ThreadSanitizer)|runtime error' "no sanitizer report"
+t_log_lacks '(ERROR|WARNING): (AddressSanitizer|ThreadSanitizer|LeakSanitizer)|runtime error' "no sanitizer report"
 t_done
