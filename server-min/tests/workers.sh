@@ -110,6 +110,12 @@ t_check "ready with two loops" grep -q 'main - ready .* workers=2 ' "$T_LOG"
 t_check "two TFTP port-69 sockets and two HTTP listeners (SO_REUSEPORT)" \
 	[ "$(grep -c -E '(tftp|http) - listening on' "$T_LOG")" = 4 ]
 t_check "two threads" [ "$(ls /proc/$PID/task | wc -l)" -ge 2 ]
+# The TFTP cap is the process's: 2048, or 1/8 of the descriptors netbootd
+# can raise its soft limit to (16384 at most) when that is less.
+hard=$(ulimit -Hn); [ "$hard" = unlimited ] && hard=16384
+soft=$(( hard < 16384 ? hard : 16384 )); cap=$(( soft / 8 < 2048 ? soft / 8 : 2048 ))
+t_check "both TFTP sockets announce the whole server's cap ($cap)" \
+	[ "$(grep -c "tftp - listening on .* (at most $cap transfers)" "$T_LOG")" = 2 ]
 
 # --- steering: one address, one loop ------------------------------------------------
 metrics; h0=$(wk 0 http); h1=$(wk 1 http); f0=$(wk 0 tftp); f1=$(wk 1 tftp)
