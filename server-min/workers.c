@@ -149,7 +149,6 @@ int workers_new(struct netbootd *nb0, struct workers **ret)
 	for (unsigned i = 1; i < n; i++) {
 		struct worker *w = &ws->w[i];
 
-		ws->all[i]->all = ws->all;
 		r = ev_loop_new(&w->nb.loop);
 		if (r < 0)
 			goto fail;
@@ -169,11 +168,6 @@ fail:
 	nb0->all = NULL;
 	workers_free(ws);
 	return r;
-}
-
-struct netbootd *workers_nb(struct workers *ws, unsigned i)
-{
-	return ws->all[i];
 }
 
 int workers_start_servers(struct workers *ws)

@@ -19,9 +19,6 @@ struct workers;
  * nb0->all. 0 and *ret, or -errno after a log line. */
 int workers_new(struct netbootd *nb0, struct workers **ret);
 
-/* worker i's struct, i < n_workers. */
-struct netbootd *workers_nb(struct workers *ws, unsigned i);
-
 /* TFTP and HTTP (when on) for every worker. 0, or -errno (logged by the
  * module). */
 int workers_start_servers(struct workers *ws);
