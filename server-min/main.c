@@ -767,13 +767,13 @@ static void log_ready(const struct netbootd *nb, const char *addr_text, const ch
 	char tftp_text[8];
 
 	snprintf(tftp_text, sizeof(tftp_text), "%u", nb->tftp_port);
-	log_info("main", "-", "ready addr=%s interface=%s root=%s dhcp=%s tftp=%s http=%s%s "
-		 "workers=%u user=%s",
-		 addr_text, nb->ifname[0] ? nb->ifname : "-", nb->root,
+	log_info("main", "-", "ready addr=%s interface=%s workers=%u root=%s dhcp=%s tftp=%s "
+		 "http=%s%s user=%s",
+		 addr_text, nb->ifname[0] ? nb->ifname : "-", nb->n_workers, nb->root,
 		 nb->dhcp_on ? "67,4011" : "off",
 		 nb->tftp_on ? tftp_text : "off",
 		 nb->http_on ? nb->http_base : "off",
-		 nb->ipxe_fd >= 0 ? "" : " (no distribution iPXE found)", nb->n_workers, user_name);
+		 nb->ipxe_fd >= 0 ? "" : " (no distribution iPXE found)", user_name);
 }
 
 static void log_stopping(const struct netbootd *nb)
