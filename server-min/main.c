@@ -21,8 +21,8 @@
  *
  * --workers N ([server] workers; default one per online CPU): TFTP and
  * HTTP run in N event loops, one thread each (workers.c); proxyDHCP, the
- * signals and the log pump stay on worker 0, the main thread. N = 1 is the
- * single loop of old, without a thread.
+ * signals and the log pump stay on the main thread's loop. N = 1 is the
+ * single loop of old, serving everything, without a thread.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -293,10 +293,10 @@ static void close_inherited(void)
 		close(fds[i]);
 }
 
-/* Lines that wait for a slow stderr (log.c) go out from worker 0's loop.
+/* Lines that wait for a slow stderr (log.c) go out from the main loop.
  * A line may start waiting in any worker's thread: the hook only pokes an
  * eventfd (safe from any thread, and under the log's mutex), whose
- * callback in worker 0's loop arms the flush timer. */
+ * callback in the main loop arms the flush timer. */
 #define LOG_FLUSH_MS 50
 
 struct log_pump {

@@ -64,11 +64,12 @@ struct filecheck_report;   /* server-min/filecheck.h */
  * HTTP and TFTP server; 0 (unset) means one per online CPU. */
 #define NETBOOTD_WORKERS_MAX 64
 
-/* One per worker loop: main.c fills worker 0's and copies it for the
- * others, each with its own loop, stats and servers. The pointers to
- * shared parts (clients, history) are the same in every copy and those
- * parts lock themselves; what a reload changes (config, protect, limits,
- * filecheck) each loop takes over itself between events (main.c). */
+/* One per event loop: main.c fills its own (the main loop: proxyDHCP,
+ * signals) and workers.c copies it for each worker loop, each with its own
+ * loop, stats and servers (with one worker, main.c's is the worker). The
+ * pointers to shared parts (clients, history) are the same in every copy
+ * and those parts lock themselves; what a reload changes (config, protect,
+ * limits, filecheck) each loop takes over itself between events. */
 struct netbootd {
 	struct ev_loop *loop;             /* this worker's */
 	const struct nb_config *config;   /* netbootd.conf, defaults when none */
@@ -91,9 +92,11 @@ struct netbootd {
 	struct history *history;          /* each client's boot (history.h); NULL when not serving */
 	uint64_t start_ms;                /* monotonic, and wall clock (ms since 1970), */
 	uint64_t start_wall_ms;           /* when serving began: /status's uptime */
-	unsigned worker;                  /* this loop's index, 0 runs proxyDHCP */
-	unsigned n_workers;               /* how many loops serve, >= 1 */
-	struct netbootd *const *all;      /* every worker's struct; NULL: this one only */
+	unsigned worker;                  /* this worker's index; n_workers: the main loop's */
+	unsigned n_workers;               /* loops serving TFTP and HTTP, >= 1 */
+	/* all[0 .. n_workers-1]: every worker's struct; all[n_workers]: the
+	 * main loop's when it is no worker, else NULL. NULL: one loop, this. */
+	struct netbootd *const *all;
 	struct http_server *http;         /* this worker's, for the status totals */
 };
 

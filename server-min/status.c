@@ -556,11 +556,15 @@ static void view_config(const struct netbootd *nb, struct status_view *v)
 
 void netbootd_stats_total(const struct netbootd *nb, struct netbootd_stats *ret)
 {
-	unsigned n = nb->all ? nb->n_workers : 1;
+	unsigned n = nb->all ? nb->n_workers + 1 : 1;   /* netbootd.h: all[] */
 
 	memset(ret, 0, sizeof(*ret));
 	for (unsigned i = 0; i < n; i++) {
-		const struct netbootd_stats *s = nb->all ? &nb->all[i]->stats : &nb->stats;
+		const struct netbootd_stats *s;
+
+		if (nb->all && !nb->all[i])
+			continue;
+		s = nb->all ? &nb->all[i]->stats : &nb->stats;
 
 		ADD(dhcp_answered); ADD(dhcp_ignored); ADD(dhcp_malformed);
 		ADD(dhcp_repeats); ADD(dhcp_unknown); ADD(dhcp_relay_refused);

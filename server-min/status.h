@@ -42,8 +42,9 @@ struct status_view {
 	struct { uint64_t tftp, http; } worker[NETBOOTD_WORKERS_MAX];
 };
 
-/* The counters of every worker loop added up (nb->all; nb's own when
- * NULL): what /status and the exit line show. Reads atomics: any thread. */
+/* The counters of every loop added up (nb->all, the main loop's too; nb's
+ * own when NULL): what /status and the exit line show. Reads atomics: any
+ * thread. */
 void netbootd_stats_total(const struct netbootd *nb, struct netbootd_stats *ret);
 
 /* "/status" and friends: 0 and *ret_doc, or -ENOENT for another path. */

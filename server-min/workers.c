@@ -2,11 +2,18 @@
  *
  * Why: one loop saturates one core in the kernel's sendfile path during a
  * boot storm while nginx runs a worker per core (issue 15). So each worker
- * runs its own loop with its own HTTP listener and TFTP port-69 socket,
- * all bound with SO_REUSEPORT, and its own struct http_server and struct
- * tftp_server: the protocols keep their state in those, so nothing of a
- * transfer is shared and the per-packet and per-sendfile paths take no
- * lock.
+ * runs its own loop in a thread of its own, with its own HTTP listener and
+ * TFTP port-69 socket, all bound with SO_REUSEPORT, and its own struct
+ * http_server and struct tftp_server: the protocols keep their state in
+ * those, so nothing of a transfer is shared and the per-packet and
+ * per-sendfile paths take no lock.
+ *
+ * The main thread's loop (main.c's struct, "nb0") keeps proxyDHCP, the
+ * signals, the log pump and reloads, and with workers > 1 nothing else:
+ * a DHCP answer must never wait behind a loop's round of sendfile calls
+ * (iPXE asks again after 1 s; measured, with proxyDHCP on a serving loop a
+ * storm of 1000 drew 232 and 501 DHCP retransmissions, on its own loop 0).
+ * With workers = 1 nb0 is the one worker, as before threads: no thread.
  *
  * Steering: a classic BPF program on each reuseport group
  * (SO_ATTACH_REUSEPORT_CBPF) picks the socket by the client's IPv4 source
@@ -25,19 +32,19 @@
  * for a newcomer, as the single loop did.
  *
  * Shared, each behind its own mutex taken once per event (never per
- * packet): the MAC <-> IP table (clients.c, written by proxyDHCP, which
- * runs on worker 0 only), the boot history (history.c) and the log ring
+ * packet): the MAC <-> IP table (clients.c, written by proxyDHCP on the
+ * main loop, read by every worker), the boot history (history.c) and the log ring
  * (log.c, once per line). Counters are per worker (struct netbootd_stats,
  * atomics) and summed by the reader (status.c netbootd_stats_total).
  *
- * Reload (SIGHUP, handled on worker 0): main.c parses and installs the new
- * config in worker 0's struct, then workers_publish bumps an epoch and
- * wakes every other loop through its eventfd; each copies the reloadable
+ * Reload (SIGHUP, handled on the main loop): main.c parses and installs the
+ * new config in nb0, then workers_publish bumps an epoch and wakes every
+ * worker thread through its eventfd; each copies the reloadable
  * fields between two events (so never in the middle of one) and says so;
  * only when all have does main.c free the old config and file check.
  *
- * Stop: SIGTERM reaches worker 0's loop only (blocked in the others);
- * workers_stop sets each other loop's flag, wakes it and joins it. The
+ * Stop: SIGTERM reaches the main loop only (blocked in the threads);
+ * workers_stop sets each thread's flag, wakes it and joins it. The
  * servers are stopped afterwards from the main thread, every socket closed.
  *
  * Privileges are dropped before any thread starts: capset(2) acts on the
@@ -64,12 +71,12 @@
 
 struct worker {
 	struct workers *ws;
-	struct netbootd nb;            /* worker 0: unused, nb0 is main.c's */
+	struct netbootd nb;            /* unused when the worker is nb0 (t0 = 1) */
 	struct tftp_server *tftp;
 	struct http_server *http;
 	pthread_t thread;
 	int started;                   /* thread created */
-	int mailbox;                   /* eventfd: stop or reload; -1 for worker 0 */
+	int mailbox;                   /* eventfd: stop or reload; -1 without a thread */
 	volatile sig_atomic_t stop;    /* set with __atomic_store_n */
 	unsigned epoch;                /* the reload this loop has taken over */
 	int gone;                      /* its loop has returned */
@@ -77,11 +84,12 @@ struct worker {
 
 struct workers {
 	unsigned n;
+	unsigned t0;                   /* the first worker with a thread: 1 or 0 */
 	struct netbootd *nb0;
 	pthread_mutex_t lock;          /* epoch, and each worker's epoch and gone */
 	pthread_cond_t cond;
 	unsigned epoch;
-	struct netbootd *all[NETBOOTD_WORKERS_MAX];
+	struct netbootd *all[NETBOOTD_WORKERS_MAX + 1];   /* netbootd.h */
 	struct worker w[];
 };
 
@@ -128,13 +136,18 @@ int workers_new(struct netbootd *nb0, struct workers **ret)
 	if (!ws)
 		return -ENOMEM;
 	ws->n = n;
+	ws->t0 = n == 1 ? 1 : 0;
 	ws->nb0 = nb0;
 	pthread_mutex_init(&ws->lock, NULL);
 	pthread_cond_init(&ws->cond, NULL);
+	/* One loop: nb0 serves everything, no thread. More: nb0's loop keeps
+	 * proxyDHCP and the signals only, all[n] (netbootd.h). */
 	ws->all[0] = nb0;
 	ws->w[0].ws = ws;
 	ws->w[0].mailbox = -1;
-	for (unsigned i = 1; i < n; i++) {
+	if (n > 1)
+		ws->all[n] = nb0;
+	for (unsigned i = ws->t0; i < n; i++) {
 		struct worker *w = &ws->w[i];
 
 		w->ws = ws;
@@ -145,8 +158,8 @@ int workers_new(struct netbootd *nb0, struct workers **ret)
 		w->nb.worker = i;
 		ws->all[i] = &w->nb;
 	}
-	nb0->worker = 0;
-	for (unsigned i = 1; i < n; i++) {
+	nb0->worker = n > 1 ? n : 0;
+	for (unsigned i = ws->t0; i < n; i++) {
 		struct worker *w = &ws->w[i];
 
 		r = ev_loop_new(&w->nb.loop);
@@ -159,7 +172,7 @@ int workers_new(struct netbootd *nb0, struct workers **ret)
 		}
 	}
 	nb0->all = n > 1 ? ws->all : NULL;
-	for (unsigned i = 1; i < n; i++)
+	for (unsigned i = ws->t0; i < n; i++)
 		ws->all[i]->all = nb0->all;
 	*ret = ws;
 	return 0;
@@ -189,8 +202,8 @@ int workers_start_servers(struct workers *ws)
 	return 0;
 }
 
-/* The reloadable part of worker 0's struct, read under ws->lock while
- * worker 0 waits in workers_publish (so it does not change meanwhile). */
+/* The reloadable part of nb0, read under ws->lock while the main loop
+ * waits in workers_publish (so it does not change meanwhile). */
 static void adopt(struct netbootd *nb, const struct netbootd *nb0)
 {
 	nb->config = nb0->config;
@@ -247,7 +260,7 @@ int workers_run(struct workers *ws)
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
-	for (unsigned i = 1; i < ws->n; i++) {
+	for (unsigned i = ws->t0; i < ws->n; i++) {
 		struct worker *w = &ws->w[i];
 
 		r = ev_add(w->nb.loop, w->mailbox, EPOLLIN, on_mailbox, w);
@@ -273,7 +286,7 @@ static void poke(int fd)
 
 static int all_adopted(const struct workers *ws)
 {
-	for (unsigned i = 1; i < ws->n; i++)
+	for (unsigned i = ws->t0; i < ws->n; i++)
 		if (ws->w[i].started && !ws->w[i].gone && ws->w[i].epoch != ws->epoch)
 			return 0;
 	return 1;
@@ -289,7 +302,7 @@ int workers_publish(struct workers *ws)
 	pthread_mutex_lock(&ws->lock);
 	ws->epoch++;
 	pthread_mutex_unlock(&ws->lock);
-	for (unsigned i = 1; i < ws->n; i++)
+	for (unsigned i = ws->t0; i < ws->n; i++)
 		if (ws->w[i].started)
 			poke(ws->w[i].mailbox);
 	clock_gettime(CLOCK_REALTIME, &until);
@@ -307,13 +320,13 @@ void workers_stop(struct workers *ws)
 {
 	if (!ws)
 		return;
-	for (unsigned i = 1; i < ws->n; i++) {
+	for (unsigned i = ws->t0; i < ws->n; i++) {
 		if (!ws->w[i].started)
 			continue;
 		__atomic_store_n(&ws->w[i].stop, 1, __ATOMIC_RELEASE);
 		poke(ws->w[i].mailbox);
 	}
-	for (unsigned i = 1; i < ws->n; i++) {
+	for (unsigned i = ws->t0; i < ws->n; i++) {
 		if (!ws->w[i].started)
 			continue;
 		pthread_join(ws->w[i].thread, NULL);
@@ -335,7 +348,7 @@ void workers_free(struct workers *ws)
 			tftp_stop(w->tftp);
 		ws->all[i]->http = NULL;
 	}
-	for (unsigned i = 1; i < ws->n; i++) {
+	for (unsigned i = ws->t0; i < ws->n; i++) {
 		struct worker *w = &ws->w[i];
 
 		if (w->mailbox >= 0) {

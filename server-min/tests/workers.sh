@@ -13,8 +13,9 @@
 #     http-per-ip connections and tftp-per-ip transfers, no more;
 #   - a client mix (curl HTTP on four addresses, tftp-hpa, atftp and curl
 #     TFTP) all intact, transfers handled by both loops;
-#   - one boot whose DHCP went to worker 0 and whose TFTP and HTTP went to
-#     worker 1 shows all its stages in /status.json;
+#   - one boot whose DHCP went to the main loop (proxyDHCP's, no worker)
+#     and whose TFTP and HTTP went to worker 1 shows all its stages in
+#     /status.json;
 #   - SIGHUP mid-transfer: the transfers stay intact and the new config
 #     (a cmdline, http-per-ip) is in force in both loops;
 #   - totals on /metrics are the sum of the loops'; SIGTERM exits 0.
@@ -109,7 +110,8 @@ PID=$T_NBD_PID
 t_check "ready with two loops" grep -q 'main - ready .* workers=2 ' "$T_LOG"
 t_check "two TFTP port-69 sockets and two HTTP listeners (SO_REUSEPORT)" \
 	[ "$(grep -c -E '(tftp|http) - listening on' "$T_LOG")" = 4 ]
-t_check "two threads" [ "$(ls /proc/$PID/task | wc -l)" -ge 2 ]
+t_check "three threads: the main loop (proxyDHCP) and two workers" \
+	[ "$(ls /proc/$PID/task | wc -l)" -ge 3 ]
 # The TFTP cap is the process's: 2048, or 1/8 of the descriptors netbootd
 # can raise its soft limit to (16384 at most) when that is less.
 hard=$(ulimit -Hn); [ "$hard" = unlimited ] && hard=16384
@@ -172,8 +174,8 @@ t_check "/metrics: the HTTP total is the sum of the loops'" \
 t_check "/metrics: the TFTP transfers done are the sum of both loops'" \
 	[ "$(m 'netbootd_requests_total{proto="tftp"}')" -ge $(( $(wk 0 tftp) + $(wk 1 tftp) )) ]
 
-# --- one boot over two loops: DHCP on worker 0, the rest on worker 1 -----------------
-t_check "PXE DISCOVER from $CMAC is offered (proxyDHCP: worker 0)" \
+# --- one boot over two loops: DHCP on the main loop, the rest on worker 1 -----------
+t_check "PXE DISCOVER from $CMAC is offered (proxyDHCP: the main loop)" \
 	t_cli "$DHCPTEST" --interface nbc0 --mac "$CMAC" --arch 0 --timeout 3000 \
 	--expect offer --expect-file undionly.kpxe
 t_check "the NBP over TFTP from $A1" cu $A1 -f -o "$T_DIR/nbp" "tftp://$SRV_IP/undionly.kpxe"
