@@ -692,6 +692,44 @@ int http_range_parse(const char *val, size_t len, uint64_t size,
 	return 0;
 }
 
+int http_conditional(const struct http_request *req, const struct http_rep *rep,
+		     uint64_t *ret_first, uint64_t *ret_last)
+{
+	uint64_t first, last;
+	char lm[HTTP_DATE_LEN + 1];
+	int r;
+
+	/* Step 4: the client's copy is current. */
+	if (rep->has_mtime && req->has_ims && rep->mtime <= req->if_modified_since)
+		return 304;
+	/* Step 5: a Range counts only when If-Range, if any, names our
+	 * Last-Modified exactly (a date is a weak validator otherwise, sec.
+	 * 13.1.5); a rendered document has no date to match. */
+	if (req->has_range && req->has_if_range) {
+		if (!rep->has_mtime)
+			goto whole;
+		http_date_format(rep->mtime, lm);
+		if (strcmp(req->if_range, lm) != 0)
+			goto whole;
+	}
+	if (req->has_range) {
+		r = http_range_parse(req->range, strlen(req->range), rep->size,
+				     &first, &last);
+		if (r == -ERANGE)
+			return 416;
+		if (r == 0) {
+			*ret_first = first;
+			*ret_last = last;
+			return 206;
+		}
+		/* -EINVAL: not a range we serve; the whole of it. */
+	}
+whole:
+	*ret_first = 0;
+	*ret_last = rep->size ? rep->size - 1 : 0;
+	return 200;
+}
+
 static int two_digits(const char *s, int *ret_v)
 {
 	if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
