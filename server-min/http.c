@@ -12,8 +12,8 @@
  * One struct http_conn per TCP connection, allocated in conn_new() and freed
  * in conn_free() only. Its one state field names the phase it is in, and
  * conn_set_state() is the only place that changes it (see the diagram
- * above enum conn_state); each phase fixes what the socket waits for and
- * what the connection's one timer means.
+ * above enum conn_state); each phase fixes what the socket waits for, what
+ * the connection's one timer means, and which function handles each.
  *
  * A hostile host on the LAN (docs/http.md, "Limits"):
  *   - holds connections: at most nb->limits.http_per_ip per client address
@@ -48,6 +48,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
+#include <sys/queue.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -176,7 +177,7 @@ struct http_server {
 	int fd_paused;                 /* out of descriptors: resume timer armed */
 	struct ev_timer resume;        /* accept again after EMFILE */
 	struct ev_timer recheck;       /* full: look for an idle one to close */
-	struct http_conn *conns;       /* all connections, for http_stop */
+	LIST_HEAD(, http_conn) conns;  /* all connections, for http_stop */
 	unsigned n_conns;
 	/* Connections waiting for a request, longest waiting first. */
 	struct http_conn *wait_head, *wait_tail;
@@ -187,7 +188,7 @@ struct http_server {
 
 struct http_conn {
 	struct http_server *srv;
-	struct http_conn *prev, *next;
+	LIST_ENTRY(http_conn) link;        /* in srv->conns */
 	int fd;
 	enum conn_state state;
 	struct sockaddr_in peer;
@@ -339,28 +340,38 @@ static void peer_put(struct http_server *srv, struct http_peer *pe)
 
 #define TO(st) (1u << (st))
 
-/* enum conn_state, one row each: the diagram above as data. */
+static void conn_free(struct http_conn *cn);
+static void conn_read(struct http_conn *cn);
+static void conn_send(struct http_conn *cn);
+static void conn_drain(struct http_conn *cn);
+static void conn_read_timeout(struct http_conn *cn);
+static void conn_send_timeout(struct http_conn *cn);
+
+/* enum conn_state, one row each: the diagram above as data. NEW and
+ * CLOSED never see an event: conn_new leaves NEW before returning to the
+ * loop, and CLOSED is freed. */
 static const struct conn_phase {
 	const char *name;     /* for the log of a bug */
 	uint32_t events;      /* what epoll waits for on the socket */
 	int waiting;          /* in srv's wait list: waiting for a request */
+	void (*on_io)(struct http_conn *cn);      /* the socket is ready */
+	void (*on_timer)(struct http_conn *cn);   /* the phase's timer fired */
 	unsigned next;        /* TO() of each phase that may follow */
 } conn_phases[CONN_STATES] = {
 	/* conn_new registers the socket for EPOLLIN before starting it. */
-	[CONN_NEW]          = { "new", EPOLLIN, 0,
-				TO(CONN_READING_HEAD) | TO(CONN_CLOSED) },
-	[CONN_IDLE]         = { "idle", EPOLLIN, 1,
-				TO(CONN_READING_HEAD) | TO(CONN_CLOSED) },
-	[CONN_READING_HEAD] = { "reading-head", EPOLLIN, 1,
-				TO(CONN_SENDING_HEAD) | TO(CONN_LINGERING) |
-				TO(CONN_CLOSED) },
-	[CONN_SENDING_HEAD] = { "sending-head", EPOLLOUT, 0,
-				TO(CONN_SENDING_BODY) | TO(CONN_CLOSED) },
-	[CONN_SENDING_BODY] = { "sending-body", EPOLLOUT, 0,
-				TO(CONN_IDLE) | TO(CONN_READING_HEAD) |
-				TO(CONN_LINGERING) | TO(CONN_CLOSED) },
-	[CONN_LINGERING]    = { "lingering", EPOLLIN, 0, TO(CONN_CLOSED) },
-	[CONN_CLOSED]       = { "closed", 0, 0, 0 },
+	[CONN_NEW] = { "new", EPOLLIN, 0, conn_free, conn_free,
+		TO(CONN_READING_HEAD) | TO(CONN_CLOSED) },
+	[CONN_IDLE] = { "idle", EPOLLIN, 1, conn_read, conn_read_timeout,
+		TO(CONN_READING_HEAD) | TO(CONN_CLOSED) },
+	[CONN_READING_HEAD] = { "reading-head", EPOLLIN, 1, conn_read, conn_read_timeout,
+		TO(CONN_SENDING_HEAD) | TO(CONN_LINGERING) | TO(CONN_CLOSED) },
+	[CONN_SENDING_HEAD] = { "sending-head", EPOLLOUT, 0, conn_send, conn_send_timeout,
+		TO(CONN_SENDING_BODY) | TO(CONN_CLOSED) },
+	[CONN_SENDING_BODY] = { "sending-body", EPOLLOUT, 0, conn_send, conn_send_timeout,
+		TO(CONN_IDLE) | TO(CONN_READING_HEAD) | TO(CONN_LINGERING) | TO(CONN_CLOSED) },
+	[CONN_LINGERING] = { "lingering", EPOLLIN, 0, conn_drain, conn_free,
+		TO(CONN_CLOSED) },
+	[CONN_CLOSED] = { "closed", 0, 0, conn_free, conn_free, 0 },
 };
 
 /* The wait list: IDLE and READING_HEAD connections in the order they began
@@ -419,12 +430,7 @@ static void conn_free(struct http_conn *cn)
 	ev_del(srv->nb->loop, cn->fd);
 	close(cn->fd);
 	content_close(&cn->c);
-	if (cn->prev)
-		cn->prev->next = cn->next;
-	else
-		srv->conns = cn->next;
-	if (cn->next)
-		cn->next->prev = cn->prev;
+	LIST_REMOVE(cn, link);
 	srv->n_conns--;
 	free(cn);
 	if (srv->full && srv->n_conns < HTTP_CONN_MAX)
@@ -767,46 +773,17 @@ static int content_status(int err)
 	}
 }
 
-/* A well-formed request: decide the status, then respond. */
-static void conn_handle(struct http_conn *cn, const struct http_request *req)
+/* GET or HEAD of what content_open offers: open it, let RFC 9110 sec.
+ * 13.2.2 (http_conditional) choose among 200, 206, 304 and 416, respond. */
+static void conn_respond_content(struct http_conn *cn, const struct http_request *req,
+				 int head_only)
 {
-	struct netbootd *nb = cn->srv->nb;
-	int head_only = req->method == HTTP_M_HEAD;
 	struct http_head h = { .accept_ranges = 1 };
 	struct http_rep rep;
 	uint64_t first, last;
-	enum status_doc sdoc;
 	int r;
 
-	snprintf(cn->method, sizeof(cn->method), "%s", req->method_name);
-	log_path(cn->path, sizeof(cn->path), req);
-	cn->minor = req->minor;
-	cn->req_len = req->head_len;
-	/* A body we do not read would be taken for the next request. */
-	cn->keep_alive = req->keep_alive &&
-		!(req->has_content_length && req->content_length > 0);
-	/* The last request this connection may make is told so (RFC 9112
-	 * sec. 9.6): one host cannot keep a slot forever with a tiny request
-	 * now and then. */
-	if (cn->requests + 1 >= nb->limits.http_requests)
-		cn->keep_alive = 0;
-
-	if (req->method == HTTP_M_UNKNOWN) {
-		cn->keep_alive = 0;
-		conn_respond_error(cn, 501, 0);
-		return;
-	}
-	if (req->method != HTTP_M_GET && req->method != HTTP_M_HEAD) {
-		cn->keep_alive = 0;
-		conn_respond_error(cn, 405, 0);
-		return;
-	}
-	if (status_doc_of(req->path, &sdoc) == 0) {
-		conn_respond_status(cn, req->path, head_only);
-		return;
-	}
-
-	r = content_open(nb, req->path, req->has_query ? req->query : "",
+	r = content_open(cn->srv->nb, req->path, req->has_query ? req->query : "",
 			 &cn->peer, &cn->c);
 	if (r < 0) {
 		int status = content_status(r);
@@ -852,6 +829,39 @@ static void conn_handle(struct http_conn *cn, const struct http_request *req)
 		conn_respond(cn, &h, cn->c.mem, 0, 0);
 	else
 		conn_respond(cn, &h, cn->c.mem, first, last + 1);
+}
+
+/* A well-formed request: note it for the log, decide whether the
+ * connection stays open, then respond by method and path. */
+static void conn_handle(struct http_conn *cn, const struct http_request *req)
+{
+	int head_only = req->method == HTTP_M_HEAD;
+	enum status_doc sdoc;
+
+	snprintf(cn->method, sizeof(cn->method), "%s", req->method_name);
+	log_path(cn->path, sizeof(cn->path), req);
+	cn->minor = req->minor;
+	cn->req_len = req->head_len;
+	/* A body we do not read would be taken for the next request. */
+	cn->keep_alive = req->keep_alive &&
+		!(req->has_content_length && req->content_length > 0);
+	/* The last request this connection may make is told so (RFC 9112
+	 * sec. 9.6): one host cannot keep a slot forever with a tiny request
+	 * now and then. */
+	if (cn->requests + 1 >= cn->srv->nb->limits.http_requests)
+		cn->keep_alive = 0;
+
+	if (req->method == HTTP_M_UNKNOWN) {
+		cn->keep_alive = 0;
+		conn_respond_error(cn, 501, 0);
+	} else if (req->method != HTTP_M_GET && req->method != HTTP_M_HEAD) {
+		cn->keep_alive = 0;
+		conn_respond_error(cn, 405, 0);
+	} else if (status_doc_of(req->path, &sdoc) == 0) {
+		conn_respond_status(cn, req->path, head_only);
+	} else {
+		conn_respond_content(cn, req, head_only);
+	}
 }
 
 /* Parse what is buffered; answer when a head is complete or malformed. */
@@ -922,21 +932,7 @@ static void conn_io(struct ev_loop *loop, int fd, uint32_t events, void *arg)
 	(void)loop;
 	(void)fd;
 	(void)events;   /* errors and hang-ups surface in recv/send */
-	switch (cn->state) {
-	case CONN_IDLE:
-	case CONN_READING_HEAD:
-		conn_read(cn);
-		break;
-	case CONN_SENDING_HEAD:
-	case CONN_SENDING_BODY:
-		conn_send(cn);
-		break;
-	case CONN_LINGERING:
-		conn_drain(cn);
-		break;
-	default:
-		break;   /* NEW and CLOSED never wait for events */
-	}
+	conn_phases[cn->state].on_io(cn);
 }
 
 /* IDLE or READING_HEAD and the timer fired: the client has sent nothing
@@ -976,30 +972,25 @@ static void conn_read_timeout(struct http_conn *cn)
 	conn_free(cn);
 }
 
+/* SENDING_HEAD or SENDING_BODY and no progress for HTTP_SEND_TIMEOUT_MS:
+ * a client that stopped reading. */
+static void conn_send_timeout(struct http_conn *cn)
+{
+	logm_warn("http", cn->client, conn_mac(cn),
+		  "%s %s %d stalled: no progress in %d s after %llu bytes, closed",
+		  cn->method, cn->path, cn->status,
+		  HTTP_SEND_TIMEOUT_MS / 1000, (unsigned long long)cn->sent);
+	conn_history(cn, elapsed_s(&cn->t0), "stalled");
+	conn_free(cn);
+}
+
+/* The socket and the timer go to what the phase names (conn_phases[]). */
 static void conn_timeout(struct ev_loop *loop, void *arg)
 {
 	struct http_conn *cn = arg;
 
 	(void)loop;
-	switch (cn->state) {
-	case CONN_IDLE:
-	case CONN_READING_HEAD:
-		conn_read_timeout(cn);
-		return;
-	case CONN_SENDING_HEAD:
-	case CONN_SENDING_BODY:
-		logm_warn("http", cn->client, conn_mac(cn),
-			 "%s %s %d stalled: no progress in %d s after %llu bytes, closed",
-			 cn->method, cn->path, cn->status,
-			 HTTP_SEND_TIMEOUT_MS / 1000, (unsigned long long)cn->sent);
-		conn_history(cn, elapsed_s(&cn->t0), "stalled");
-		conn_free(cn);
-		return;
-	case CONN_LINGERING:
-	default:
-		conn_free(cn);
-		return;
-	}
+	conn_phases[cn->state].on_timer(cn);
 }
 
 /* An address over its share: one try at a 503 (RFC 9110 sec. 15.6.4) so a
@@ -1066,10 +1057,7 @@ static void conn_new(struct http_server *srv, int fd,
 	http_scan_init(&cn->scan);
 	/* A new connection's head clock runs from accept. */
 	conn_set_state(cn, CONN_READING_HEAD);   /* same events: cannot fail */
-	cn->next = srv->conns;
-	if (srv->conns)
-		srv->conns->prev = cn;
-	srv->conns = cn;
+	LIST_INSERT_HEAD(&srv->conns, cn, link);
 	srv->n_conns++;
 	return;
 
@@ -1267,8 +1255,8 @@ void http_stop(struct http_server *srv)
 {
 	if (srv == NULL)
 		return;
-	while (srv->conns)
-		conn_free(srv->conns);
+	while (!LIST_EMPTY(&srv->conns))
+		conn_free(LIST_FIRST(&srv->conns));
 	ev_timer_cancel(srv->nb->loop, &srv->resume);
 	ev_timer_cancel(srv->nb->loop, &srv->recheck);
 	ev_del(srv->nb->loop, srv->fd);

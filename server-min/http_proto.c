@@ -133,21 +133,15 @@ static int token_eq(const uint8_t *buf, size_t len, const char *s)
 	return 1;
 }
 
-/* Decimal digits only, at least one, at most 18 (no overflow possible).
- * 0 and *ret_v, or -EINVAL. */
-static int parse_u64(const uint8_t *buf, size_t len, uint64_t *ret_v)
+/* token = 1*tchar (RFC 9110 sec. 5.6.2): 1 when buf[0..len) is one. */
+static int is_token(const uint8_t *buf, size_t len)
 {
-	uint64_t v = 0;
-
-	if (len == 0 || len > 18)
-		return -EINVAL;
-	for (size_t i = 0; i < len; i++) {
-		if (buf[i] < '0' || buf[i] > '9')
-			return -EINVAL;
-		v = v * 10 + (uint64_t)(buf[i] - '0');
-	}
-	*ret_v = v;
-	return 0;
+	if (len == 0)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (!is_tchar(buf[i]))
+			return 0;
+	return 1;
 }
 
 static void trim_ows(const uint8_t **p, size_t *len)
@@ -309,11 +303,8 @@ static int parse_request_line(const uint8_t *l, size_t len,
 	if (sp1 == NULL)
 		return fail(why, "no space in request line", -EINVAL);
 	mlen = (size_t)(sp1 - l);
-	if (mlen == 0)
-		return fail(why, "empty method", -EINVAL);
-	for (size_t i = 0; i < mlen; i++)
-		if (!is_tchar(l[i]))
-			return fail(why, "bad byte in method", -EINVAL);
+	if (!is_token(l, mlen))
+		return fail(why, mlen ? "bad byte in method" : "empty method", -EINVAL);
 	{
 		size_t keep = mlen < sizeof(req->method_name) ?
 			mlen : sizeof(req->method_name) - 1;
@@ -387,12 +378,10 @@ static int parse_field(const uint8_t *l, size_t len, struct http_request *req,
 	if (colon == NULL)
 		return fail(why, "header without colon", -EINVAL);
 	nlen = (size_t)(colon - l);
-	if (nlen == 0)
-		return fail(why, "empty header name", -EINVAL);
 	/* Also refuses "Name :" (RFC 9112 sec. 5.1: MUST answer 400). */
-	for (size_t i = 0; i < nlen; i++)
-		if (!is_tchar(l[i]))
-			return fail(why, "bad byte in header name", -EINVAL);
+	if (!is_token(l, nlen))
+		return fail(why, nlen ? "bad byte in header name" : "empty header name",
+			    -EINVAL);
 	v = colon + 1;
 	vlen = len - nlen - 1;
 	for (size_t i = 0; i < vlen; i++)
@@ -407,7 +396,8 @@ static int parse_field(const uint8_t *l, size_t len, struct http_request *req,
 	} else if (token_eq(l, nlen, "content-length")) {
 		uint64_t n;
 
-		if (parse_u64(v, vlen, &n) < 0)
+		/* 1*DIGIT (RFC 9110 sec. 8.6), any value a uint64_t holds */
+		if (nb_parse_u64((const char *)v, vlen, UINT64_MAX, &n) < 0)
 			return fail(why, "bad Content-Length", -EINVAL);
 		if (req->has_content_length && req->content_length != n)
 			return fail(why, "conflicting Content-Length", -EINVAL);
@@ -615,20 +605,17 @@ int http_error_status(int err)
  * not a digit. */
 static int parse_pos(const char *s, size_t len, uint64_t *ret_v)
 {
-	uint64_t v = 0;
+	uint64_t v;
+	int r = nb_parse_u64(s, len, UINT64_MAX, &v);
 
-	if (len == 0)
+	if (r == -ERANGE) {
+		/* too many digits, or too large: digits saturate */
+		for (size_t i = 0; i < len; i++)
+			if (!nb_is_digit(s[i]))
+				return -EINVAL;
+		v = UINT64_MAX;
+	} else if (r < 0) {
 		return -EINVAL;
-	for (size_t i = 0; i < len; i++) {
-		uint64_t d;
-
-		if (s[i] < '0' || s[i] > '9')
-			return -EINVAL;
-		d = (uint64_t)(s[i] - '0');
-		if (v > (UINT64_MAX - d) / 10)
-			v = UINT64_MAX;
-		else
-			v = v * 10 + d;
 	}
 	*ret_v = v;
 	return 0;

@@ -527,32 +527,36 @@ struct cond_case {
 #define CD(fields, rep, status, first, last) \
 	{ __LINE__, fields, rep, status, first, last }
 
+#define IMS(date) "If-Modified-Since: " date "\r\n"
+#define RANGE(r) "Range: bytes=" r "\r\n"
+#define IF_RANGE(v) "If-Range: " v "\r\n"
+
 static const struct cond_case cond_cases[] = {
 	CD("", FILE_(10), 200, 0, 9),
 	CD("", FILE_(0), 200, 0, 0),
 	/* step 4: If-Modified-Since */
-	CD("If-Modified-Since: " D94 "\r\n", FILE_(10), 304, 0, 0),
-	CD("If-Modified-Since: " D95 "\r\n", FILE_(10), 304, 0, 0),
-	CD("If-Modified-Since: " D93 "\r\n", FILE_(10), 200, 0, 9),
-	CD("If-Modified-Since: yesterday\r\n", FILE_(10), 200, 0, 9),
-	CD("If-Modified-Since: " D95 "\r\n", RENDERED(10), 200, 0, 9),
+	CD(IMS(D94), FILE_(10), 304, 0, 0),
+	CD(IMS(D95), FILE_(10), 304, 0, 0),
+	CD(IMS(D93), FILE_(10), 200, 0, 9),
+	CD(IMS("yesterday"), FILE_(10), 200, 0, 9),
+	CD(IMS(D95), RENDERED(10), 200, 0, 9),
 	/* ... before Range: a current copy is not sent a part */
-	CD("If-Modified-Since: " D94 "\r\nRange: bytes=0-1\r\n", FILE_(10), 304, 0, 0),
-	CD("If-Modified-Since: " D93 "\r\nRange: bytes=0-1\r\n", FILE_(10), 206, 0, 1),
+	CD(IMS(D94) RANGE("0-1"), FILE_(10), 304, 0, 0),
+	CD(IMS(D93) RANGE("0-1"), FILE_(10), 206, 0, 1),
 	/* step 5: Range */
-	CD("Range: bytes=2-5\r\n", FILE_(10), 206, 2, 5),
-	CD("Range: bytes=-3\r\n", RENDERED(10), 206, 7, 9),
-	CD("Range: bytes=10-\r\n", FILE_(10), 416, 0, 0),
-	CD("Range: bytes=0-\r\n", FILE_(0), 416, 0, 0),
-	CD("Range: bytes=0-1,4-5\r\n", FILE_(10), 200, 0, 9),
+	CD(RANGE("2-5"), FILE_(10), 206, 2, 5),
+	CD(RANGE("-3"), RENDERED(10), 206, 7, 9),
+	CD(RANGE("10-"), FILE_(10), 416, 0, 0),
+	CD(RANGE("0-"), FILE_(0), 416, 0, 0),
+	CD(RANGE("0-1,4-5"), FILE_(10), 200, 0, 9),
 	CD("Range: items=0-1\r\n", FILE_(10), 200, 0, 9),
 	/* If-Range: only our exact Last-Modified keeps the Range */
-	CD("Range: bytes=2-5\r\nIf-Range: " D94 "\r\n", FILE_(10), 206, 2, 5),
-	CD("Range: bytes=2-5\r\nIf-Range: " D93 "\r\n", FILE_(10), 200, 0, 9),
-	CD("Range: bytes=2-5\r\nIf-Range: \"etag\"\r\n", FILE_(10), 200, 0, 9),
-	CD("Range: bytes=2-5\r\nIf-Range: " D94 "\r\n", RENDERED(10), 200, 0, 9),
-	CD("Range: bytes=10-\r\nIf-Range: " D93 "\r\n", FILE_(10), 200, 0, 9),
-	CD("If-Range: " D94 "\r\n", FILE_(10), 200, 0, 9),
+	CD(RANGE("2-5") IF_RANGE(D94), FILE_(10), 206, 2, 5),
+	CD(RANGE("2-5") IF_RANGE(D93), FILE_(10), 200, 0, 9),
+	CD(RANGE("2-5") IF_RANGE("\"etag\""), FILE_(10), 200, 0, 9),
+	CD(RANGE("2-5") IF_RANGE(D94), RENDERED(10), 200, 0, 9),
+	CD(RANGE("10-") IF_RANGE(D93), FILE_(10), 200, 0, 9),
+	CD(IF_RANGE(D94), FILE_(10), 200, 0, 9),
 };
 
 static void test_conditional(void **state)
