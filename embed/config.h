@@ -78,6 +78,15 @@ struct nb_config_fs {
 	void *ctx;
 };
 
+/* The whole regular file at path, at most max bytes, read through one
+ * fd (open, then fstat: no stat-then-open race): 0, *ret_text (malloc'd,
+ * *ret_len bytes and a NUL) and, when ret_id is not NULL, the file's
+ * device and inode; or -errno (-EISDIR, -EINVAL for other non-regular
+ * files, -EFBIG over max). The real files' read for nb_config_fs, and
+ * netboot-embed's reader. */
+int nb_read_file(const char *path, size_t max, char **ret_text,
+		 size_t *ret_len, uint64_t ret_id[2]);
+
 /* path and every file it includes, parsed into a new config (the defaults
  * when path is NULL). 0 and *ret_cfg (nb_config_free() it); or -errno with
  * err holding "FILE:LINE: what is wrong" (FILE the included file where the

@@ -112,15 +112,14 @@ static void loader_free(struct nb_loader *ld)
 
 /* ---- the real files --------------------------------------------------- */
 
-static int real_read(void *ctx, const char *path, size_t max, char **ret_text,
-		     size_t *ret_len, uint64_t ret_id[2])
+int nb_read_file(const char *path, size_t max, char **ret_text,
+		 size_t *ret_len, uint64_t ret_id[2])
 {
 	struct stat st;
 	char *buf = NULL;
 	size_t got = 0;
 	int fd, r;
 
-	(void)ctx;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -154,14 +153,23 @@ static int real_read(void *ctx, const char *path, size_t max, char **ret_text,
 	buf[got] = '\0';
 	*ret_text = buf;
 	*ret_len = got;
-	ret_id[0] = (uint64_t)st.st_dev;
-	ret_id[1] = (uint64_t)st.st_ino;
+	if (ret_id != NULL) {
+		ret_id[0] = (uint64_t)st.st_dev;
+		ret_id[1] = (uint64_t)st.st_ino;
+	}
 	buf = NULL;
 	r = 0;
 out:
 	free(buf);
 	close(fd);
 	return r;
+}
+
+static int real_read(void *ctx, const char *path, size_t max, char **ret_text,
+		     size_t *ret_len, uint64_t ret_id[2])
+{
+	(void)ctx;
+	return nb_read_file(path, max, ret_text, ret_len, ret_id);
 }
 
 static int cmp_str(const void *a, const void *b)

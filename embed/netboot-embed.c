@@ -85,52 +85,6 @@ static void usage(void)
 		"       netboot-embed verify-plan --key PUB FILE\n");
 }
 
-/* The whole of a file, at most max bytes. 0 or -errno. */
-static int read_file(const char *path, size_t max, char **ret, size_t *ret_len)
-{
-	struct stat st;
-	char *buf = NULL;
-	size_t got = 0;
-	int fd, r;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
-		r = S_ISREG(st.st_mode) ? -EFBIG : -EINVAL;
-		goto out;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (buf == NULL) {
-		r = -ENOMEM;
-		goto out;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			r = n < 0 ? -errno : -EIO;
-			goto out;
-		}
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
-	*ret = buf;
-	*ret_len = got;
-	buf = NULL;
-	r = 0;
-out:
-	free(buf);
-	close(fd);
-	return r;
-}
-
 /* The config and its includes (nb_config_load), or the defaults when
  * path is NULL. Freed at exit. */
 static int load_config(const char *path)
@@ -487,7 +441,7 @@ static int read_pub_key(const char *path, uint8_t ret_pub[32])
 	char *text;
 	int r;
 
-	if ((r = read_file(path, 4096, &text, &len)) < 0) {
+	if ((r = nb_read_file(path, 4096, &text, &len, NULL)) < 0) {
 		fprintf(stderr, "netboot-embed: %s: %s\n", path, strerror(-r));
 		return r;
 	}
@@ -692,7 +646,8 @@ static int cmd_verify_plan(int argc, char **argv)
 	}
 	if (read_pub_key(o.key, pub) < 0)
 		return 2;
-	if ((r = read_file(argv[optind], NB_PLAN_TEXT_MAX + NB_PLAN_SIG_LINE_MAX, &text, &len)) < 0) {
+	if ((r = nb_read_file(argv[optind], NB_PLAN_TEXT_MAX + NB_PLAN_SIG_LINE_MAX,
+				&text, &len, NULL)) < 0) {
 		fprintf(stderr, "netboot-embed: %s: %s\n", argv[optind], strerror(-r));
 		return 1;
 	}
@@ -751,7 +706,7 @@ static int cmd_stamp(int argc, char **argv)
 			len, NB_STAMP_TEXT_MAX);
 		return 1;
 	}
-	if ((r = read_file(path, IMAGE_MAX, (char **)&img, &size)) < 0) {
+	if ((r = nb_read_file(path, IMAGE_MAX, (char **)&img, &size, NULL)) < 0) {
 		fprintf(stderr, "netboot-embed: %s: %s\n", path, strerror(-r));
 		return 1;
 	}
@@ -793,7 +748,7 @@ static int cmd_show(int argc, char **argv)
 		usage();
 		return 2;
 	}
-	if ((r = read_file(argv[1], IMAGE_MAX, (char **)&img, &size)) < 0) {
+	if ((r = nb_read_file(argv[1], IMAGE_MAX, (char **)&img, &size, NULL)) < 0) {
 		fprintf(stderr, "netboot-embed: %s: %s\n", argv[1], strerror(-r));
 		return 1;
 	}
