@@ -59,7 +59,17 @@ struct key {
 	uint32_t bit;        /* NB_SET_* (profile keys) or a bit of its own */
 	int repeatable;
 	int safe;            /* enum nb_safe_kind the value must pass, or NO_SAFE */
+	/* A number key (parse is NULL): a uint32_t field, min to max, and
+	 * the error "NAME: UNIT, MIN to MAX" (num_parse()). */
+	uint32_t min, max;
+	const char *unit;
 };
+
+_Static_assert(sizeof(((struct nb_profile *)0)->timeout_s) == sizeof(uint32_t),
+	       "number keys store a uint32_t");
+
+/* Room for a number key's error: its name, unit and two numbers. */
+#define NUM_WHY_MAX 96
 
 /* A value that never reaches a script or a plan line (server keys, numbers
  * and hex digests that the key's own parser already restricts). */
@@ -395,17 +405,6 @@ static const char *p_cmdline(void *field, size_t size, const char *v, size_t n)
 	if (b.overflow)
 		return "cmdline: too long";
 	return put_str(field, size, out, b.len);
-}
-
-static const char *p_timeout(void *field, size_t size, const char *v, size_t n)
-{
-	uint64_t t;
-
-	(void)size;
-	if (nb_parse_u64(v, n, 3600, &t))
-		return "timeout: seconds, 0 to 3600";
-	*(unsigned *)field = (unsigned)t;
-	return NULL;
 }
 
 /* Menu items by name: default = and fallback = use the same words. */
@@ -757,43 +756,6 @@ static const char *p_protect(void *field, size_t size, const char *v, size_t n)
 	return NULL;
 }
 
-static const char *put_u32(void *field, const char *v, size_t n,
-			   uint64_t max, const char *why)
-{
-	uint64_t x;
-
-	if (nb_parse_u64(v, n, max, &x) || x == 0)
-		return why;
-	*(uint32_t *)field = (uint32_t)x;
-	return NULL;
-}
-
-/* The per-source limits; netbootd's defaults are in server-min/main.c and
- * docs/netbootd.conf.5. 0 means "unset", so every range starts at 1. */
-static const char *p_http_per_ip(void *field, size_t size, const char *v, size_t n)
-{
-	(void)size;
-	return put_u32(field, v, n, 65536, "http-per-ip: connections, 1 to 65536");
-}
-
-static const char *p_http_requests(void *field, size_t size, const char *v, size_t n)
-{
-	(void)size;
-	return put_u32(field, v, n, 1000000, "http-requests: requests, 1 to 1000000");
-}
-
-static const char *p_http_idle(void *field, size_t size, const char *v, size_t n)
-{
-	(void)size;
-	return put_u32(field, v, n, 3600, "http-idle: seconds, 1 to 3600");
-}
-
-static const char *p_tftp_per_ip(void *field, size_t size, const char *v, size_t n)
-{
-	(void)size;
-	return put_u32(field, v, n, 65536, "tftp-per-ip: transfers, 1 to 65536");
-}
-
 /* The status pages and the boot history (docs/status.md). */
 static const char *p_status_allow(void *field, size_t size, const char *v, size_t n)
 {
@@ -801,24 +763,20 @@ static const char *p_status_allow(void *field, size_t size, const char *v, size_
 	return nb_cidr_list_parse(field, v, n);
 }
 
-static const char *p_history_clients(void *field, size_t size, const char *v, size_t n)
-{
-	(void)size;
-	return put_u32(field, v, n, 1000000, "history-clients: clients, 1 to 1000000");
-}
-
-static const char *p_history_events(void *field, size_t size, const char *v, size_t n)
-{
-	(void)size;
-	return put_u32(field, v, n, 1000, "history-events: events per client, 1 to 1000");
-}
-
 /* ---- key tables ------------------------------------------------------- */
 
 #define FIELD(type, f) offsetof(struct type, f), sizeof(((struct type *)0)->f)
-#define SK(name, fn, f, bit) { name, fn, FIELD(nb_server_conf, f), bit, 0, NO_SAFE }
+#define SK(name, fn, f, bit) \
+	{ name, fn, FIELD(nb_server_conf, f), bit, 0, NO_SAFE, 0, 0, NULL }
 #define PK(name, fn, f, bit, rep, safe) \
-	{ name, fn, FIELD(nb_profile, f), bit, rep, safe }
+	{ name, fn, FIELD(nb_profile, f), bit, rep, safe, 0, 0, NULL }
+/* Number keys: the range and what is counted, for the error message. The
+ * [server] limits use 0 for "unset" (netbootd's defaults are in
+ * server-min/main.c and docs/netbootd.conf.5), so their ranges start at 1. */
+#define SN(name, f, bit, lo, hi, unit) \
+	{ name, NULL, FIELD(nb_server_conf, f), bit, 0, NO_SAFE, lo, hi, unit }
+#define PN(name, f, bit, lo, hi, unit) \
+	{ name, NULL, FIELD(nb_profile, f), bit, 0, NO_SAFE, lo, hi, unit }
 
 static const struct key server_keys[] = {
 	SK("listen", p_ipv4, listen, 1u << 0),
@@ -836,19 +794,20 @@ static const struct key server_keys[] = {
 	SK("boot-ipxe", p_bootfile, boot_ipxe, 1u << 12),
 	SK("answer", p_answer, answer, 1u << 13),
 	{ "protect", p_protect, 0, sizeof(struct nb_server_conf), 1u << 14, 0,
-	  NO_SAFE },
-	SK("http-per-ip", p_http_per_ip, http_per_ip, 1u << 15),
-	SK("http-requests", p_http_requests, http_requests, 1u << 16),
-	SK("http-idle", p_http_idle, http_idle_s, 1u << 17),
-	SK("tftp-per-ip", p_tftp_per_ip, tftp_per_ip, 1u << 18),
+	  NO_SAFE, 0, 0, NULL },
+	SN("http-per-ip", http_per_ip, 1u << 15, 1, 65536, "connections"),
+	SN("http-requests", http_requests, 1u << 16, 1, 1000000, "requests"),
+	SN("http-idle", http_idle_s, 1u << 17, 1, 3600, "seconds"),
+	SN("tftp-per-ip", tftp_per_ip, 1u << 18, 1, 65536, "transfers"),
 	SK("boot-arm64", p_bootfile, boot_arm64, 1u << 19),
 	SK("boot-http-x64", p_bootfile, boot_http_x64, 1u << 20),
 	SK("boot-http-arm64", p_bootfile, boot_http_arm64, 1u << 21),
 	SK("check", p_check, check, 1u << 22),
 	SK("plan-key", p_plan_key, plan_key, 1u << 23),
 	SK("status-allow", p_status_allow, status_allow, 1u << 24),
-	SK("history-clients", p_history_clients, history_clients, 1u << 25),
-	SK("history-events", p_history_events, history_events, 1u << 26),
+	SN("history-clients", history_clients, 1u << 25, 1, 1000000, "clients"),
+	SN("history-events", history_events, 1u << 26, 1, 1000,
+	   "events per client"),
 };
 
 /* Valid in [profile NAME] and [client ...]. The same table drives
@@ -867,7 +826,7 @@ static const struct key profile_keys[] = {
 	PK("modules", p_modules, modules, NB_SET_MODULES, 0, NB_SAFE_WORDS),
 	PK("hostname", p_hostname, hostname, NB_SET_HOSTNAME, 0, NB_SAFE_WORD),
 	PK("cmdline", p_cmdline, cmdline, NB_SET_CMDLINE, 0, NB_SAFE_WORDS),
-	PK("timeout", p_timeout, timeout_s, NB_SET_TIMEOUT, 0, NO_SAFE),
+	PN("timeout", timeout_s, NB_SET_TIMEOUT, 0, 3600, "seconds"),
 	PK("default", p_default, default_item, NB_SET_DEFAULT, 0, NB_SAFE_WORD),
 	PK("fallback", p_fallback, fallback, NB_SET_FALLBACK, 0, NB_SAFE_WORDS),
 	PK("kernel-sha256", p_sha, kernel_sha256, NB_SET_KERNEL_SHA, 0, NO_SAFE),
@@ -876,6 +835,38 @@ static const struct key profile_keys[] = {
 };
 
 #define N_KEYS(t) (sizeof(t) / sizeof((t)[0]))
+
+/* A number key's value into its uint32_t field: NULL, or "NAME: UNIT, MIN
+ * to MAX" written into why. */
+static const char *num_parse(const struct key *k, void *field, const char *v,
+			     size_t n, char why[NUM_WHY_MAX])
+{
+	struct nb_buf b;
+	uint64_t x;
+
+	if (nb_parse_u64(v, n, k->max, &x) == 0 && x >= k->min) {
+		*(uint32_t *)field = (uint32_t)x;
+		return NULL;
+	}
+	nb_buf_init(&b, why, NUM_WHY_MAX);
+	nb_buf_puts(&b, k->name);
+	nb_buf_puts(&b, ": ");
+	nb_buf_puts(&b, k->unit);
+	nb_buf_puts(&b, ", ");
+	nb_buf_putu(&b, k->min);
+	nb_buf_puts(&b, " to ");
+	nb_buf_putu(&b, k->max);
+	return why;
+}
+
+/* k's value into its field in base: NULL, or what is wrong. */
+static const char *key_parse(const struct key *k, void *base, const char *v,
+			     size_t n, char why[NUM_WHY_MAX])
+{
+	if (k->parse == NULL)
+		return num_parse(k, (char *)base + k->off, v, n, why);
+	return k->parse((char *)base + k->off, k->size, v, n);
+}
 
 /* ---- the parser ------------------------------------------------------- */
 
@@ -1252,6 +1243,7 @@ static int assign(struct parser *p, const char *k, size_t kn,
 	const struct key *key;
 	void *base;
 	const char *why;
+	char num_why[NUM_WHY_MAX];
 
 	switch (p->sec) {
 	case SEC_NONE:
@@ -1277,7 +1269,7 @@ static int assign(struct parser *p, const char *k, size_t kn,
 	}
 	if ((p->seen & key->bit) && !key->repeatable)
 		return fail(p, "duplicate key", k, kn);
-	why = key->parse((char *)base + key->off, key->size, v, vn);
+	why = key_parse(key, base, v, vn, num_why);
 	/* The one safety gate (embed/safe.c), after the key's own rules so
 	 * their more specific message wins. */
 	if (why == NULL && key->safe != NO_SAFE)
@@ -1415,6 +1407,7 @@ void nb_section_apply(const struct nb_config *cfg, const struct nb_keys *keys,
 		const char *v = t + 1;
 		size_t vn = strlen(v);
 		const struct key *k;
+		char num_why[NUM_WHY_MAX];
 
 		t = v + vn + 1;
 		if (kid >= N_KEYS(profile_keys))
@@ -1424,7 +1417,7 @@ void nb_section_apply(const struct nb_config *cfg, const struct nb_keys *keys,
 		if (k->repeatable && !(applied & k->bit))
 			memset((char *)dst + k->off, 0, k->size);
 		/* Checked when the file was read: cannot fail now. */
-		(void)k->parse((char *)dst + k->off, k->size, v, vn);
+		(void)key_parse(k, dst, v, vn, num_why);
 		applied |= k->bit;
 		dst->set |= k->bit;
 	}
