@@ -59,10 +59,11 @@ struct key {
 	uint32_t bit;        /* NB_SET_* (profile keys) or a bit of its own */
 	int repeatable;
 	int safe;            /* enum nb_safe_kind the value must pass, or NO_SAFE */
-	/* A number key (parse is NULL): a uint32_t field, min to max, and
-	 * the error "NAME: UNIT, MIN to MAX" (num_parse()). */
+	/* A number key (parse and text NULL): a uint32_t field, min to max,
+	 * and the error "NAME: UNIT, MIN to MAX" (num_parse()). */
 	uint32_t min, max;
 	const char *unit;
+	const struct text_rule *text;   /* a text key (parse NULL) */
 };
 
 _Static_assert(sizeof(((struct nb_profile *)0)->timeout_s) == sizeof(uint32_t),
@@ -357,18 +358,6 @@ static const char *p_modules(void *field, size_t size, const char *v, size_t n)
 	return put_str(field, size, out, b.len);
 }
 
-static const char *p_hostname(void *field, size_t size, const char *v, size_t n)
-{
-	size_t i;
-
-	if (n == 0 || n > 63)
-		return "hostname: 1 to 63 characters";
-	for (i = 0; i < n; i++)
-		if (!nb_is_alnum(v[i]) && v[i] != '-' && v[i] != '.')
-			return "hostname: letters, digits, '-' and '.'";
-	return put_str(field, size, v, n);
-}
-
 /* Arguments the command line builder owns; a user extra may not set them
  * again (two modloop= would leave which one wins to Alpine's parser). */
 static const char *const owned_args[] = {
@@ -515,29 +504,66 @@ static const char *p_size(void *field, size_t size, const char *v, size_t n)
 	return NULL;
 }
 
+/* ---- text keys: a length and a character class ------------------------ */
+
+static int hostname_char(char c)
+{
+	return nb_is_alnum(c) || c == '-' || c == '.';
+}
+
 /* Titles appear in iPXE's menu and echo lines: no '$' (expansion), no
  * control characters. */
-static const char *p_title(void *field, size_t size, const char *v, size_t n)
+static int title_char(char c)
+{
+	return c >= ' ' && c <= '~' && c != '$' && c != '"';
+}
+
+static int ifname_char(char c)
+{
+	return name_char(c) || c == ':' || c == '@';
+}
+
+static int printable_char(char c)
+{
+	return c >= ' ' && c <= '~';
+}
+
+static int user_char(char c)
+{
+	return nb_is_alnum(c) || c == '_' || c == '-';
+}
+
+/* Boot file names and the iPXE URL go into DHCP option 67 as they are;
+ * iPXE expands ${...} in the URL itself, so only the character set is
+ * checked. */
+static int bootfile_char(char c)
+{
+	return c > ' ' && c <= '~' && c != '"' && c != '\'' && c != '\\';
+}
+
+/* The rules of a text value: min to max characters (max 0: what the
+ * field holds), each one ok(). */
+struct text_rule {
+	uint32_t min, max;
+	int (*ok)(char c);
+	const char *why_len, *why_char;
+};
+
+static const char *text_check(const struct text_rule *r, const char *v, size_t n)
 {
 	size_t i;
 
+	if (n < r->min || (r->max != 0 && n > r->max))
+		return r->why_len;
 	for (i = 0; i < n; i++)
-		if (v[i] < ' ' || v[i] > '~' || v[i] == '$' || v[i] == '"')
-			return "title: printable ASCII without '$' or '\"'";
-	return put_str(field, size, v, n);
+		if (!r->ok(v[i]))
+			return r->why_char;
+	return NULL;
 }
 
-static const char *p_name(void *field, size_t size, const char *v, size_t n)
-{
-	size_t i;
-
-	if (n == 0)
-		return "empty name";
-	for (i = 0; i < n; i++)
-		if (!name_char(v[i]))
-			return "names use letters, digits, '-', '_' and '.'";
-	return put_str(field, size, v, n);
-}
+static const struct text_rule name_rule = {
+	1, 0, name_char, "empty name", "names use letters, digits, '-', '_' and '.'"
+};
 
 /* ---- [server] values -------------------------------------------------- */
 
@@ -561,28 +587,6 @@ static const char *p_ipv4(void *field, size_t size, const char *v, size_t n)
 	return put_str(field, size, v, n);
 }
 
-static const char *p_ifname(void *field, size_t size, const char *v, size_t n)
-{
-	size_t i;
-
-	if (n == 0 || n > 15)
-		return "interface: 1 to 15 characters";
-	for (i = 0; i < n; i++)
-		if (!name_char(v[i]) && v[i] != ':' && v[i] != '@')
-			return "interface: not an interface name";
-	return put_str(field, size, v, n);
-}
-
-static const char *p_root(void *field, size_t size, const char *v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (v[i] < ' ' || v[i] > '~')
-			return "root: printable path";
-	return put_str(field, size, v, n);
-}
-
 /* The secret key netbootd signs boot.plan with (docs/secure-boot.md):
  * read at start, before privileges are dropped, so an absolute path that
  * does not depend on the working directory. */
@@ -595,18 +599,6 @@ static const char *p_plan_key(void *field, size_t size, const char *v, size_t n)
 	for (i = 0; i < n; i++)
 		if (v[i] <= ' ' || v[i] > '~')
 			return "plan-key: printable path without spaces";
-	return put_str(field, size, v, n);
-}
-
-static const char *p_user(void *field, size_t size, const char *v, size_t n)
-{
-	size_t i;
-
-	if (n == 0 || n > 31)
-		return "user: 1 to 31 characters";
-	for (i = 0; i < n; i++)
-		if (!nb_is_alnum(v[i]) && v[i] != '_' && v[i] != '-')
-			return "user: not a user name";
 	return put_str(field, size, v, n);
 }
 
@@ -647,22 +639,6 @@ static const char *p_bool(void *field, size_t size, const char *v, size_t n)
 		}
 	}
 	return "yes/no, true/false, on/off or 1/0";
-}
-
-/* Boot file names and the iPXE URL go into DHCP option 67 as they are;
- * iPXE expands ${...} in the URL itself, so only the character set is
- * checked. */
-static const char *p_bootfile(void *field, size_t size, const char *v, size_t n)
-{
-	size_t i;
-
-	if (n == 0)
-		return "empty value";
-	for (i = 0; i < n; i++)
-		if (v[i] <= ' ' || v[i] > '~' || v[i] == '"' || v[i] == '\'' ||
-		    v[i] == '\\')
-			return "space, quote or control character";
-	return put_str(field, size, v, n);
 }
 
 /* answer = all | known: whether netbootd answers every PXE client or only
@@ -767,41 +743,53 @@ static const char *p_status_allow(void *field, size_t size, const char *v, size_
 
 #define FIELD(type, f) offsetof(struct type, f), sizeof(((struct type *)0)->f)
 #define SK(name, fn, f, bit) \
-	{ name, fn, FIELD(nb_server_conf, f), bit, 0, NO_SAFE, 0, 0, NULL }
+	{ name, fn, FIELD(nb_server_conf, f), bit, 0, NO_SAFE, 0, 0, NULL, NULL }
 #define PK(name, fn, f, bit, rep, safe) \
-	{ name, fn, FIELD(nb_profile, f), bit, rep, safe, 0, 0, NULL }
+	{ name, fn, FIELD(nb_profile, f), bit, rep, safe, 0, 0, NULL, NULL }
 /* Number keys: the range and what is counted, for the error message. The
  * [server] limits use 0 for "unset" (netbootd's defaults are in
  * server-min/main.c and docs/netbootd.conf.5), so their ranges start at 1. */
 #define SN(name, f, bit, lo, hi, unit) \
-	{ name, NULL, FIELD(nb_server_conf, f), bit, 0, NO_SAFE, lo, hi, unit }
+	{ name, NULL, FIELD(nb_server_conf, f), bit, 0, NO_SAFE, lo, hi, unit, NULL }
 #define PN(name, f, bit, lo, hi, unit) \
-	{ name, NULL, FIELD(nb_profile, f), bit, 0, NO_SAFE, lo, hi, unit }
+	{ name, NULL, FIELD(nb_profile, f), bit, 0, NO_SAFE, lo, hi, unit, NULL }
+/* Text keys: min to max characters of a class (struct text_rule). */
+#define ST(name, f, bit, ...) \
+	{ name, NULL, FIELD(nb_server_conf, f), bit, 0, NO_SAFE, 0, 0, NULL, \
+	  &(const struct text_rule){ __VA_ARGS__ } }
+#define PT(name, f, bit, safe, ...) \
+	{ name, NULL, FIELD(nb_profile, f), bit, 0, safe, 0, 0, NULL, \
+	  &(const struct text_rule){ __VA_ARGS__ } }
+#define BOOTFILE 1, 0, bootfile_char, "empty value", \
+	"space, quote or control character"
 
 static const struct key server_keys[] = {
 	SK("listen", p_ipv4, listen, 1u << 0),
-	SK("interface", p_ifname, interface, 1u << 1),
-	SK("root", p_root, root, 1u << 2),
-	SK("user", p_user, user, 1u << 3),
+	ST("interface", interface, 1u << 1, 1, 15, ifname_char,
+	   "interface: 1 to 15 characters", "interface: not an interface name"),
+	ST("root", root, 1u << 2, 0, 0, printable_char, "value too long",
+	   "root: printable path"),
+	ST("user", user, 1u << 3, 1, 31, user_char, "user: 1 to 31 characters",
+	   "user: not a user name"),
 	SK("log-level", p_loglevel, log_level, 1u << 4),
 	SK("http-port", p_port, http_port, 1u << 5),
 	SK("tftp-port", p_port, tftp_port, 1u << 6),
 	SK("dhcp", p_bool, dhcp, 1u << 7),
 	SK("tftp", p_bool, tftp, 1u << 8),
 	SK("http", p_bool, http, 1u << 9),
-	SK("boot-bios", p_bootfile, boot_bios, 1u << 10),
-	SK("boot-efi64", p_bootfile, boot_efi64, 1u << 11),
-	SK("boot-ipxe", p_bootfile, boot_ipxe, 1u << 12),
+	ST("boot-bios", boot_bios, 1u << 10, BOOTFILE),
+	ST("boot-efi64", boot_efi64, 1u << 11, BOOTFILE),
+	ST("boot-ipxe", boot_ipxe, 1u << 12, BOOTFILE),
 	SK("answer", p_answer, answer, 1u << 13),
 	{ "protect", p_protect, 0, sizeof(struct nb_server_conf), 1u << 14, 0,
-	  NO_SAFE, 0, 0, NULL },
+	  NO_SAFE, 0, 0, NULL, NULL },
 	SN("http-per-ip", http_per_ip, 1u << 15, 1, 65536, "connections"),
 	SN("http-requests", http_requests, 1u << 16, 1, 1000000, "requests"),
 	SN("http-idle", http_idle_s, 1u << 17, 1, 3600, "seconds"),
 	SN("tftp-per-ip", tftp_per_ip, 1u << 18, 1, 65536, "transfers"),
-	SK("boot-arm64", p_bootfile, boot_arm64, 1u << 19),
-	SK("boot-http-x64", p_bootfile, boot_http_x64, 1u << 20),
-	SK("boot-http-arm64", p_bootfile, boot_http_arm64, 1u << 21),
+	ST("boot-arm64", boot_arm64, 1u << 19, BOOTFILE),
+	ST("boot-http-x64", boot_http_x64, 1u << 20, BOOTFILE),
+	ST("boot-http-arm64", boot_http_arm64, 1u << 21, BOOTFILE),
 	SK("check", p_check, check, 1u << 22),
 	SK("plan-key", p_plan_key, plan_key, 1u << 23),
 	SK("status-allow", p_status_allow, status_allow, 1u << 24),
@@ -813,7 +801,8 @@ static const struct key server_keys[] = {
 /* Valid in [profile NAME] and [client ...]. The same table drives
  * nb_section_apply, so a key added here is inherited correctly. */
 static const struct key profile_keys[] = {
-	PK("title", p_title, title, NB_SET_TITLE, 0, NB_SAFE_TEXT),
+	PT("title", title, NB_SET_TITLE, NB_SAFE_TEXT, 0, 0, title_char, "value too long",
+	   "title: printable ASCII without '$' or '\"'"),
 	PK("flavor", p_flavor, flavor, NB_SET_FLAVOR, 0, NB_SAFE_WORD),
 	PK("branch", p_branch, branch, NB_SET_BRANCH, 0, NB_SAFE_WORD),
 	PK("mirror", p_mirror, mirror, NB_SET_MIRROR, 1, NB_SAFE_WORD),
@@ -824,7 +813,8 @@ static const struct key profile_keys[] = {
 	PK("apkovl", p_apkovl, apkovl, NB_SET_APKOVL, 0, NB_SAFE_WORD),
 	PK("ip", p_ip, ip, NB_SET_IP, 0, NB_SAFE_WORD),
 	PK("modules", p_modules, modules, NB_SET_MODULES, 0, NB_SAFE_WORDS),
-	PK("hostname", p_hostname, hostname, NB_SET_HOSTNAME, 0, NB_SAFE_WORD),
+	PT("hostname", hostname, NB_SET_HOSTNAME, NB_SAFE_WORD, 1, 63, hostname_char,
+	   "hostname: 1 to 63 characters", "hostname: letters, digits, '-' and '.'"),
 	PK("cmdline", p_cmdline, cmdline, NB_SET_CMDLINE, 0, NB_SAFE_WORDS),
 	PN("timeout", timeout_s, NB_SET_TIMEOUT, 0, 3600, "seconds"),
 	PK("default", p_default, default_item, NB_SET_DEFAULT, 0, NB_SAFE_WORD),
@@ -863,9 +853,15 @@ static const char *num_parse(const struct key *k, void *field, const char *v,
 static const char *key_parse(const struct key *k, void *base, const char *v,
 			     size_t n, char why[NUM_WHY_MAX])
 {
-	if (k->parse == NULL)
+	const char *bad;
+
+	if (k->parse != NULL)
+		return k->parse((char *)base + k->off, k->size, v, n);
+	if (k->text == NULL)
 		return num_parse(k, (char *)base + k->off, v, n, why);
-	return k->parse((char *)base + k->off, k->size, v, n);
+	if ((bad = text_check(k->text, v, n)) != NULL)
+		return bad;
+	return put_str((char *)base + k->off, k->size, v, n);
 }
 
 /* ---- the parser ------------------------------------------------------- */
@@ -1226,7 +1222,8 @@ static int assign_profile_name(struct parser *p, const char *k, size_t kn,
 
 	if (cc->profile_name != NB_NO_PROFILE)
 		return fail(p, "duplicate key", k, kn);
-	if ((why = p_name(name, sizeof(name), v, vn)) != NULL)
+	if ((why = text_check(&name_rule, v, vn)) != NULL ||
+	    (why = put_str(name, sizeof(name), v, vn)) != NULL)
 		return fail(p, why, v, vn);
 	if ((r = keep_key(p, KEY_PROFILE, v, vn)) < 0)
 		return r;
