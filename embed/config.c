@@ -238,27 +238,44 @@ static const char *p_mirror(void *field, size_t size, const char *v, size_t n)
 			"mirror: at most 16 (the boot menu shows what fits)", v, n);
 }
 
+/* Each word of v (split on spaces, and commas when comma is set) all ok()
+ * characters, joined by one join character into b. NULL and *ret_words,
+ * or why_char. */
+static const char *join_words(const char *v, size_t n, int comma,
+			      int (*ok)(char c), const char *why_char,
+			      char join, struct nb_buf *b, size_t *ret_words)
+{
+	size_t pos = 0, wn, i, words = 0;
+	const char *w;
+
+	while ((wn = nb_word_next(v, n, &pos, comma, &w)) > 0) {
+		for (i = 0; i < wn; i++)
+			if (!ok(w[i]))
+				return why_char;
+		if (words++ > 0)
+			nb_buf_putc(b, join);
+		nb_buf_putn(b, w, wn);
+	}
+	*ret_words = words;
+	return NULL;
+}
+
+static int repo_char(char c)
+{
+	return nb_is_lower(c) || nb_is_digit(c) || c == '-';
+}
+
 static const char *p_repos(void *field, size_t size, const char *v, size_t n)
 {
 	char out[256];
 	struct nb_buf b;
-	size_t i = 0, words = 0;
+	size_t words = 0;
+	const char *why;
 
 	nb_buf_init(&b, out, sizeof(out));
-	while (i < n) {
-		size_t s;
-
-		while (i < n && nb_is_space(v[i]))
-			i++;
-		for (s = i; i < n && !nb_is_space(v[i]); i++)
-			if (!nb_is_lower(v[i]) && !nb_is_digit(v[i]) && v[i] != '-')
-				return "repos: words of a-z, 0-9 and '-'";
-		if (i == s)
-			break;
-		if (words++ > 0)
-			nb_buf_putc(&b, ' ');
-		nb_buf_putn(&b, v + s, i - s);
-	}
+	if ((why = join_words(v, n, 0, repo_char, "repos: words of a-z, 0-9 and '-'",
+			      ' ', &b, &words)) != NULL)
+		return why;
 	if (words == 0)
 		return "repos: at least one (e.g. main community)";
 	if (words > NB_MAX_REPOS || b.overflow)
@@ -332,27 +349,23 @@ static const char *p_ip(void *field, size_t size, const char *v, size_t n)
 }
 
 /* Module names, separated by commas or spaces; stored comma-joined. */
+static int module_char(char c)
+{
+	return nb_is_alnum(c) || c == '_' || c == '-';
+}
+
 static const char *p_modules(void *field, size_t size, const char *v, size_t n)
 {
 	char out[128];
 	struct nb_buf b;
-	size_t i = 0, words = 0;
+	size_t words;
+	const char *why;
 
 	nb_buf_init(&b, out, sizeof(out));
-	while (i < n) {
-		size_t s;
-
-		while (i < n && (nb_is_space(v[i]) || v[i] == ','))
-			i++;
-		for (s = i; i < n && !nb_is_space(v[i]) && v[i] != ','; i++)
-			if (!nb_is_alnum(v[i]) && v[i] != '_' && v[i] != '-')
-				return "modules: names of a-z, 0-9, '_' and '-'";
-		if (i == s)
-			break;
-		if (words++ > 0)
-			nb_buf_putc(&b, ',');
-		nb_buf_putn(&b, v + s, i - s);
-	}
+	if ((why = join_words(v, n, 1, module_char,
+			      "modules: names of a-z, 0-9, '_' and '-'", ',',
+			      &b, &words)) != NULL)
+		return why;
 	if (b.overflow)
 		return "modules: too long";
 	return put_str(field, size, out, b.len);
@@ -371,25 +384,20 @@ static const char *p_cmdline(void *field, size_t size, const char *v, size_t n)
 {
 	char out[NB_EXTRA_MAX];
 	struct nb_buf b;
-	size_t i = 0, k, words = 0;
+	size_t pos = 0, i, k, wn, words = 0;
+	const char *w;
 
 	nb_buf_init(&b, out, sizeof(out));
-	while (i < n) {
-		size_t s;
-
-		while (i < n && nb_is_space(v[i]))
-			i++;
-		for (s = i; i < n && !nb_is_space(v[i]); i++)
-			if (!url_char(v[i]) && v[i] != '{' && v[i] != '}')
+	while ((wn = nb_word_next(v, n, &pos, 0, &w)) > 0) {
+		for (i = 0; i < wn; i++)
+			if (!url_char(w[i]) && w[i] != '{' && w[i] != '}')
 				return "cmdline: quote, '$', '\\' or control character";
-		if (i == s)
-			break;
 		for (k = 0; k < sizeof(owned_args) / sizeof(owned_args[0]); k++)
-			if (nb_has_prefix(v + s, i - s, owned_args[k]))
+			if (nb_has_prefix(w, wn, owned_args[k]))
 				return "cmdline: this argument has its own key";
 		if (words++ > 0)
 			nb_buf_putc(&b, ' ');
-		nb_buf_putn(&b, v + s, i - s);
+		nb_buf_putn(&b, w, wn);
 	}
 	if (b.overflow)
 		return "cmdline: too long";
@@ -434,33 +442,27 @@ static const char *p_default(void *field, size_t size, const char *v, size_t n)
 static const char *p_fallback(void *field, size_t size, const char *v, size_t n)
 {
 	struct nb_fallback fb;
-	size_t i = 0;
+	size_t pos = 0, wn;
+	const char *w;
 
 	(void)size;
 	nb_memset(&fb, 0, sizeof(fb));
-	while (i < n) {
-		size_t s;
+	while ((wn = nb_word_next(v, n, &pos, 0, &w)) > 0) {
 		uint32_t item;
 
-		while (i < n && nb_is_space(v[i]))
-			i++;
-		for (s = i; i < n && !nb_is_space(v[i]); i++)
-			;
-		if (i == s)
-			break;
-		if (nb_tok_eq(v + s, i - s, "none"))
+		if (nb_tok_eq(w, wn, "none"))
 			continue;
-		if (nb_has_prefix(v + s, i - s, "branch:")) {
-			if (check_branch(v + s + 7, i - s - 7))
+		if (nb_has_prefix(w, wn, "branch:")) {
+			if (check_branch(w + 7, wn - 7))
 				return "fallback: branch:NAME needs a branch name";
 			if (fb.n_branch >= NB_MAX_ALT_BRANCH)
 				return "fallback: at most 16 branch: items";
 			nb_strlcpy(fb.branch[fb.n_branch++], NB_BRANCH_MAX,
-				   v + s + 7, i - s - 7);
+				   w + 7, wn - 7);
 			fb.items |= NB_FB_BRANCH;
 			continue;
 		}
-		if (!(item = fallback_word(v + s, i - s)))
+		if (!(item = fallback_word(w, wn)))
 			return "fallback: retry, mirrors, branch:NAME, flavor, no-apkovl, shell, reboot, exit or none";
 		fb.items |= item;
 	}
@@ -567,22 +569,12 @@ static const struct text_rule name_rule = {
 
 /* ---- [server] values -------------------------------------------------- */
 
+/* listen = the same dotted quad as status-allow's (embed/cidr.c). */
 static const char *p_ipv4(void *field, size_t size, const char *v, size_t n)
 {
-	size_t i = 0, part;
+	uint32_t a;
 
-	for (part = 0; part < 4; part++) {
-		size_t s = i;
-		uint64_t x;
-
-		while (i < n && nb_is_digit(v[i]))
-			i++;
-		if (nb_parse_u64(v + s, i - s, 255, &x) || i - s > 3)
-			return "listen: a dotted-quad IPv4 address";
-		if (part < 3 && (i >= n || v[i++] != '.'))
-			return "listen: a dotted-quad IPv4 address";
-	}
-	if (i != n)
+	if (nb_ipv4_parse(v, n, &a) < 0)
 		return "listen: a dotted-quad IPv4 address";
 	return put_str(field, size, v, n);
 }
@@ -705,24 +697,16 @@ static const char *p_protect(void *field, size_t size, const char *v, size_t n)
 {
 	struct nb_server_conf *sc = field;
 	char list[NB_PROTECT_MAX][NB_PROTECT_LEN];
-	size_t i = 0, count = 0;
-	const char *why;
+	size_t pos = 0, wn, count = 0;
+	const char *w, *why;
 
 	(void)size;
-	while (i < n) {
-		size_t s;
-
-		while (i < n && nb_is_space(v[i]))
-			i++;
-		for (s = i; i < n && !nb_is_space(v[i]); i++)
-			;
-		if (i == s)
-			break;
-		if ((why = check_protect(v + s, i - s)) != NULL)
+	while ((wn = nb_word_next(v, n, &pos, 0, &w)) > 0) {
+		if ((why = check_protect(w, wn)) != NULL)
 			return why;
 		if (count >= NB_PROTECT_MAX)
 			return "protect: at most 8 prefixes";
-		nb_strlcpy(list[count++], NB_PROTECT_LEN, v + s, i - s);
+		nb_strlcpy(list[count++], NB_PROTECT_LEN, w, wn);
 	}
 	if (count == 0)
 		return "protect: at least one prefix (e.g. ovl/)";

@@ -157,6 +157,25 @@ int nb_buf_finish(const struct nb_buf *b, size_t *ret_len)
 	return 0;
 }
 
+static int word_sep(char c, int comma)
+{
+	return nb_is_space(c) || (comma && c == ',');
+}
+
+size_t nb_word_next(const char *v, size_t n, size_t *pos, int comma,
+		    const char **ret_w)
+{
+	size_t i = *pos, s;
+
+	while (i < n && word_sep(v[i], comma))
+		i++;
+	for (s = i; i < n && !word_sep(v[i], comma); i++)
+		;
+	*pos = i;
+	*ret_w = v + s;
+	return i - s;
+}
+
 int nb_parse_u64(const char *s, size_t len, uint64_t max, uint64_t *ret)
 {
 	uint64_t v = 0;

@@ -52,6 +52,12 @@ void nb_buf_hex(struct nb_buf *b, const uint8_t *p, size_t n);
 /* 0 and *ret_len, or -ENOSPC when anything did not fit. */
 int nb_buf_finish(const struct nb_buf *b, size_t *ret_len);
 
+/* The next word of v[0..n) at or after *pos, words separated by spaces
+ * and tabs (and commas too when comma is set): its length, with *ret_w
+ * at it and *pos past it; 0 when no word is left. */
+size_t nb_word_next(const char *v, size_t n, size_t *pos, int comma,
+		    const char **ret_w);
+
 /* Decimal digits only, no sign, no spaces, value <= max.
  * 0 and *ret, -EINVAL (not a number), -ERANGE (over max). */
 int nb_parse_u64(const char *s, size_t len, uint64_t max, uint64_t *ret);
