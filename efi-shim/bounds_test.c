@@ -7,6 +7,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "plan/test_util.h"
+
 #include "efi-shim/bounds.h"
 #include "efi-shim/url.h"
 
@@ -172,14 +174,12 @@ static void test_url_limits(void **state)
 	assert_int_equal(url_parse(big, sizeof big, &u), -E2BIG);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_bound),
-		cmocka_unit_test(test_accept),
-		cmocka_unit_test(test_verify),
-		cmocka_unit_test(test_url),
-		cmocka_unit_test(test_url_limits),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_bound),
+	cmocka_unit_test(test_accept),
+	cmocka_unit_test(test_verify),
+	cmocka_unit_test(test_url),
+	cmocka_unit_test(test_url_limits),
+};
+
+TEST_MAIN(tests, NULL)

@@ -14,17 +14,13 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "plan/test_util.h"
+
 #include "embed/config.h"
 #include "embed/memfs.h"
 #include "embed/render.h"
 #include "embed/resolve.h"
 #include "plan/str.h"
-
-#define FAIL_AT(line, ...) do { \
-	print_error("table row at %s:%d: ", __FILE__, line); \
-	print_error(__VA_ARGS__); \
-	fail(); \
-} while (0)
 
 static struct nb_config cfg;
 
@@ -952,32 +948,29 @@ static void test_sample_parses(void **state)
 	assert_int_equal(cfg.n_client, 4);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_errno_values),
-		cmocka_unit_test(test_str_helpers),
-		cmocka_unit_test(test_mac_parse),
-		cmocka_unit_test(test_bad_lines),
-		cmocka_unit_test(test_nul_byte),
-		cmocka_unit_test(test_bom),
-		cmocka_unit_test(test_empty_is_defaults),
-		cmocka_unit_test(test_server_section),
-		cmocka_unit_test(test_profile_section),
-		cmocka_unit_test(test_client_sections),
-		cmocka_unit_test(test_server_policy),
-		cmocka_unit_test(test_safe_values_pass),
-		cmocka_unit_test(test_precedence_pairs),
-		cmocka_unit_test(test_precedence_fallthrough),
-		cmocka_unit_test(test_no_overread),
-		cmocka_unit_test(test_sample_parses),
-		cmocka_unit_test(test_include_sorted_relative),
-		cmocka_unit_test(test_include_errors),
-		cmocka_unit_test(test_include_empty_and_depth),
-		cmocka_unit_test(test_parse_keeps_old_on_error),
-		cmocka_unit_test(test_index_many),
-		cmocka_unit_test(test_menu_trimmed),
-	};
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_errno_values),
+	cmocka_unit_test(test_str_helpers),
+	cmocka_unit_test(test_mac_parse),
+	cmocka_unit_test(test_bad_lines),
+	cmocka_unit_test(test_nul_byte),
+	cmocka_unit_test(test_bom),
+	cmocka_unit_test(test_empty_is_defaults),
+	cmocka_unit_test(test_server_section),
+	cmocka_unit_test(test_profile_section),
+	cmocka_unit_test(test_client_sections),
+	cmocka_unit_test(test_server_policy),
+	cmocka_unit_test(test_safe_values_pass),
+	cmocka_unit_test(test_precedence_pairs),
+	cmocka_unit_test(test_precedence_fallthrough),
+	cmocka_unit_test(test_no_overread),
+	cmocka_unit_test(test_sample_parses),
+	cmocka_unit_test(test_include_sorted_relative),
+	cmocka_unit_test(test_include_errors),
+	cmocka_unit_test(test_include_empty_and_depth),
+	cmocka_unit_test(test_parse_keeps_old_on_error),
+	cmocka_unit_test(test_index_many),
+	cmocka_unit_test(test_menu_trimmed),
+};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(tests, NULL)

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "plan/test_util.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -958,27 +960,24 @@ static void recent_table(void **state)
 			fail_msg("key %u taken for a repeat", k);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(parse_every_field),
-		cmocka_unit_test(parse_malformed),
-		cmocka_unit_test(parse_overload),
-		cmocka_unit_test(parse_unterminated_fields),
-		cmocka_unit_test(client_arch),
-		cmocka_unit_test(ipxe_detection),
-		cmocka_unit_test(vendor_class),
-		cmocka_unit_test(mac_format),
-		cmocka_unit_test(classify),
-		cmocka_unit_test(boot_file),
-		cmocka_unit_test(reply_fields),
-		cmocka_unit_test(reply_long_file),
-		cmocka_unit_test(builder_limits),
-		cmocka_unit_test(chaddr_check),
-		cmocka_unit_test(uuid_text),
-		cmocka_unit_test(reply_http),
-		cmocka_unit_test(recent_table),
-	};
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(parse_every_field),
+	cmocka_unit_test(parse_malformed),
+	cmocka_unit_test(parse_overload),
+	cmocka_unit_test(parse_unterminated_fields),
+	cmocka_unit_test(client_arch),
+	cmocka_unit_test(ipxe_detection),
+	cmocka_unit_test(vendor_class),
+	cmocka_unit_test(mac_format),
+	cmocka_unit_test(classify),
+	cmocka_unit_test(boot_file),
+	cmocka_unit_test(reply_fields),
+	cmocka_unit_test(reply_long_file),
+	cmocka_unit_test(builder_limits),
+	cmocka_unit_test(chaddr_check),
+	cmocka_unit_test(uuid_text),
+	cmocka_unit_test(reply_http),
+	cmocka_unit_test(recent_table),
+};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(tests, NULL)

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "plan/test_util.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -333,18 +335,15 @@ static void test_reopen(void **state)
 	rmdir(dir);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_direct_line),
-		cmocka_unit_test(test_stalled_reader),
-		cmocka_unit_test(test_reader_gone),
-		cmocka_unit_test(test_time_format),
-		cmocka_unit_test(test_json_escape),
-		cmocka_unit_test(test_text_time_and_mac),
-		cmocka_unit_test(test_json_line),
-		cmocka_unit_test(test_reopen),
-	};
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_direct_line),
+	cmocka_unit_test(test_stalled_reader),
+	cmocka_unit_test(test_reader_gone),
+	cmocka_unit_test(test_time_format),
+	cmocka_unit_test(test_json_escape),
+	cmocka_unit_test(test_text_time_and_mac),
+	cmocka_unit_test(test_json_line),
+	cmocka_unit_test(test_reopen),
+};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(tests, NULL)

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "plan/test_util.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,13 +203,11 @@ static void paths(void **state)
 	assert_int_equal(status_doc_of("/metricsx", &d), -2);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(html),
-		cmocka_unit_test(json),
-		cmocka_unit_test(metrics),
-		cmocka_unit_test(paths),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(html),
+	cmocka_unit_test(json),
+	cmocka_unit_test(metrics),
+	cmocka_unit_test(paths),
+};
+
+TEST_MAIN(tests, NULL)
