@@ -283,13 +283,21 @@ static const char *p_repos(void *field, size_t size, const char *v, size_t n)
 	return put_str(field, size, out, b.len);
 }
 
-static const char *p_path(void *field, size_t size, const char *v, size_t n)
+/* A URL or path, checked, then stored. */
+static const char *put_url(void *field, size_t size, const char *v, size_t n,
+			   int https_ok)
 {
 	const char *why;
 
-	if ((why = check_url_text(v, n, 0)) || (why = check_scheme(v, n, 0)))
+	if ((why = check_url_text(v, n, 0)) || (why = check_scheme(v, n, https_ok)))
 		return why;
 	return put_str(field, size, v, n);
+}
+
+/* kernel: fetched by iPXE or alpineboot.efi, so http only. */
+static const char *p_path(void *field, size_t size, const char *v, size_t n)
+{
+	return put_url(field, size, v, n, 0);
 }
 
 static const char *p_path_add(void *field, size_t size, const char *v, size_t n)
@@ -310,11 +318,7 @@ static const char *p_path_add(void *field, size_t size, const char *v, size_t n)
  * do https. */
 static const char *p_modloop(void *field, size_t size, const char *v, size_t n)
 {
-	const char *why;
-
-	if ((why = check_url_text(v, n, 0)) || (why = check_scheme(v, n, 1)))
-		return why;
-	return put_str(field, size, v, n);
+	return put_url(field, size, v, n, 1);
 }
 
 static const char *p_apkovl(void *field, size_t size, const char *v, size_t n)
