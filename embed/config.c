@@ -27,6 +27,7 @@
 #include "embed/config_int.h"
 #include "embed/resolve.h"
 #include "embed/safe.h"
+#include "plan/mac.h"
 #include "plan/str.h"
 
 enum section { SEC_NONE, SEC_SERVER, SEC_PROFILE, SEC_CLIENT };
@@ -976,6 +977,36 @@ static int client_key(struct parser *p, const char *a, size_t n,
 			return fail(p, "bad MAC address (aa:bb:cc:dd:ee:ff)", a, n);
 	}
 	return 0;
+}
+
+void nb_section_name(const struct nb_client_conf *cc, char out[64])
+{
+	char mac[18];
+	struct nb_buf b;
+
+	nb_buf_init(&b, out, 64);
+	switch (cc->match) {
+	case NB_MATCH_MAC:
+	case NB_MATCH_PREFIX:
+		nb_mac_format(cc->mac, ':', mac);
+		if (cc->match == NB_MATCH_MAC) {
+			nb_buf_puts(&b, mac);
+		} else {
+			nb_buf_putn(&b, mac, (size_t)cc->prefix_len * 3);
+			nb_buf_putc(&b, '*');
+		}
+		break;
+	case NB_MATCH_UUID:
+		nb_buf_puts(&b, "uuid=");
+		nb_buf_puts(&b, cc->uuid);
+		break;
+	default:
+		nb_buf_puts(&b, "arch=");
+		if (cc->arch < 0)
+			nb_buf_putc(&b, '-');
+		nb_buf_putu(&b, (uint64_t)(cc->arch < 0 ? -(int64_t)cc->arch : cc->arch));
+		break;
+	}
 }
 
 /* "duplicate WHAT (first at line N)", or "(first at FILE:N)" when the

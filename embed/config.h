@@ -143,6 +143,11 @@ const struct nb_named_profile *nb_config_profile(const struct nb_config *cfg,
 const struct nb_client_conf *nb_config_section(const struct nb_config *cfg,
 					       const struct nb_client_conf *like);
 
+/* A [client] section's header as netbootd.conf(5) spells it, for log
+ * lines and listings: "aa:bb:cc:dd:ee:ff", "aa:bb:cc:*", "uuid=U" or
+ * "arch=N". */
+void nb_section_name(const struct nb_client_conf *cc, char out[64]);
+
 /* The profile= a client section names, or NULL. */
 const char *nb_client_profile_name(const struct nb_config *cfg,
 				   const struct nb_client_conf *cc);

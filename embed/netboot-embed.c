@@ -286,16 +286,6 @@ static uint32_t le32(const uint8_t *p)
 	       (uint32_t)p[3] << 24;
 }
 
-static uint64_t be64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
 /* a + b <= limit, without overflow. */
 static int fits(uint64_t a, uint64_t b, uint64_t limit)
 {
@@ -665,7 +655,7 @@ static int cmd_verify_plan(int argc, char **argv)
 		nb_plan_keyid(pub, want);
 		fprintf(stderr, "netboot-embed: %s: signed by another key (keyid %016llx, "
 			"%s has %016llx)\n", argv[optind],
-			(unsigned long long)be64(keyid), o.key, (unsigned long long)be64(want));
+			(unsigned long long)nb_be64(keyid), o.key, (unsigned long long)nb_be64(want));
 	} else if (r < 0)
 		fprintf(stderr, "netboot-embed: %s: BAD signature: the plan was changed or "
 			"forged\n", argv[optind]);
@@ -820,37 +810,13 @@ static int cmd_check(int argc, char **argv)
 	return fflush(stdout) == 0 ? r : 1;
 }
 
-/* "aa:bb:cc:dd:ee:ff", "aa:bb:cc:*", "uuid=U", "arch=N": the section's
- * header as netbootd.conf(5) spells it. */
-static void section_key(const struct nb_client_conf *cc, char out[64])
-{
-	char mac[18];
-
-	switch (cc->match) {
-	case NB_MATCH_MAC:
-		nb_mac_format(cc->mac, ':', mac);
-		snprintf(out, 64, "%s", mac);
-		break;
-	case NB_MATCH_PREFIX:
-		nb_mac_format(cc->mac, ':', mac);
-		snprintf(out, 64, "%.*s*", (int)cc->prefix_len * 3, mac);
-		break;
-	case NB_MATCH_UUID:
-		snprintf(out, 64, "uuid=%s", cc->uuid);
-		break;
-	case NB_MATCH_ARCH:
-		snprintf(out, 64, "arch=%d", cc->arch);
-		break;
-	}
-}
-
 /* One line: "KEY profile=NAME FILE:LINE". */
 static void print_section(const struct nb_client_conf *cc)
 {
 	const char *prof = nb_client_profile_name(cfg, cc);
 	char key[64];
 
-	section_key(cc, key);
+	nb_section_name(cc, key);
 	printf("%s profile=%s %s:%u\n", key, prof ? prof : "default",
 	       nb_config_file(cfg, &cc->at), cc->at.line);
 }
@@ -894,34 +860,29 @@ static int cmd_which(int argc, char **argv)
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
+/* The subcommands, each given argv from its own name on. */
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	{ "list", cmd_list }, { "which", cmd_which }, { "render", cmd_render },
+	{ "stamp", cmd_stamp }, { "show", cmd_show }, { "check", cmd_check },
+	{ "keygen", cmd_keygen }, { "sign", cmd_sign },
+	{ "verify-plan", cmd_verify_plan },
+};
+
 int main(int argc, char **argv)
 {
+	size_t i;
 	int r;
 
-	if (argc < 2) {
-		usage();
-		return 2;
-	}
-	if (!strcmp(argv[1], "list") || !strcmp(argv[1], "which")) {
-		r = !strcmp(argv[1], "list") ? cmd_list(argc - 1, argv + 1) :
-					     cmd_which(argc - 1, argv + 1);
+	for (i = 0; argc >= 2 && i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name) != 0)
+			continue;
+		r = commands[i].run(argc - 1, argv + 1);
 		nb_config_free(cfg);
 		return r;
 	}
-	if (!strcmp(argv[1], "render"))
-		return cmd_render(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "stamp"))
-		return cmd_stamp(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "show"))
-		return cmd_show(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "check"))
-		return cmd_check(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "keygen"))
-		return cmd_keygen(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "sign"))
-		return cmd_sign(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "verify-plan"))
-		return cmd_verify_plan(argc - 1, argv + 1);
 	usage();
 	return 2;
 }

@@ -66,6 +66,16 @@ int nb_hex_digit(char c);
 /* Exactly 2*n hex digits into n bytes. 0 or -EINVAL; ret untouched on error. */
 int nb_hex_parse(const char *s, size_t len, uint8_t *ret, size_t n);
 
+/* The big-endian 64-bit number at p (SHA-512's words, plan key ids). */
+static inline uint64_t nb_be64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
 static inline int nb_is_digit(char c) { return c >= '0' && c <= '9'; }
 static inline int nb_is_space(char c) { return c == ' ' || c == '\t'; }
 static inline int nb_is_lower(char c) { return c >= 'a' && c <= 'z'; }

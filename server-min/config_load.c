@@ -99,29 +99,6 @@ unsigned config_keep_restart_only(const struct nb_config *old, struct nb_config 
 	return count;
 }
 
-/* "aa:bb:cc:dd:ee:ff", "aa:bb:cc:*", "uuid=...", "arch=N" */
-static void client_key(const struct nb_client_conf *c, char out[64])
-{
-	char mac[18];
-
-	switch (c->match) {
-	case NB_MATCH_MAC:
-		nb_mac_format(c->mac, ':', mac);
-		snprintf(out, 64, "%s", mac);
-		break;
-	case NB_MATCH_PREFIX:
-		nb_mac_format(c->mac, ':', mac);
-		snprintf(out, 64, "%.*s*", (int)(c->prefix_len * 3), mac);
-		break;
-	case NB_MATCH_UUID:
-		snprintf(out, 64, "uuid=%s", c->uuid);
-		break;
-	default:
-		snprintf(out, 64, "arch=%d", c->arch);
-		break;
-	}
-}
-
 /* Content (its keys, profile= among them), without where it stands. */
 static int same_client(const struct nb_config *old, const struct nb_client_conf *a,
 		       const struct nb_config *cfg, const struct nb_client_conf *b)
@@ -163,7 +140,7 @@ static unsigned log_client_changes(const struct nb_config *old, const struct nb_
 
 	for (unsigned i = 0; i < cfg->n_client; i++) {
 		const struct nb_client_conf *c = &cfg->client[i], *was = find_client(old, c);
-		client_key(c, key);
+		nb_section_name(c, key);
 		if (!was)
 			log_info("main", "-", "reload: client %s added", key);
 		else if (!same_client(old, was, cfg, c))
@@ -175,7 +152,7 @@ static unsigned log_client_changes(const struct nb_config *old, const struct nb_
 	for (unsigned i = 0; i < old->n_client; i++) {
 		if (find_client(cfg, &old->client[i]))
 			continue;
-		client_key(&old->client[i], key);
+		nb_section_name(&old->client[i], key);
 		log_info("main", "-", "reload: client %s removed", key);
 		count++;
 	}
