@@ -30,6 +30,23 @@ static const char *const action_words[] = {
 
 /* ---- format ----------------------------------------------------------- */
 
+/* "KEY VALUE\n" */
+static void put_text_line(struct nb_buf *b, const char *key, const char *v)
+{
+	nb_buf_puts(b, key);
+	nb_buf_putc(b, ' ');
+	nb_buf_puts(b, v);
+	nb_buf_putc(b, '\n');
+}
+
+static void put_num(struct nb_buf *b, const char *key, uint64_t v)
+{
+	nb_buf_puts(b, key);
+	nb_buf_putc(b, ' ');
+	nb_buf_putu(b, v);
+	nb_buf_putc(b, '\n');
+}
+
 static void put_file(struct nb_buf *b, const char *key, const struct nb_file *f)
 {
 	nb_buf_puts(b, key);
@@ -53,33 +70,24 @@ int nb_plan_format(const struct nb_plan *plan, char *out, size_t cap,
 	unsigned i, k;
 
 	nb_buf_init(&b, out, cap);
-	nb_buf_puts(&b, "nbplan ");
-	nb_buf_putu(&b, NB_PLAN_VERSION);
-	nb_buf_puts(&b, "\nserver ");
-	nb_buf_puts(&b, plan->server);
-	nb_buf_puts(&b, "\ntitle ");
-	nb_buf_puts(&b, plan->title);
-	nb_buf_puts(&b, "\ntimeout ");
-	nb_buf_putu(&b, plan->timeout_s);
-	nb_buf_puts(&b, "\ndefault ");
-	nb_buf_putu(&b, plan->default_entry);
-	nb_buf_puts(&b, "\nmax-file-size ");
-	nb_buf_putu(&b, plan->max_file_size);
-	nb_buf_putc(&b, '\n');
+	put_num(&b, "nbplan", NB_PLAN_VERSION);
+	put_text_line(&b, "server", plan->server);
+	put_text_line(&b, "title", plan->title);
+	put_num(&b, "timeout", plan->timeout_s);
+	put_num(&b, "default", plan->default_entry);
+	put_num(&b, "max-file-size", plan->max_file_size);
 	if (plan->has_plan_key) {
 		nb_buf_puts(&b, "plan-key ");
 		nb_buf_hex(&b, plan->plan_key, 32);
 		nb_buf_putc(&b, '\n');
 	}
 	if (plan->require_signature)
-		nb_buf_puts(&b, "require-signature yes\n");
+		put_text_line(&b, "require-signature", "yes");
 	if (plan->has_nic) {
 		char mac[18];
 
 		nb_mac_format(plan->nic, ':', mac);
-		nb_buf_puts(&b, "nic ");
-		nb_buf_puts(&b, mac);
-		nb_buf_putc(&b, '\n');
+		put_text_line(&b, "nic", mac);
 	}
 	for (i = 0; i < plan->n_entry && i < NB_PLAN_MAX_ENTRIES; i++) {
 		const struct nb_entry *e = &plan->entry[i];
