@@ -195,10 +195,10 @@ static int make_client(const struct opts *o, struct nb_client *c)
 		memcpy(c->uuid, o->uuid, 37);
 	}
 	if (o->arch != NULL) {
-		char *end;
-		long a = strtol(o->arch, &end, 10);
+		uint64_t a;
 
-		if (*o->arch == '\0' || *end != '\0' || a < 0 || a > 65535) {
+		/* The parser [client arch=N] uses: digits only, no sign. */
+		if (nb_parse_u64(o->arch, strlen(o->arch), 65535, &a) < 0) {
 			fprintf(stderr, "netboot-embed: bad --arch '%s' (RFC 4578 number)\n", o->arch);
 			return -EINVAL;
 		}
