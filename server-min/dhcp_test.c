@@ -79,6 +79,28 @@ static void pkt_pxe(struct pkt *p, uint8_t type, const char *vc, uint16_t arch)
 	}
 }
 
+/* A DISCOVER from vc and arch with option code (0: none) of len bytes,
+ * which must parse; into m. */
+static void discover_parsed(struct dhcp_msg *m, const char *vc, uint16_t arch,
+			    uint8_t code, const void *body, size_t len)
+{
+	struct pkt p;
+
+	pkt_pxe(&p, DHCPDISCOVER, vc, arch);
+	if (code)
+		pkt_opt(&p, code, body, len);
+	assert_int_equal(dhcp_parse(p.b, p.len, m), 0);
+}
+
+/* A DISCOVER with option 52 = v (RFC 2132 sec. 9.3) and END; the fields
+ * are the caller's to fill. */
+static void pkt_overload(struct pkt *p, uint8_t v)
+{
+	pkt_pxe(p, DHCPDISCOVER, vc_bios, 0);
+	pkt_u8(p, 52, v);
+	pkt_end(p);
+}
+
 /* --- parsing --------------------------------------------------------------- */
 
 /* Every header field lands where RFC 2131 puts it, every option is found. */
@@ -264,9 +286,7 @@ static void parse_overload(void **state)
 	const struct dhcp_opt *o;
 
 	(void)state;
-	pkt_pxe(&p, DHCPDISCOVER, vc_bios, 0);
-	pkt_u8(&p, 52, 3);
-	pkt_end(&p);
+	pkt_overload(&p, 3);
 	/* file: option 97 and a second 60 (ignored: first wins), then END */
 	memcpy(p.b + 108, "\x3c\x03" "abc" "\x61\x02\x00\x09" "\xff", 10);
 	/* sname: option 77 "iPXE" */
@@ -282,9 +302,7 @@ static void parse_overload(void **state)
 	assert_true(dhcp_is_ipxe(&m));
 
 	/* overload 1: sname stays a name */
-	pkt_pxe(&p, DHCPDISCOVER, vc_bios, 0);
-	pkt_u8(&p, 52, 1);
-	pkt_end(&p);
+	pkt_overload(&p, 1);
 	memcpy(p.b + 44, "bootsrv", 7);
 	memcpy(p.b + 108, "\xff", 1);
 	assert_int_equal(dhcp_parse(p.b, p.len, &m), 0);
@@ -293,9 +311,7 @@ static void parse_overload(void **state)
 
 	/* option 52 inside the overloaded fields points at itself: malformed
 	 * (RFC 2132 sec. 9.3), in file and in sname alike */
-	pkt_pxe(&p, DHCPDISCOVER, vc_bios, 0);
-	pkt_u8(&p, 52, 3);
-	pkt_end(&p);
+	pkt_overload(&p, 3);
 	memcpy(p.b + 108, "\x34\x01\x03\xff", 4);
 	memcpy(p.b + 44, "\xff", 1);
 	assert_int_equal(dhcp_parse(p.b, p.len, &m), -EBADMSG);
@@ -303,9 +319,7 @@ static void parse_overload(void **state)
 	memcpy(p.b + 44, "\x34\x01\x01\xff", 4);
 	assert_int_equal(dhcp_parse(p.b, p.len, &m), -EBADMSG);
 	/* in a field that is not overloaded it is just name bytes */
-	pkt_pxe(&p, DHCPDISCOVER, vc_bios, 0);
-	pkt_u8(&p, 52, 1);
-	pkt_end(&p);
+	pkt_overload(&p, 1);
 	memcpy(p.b + 108, "\xff", 1);
 	memcpy(p.b + 44, "\x34\x01\x01\xff", 4);
 	assert_int_equal(dhcp_parse(p.b, p.len, &m), 0);
@@ -349,14 +363,11 @@ static void client_arch(void **state)
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(arch_cases); i++) {
 		const struct arch_case *c = &arch_cases[i];
-		struct pkt p;
 		struct dhcp_msg m;
 		uint16_t arch = 0xbeef;
 		int r;
 
-		pkt_pxe(&p, DHCPDISCOVER, vc_bios, NO_ARCH);
-		pkt_opt(&p, 93, c->body, c->len);
-		assert_int_equal(dhcp_parse(p.b, p.len, &m), 0);
+		discover_parsed(&m, vc_bios, NO_ARCH, 93, c->body, c->len);
 		r = dhcp_client_arch(&m, &arch);
 		if (r != c->err || (r == 0 && arch != c->arch) ||
 		    (r < 0 && arch != 0xbeef))
@@ -391,13 +402,9 @@ static void ipxe_detection(void **state)
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(class_cases); i++) {
 		const struct class_case *c = &class_cases[i];
-		struct pkt p;
 		struct dhcp_msg m;
 
-		pkt_pxe(&p, DHCPDISCOVER, vc_bios, 0);
-		if (c->code)
-			pkt_opt(&p, c->code, c->body, c->len);
-		assert_int_equal(dhcp_parse(p.b, p.len, &m), 0);
+		discover_parsed(&m, vc_bios, 0, c->code, c->body, c->len);
 		if (dhcp_is_ipxe(&m) != c->ipxe)
 			fail_msg("%s:%d: is_ipxe %d", __FILE__, c->line, !c->ipxe);
 	}
@@ -417,11 +424,9 @@ static void vendor_class(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
-		struct pkt p;
 		struct dhcp_msg m;
 
-		pkt_pxe(&p, DHCPDISCOVER, t[i].vc, 0);
-		assert_int_equal(dhcp_parse(p.b, p.len, &m), 0);
+		discover_parsed(&m, t[i].vc, 0, 0, NULL, 0);
 		if (dhcp_is_pxeclient(&m) != t[i].pxe)
 			fail_msg("vendor class %s", t[i].vc ? t[i].vc : "(none)");
 	}
