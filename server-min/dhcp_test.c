@@ -79,6 +79,17 @@ static void pkt_pxe(struct pkt *p, uint8_t type, const char *vc, uint16_t arch)
 	}
 }
 
+/* Option code of m is there and holds exactly len bytes of data. */
+static void expect_opt(const struct dhcp_msg *m, uint8_t code, const void *data,
+		       size_t len)
+{
+	const struct dhcp_opt *o = dhcp_opt_get(m, code);
+
+	assert_non_null(o);
+	assert_int_equal(o->len, len);
+	assert_memory_equal(o->data, data, len);
+}
+
 /* A DISCOVER from vc and arch with option code (0: none) of len bytes,
  * which must parse; into m. */
 static void discover_parsed(struct dhcp_msg *m, const char *vc, uint16_t arch,
@@ -108,7 +119,6 @@ static void parse_every_field(void **state)
 {
 	struct pkt p;
 	struct dhcp_msg m;
-	const struct dhcp_opt *o;
 	uint16_t arch = 0;
 
 	(void)state;
@@ -149,14 +159,8 @@ static void parse_every_field(void **state)
 	assert_int_equal(m.overload, 0);
 	assert_int_equal(m.msg_type, DHCPDISCOVER);
 
-	o = dhcp_opt_get(&m, 60);
-	assert_non_null(o);
-	assert_int_equal(o->len, strlen(vc_bios));
-	assert_memory_equal(o->data, vc_bios, o->len);
-	o = dhcp_opt_get(&m, 97);
-	assert_non_null(o);
-	assert_int_equal(o->len, 17);
-	assert_memory_equal(o->data, uuid1, 17);
+	expect_opt(&m, 60, vc_bios, strlen(vc_bios));
+	expect_opt(&m, 97, uuid1, 17);
 	assert_non_null(dhcp_opt_get(&m, 94));
 	assert_null(dhcp_opt_get(&m, 54));
 	assert_null(dhcp_opt_get(&m, 0));
@@ -682,7 +686,6 @@ static void reply_fields(void **state)
 	static const uint8_t vendor[] = { 6, 1, 8, 255 };
 	uint8_t out[DHCP_REPLY_MAX];
 	struct dhcp_msg req, m;
-	const struct dhcp_opt *o;
 	size_t len = 0;
 
 	(void)state;
@@ -709,29 +712,12 @@ static void reply_fields(void **state)
 		assert_int_equal(dhcp_parse(out, len, &m), 0);
 		assert_int_equal(m.msg_type, ack ? DHCPACK : DHCPOFFER);
 		assert_int_equal(m.hdr.xid, req.hdr.xid);
-		o = dhcp_opt_get(&m, 54);
-		assert_non_null(o);
-		assert_memory_equal(o->data, "\xc6\x12\x00\x01", 4);
-		o = dhcp_opt_get(&m, 60);
-		assert_non_null(o);
-		assert_int_equal(o->len, 9);
-		assert_memory_equal(o->data, "PXEClient", 9);
-		o = dhcp_opt_get(&m, 97);
-		assert_non_null(o);
-		assert_int_equal(o->len, 17);
-		assert_memory_equal(o->data, uuid1, 17);
-		o = dhcp_opt_get(&m, 43);
-		assert_non_null(o);
-		assert_int_equal(o->len, sizeof(vendor));
-		assert_memory_equal(o->data, vendor, sizeof(vendor));
-		o = dhcp_opt_get(&m, 66);
-		assert_non_null(o);
-		assert_int_equal(o->len, strlen(SELF));
-		assert_memory_equal(o->data, SELF, strlen(SELF));
-		o = dhcp_opt_get(&m, 67);
-		assert_non_null(o);
-		assert_int_equal(o->len, strlen("alpineboot.efi"));
-		assert_memory_equal(o->data, "alpineboot.efi", o->len);
+		expect_opt(&m, 54, "\xc6\x12\x00\x01", 4);
+		expect_opt(&m, 60, "PXEClient", 9);
+		expect_opt(&m, 97, uuid1, 17);
+		expect_opt(&m, 43, vendor, sizeof(vendor));
+		expect_opt(&m, 66, SELF, strlen(SELF));
+		expect_opt(&m, 67, "alpineboot.efi", strlen("alpineboot.efi"));
 		/* never a lease */
 		static const uint8_t lease_opts[] = { 1, 3, 6, 50, 51, 58, 59 };
 		for (size_t i = 0; i < sizeof(lease_opts); i++)
@@ -901,7 +887,6 @@ static void reply_http(void **state)
 	struct dhcp_msg req, m;
 	struct dhcp_pxe_req r;
 	struct in_addr self;
-	const struct dhcp_opt *o;
 	struct pkt p;
 	size_t len;
 
@@ -920,17 +905,9 @@ static void reply_http(void **state)
 	assert_memory_equal(out + 20, "\xc6\x12\x00\x01", 4);     /* siaddr */
 	assert_string_equal(m.file, url);
 	assert_string_equal(m.sname, "");
-	o = dhcp_opt_get(&m, 60);
-	assert_non_null(o);
-	assert_int_equal(o->len, 10);
-	assert_memory_equal(o->data, "HTTPClient", 10);
-	o = dhcp_opt_get(&m, 67);
-	assert_non_null(o);
-	assert_int_equal(o->len, strlen(url));
-	assert_memory_equal(o->data, url, o->len);
-	o = dhcp_opt_get(&m, 54);
-	assert_non_null(o);
-	assert_memory_equal(o->data, "\xc6\x12\x00\x01", 4);
+	expect_opt(&m, 60, "HTTPClient", 10);
+	expect_opt(&m, 67, url, strlen(url));
+	expect_opt(&m, 54, "\xc6\x12\x00\x01", 4);
 	assert_non_null(dhcp_opt_get(&m, 97));
 	assert_null(dhcp_opt_get(&m, 43));
 	assert_null(dhcp_opt_get(&m, 66));
