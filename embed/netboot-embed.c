@@ -62,6 +62,7 @@
 #include "plan/stamp.h"
 #include "plan/str.h"
 #include "server-min/filecheck.h"
+#include "server-min/util.h"
 
 #define IMAGE_MAX    (256 * 1024 * 1024)
 #define OUT_MAX      (128 * 1024)
@@ -103,7 +104,6 @@ static int load_config(const char *path)
 static int server_base(const char *arg, char *out, size_t cap)
 {
 	const struct nb_server_conf *s = nb_config_server(cfg);
-	int n;
 
 	if (arg != NULL) {
 		size_t len = strlen(arg);
@@ -122,11 +122,9 @@ static int server_base(const char *arg, char *out, size_t cap)
 		fprintf(stderr, "netboot-embed: no --server and no listen = in [server]\n");
 		return -EINVAL;
 	}
-	if (s->http_port != 0 && s->http_port != 80)
-		n = snprintf(out, cap, "http://%s:%u", s->listen, s->http_port);
-	else
-		n = snprintf(out, cap, "http://%s", s->listen);
-	return n > 0 && (size_t)n < cap ? 0 : -EINVAL;
+	/* http-port unset: netbootd's default, 80. */
+	return nb_http_base(out, cap, s->listen, s->http_port ? s->http_port : 80) < 0 ?
+	       -EINVAL : 0;
 }
 
 struct opts {

@@ -1,6 +1,7 @@
 /* util.h: the few hosted helpers several of netbootd's files need (one
  * copy each instead of one per protocol): what a non-regular file is, a
- * peer's "IP:port" for log lines, seconds since a monotonic start.
+ * peer's "IP:port" for log lines, the http:// base of our URLs, seconds
+ * since a monotonic start.
  *
  * Static inline so that every test and fuzz target that links one user
  * gets them without another source in its list.
@@ -9,6 +10,7 @@
 #define NETBOOTD_UTIL_H
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -36,18 +38,32 @@ static inline const char *nb_file_kind(mode_t m)
 	return "not a regular file";
 }
 
-/* "IP:port" of peer (network byte order inside), or "-" when NULL. */
-static inline void nb_peer_text(const struct sockaddr_in *peer,
-				char out[NB_PEER_TEXT_MAX])
+/* "IP:port" of peer (network byte order inside), or "-" when NULL, into
+ * out; out, to use in a log call. */
+static inline const char *nb_peer_text(const struct sockaddr_in *peer,
+				       char out[NB_PEER_TEXT_MAX])
 {
 	char ip[INET_ADDRSTRLEN] = "-";
 
 	if (peer == NULL) {
 		snprintf(out, NB_PEER_TEXT_MAX, "-");
-		return;
+		return out;
 	}
 	inet_ntop(AF_INET, &peer->sin_addr, ip, sizeof(ip));
 	snprintf(out, NB_PEER_TEXT_MAX, "%s:%u", ip, ntohs(peer->sin_port));
+	return out;
+}
+
+/* "http://HOST" or, on another port than 80, "http://HOST:PORT": the base
+ * of every URL netbootd hands out (${server}). 0, or -ENAMETOOLONG when it
+ * does not fit in cap bytes. */
+static inline int nb_http_base(char *out, size_t cap, const char *host,
+			       unsigned port)
+{
+	int n = port == 80 ? snprintf(out, cap, "http://%s", host) :
+			     snprintf(out, cap, "http://%s:%u", host, port);
+
+	return n > 0 && (size_t)n < cap ? 0 : -ENAMETOOLONG;
 }
 
 /* Seconds from t0 (CLOCK_MONOTONIC) to now, for log lines and history. */
