@@ -109,6 +109,9 @@ static const struct {
 	U("http://198.18.0.1", 0, "198.18.0.1", 1, 80, "/", NULL, NULL),
 	U("http://198.18.0.1?a=b", 0, "198.18.0.1", 1, 80, "/?a=b", NULL, NULL),
 	U("http://1.2.3.256/x", 0, "1.2.3.256", 0, 80, "/x", "x", "x"),   /* a name, not an IP */
+	/* inet_aton would read 010 as octal 8: not taken for an address */
+	U("http://010.0.0.1/x", 0, "010.0.0.1", 0, 80, "/x", "x", "x"),
+	U("http://198.18.0.1:65535/x", 0, "198.18.0.1", 1, 65535, "/x", "x", "x"),
 	U("https://198.18.0.1/x", -EINVAL, 0, 0, 0, 0, 0, 0),
 	U("tftp://198.18.0.1/x", -EINVAL, 0, 0, 0, 0, 0, 0),
 	U("http:///x", -EINVAL, 0, 0, 0, 0, 0, 0),

@@ -24,11 +24,6 @@ struct nb_cidr_list {
 	struct nb_cidr item[NB_CIDR_MAX];
 };
 
-/* A dotted quad, each part 0..255 in decimal without sign or leading
- * zero (inet_aton's octal and hex forms are refused: "010.0.0.1" would
- * mean 8.0.0.1). 0 and *ret (host byte order), or -EINVAL. */
-int nb_ipv4_parse(const char *s, size_t n, uint32_t *ret);
-
 /* "A.B.C.D[/N] ..." separated by spaces, or the one word "none" (an
  * empty, set list: nobody). NULL and *out filled, or why it is wrong
  * (*out untouched). A bare address is /32; host bits must be zero, so

@@ -197,6 +197,34 @@ int nb_parse_u64(const char *s, size_t len, uint64_t max, uint64_t *ret)
 	return 0;
 }
 
+int nb_ipv4_parse(const char *s, size_t n, uint32_t *ret)
+{
+	uint32_t a = 0;
+	size_t i = 0;
+
+	for (int part = 0; part < 4; part++) {
+		size_t st = i;
+		uint64_t x;
+
+		while (i < n && nb_is_digit(s[i]))
+			i++;
+		if (i == st || i - st > 3 || (i - st > 1 && s[st] == '0'))
+			return -NB_EINVAL;
+		if (nb_parse_u64(s + st, i - st, 255, &x) < 0)
+			return -NB_EINVAL;
+		a = a << 8 | (uint32_t)x;
+		if (part < 3) {
+			if (i >= n || s[i] != '.')
+				return -NB_EINVAL;
+			i++;
+		}
+	}
+	if (i != n)
+		return -NB_EINVAL;
+	*ret = a;
+	return 0;
+}
+
 int nb_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')

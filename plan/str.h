@@ -61,6 +61,11 @@ size_t nb_word_next(const char *v, size_t n, size_t *pos, int comma,
 /* Decimal digits only, no sign, no spaces, value <= max.
  * 0 and *ret, -EINVAL (not a number), -ERANGE (over max). */
 int nb_parse_u64(const char *s, size_t len, uint64_t max, uint64_t *ret);
+/* A dotted quad, each part 0..255 in decimal without sign or leading
+ * zero (inet_aton's octal and hex forms are refused: "010.0.0.1" would
+ * mean 8.0.0.1). 0 and *ret (host byte order), or -EINVAL. The one IPv4
+ * parser: [server] listen and status-allow, alpineboot.efi's URLs. */
+int nb_ipv4_parse(const char *s, size_t n, uint32_t *ret);
 /* The value of one hex digit (either case), or -1. */
 int nb_hex_digit(char c);
 /* Exactly 2*n hex digits into n bytes. 0 or -EINVAL; ret untouched on error. */
