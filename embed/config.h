@@ -16,7 +16,10 @@
 #define NB_PROTECT_MAX 8        /* protect = prefixes */
 #define NB_PROTECT_LEN 64
 
-/* [server] section. Every field has an "unset" value so that the command
+/* [server] section: netbootd's own settings. embed/ keeps the section's
+ * keys as written (struct nb_server_kv); their meaning (which keys, their
+ * checks, the defaults) is netbootd's, in server-min/config_load.c, which
+ * fills this struct. Every field has an "unset" value so that the command
  * line can override the file and the file can override the defaults. */
 struct nb_server_conf {
 	char listen[16];          /* dotted quad; "" = unset */
@@ -124,8 +127,17 @@ void nb_config_defaults(struct nb_config *cfg);
 /* Free what *cfg holds (not cfg itself) and zero it. */
 void nb_config_release(struct nb_config *cfg);
 
-/* The [server] section of a parsed config. */
+/* The [server] section of a parsed config, as config_server_apply()
+ * (server-min/config_load.c) filled it; all zero before. */
 const struct nb_server_conf *nb_config_server(const struct nb_config *cfg);
+
+struct nb_where;
+
+/* "FILE:LINE: what" into err, then ": 'v'" (printable, at most 64 bytes)
+ * when v is not NULL: the one form of every config error, for the keys
+ * embed/ checks and those netbootd does. -EINVAL. */
+int nb_config_error(const struct nb_config *cfg, const struct nb_where *at,
+		    const char *what, const char *v, size_t n, char err[NB_ERR_MAX]);
 
 #include "embed/config_model.h"   /* struct nb_config itself */
 

@@ -395,6 +395,7 @@ void nb_config_release(struct nb_config *cfg)
 	free(cfg->client);
 	free(cfg->file);
 	free(cfg->text);
+	free(cfg->server_kv);
 	nb_index_free(&cfg->by_section);
 	nb_index_free(&cfg->by_name);
 	memset(cfg, 0, sizeof(*cfg));
@@ -411,7 +412,6 @@ void nb_config_free(struct nb_config *cfg)
 void nb_config_defaults(struct nb_config *cfg)
 {
 	nb_config_release(cfg);
-	nb_server_defaults(&cfg->server);
 }
 
 /* A new config from text (already read) or, when text is NULL, from the
@@ -430,7 +430,6 @@ static int load(const char *path, const char *text, size_t len,
 		errf(err, "%s: cannot read: %s", path, strerror(ENOMEM));
 		return -ENOMEM;
 	}
-	nb_server_defaults(&cfg->server);
 	if (text == NULL) {
 		r = fs->read(fs->ctx, path, NB_FILE_MAX, &own, &len, id);
 		if (r < 0) {
@@ -465,7 +464,6 @@ int nb_config_load_fs(const char *path, const struct nb_config_fs *fs,
 		errf(err, "(defaults): %s", strerror(ENOMEM));
 		return -ENOMEM;
 	}
-	nb_server_defaults(&cfg->server);
 	*ret_cfg = cfg;
 	return 0;
 }

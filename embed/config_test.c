@@ -21,12 +21,17 @@
 #include "embed/render.h"
 #include "embed/resolve.h"
 #include "plan/str.h"
+#include "server-min/config_load.h"
 
 static struct nb_config cfg;
 
+/* text as netbootd reads it: embed/'s parser, then the [server] keys'
+ * meaning (server-min/config_load.c). */
 static int parse(const char *text, char *err)
 {
-	return nb_config_parse(&cfg, "t.conf", text, strlen(text), err);
+	int r = nb_config_parse(&cfg, "t.conf", text, strlen(text), err);
+
+	return r < 0 ? r : config_server_apply(&cfg, err);
 }
 
 /* A section's own keys laid over an empty profile. */
@@ -910,7 +915,8 @@ static void test_sample_parses(void **state)
 	n = fread(text, 1, sizeof(text), f);
 	fclose(f);
 	assert_true(n > 0 && n < sizeof(text));
-	if (nb_config_parse(&cfg, "docs/examples/netbootd.conf", text, n, err) != 0) {
+	if (nb_config_parse(&cfg, "docs/examples/netbootd.conf", text, n, err) != 0 ||
+	    config_server_apply(&cfg, err) != 0) {
 		print_error("%s\n", err);
 		fail();
 	}

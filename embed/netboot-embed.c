@@ -61,6 +61,7 @@
 #include "plan/plansig.h"
 #include "plan/stamp.h"
 #include "plan/str.h"
+#include "server-min/config_load.h"
 #include "server-min/filecheck.h"
 #include "server-min/util.h"
 
@@ -86,14 +87,15 @@ static void usage(void)
 		"       netboot-embed verify-plan --key PUB FILE\n");
 }
 
-/* The config and its includes (nb_config_load), or the defaults when
- * path is NULL. Freed at exit. */
+/* The config and its includes, its [server] keys checked as netbootd
+ * checks them (config_load), or the defaults when path is NULL. Freed at
+ * exit. */
 static int load_config(const char *path)
 {
 	char err[NB_ERR_MAX];
 	int r;
 
-	if ((r = nb_config_load(path, &cfg, err)) < 0) {
+	if ((r = config_load(path, &cfg, err)) < 0) {
 		fprintf(stderr, "netboot-embed: %s\n", err);
 		config_bad = 1;
 	}
