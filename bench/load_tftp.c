@@ -163,6 +163,8 @@ void nbl_tftp_timeout(struct nbl_client *c)
 	}
 	c->retrans++;
 	c->g->retrans_tftp++;
+	if (!t->have_tid)
+		c->g->retrans_tftp_rrq++;   /* no answer at all: a cap, or loss */
 	/* Once the server has answered, say where we are: it resends the
 	 * window after the block we name (RFC 7440 sec. 4). */
 	t->in_window = 0;
@@ -204,6 +206,7 @@ static int handle(struct nbl_client *c, const uint8_t *buf, size_t len,
 		char msg[80] = "";
 
 		tftp_parse_error(buf, len, &code, msg, sizeof(msg));
+		c->g->tftp_errors++;
 		nbl_fail(c, "%s: ERROR %u \"%s\"", t->path, code, msg);
 		return 1;
 	}

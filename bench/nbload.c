@@ -659,14 +659,16 @@ static int summarize(const struct nbl *g, const struct nbl_args *a, double wall_
 		printf("nbload: storm clients=%d ok=%zu failed=%d arch=%s "
 		       "p50_ms=%.0f p99_ms=%.0f max_ms=%.0f wall_s=%.3f "
 		       "tftp_bytes=%llu http_bytes=%llu dhcp_retransmits=%u "
-		       "tftp_retransmits=%u\n",
+		       "tftp_retransmits=%u tftp_rrq_retransmits=%u tftp_errors=%u "
+		       "http_syn_retransmits=%u\n",
 		       g->nclients, nok, nfail, a->arch,
 		       have ? (double)pct(tot, nok, 50) / 1000.0 : 0.0,
 		       have ? (double)pct(tot, nok, 99) / 1000.0 : 0.0,
 		       have ? (double)tot[nok - 1] / 1000.0 : 0.0, wall_s,
 		       (unsigned long long)g->bytes_tftp,
 		       (unsigned long long)g->bytes_http, g->retrans_dhcp,
-		       g->retrans_tftp);
+		       g->retrans_tftp, g->retrans_tftp_rrq, g->tftp_errors,
+		       g->http_syn_retrans);
 	}
 	free(tot);
 	return nfail;
