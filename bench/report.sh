@@ -54,11 +54,13 @@ caps() { echo "$(dash "$(col 20 "$1")") / $(dash "$(col 21 "$1")")"; }
 # caps_table TSV: what caps and full buffers cost each storm: the
 # clients' view (nbload) beside the server's and the kernel's counts.
 caps_table() {
-local r
+local r n
 echo "| N | stack | DHCP resent | TFTP resent | of which RRQ unanswered | TFTP ERRORs | HTTP connects with SYN resent | refused at a cap TFTP / HTTP | kernel drops: listen queue / UDP buffer |"
 echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|"
 while IFS= read -r r; do
-	echo "| $(col 2 "$r") | $(col 1 "$r") | $(col 11 "$r") | $(col 12 "$r") | $(dash "$(col 17 "$r")") | $(dash "$(col 18 "$r")") | $(dash "$(col 19 "$r")") | $(caps "$r") | $(dash "$(col 22 "$r")") / $(dash "$(col 23 "$r")") |"
+	n=$(col 2 "$r")
+	[ -n "$(col 24 "$r")" ] && n="$n at $(rate_name "$(col 24 "$r")")"
+	echo "| $n | $(col 1 "$r") | $(col 11 "$r") | $(col 12 "$r") | $(dash "$(col 17 "$r")") | $(dash "$(col 18 "$r")") | $(dash "$(col 19 "$r")") | $(caps "$r") | $(dash "$(col 22 "$r")") / $(dash "$(col 23 "$r")") |"
 done <"$1"
 }
 
