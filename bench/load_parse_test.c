@@ -23,6 +23,21 @@
 	fail(); \
 } while (0)
 
+/* t walks the rows of a case table. */
+#define EACH(t, cases) \
+	for (const __typeof__(*(cases)) *t = (cases); \
+	     t < (cases) + sizeof(cases) / sizeof(*(cases)); t++)
+
+/* The row's return code, or the test fails there. 1 when the row expects
+ * (and got) success: its outputs are then to be checked; 0 when it
+ * expects an error: its outputs must be untouched. */
+static int rc_is(int line, int rc, int want)
+{
+	if (rc != want)
+		FAIL_AT(line, "rc %d, want %d\n", rc, want);
+	return rc == 0;
+}
+
 /* --- OACK --------------------------------------------------------------- */
 
 struct oack_case {
@@ -68,23 +83,18 @@ static const struct oack_case oack_cases[] = {
 static void test_oack(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(oack_cases) / sizeof(*oack_cases); i++) {
-		const struct oack_case *t = &oack_cases[i];
+	EACH(t, oack_cases) {
 		struct nbl_oack o = { 7, 7, 7 };
-		int rc = nbl_parse_oack((const uint8_t *)t->pkt, t->len,
-					t->ask_blksize, t->ask_windowsize, &o);
 
-		if (rc != t->rc)
-			FAIL_AT(t->line, "rc %d, want %d\n", rc, t->rc);
-		if (rc < 0) {
+		if (!rc_is(t->line, nbl_parse_oack((const uint8_t *)t->pkt, t->len, t->ask_blksize,
+						   t->ask_windowsize, &o), t->rc)) {
 			if (o.blksize != 7 || o.windowsize != 7 || o.tsize != 7)
 				FAIL_AT(t->line, "output touched on failure\n");
-			continue;
-		}
-		if (o.blksize != t->blksize || o.windowsize != t->windowsize ||
-		    o.tsize != t->tsize)
+		} else if (o.blksize != t->blksize || o.windowsize != t->windowsize ||
+			   o.tsize != t->tsize) {
 			FAIL_AT(t->line, "got %u/%u/%llu\n", o.blksize, o.windowsize,
 				(unsigned long long)o.tsize);
+		}
 	}
 }
 
@@ -117,17 +127,15 @@ static const struct menu_case menu_cases[] = {
 static void test_menu(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(menu_cases) / sizeof(*menu_cases); i++) {
-		const struct menu_case *t = &menu_cases[i];
+	EACH(t, menu_cases) {
 		uint16_t type = 0xbeef;
-		int rc = nbl_pxe_menu_first((const uint8_t *)t->opt, t->len, &type);
 
-		if (rc != t->rc)
-			FAIL_AT(t->line, "rc %d, want %d\n", rc, t->rc);
-		if (rc == 0 && type != t->type)
-			FAIL_AT(t->line, "type %#x, want %#x\n", type, t->type);
-		if (rc < 0 && type != 0xbeef)
+		if (rc_is(t->line, nbl_pxe_menu_first((const uint8_t *)t->opt, t->len, &type), t->rc)) {
+			if (type != t->type)
+				FAIL_AT(t->line, "type %#x, want %#x\n", type, t->type);
+		} else if (type != 0xbeef) {
 			FAIL_AT(t->line, "output touched on failure\n");
+		}
 	}
 }
 
@@ -174,16 +182,12 @@ static void test_expand(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(url_cases) / sizeof(*url_cases); i++) {
-		const struct url_case *t = &url_cases[i];
+	EACH(t, url_cases) {
 		char out[128];
-		int rc;
 
 		memset(out, 'X', sizeof(out));
-		rc = nbl_expand_ipxe_url(t->in, mac, uuid, out, t->cap);
-		if (rc != t->rc)
-			FAIL_AT(t->line, "rc %d, want %d\n", rc, t->rc);
-		if (rc == 0 && strcmp(out, t->out))
+		if (rc_is(t->line, nbl_expand_ipxe_url(t->in, mac, uuid, out, t->cap), t->rc) &&
+		    strcmp(out, t->out))
 			FAIL_AT(t->line, "\"%s\", want \"%s\"\n", out, t->out);
 		if (t->cap < sizeof(out) && out[t->cap] != 'X')
 			FAIL_AT(t->line, "wrote past cap\n");
@@ -225,16 +229,13 @@ static void test_parse_url(void **state)
 
 	(void)state;
 	inet_pton(AF_INET, "198.18.0.9", &def);
-	for (size_t i = 0; i < sizeof(parse_url_cases) / sizeof(*parse_url_cases); i++) {
-		const struct parse_url_case *t = &parse_url_cases[i];
+	EACH(t, parse_url_cases) {
 		struct sockaddr_in sa = { 0 };
 		const char *path = NULL;
 		char host[64] = "", addr[INET_ADDRSTRLEN];
-		int rc = nbl_parse_url(t->url, def, 80, &sa, &path, host, sizeof(host));
 
-		if (rc != t->rc)
-			FAIL_AT(t->line, "rc %d, want %d\n", rc, t->rc);
-		if (rc < 0) {
+		if (!rc_is(t->line, nbl_parse_url(t->url, def, 80, &sa, &path, host, sizeof(host)),
+			   t->rc)) {
 			if (path || sa.sin_port)
 				FAIL_AT(t->line, "output touched on failure\n");
 			continue;
@@ -281,19 +282,18 @@ static const struct head_case head_cases[] = {
 static void test_head(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(head_cases) / sizeof(*head_cases); i++) {
-		const struct head_case *t = &head_cases[i];
+	EACH(t, head_cases) {
 		int status = -1;
 		uint64_t clen = 99;
-		int rc = nbl_parse_http_head(t->head, strlen(t->head), &status, &clen);
 
-		if (rc != t->rc)
-			FAIL_AT(t->line, "rc %d, want %d\n", rc, t->rc);
-		if (rc == 0 && (status != t->status || clen != t->clen))
-			FAIL_AT(t->line, "status %d length %llu\n", status,
-				(unsigned long long)clen);
-		if (rc < 0 && (status != -1 || clen != 99))
+		if (rc_is(t->line, nbl_parse_http_head(t->head, strlen(t->head), &status, &clen),
+			  t->rc)) {
+			if (status != t->status || clen != t->clen)
+				FAIL_AT(t->line, "status %d length %llu\n", status,
+					(unsigned long long)clen);
+		} else if (status != -1 || clen != 99) {
 			FAIL_AT(t->line, "output touched on failure\n");
+		}
 	}
 	/* Not NUL-terminated: the parser must stop at len. */
 	{

@@ -51,6 +51,11 @@ dash() { echo "${1:--}"; }
 # server itself refused at a cap ("-": the stack has no such cap or count).
 caps() { echo "$(dash "$(col 20 "$1")") / $(dash "$(col 21 "$1")")"; }
 
+# storm_line ROW: one stack's line of a storm table.
+storm_line() {
+	echo "| $(col 2 "$1") | $(col 1 "$1") | $(col 3 "$1") | $(col 4 "$1") | $(sec "$(col 5 "$1")") | $(sec "$(col 6 "$1")") | $(sec "$(col 7 "$1")") | $(col 8 "$1") | $(gb "$1") | $(cpu_gb "$1") | $(mib "$(col 9 "$1")") | $(mib "$(col 14 "$1")") | $(col 11 "$1") / $(col 12 "$1") | $(caps "$1") |"
+}
+
 # caps_table TSV: what caps and full buffers cost each storm: the
 # clients' view (nbload) beside the server's and the kernel's counts.
 caps_table() {
@@ -198,7 +203,7 @@ for n in $(cut -f2 "$RAW/storm.tsv" | awk '!seen[$1]++'); do
 	for s in netbootd reference; do
 		r=$(row $s "$n")
 		[ -n "$r" ] || continue
-		echo "| $n | $s | $(col 3 "$r") | $(col 4 "$r") | $(sec "$(col 5 "$r")") | $(sec "$(col 6 "$r")") | $(sec "$(col 7 "$r")") | $(col 8 "$r") | $(gb "$r") | $(cpu_gb "$r") | $(mib "$(col 9 "$r")") | $(mib "$(col 14 "$r")") | $(col 11 "$r") / $(col 12 "$r") | $(caps "$r") |"
+		storm_line "$r"
 	done
 	a=$(row netbootd "$n") b=$(row reference "$n")
 	echo "| $n | **ratio** (ref / netbootd) | | | $(ratio "$(col 5 "$b")" "$(col 5 "$a")")x | $(ratio "$(col 6 "$b")" "$(col 6 "$a")")x | $(ratio "$(col 7 "$b")" "$(col 7 "$a")")x | $(ratio "$(col 8 "$b")" "$(col 8 "$a")")x | | $(ratio "$(cpu_gb "$b")" "$(cpu_gb "$a")")x | $(ratio "$(col 9 "$b")" "$(col 9 "$a")")x | $(ratio "$(col 14 "$b")" "$(col 14 "$a")")x | | |"
@@ -228,7 +233,7 @@ if [ -s "$RAW/storm-uefi.tsv" ]; then
 		for st in netbootd reference; do
 			r=$(awk -F'\t' -v s=$st -v n="$n" '$1 == s && $2 == n' "$RAW/storm-uefi.tsv")
 			[ -n "$r" ] || continue
-			echo "| $n | $st | $(col 3 "$r") | $(col 4 "$r") | $(sec "$(col 5 "$r")") | $(sec "$(col 6 "$r")") | $(sec "$(col 7 "$r")") | $(col 8 "$r") | $(gb "$r") | $(cpu_gb "$r") | $(mib "$(col 9 "$r")") | $(mib "$(col 14 "$r")") | $(col 11 "$r") / $(col 12 "$r") | $(caps "$r") |"
+			storm_line "$r"
 		done
 	done
 fi

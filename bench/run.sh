@@ -189,6 +189,14 @@ stop_stack() {
 	sleep 0.5    # let sockets in TIME_WAIT and ARP settle between runs
 }
 
+# wrk_big20 PORT CONNECTIONS THREADS: wrk's output for HTTP_SECONDS of
+# GETs of big20. --timeout: at 100 connections one 20 MiB response takes
+# seconds; wrk's default of 2 s would count it lost.
+wrk_big20() {
+	b_cli timeout $((HTTP_SECONDS + 40)) wrk -t"$3" -c"$2" -d"${HTTP_SECONDS}s" \
+		--timeout 30s "http://$B_SRV_IP:$1/big20" 2>&1
+}
+
 # wrk_mbs OUTPUT: wrk's Transfer/sec (1.95GB / 812.34MB / 100.5KB, powers
 # of 1024) in MB/s (10^6).
 wrk_mbs() {
@@ -373,19 +381,28 @@ for bs in 512 1432 1468; do
 	TFTP_CFGS+=("tftp-hpa $P_HPA $bs 1")
 	TFTP_CFGS+=("dnsmasq $P_DNSMASQ $bs 1" "dnsmasq $P_DNSMASQ $bs 16")
 done
-: >"$RAW/tftp.tsv"
-for rep in $(seq 1 "$REPS"); do
-	b_log "tftp: round $rep of $REPS (${#TFTP_CFGS[@]} transfers of 40 MiB)"
-	for cfg in "${TFTP_CFGS[@]}"; do
-		set -- $cfg
-		out=$(b_cli timeout 120 "$NBLOAD" tftp --server $B_SRV_IP \
-			--tftp-port "$2" --file big40 --blksize "$3" --windowsize "$4" \
-			2>>"$RAW/tftp.err")
-		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$3" "$4" "$(kv windowsize "$out")" \
-			"$(kv MBps "$out")" "$(kv ok "$out")" "$(kv retransmits "$out")" \
-			>>"$RAW/tftp.tsv"
+# tftp_rounds TSV REPS LABEL CFG... [-- nbload args]: REPS rounds of one
+# 40 MiB transfer per "server port blksize windowsize" CFG, a row each.
+tftp_rounds() {
+	local tsv=$1 reps=$2 label=$3 rep cfg out extra=() cfgs=()
+	shift 3
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do cfgs+=("$1"); shift; done
+	[ $# -gt 0 ] && shift && extra=("$@")
+	: >"$tsv"
+	for rep in $(seq 1 "$reps"); do
+		b_log "$label: round $rep of $reps (${#cfgs[@]} transfers of 40 MiB)"
+		for cfg in "${cfgs[@]}"; do
+			set -- $cfg
+			out=$(b_cli timeout 120 "$NBLOAD" tftp --server $B_SRV_IP \
+				--tftp-port "$2" --file big40 --blksize "$3" --windowsize "$4" \
+				"${extra[@]}" 2>>"$RAW/tftp.err")
+			printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$3" "$4" "$(kv windowsize "$out")" \
+				"$(kv MBps "$out")" "$(kv ok "$out")" "$(kv retransmits "$out")" \
+				>>"$tsv"
+		done
 	done
-done
+}
+tftp_rounds "$RAW/tftp.tsv" "$REPS" tftp "${TFTP_CFGS[@]}"
 
 # The same at blksize 1468 with the client holding each ACK back
 # $ACK_DELAY_US us (nbload --ack-delay-us): a switched LAN plus a boot ROM's
@@ -395,19 +412,8 @@ done
 LAN_CFGS=()
 for ws in 1 4 16 64; do LAN_CFGS+=("netbootd $P_NBD_TFTP 1468 $ws"); done
 LAN_CFGS+=("tftp-hpa $P_HPA 1468 1" "dnsmasq $P_DNSMASQ 1468 1")
-: >"$RAW/tftp-lan.tsv"
-for rep in $(seq 1 "$LAN_REPS"); do
-	b_log "tftp with ${ACK_DELAY_US} us ACK delay: round $rep of $LAN_REPS"
-	for cfg in "${LAN_CFGS[@]}"; do
-		set -- $cfg
-		out=$(b_cli timeout 120 "$NBLOAD" tftp --server $B_SRV_IP \
-			--tftp-port "$2" --file big40 --blksize "$3" --windowsize "$4" \
-			--ack-delay-us "$ACK_DELAY_US" 2>>"$RAW/tftp.err")
-		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$3" "$4" "$(kv windowsize "$out")" \
-			"$(kv MBps "$out")" "$(kv ok "$out")" "$(kv retransmits "$out")" \
-			>>"$RAW/tftp-lan.tsv"
-	done
-done
+tftp_rounds "$RAW/tftp-lan.tsv" "$LAN_REPS" "tftp with ${ACK_DELAY_US} us ACK delay" \
+	"${LAN_CFGS[@]}" -- --ack-delay-us "$ACK_DELAY_US"
 
 : >"$RAW/http.tsv"
 for rep in $(seq 1 "$REPS"); do
@@ -416,11 +422,7 @@ for rep in $(seq 1 "$REPS"); do
 			set -- $srv
 			th=2; [ "$c" -eq 1 ] && th=1
 			b_log "http: $1, $c connections, ${HTTP_SECONDS} s (round $rep)"
-			# --timeout: at 100 connections one 20 MiB response
-			# takes seconds; wrk's default of 2 s would count it lost.
-			out=$(b_cli timeout $((HTTP_SECONDS + 40)) wrk -t$th -c"$c" \
-				-d"${HTTP_SECONDS}s" --timeout 30s \
-				"http://$B_SRV_IP:$2/big20" 2>&1)
+			out=$(wrk_big20 "$2" "$c" $th)
 			echo "$out" >>"$RAW/wrk-$1-$c.txt"
 			rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
 			mbs=$(wrk_mbs "$out")
@@ -439,8 +441,7 @@ shaped_http() {
 		for srv in "netbootd $P_NBD_HTTP" "nginx $P_NGINX"; do
 			set -- $srv
 			b_log "http through 10gbit: $1, 100 connections, ${HTTP_SECONDS} s (round $rep)"
-			out=$(b_cli timeout $((HTTP_SECONDS + 40)) wrk -t2 -c100 \
-				-d"${HTTP_SECONDS}s" --timeout 30s "http://$B_SRV_IP:$2/big20" 2>&1)
+			out=$(wrk_big20 "$2" 100 2)
 			echo "$out" >>"$RAW/wrk-shaped-$1.txt"
 			mbs=$(wrk_mbs "$out")
 			printf '%s\t%s\t%s\t%s\n' "$1" 100 10000000000 "${mbs:-0}" >>"$RAW/http-shaped.tsv"
