@@ -353,7 +353,7 @@ echo "| peak (storm) | $(mib "$peak_n") | $(mib "$peak_r") | $(ratio "$peak_r" "
 echo "| peak PSS (storm) | $(mib "$pss_n") | $(mib "$pss_r") | $(ratio "$pss_r" "$pss_n")x |"
 [ -n "$NBD_HWM" ] && echo "| netbootd VmHWM after the TFTP and HTTP runs | $(mib "$NBD_HWM") | | |"
 echo
-echo "## Targets (issue 6)"
+echo "## Targets (issues 6 and 15)"
 echo
 big=$(cut -f2 "$RAW/storm.tsv" | sort -n | tail -1)
 a=$(row netbootd "$big") b=$(row reference "$big")
@@ -400,7 +400,7 @@ echo "- load average (1, 5, 15 min) at the start: $(cat "$RAW/load-start" 2>/dev
 echo
 echo "## Reproduce"
 echo
-echo "- everything: \`make bench\` (root; about 5 minutes). Smaller: \`make bench BENCH_STORM=\"1 50\" BENCH_REPS=1\`."
+echo "- everything: \`make bench\` (root; within 25 minutes). A quick look: \`make bench BENCH_QUICK=1\` (about 3); one part: \`make bench BENCH_ONLY=shaped\`."
 echo "- one storm, in a namespace pair set up as in bench/lib.sh:"
 echo "  \`nbload storm --interface nbc0 --server 198.18.0.1 --clients 1000 --arch bios --addr-base 198.18.2.1 --addrs 250 --files $( [ "$SCALE" = 1 ] && echo /boot/vmlinuz-lts,/boot/initramfs-lts,/boot/modloop-lts,/alpine.apkovl.tar.gz)\`"
 echo "- one TFTP figure: \`nbload tftp --server 198.18.0.1 --tftp-port PORT --file big40 --blksize 1468 --windowsize 16\`"

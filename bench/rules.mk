@@ -22,7 +22,7 @@ load_parse_test_SRCS = bench/load_parse_test.c bench/load_parse.c
 
 # linux-perf and valgrind: for finding out why, when a figure falls short.
 DEPS_PKGS += dnsmasq-base tftpd-hpa nginx-light wrk gnuplot-nox iproute2 time \
-             ipxe linux-perf valgrind
+             ipxe linux-perf valgrind curl
 
 .PHONY: bench bench-smoke bench-publish
 # Like check: packages first, then the build in a make run that sees them.

@@ -32,7 +32,7 @@
 # Knobs (environment): BENCH_STORM="1 50 200 1000", BENCH_STORM_UEFI="200"
 # (each stack's UEFI path; needs build/efi-shim/alpineboot.efi), BENCH_SCALE=1 (divide
 # the storm's HTTP payloads by it), BENCH_REPS=3, BENCH_LAN_REPS=3,
-# BENCH_ACK_DELAY_US=200, BENCH_HTTP_SECONDS=8,
+# BENCH_ACK_DELAY_US=200, BENCH_HTTP_SECONDS=5,
 # BENCH_RAW=build/bench (raw rows, logs), BENCH_OUT=BENCH_RAW (results.md,
 # bench.png, *.dat), NETBOOTD=build/netbootd, BENCH_INVENTORY=100000
 # (0 leaves part 4 out), BENCH_INVENTORY_STORM=1000,
@@ -42,7 +42,7 @@
 # BENCH_QUICK=1 (a subset, below).
 # Bounded: every server start, client and wait has a timeout. The whole
 # run is sized to finish within 25 minutes here (docs/benchmarks.md,
-# "Time"); BENCH_QUICK=1 in about 6.
+# "Time"); BENCH_QUICK=1 in about 3.
 
 cd "$(dirname "$0")/.." || exit 1
 . bench/lib.sh
@@ -51,7 +51,7 @@ cd "$(dirname "$0")/.." || exit 1
 NETBOOTD=${NETBOOTD:-build/netbootd}
 NBLOAD=${NBLOAD:-build/nbload}
 PROCWATCH=${PROCWATCH:-build/procwatch}
-# BENCH_QUICK=1: a look in about 6 minutes rather than 20: storms of 50
+# BENCH_QUICK=1: a look in about 3 minutes rather than 20: storms of 50
 # and 200, no UEFI storm, no inventory, one shaped row (1 Gbit/s, 50),
 # one repetition of each TFTP and HTTP figure, 4 s of wrk. Each knob
 # below still wins when given.
@@ -69,7 +69,7 @@ SCALE=${BENCH_SCALE:-1}
 REPS=${BENCH_REPS:-3}
 LAN_REPS=${BENCH_LAN_REPS:-3}
 ACK_DELAY_US=${BENCH_ACK_DELAY_US:-200}
-HTTP_SECONDS=${BENCH_HTTP_SECONDS:-8}
+HTTP_SECONDS=${BENCH_HTTP_SECONDS:-5}
 INVENTORY=${BENCH_INVENTORY:-100000}
 INV_STORM=${BENCH_INVENTORY_STORM:-1000}
 ONLY=${BENCH_ONLY:-storm transfers inventory shaped}
@@ -84,7 +84,7 @@ P_NBD_TFTP=3069 P_HPA=1069 P_DNSMASQ=69 P_NBD_HTTP=80 P_NGINX=8080
 for t in "$NETBOOTD" "$NBLOAD" "$PROCWATCH"; do
 	[ -x "$t" ] || b_die "$t not built (make all)"
 done
-for t in dnsmasq in.tftpd nginx wrk gnuplot ss; do
+for t in dnsmasq in.tftpd nginx wrk gnuplot ss tc curl; do
 	command -v $t >/dev/null || b_die "$t missing (make deps)"
 done
 [ -f $IPXE_DIR/undionly.kpxe ] || b_die "no $IPXE_DIR/undionly.kpxe (package ipxe)"
