@@ -23,6 +23,9 @@
 	fail(); \
 } while (0)
 
+/* A table row that names its line; the fields by name after it. */
+#define ROW(...) { .line = __LINE__, __VA_ARGS__ }
+
 /* t walks the rows of a case table. */
 #define EACH(t, cases) \
 	for (const __typeof__(*(cases)) *t = (cases); \
@@ -149,28 +152,26 @@ struct url_case {
 	const char *out;
 };
 
-#define EXP(...) { .line = __LINE__, __VA_ARGS__ }
-
 static const struct url_case url_cases[] = {
 	/* netbootd's default boot_ipxe */
-	EXP("http://198.18.0.1/boot.ipxe?mac=${net0/mac:hexhyp}", 128, 0,
+	ROW("http://198.18.0.1/boot.ipxe?mac=${net0/mac:hexhyp}", 128, 0,
 	    "http://198.18.0.1/boot.ipxe?mac=02-6e-62-00-01-2c"),
-	EXP("m=${mac}&h=${mac:hexhyp}", 128, 0, "m=02:6e:62:00:01:2c&h=02-6e-62-00-01-2c"),
-	EXP("${net0/mac}", 128, 0, "02:6e:62:00:01:2c"),
-	EXP("u=${uuid}", 128, 0, "u=00112233-4455-6677-8899-aabbccddeeff"),
-	EXP("plain", 128, 0, "plain"),
-	EXP("$ and { alone", 128, 0, "$ and { alone"),
-	EXP("", 1, 0, ""),
+	ROW("m=${mac}&h=${mac:hexhyp}", 128, 0, "m=02:6e:62:00:01:2c&h=02-6e-62-00-01-2c"),
+	ROW("${net0/mac}", 128, 0, "02:6e:62:00:01:2c"),
+	ROW("u=${uuid}", 128, 0, "u=00112233-4455-6677-8899-aabbccddeeff"),
+	ROW("plain", 128, 0, "plain"),
+	ROW("$ and { alone", 128, 0, "$ and { alone"),
+	ROW("", 1, 0, ""),
 	/* what we cannot know */
-	EXP("${hostname}", 128, -EINVAL, NULL),
-	EXP("${net0/mac", 128, -EINVAL, NULL),
-	EXP("${}", 128, -EINVAL, NULL),
+	ROW("${hostname}", 128, -EINVAL, NULL),
+	ROW("${net0/mac", 128, -EINVAL, NULL),
+	ROW("${}", 128, -EINVAL, NULL),
 	/* room: "abc" needs 4, a MAC 18 */
-	EXP("abc", 4, 0, "abc"),
-	EXP("abc", 3, -EINVAL, NULL),
-	EXP("${mac}", 17, -EINVAL, NULL),
-	EXP("${mac}", 18, 0, "02:6e:62:00:01:2c"),
-	EXP("x", 0, -EINVAL, NULL),
+	ROW("abc", 4, 0, "abc"),
+	ROW("abc", 3, -EINVAL, NULL),
+	ROW("${mac}", 17, -EINVAL, NULL),
+	ROW("${mac}", 18, 0, "02:6e:62:00:01:2c"),
+	ROW("x", 0, -EINVAL, NULL),
 };
 
 static void test_expand(void **state)
@@ -205,22 +206,20 @@ struct parse_url_case {
 	const char *path, *host;
 };
 
-#define URL(...) { .line = __LINE__, __VA_ARGS__ }
-
 static const struct parse_url_case parse_url_cases[] = {
-	URL("http://198.18.0.1/boot.ipxe?mac=x", 0, "198.18.0.1", 80, "/boot.ipxe?mac=x", "198.18.0.1"),
-	URL("http://198.18.0.1:8080/a", 0, "198.18.0.1", 8080, "/a", "198.18.0.1:8080"),
-	URL("/boot/vmlinuz-lts", 0, "198.18.0.9", 80, "/boot/vmlinuz-lts", "198.18.0.9"),
-	URL("http://198.18.0.1", -EINVAL),                  /* no path */
-	URL("http:///x", -EINVAL),                          /* no host */
-	URL("http://boot.example/x", -EINVAL),              /* names need DNS */
-	URL("http://198.18.0.1:0/x", -EINVAL),
-	URL("http://198.18.0.1:65536/x", -EINVAL),
-	URL("http://198.18.0.1:/x", -EINVAL),
-	URL("http://198.18.0.1:8x/x", -EINVAL),
-	URL("https://198.18.0.1/x", -EINVAL),
-	URL("tftp://198.18.0.1/x", -EINVAL),
-	URL("boot.ipxe", -EINVAL),
+	ROW("http://198.18.0.1/boot.ipxe?mac=x", 0, "198.18.0.1", 80, "/boot.ipxe?mac=x", "198.18.0.1"),
+	ROW("http://198.18.0.1:8080/a", 0, "198.18.0.1", 8080, "/a", "198.18.0.1:8080"),
+	ROW("/boot/vmlinuz-lts", 0, "198.18.0.9", 80, "/boot/vmlinuz-lts", "198.18.0.9"),
+	ROW("http://198.18.0.1", -EINVAL),                  /* no path */
+	ROW("http:///x", -EINVAL),                          /* no host */
+	ROW("http://boot.example/x", -EINVAL),              /* names need DNS */
+	ROW("http://198.18.0.1:0/x", -EINVAL),
+	ROW("http://198.18.0.1:65536/x", -EINVAL),
+	ROW("http://198.18.0.1:/x", -EINVAL),
+	ROW("http://198.18.0.1:8x/x", -EINVAL),
+	ROW("https://198.18.0.1/x", -EINVAL),
+	ROW("tftp://198.18.0.1/x", -EINVAL),
+	ROW("boot.ipxe", -EINVAL),
 };
 
 static void test_parse_url(void **state)
@@ -257,26 +256,24 @@ struct head_case {
 	uint64_t clen;
 };
 
-#define HEAD(...) { .line = __LINE__, __VA_ARGS__ }
-
 static const struct head_case head_cases[] = {
-	HEAD("HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Length: 8000000\r\n\r\n", 0, 200, 8000000),
-	HEAD("HTTP/1.1 200 OK\r\ncontent-length:42\r\n\r\n", 0, 200, 42),
-	HEAD("HTTP/1.0 200 OK\r\nContent-Length: \t 7 \t\r\n\r\n", 0, 200, 7),
-	HEAD("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n", 0, 503, 0),
-	HEAD("HTTP/1.1 200\r\nContent-Length: 1\r\n\r\n", 0, 200, 1),   /* no reason */
-	HEAD("HTTP/1.1 200 OK\nContent-Length: 3\n\n", 0, 200, 3),      /* bare LF */
+	ROW("HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Length: 8000000\r\n\r\n", 0, 200, 8000000),
+	ROW("HTTP/1.1 200 OK\r\ncontent-length:42\r\n\r\n", 0, 200, 42),
+	ROW("HTTP/1.0 200 OK\r\nContent-Length: \t 7 \t\r\n\r\n", 0, 200, 7),
+	ROW("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n", 0, 503, 0),
+	ROW("HTTP/1.1 200\r\nContent-Length: 1\r\n\r\n", 0, 200, 1),   /* no reason */
+	ROW("HTTP/1.1 200 OK\nContent-Length: 3\n\n", 0, 200, 3),      /* bare LF */
 	/* a header after the blank line is body, not head */
-	HEAD("HTTP/1.1 200 OK\r\n\r\nContent-Length: 3\r\n", -ENOENT),
-	HEAD("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", -ENOENT),
-	HEAD("HTTP/1.1 200 OK\r\nContent-Length: 12x\r\n\r\n", -EBADMSG),
-	HEAD("HTTP/1.1 200 OK\r\nContent-Length: \r\n\r\n", -EBADMSG),
-	HEAD("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", -EBADMSG),
-	HEAD("HTTP/2 200\r\nContent-Length: 1\r\n\r\n", -EBADMSG),
-	HEAD("HTTP/1.1 2000 OK\r\nContent-Length: 1\r\n\r\n", -EBADMSG),
-	HEAD("HTTP/1.1 20 OK\r\nContent-Length: 1\r\n\r\n", -EBADMSG),
-	HEAD("ICY 200 OK\r\nContent-Length: 1\r\n\r\n", -EBADMSG),
-	HEAD("", -EBADMSG),
+	ROW("HTTP/1.1 200 OK\r\n\r\nContent-Length: 3\r\n", -ENOENT),
+	ROW("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", -ENOENT),
+	ROW("HTTP/1.1 200 OK\r\nContent-Length: 12x\r\n\r\n", -EBADMSG),
+	ROW("HTTP/1.1 200 OK\r\nContent-Length: \r\n\r\n", -EBADMSG),
+	ROW("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", -EBADMSG),
+	ROW("HTTP/2 200\r\nContent-Length: 1\r\n\r\n", -EBADMSG),
+	ROW("HTTP/1.1 2000 OK\r\nContent-Length: 1\r\n\r\n", -EBADMSG),
+	ROW("HTTP/1.1 20 OK\r\nContent-Length: 1\r\n\r\n", -EBADMSG),
+	ROW("ICY 200 OK\r\nContent-Length: 1\r\n\r\n", -EBADMSG),
+	ROW("", -EBADMSG),
 };
 
 static void test_head(void **state)

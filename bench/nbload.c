@@ -224,38 +224,38 @@ static void client_start(struct nbl_client *c)
 	advance(c);
 }
 
-static void client_timeout(struct nbl_client *c)
+/* Which protocol module owns a step's sockets and timers. */
+enum nbl_kind { NBL_KIND_DHCP, NBL_KIND_TFTP, NBL_KIND_HTTP };
+
+static enum nbl_kind step_kind(enum nbl_step s)
 {
-	switch (c->steps[c->step]) {
-	case NBL_PXE_DHCP:
-	case NBL_IPXE_DHCP:
-		nbl_dhcp_timeout(c);
-		break;
-	case NBL_NBP:
-	case NBL_TFTP_FILE:
-		nbl_tftp_timeout(c);
-		break;
-	default:
-		nbl_http_timeout(c);
-		break;
-	}
+	if (s == NBL_PXE_DHCP || s == NBL_IPXE_DHCP)
+		return NBL_KIND_DHCP;
+	if (s == NBL_NBP || s == NBL_TFTP_FILE)
+		return NBL_KIND_TFTP;
+	return NBL_KIND_HTTP;
 }
 
+static void client_timeout(struct nbl_client *c)
+{
+	static void (*const on_timeout[])(struct nbl_client *) = {
+		[NBL_KIND_DHCP] = nbl_dhcp_timeout,
+		[NBL_KIND_TFTP] = nbl_tftp_timeout,
+		[NBL_KIND_HTTP] = nbl_http_timeout,
+	};
+
+	on_timeout[step_kind(c->steps[c->step])](c);
+}
+
+/* DHCP replies arrive on the shared socket (nbl_dhcp_input), never here. */
 static void client_io(struct nbl_client *c, uint32_t events)
 {
 	if (c->state != NBL_RUNNING)
 		return;
-	switch (c->steps[c->step]) {
-	case NBL_NBP:
-	case NBL_TFTP_FILE:
-		nbl_tftp_input(c);
-		break;
-	case NBL_PXE_DHCP:
-	case NBL_IPXE_DHCP:
-		break;     /* replies arrive on the shared socket */
-	default:
-		nbl_http_io(c, events);
-		break;
+	switch (step_kind(c->steps[c->step])) {
+	case NBL_KIND_TFTP: nbl_tftp_input(c); break;
+	case NBL_KIND_HTTP: nbl_http_io(c, events); break;
+	case NBL_KIND_DHCP: break;
 	}
 }
 

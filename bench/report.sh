@@ -51,9 +51,30 @@ dash() { echo "${1:--}"; }
 # server itself refused at a cap ("-": the stack has no such cap or count).
 caps() { echo "$(dash "$(col 20 "$1")") / $(dash "$(col 21 "$1")")"; }
 
-# storm_line ROW: one stack's line of a storm table.
+# storm_header, storm_line ROW: a storm table's head; one stack's line.
+storm_header() {
+	echo "| N | stack | ok | failed | p50 s | p99 s | max s | server CPU s | GB served | CPU s / GB | peak RSS MiB | peak PSS MiB | retransmits DHCP / TFTP | cap refusals TFTP / HTTP |"
+	echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+}
 storm_line() {
 	echo "| $(col 2 "$1") | $(col 1 "$1") | $(col 3 "$1") | $(col 4 "$1") | $(sec "$(col 5 "$1")") | $(sec "$(col 6 "$1")") | $(sec "$(col 7 "$1")") | $(col 8 "$1") | $(gb "$1") | $(cpu_gb "$1") | $(mib "$(col 9 "$1")") | $(mib "$(col 14 "$1")") | $(col 11 "$1") / $(col 12 "$1") | $(caps "$1") |"
+}
+
+# storm_table TSV [ratios]: head, both stacks' lines for each N, and with
+# "ratios" a line of reference / netbootd ratios after each N.
+storm_table() {
+	local n st r a b
+	storm_header
+	for n in $(cut -f2 "$1" | awk '!seen[$1]++'); do
+		for st in netbootd reference; do
+			r=$(awk -F'\t' -v s=$st -v n="$n" '$1 == s && $2 == n' "$1")
+			[ -n "$r" ] && storm_line "$r"
+		done
+		[ "${2:-}" = ratios ] || continue
+		a=$(awk -F'\t' -v n="$n" '$1 == "netbootd" && $2 == n' "$1")
+		b=$(awk -F'\t' -v n="$n" '$1 == "reference" && $2 == n' "$1")
+		echo "| $n | **ratio** (ref / netbootd) | | | $(ratio "$(col 5 "$b")" "$(col 5 "$a")")x | $(ratio "$(col 6 "$b")" "$(col 6 "$a")")x | $(ratio "$(col 7 "$b")" "$(col 7 "$a")")x | $(ratio "$(col 8 "$b")" "$(col 8 "$a")")x | | $(ratio "$(cpu_gb "$b")" "$(cpu_gb "$a")")x | $(ratio "$(col 9 "$b")" "$(col 9 "$a")")x | $(ratio "$(col 14 "$b")" "$(col 14 "$a")")x | | |"
+	done
 }
 
 # caps_table TSV: what caps and full buffers cost each storm: the
@@ -197,17 +218,7 @@ echo "GB served: TFTP + HTTP payload bytes the clients received (10^9 bytes, as"
 echo "counted by nbload); CPU s / GB: server CPU seconds divided by that, the cost"
 echo "of a byte served, comparable across N and flows."
 echo
-echo "| N | stack | ok | failed | p50 s | p99 s | max s | server CPU s | GB served | CPU s / GB | peak RSS MiB | peak PSS MiB | retransmits DHCP / TFTP | cap refusals TFTP / HTTP |"
-echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-for n in $(cut -f2 "$RAW/storm.tsv" | awk '!seen[$1]++'); do
-	for s in netbootd reference; do
-		r=$(row $s "$n")
-		[ -n "$r" ] || continue
-		storm_line "$r"
-	done
-	a=$(row netbootd "$n") b=$(row reference "$n")
-	echo "| $n | **ratio** (ref / netbootd) | | | $(ratio "$(col 5 "$b")" "$(col 5 "$a")")x | $(ratio "$(col 6 "$b")" "$(col 6 "$a")")x | $(ratio "$(col 7 "$b")" "$(col 7 "$a")")x | $(ratio "$(col 8 "$b")" "$(col 8 "$a")")x | | $(ratio "$(cpu_gb "$b")" "$(cpu_gb "$a")")x | $(ratio "$(col 9 "$b")" "$(col 9 "$a")")x | $(ratio "$(col 14 "$b")" "$(col 14 "$a")")x | | |"
-done
+storm_table "$RAW/storm.tsv" ratios
 echo
 echo "Retransmissions split by cause where the client or the server can tell:"
 echo "an RRQ resent because nothing answered it is what netbootd's transfer cap"
@@ -227,15 +238,7 @@ if [ -s "$RAW/storm-uefi.tsv" ]; then
 	echo "no windowsize, so lockstep), which does iPXE's DHCP and the script. Then the"
 	echo "same four downloads."
 	echo
-	echo "| N | stack | ok | failed | p50 s | p99 s | max s | server CPU s | GB served | CPU s / GB | peak RSS MiB | peak PSS MiB | retransmits DHCP / TFTP | cap refusals TFTP / HTTP |"
-	echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-	for n in $(cut -f2 "$RAW/storm-uefi.tsv" | awk '!seen[$1]++'); do
-		for st in netbootd reference; do
-			r=$(awk -F'\t' -v s=$st -v n="$n" '$1 == s && $2 == n' "$RAW/storm-uefi.tsv")
-			[ -n "$r" ] || continue
-			storm_line "$r"
-		done
-	done
+	storm_table "$RAW/storm-uefi.tsv"
 fi
 
 # Part 4: the same storm with a site's inventory as config (issue 14).
