@@ -139,6 +139,8 @@ echo "### HTTP alone through 10 Gbit/s"
 echo
 echo "wrk, 100 keep-alive connections, the 20 MiB file, ${HTTP_SECONDS} s per run, median of"
 echo "$REPS runs interleaved, through the same bucket: nginx alone against netbootd."
+echo "wrk reads every body into user space, nbload drops it in the kernel: where"
+echo "both servers land at the same figure, wrk (the client) is the limit."
 echo
 echo "| server | MB/s | of rate |"
 echo "|---|---:|---:|"

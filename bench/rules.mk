@@ -35,12 +35,15 @@ bench:
 
 # Refuses, before copying anything, unless the last run was a whole one:
 # report.sh plots bench.png only when the storm and HTTP parts ran, so a
-# partial run (BENCH_ONLY=storm, a quick look) never replaces half of the
-# published numbers.
+# partial run (BENCH_ONLY=storm) never replaces half of the published
+# numbers, and a BENCH_QUICK=1 run leaves a mark (build/bench/quick) that
+# makes it refuse too: one repetition is no figure to publish.
 bench-publish:
 	@for f in results.md bench.png storm.dat http.dat tftp.dat tftp-lan.dat; do \
 	  test -s $(B)/bench/$$f || { echo "bench-publish: no $(B)/bench/$$f:" \
 	    "run a whole make bench first; bench/results/ left as it is" >&2; exit 1; }; done
+	@! test -e $(B)/bench/quick || { echo "bench-publish: the last run was" \
+	  "BENCH_QUICK=1; run a whole make bench first; bench/results/ left as it is" >&2; exit 1; }
 	mkdir -p bench/results
 	cp $(B)/bench/results.md $(B)/bench/bench.png $(B)/bench/*.dat bench/results/
 

@@ -95,6 +95,8 @@ cut -d' ' -f1-3 /proc/loadavg >"$RAW.load-start" 2>/dev/null
 b_init bench
 rm -rf "$RAW"; mkdir -p "$RAW" "$OUT"
 mv "$RAW.load-start" "$RAW/load-start"
+# A quick look is marked so that make bench-publish refuses it.
+[ "${BENCH_QUICK:-0}" = 1 ] && echo "BENCH_QUICK=1" >"$RAW/quick"
 b_netns_up
 ROOT=$B_DIR/root
 
