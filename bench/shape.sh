@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # bench/shape.sh: a shaped wire and the server namespace's drop counters,
 # for bench/run.sh (sourced after bench/lib.sh, which it uses: b_srv).
 #
