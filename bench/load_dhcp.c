@@ -92,9 +92,10 @@ fail:
 
 /* Build and send the current message of c: DISCOVER (phase 0) or the 4011
  * REQUEST (phase 1). 0 or -errno. */
-static int dhcp_send(struct nbl_client *c)
+/* The DISCOVER (phase 0) or the REQUEST to 4011 (phase 1) this client's
+ * firmware sends, into pkt. 0 and *ret_len, or -ENOSPC. */
+static int dhcp_build(const struct nbl_client *c, uint8_t *pkt, size_t cap, size_t *ret_len)
 {
-	struct nbl *g = c->g;
 	int ipxe = c->steps[c->step] == NBL_IPXE_DHCP;
 	struct dhcp_hdr h = {
 		.op = BOOTREQUEST, .htype = 1, .hlen = 6, .xid = c->xid,
@@ -102,15 +103,12 @@ static int dhcp_send(struct nbl_client *c)
 		 * have an address. */
 		.flags = DHCP_FLAG_BROADCAST,
 	};
-	uint8_t pkt[576], arch[2] = { (uint8_t)(c->arch >> 8), (uint8_t)c->arch };
+	uint8_t arch[2] = { (uint8_t)(c->arch >> 8), (uint8_t)c->arch };
 	uint8_t maxsz[2] = { 1464 >> 8, 1464 & 0xff };
 	uint8_t ndi[3] = { 1, 2, 1 };              /* UNDI 2.1 */
 	uint8_t uuid[17] = { 0 };                  /* type 0 + GUID */
 	char vclass[40];
 	struct dhcp_builder b;
-	struct sockaddr_in to = { .sin_family = AF_INET };
-	size_t len;
-	ssize_t sent;
 
 	memcpy(h.chaddr, c->mac, 6);
 	memcpy(uuid + 1, c->uuid, 16);
@@ -118,7 +116,7 @@ static int dhcp_send(struct nbl_client *c)
 		h.ciaddr = c->ip;
 	snprintf(vclass, sizeof(vclass), "PXEClient:Arch:%05u:UNDI:002001", c->arch);
 
-	dhcp_build_start(&b, pkt, sizeof(pkt), &h);
+	dhcp_build_start(&b, pkt, cap, &h);
 	dhcp_build_opt_u8(&b, DHCP_OPT_MSG_TYPE,
 			  c->dhcp_phase == 1 ? DHCPREQUEST : DHCPDISCOVER);
 	dhcp_build_opt(&b, DHCP_OPT_MAX_SIZE, maxsz, sizeof(maxsz));
@@ -142,34 +140,57 @@ static int dhcp_send(struct nbl_client *c)
 
 		dhcp_build_opt(&b, DHCP_OPT_VENDOR, item, sizeof(item));
 	}
-	if (dhcp_build_finish(&b, DHCP_BOOTP_MIN_LEN, &len) < 0)
+	if (dhcp_build_finish(&b, DHCP_BOOTP_MIN_LEN, ret_len) < 0)
 		return -ENOSPC;
+	return 0;
+}
 
+/* The REQUEST to the proxy's port 4011 goes from the client's own address
+ * (IP_PKTINFO), as each real client has one: the shared socket is bound
+ * to none. */
+static ssize_t send_from_client(const struct nbl_client *c, const uint8_t *pkt, size_t len)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_addr = c->server,
+				  .sin_port = htons(DHCP_PXE_PORT) };
+	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))] = { 0 };
+	struct iovec iov = { .iov_base = (void *)pkt, .iov_len = len };
+	struct msghdr mh = {
+		.msg_name = &to, .msg_namelen = sizeof(to),
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	struct in_pktinfo pi = { .ipi_spec_dst = c->ip };
+
+	cm->cmsg_level = IPPROTO_IP;
+	cm->cmsg_type = IP_PKTINFO;
+	cm->cmsg_len = CMSG_LEN(sizeof(pi));
+	memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+	if (!c->ip.s_addr)
+		mh.msg_control = NULL, mh.msg_controllen = 0;
+	return sendmsg(c->g->dhcp_fd, &mh, 0);
+}
+
+/* This client's current DHCP packet: broadcast DISCOVER, or the REQUEST
+ * to 4011. 0 or -errno. */
+static int dhcp_send(struct nbl_client *c)
+{
+	uint8_t pkt[576];
+	size_t len;
+	ssize_t sent;
+	int r = dhcp_build(c, pkt, sizeof(pkt), &len);
+
+	if (r < 0)
+		return r;
 	if (c->dhcp_phase == 0) {
-		to.sin_addr.s_addr = htonl(INADDR_BROADCAST);
-		to.sin_port = htons(DHCP_SERVER_PORT);
-		sent = sendto(g->dhcp_fd, pkt, len, 0, (struct sockaddr *)&to,
+		struct sockaddr_in to = { .sin_family = AF_INET,
+					  .sin_addr.s_addr = htonl(INADDR_BROADCAST),
+					  .sin_port = htons(DHCP_SERVER_PORT) };
+
+		sent = sendto(c->g->dhcp_fd, pkt, len, 0, (struct sockaddr *)&to,
 			      sizeof(to));
 	} else {
-		char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))] = { 0 };
-		struct iovec iov = { .iov_base = pkt, .iov_len = len };
-		struct msghdr mh = {
-			.msg_name = &to, .msg_namelen = sizeof(to),
-			.msg_iov = &iov, .msg_iovlen = 1,
-			.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-		};
-		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-		struct in_pktinfo pi = { .ipi_spec_dst = c->ip };
-
-		to.sin_addr = c->server;
-		to.sin_port = htons(DHCP_PXE_PORT);
-		cm->cmsg_level = IPPROTO_IP;
-		cm->cmsg_type = IP_PKTINFO;
-		cm->cmsg_len = CMSG_LEN(sizeof(pi));
-		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
-		if (!c->ip.s_addr)
-			mh.msg_control = NULL, mh.msg_controllen = 0;
-		sent = sendmsg(g->dhcp_fd, &mh, 0);
+		sent = send_from_client(c, pkt, len);
 	}
 	if (sent < 0)
 		return -errno;

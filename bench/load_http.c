@@ -201,6 +201,20 @@ static void read_head(struct nbl_client *c)
 		body_done(c);
 }
 
+/* Connected: did the SYN have to be resent? A listen backlog that is full
+ * drops the SYN (the kernel's ListenDrops) and the client resends it after
+ * 1 s, so a server at its accept cap shows here, apart from data loss. */
+static void count_syn_retrans(struct nbl_client *c)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(c->http.fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 &&
+	    ti.tcpi_total_retrans > 0)
+		c->g->http_syn_retrans++;
+}
+
 void nbl_http_io(struct nbl_client *c, uint32_t events)
 {
 	struct nbl_http *h = &c->http;
@@ -218,6 +232,7 @@ void nbl_http_io(struct nbl_client *c, uint32_t events)
 		if (!(events & (EPOLLOUT | EPOLLIN)))
 			return;
 		h->connected = 1;
+		count_syn_retrans(c);
 	}
 	if (h->req_sent < h->req_len) {
 		ssize_t n = send(h->fd, h->req + h->req_sent, h->req_len - h->req_sent,

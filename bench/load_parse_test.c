@@ -23,6 +23,24 @@
 	fail(); \
 } while (0)
 
+/* A table row that names its line; the fields by name after it. */
+#define ROW(...) { .line = __LINE__, __VA_ARGS__ }
+
+/* t walks the rows of a case table. */
+#define EACH(t, cases) \
+	for (const __typeof__(*(cases)) *t = (cases); \
+	     t < (cases) + sizeof(cases) / sizeof(*(cases)); t++)
+
+/* The row's return code, or the test fails there. 1 when the row expects
+ * (and got) success: its outputs are then to be checked; 0 when it
+ * expects an error: its outputs must be untouched. */
+static int rc_is(int line, int rc, int want)
+{
+	if (rc != want)
+		FAIL_AT(line, "rc %d, want %d\n", rc, want);
+	return rc == 0;
+}
+
 /* --- OACK --------------------------------------------------------------- */
 
 struct oack_case {
@@ -68,23 +86,18 @@ static const struct oack_case oack_cases[] = {
 static void test_oack(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(oack_cases) / sizeof(*oack_cases); i++) {
-		const struct oack_case *t = &oack_cases[i];
+	EACH(t, oack_cases) {
 		struct nbl_oack o = { 7, 7, 7 };
-		int rc = nbl_parse_oack((const uint8_t *)t->pkt, t->len,
-					t->ask_blksize, t->ask_windowsize, &o);
 
-		if (rc != t->rc)
-			FAIL_AT(t->line, "rc %d, want %d\n", rc, t->rc);
-		if (rc < 0) {
+		if (!rc_is(t->line, nbl_parse_oack((const uint8_t *)t->pkt, t->len, t->ask_blksize,
+						   t->ask_windowsize, &o), t->rc)) {
 			if (o.blksize != 7 || o.windowsize != 7 || o.tsize != 7)
 				FAIL_AT(t->line, "output touched on failure\n");
-			continue;
-		}
-		if (o.blksize != t->blksize || o.windowsize != t->windowsize ||
-		    o.tsize != t->tsize)
+		} else if (o.blksize != t->blksize || o.windowsize != t->windowsize ||
+			   o.tsize != t->tsize) {
 			FAIL_AT(t->line, "got %u/%u/%llu\n", o.blksize, o.windowsize,
 				(unsigned long long)o.tsize);
+		}
 	}
 }
 
@@ -117,17 +130,15 @@ static const struct menu_case menu_cases[] = {
 static void test_menu(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(menu_cases) / sizeof(*menu_cases); i++) {
-		const struct menu_case *t = &menu_cases[i];
+	EACH(t, menu_cases) {
 		uint16_t type = 0xbeef;
-		int rc = nbl_pxe_menu_first((const uint8_t *)t->opt, t->len, &type);
 
-		if (rc != t->rc)
-			FAIL_AT(t->line, "rc %d, want %d\n", rc, t->rc);
-		if (rc == 0 && type != t->type)
-			FAIL_AT(t->line, "type %#x, want %#x\n", type, t->type);
-		if (rc < 0 && type != 0xbeef)
+		if (rc_is(t->line, nbl_pxe_menu_first((const uint8_t *)t->opt, t->len, &type), t->rc)) {
+			if (type != t->type)
+				FAIL_AT(t->line, "type %#x, want %#x\n", type, t->type);
+		} else if (type != 0xbeef) {
 			FAIL_AT(t->line, "output touched on failure\n");
+		}
 	}
 }
 
@@ -141,28 +152,26 @@ struct url_case {
 	const char *out;
 };
 
-#define EXP(...) { .line = __LINE__, __VA_ARGS__ }
-
 static const struct url_case url_cases[] = {
 	/* netbootd's default boot_ipxe */
-	EXP("http://198.18.0.1/boot.ipxe?mac=${net0/mac:hexhyp}", 128, 0,
+	ROW("http://198.18.0.1/boot.ipxe?mac=${net0/mac:hexhyp}", 128, 0,
 	    "http://198.18.0.1/boot.ipxe?mac=02-6e-62-00-01-2c"),
-	EXP("m=${mac}&h=${mac:hexhyp}", 128, 0, "m=02:6e:62:00:01:2c&h=02-6e-62-00-01-2c"),
-	EXP("${net0/mac}", 128, 0, "02:6e:62:00:01:2c"),
-	EXP("u=${uuid}", 128, 0, "u=00112233-4455-6677-8899-aabbccddeeff"),
-	EXP("plain", 128, 0, "plain"),
-	EXP("$ and { alone", 128, 0, "$ and { alone"),
-	EXP("", 1, 0, ""),
+	ROW("m=${mac}&h=${mac:hexhyp}", 128, 0, "m=02:6e:62:00:01:2c&h=02-6e-62-00-01-2c"),
+	ROW("${net0/mac}", 128, 0, "02:6e:62:00:01:2c"),
+	ROW("u=${uuid}", 128, 0, "u=00112233-4455-6677-8899-aabbccddeeff"),
+	ROW("plain", 128, 0, "plain"),
+	ROW("$ and { alone", 128, 0, "$ and { alone"),
+	ROW("", 1, 0, ""),
 	/* what we cannot know */
-	EXP("${hostname}", 128, -EINVAL, NULL),
-	EXP("${net0/mac", 128, -EINVAL, NULL),
-	EXP("${}", 128, -EINVAL, NULL),
+	ROW("${hostname}", 128, -EINVAL, NULL),
+	ROW("${net0/mac", 128, -EINVAL, NULL),
+	ROW("${}", 128, -EINVAL, NULL),
 	/* room: "abc" needs 4, a MAC 18 */
-	EXP("abc", 4, 0, "abc"),
-	EXP("abc", 3, -EINVAL, NULL),
-	EXP("${mac}", 17, -EINVAL, NULL),
-	EXP("${mac}", 18, 0, "02:6e:62:00:01:2c"),
-	EXP("x", 0, -EINVAL, NULL),
+	ROW("abc", 4, 0, "abc"),
+	ROW("abc", 3, -EINVAL, NULL),
+	ROW("${mac}", 17, -EINVAL, NULL),
+	ROW("${mac}", 18, 0, "02:6e:62:00:01:2c"),
+	ROW("x", 0, -EINVAL, NULL),
 };
 
 static void test_expand(void **state)
@@ -174,16 +183,12 @@ static void test_expand(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(url_cases) / sizeof(*url_cases); i++) {
-		const struct url_case *t = &url_cases[i];
+	EACH(t, url_cases) {
 		char out[128];
-		int rc;
 
 		memset(out, 'X', sizeof(out));
-		rc = nbl_expand_ipxe_url(t->in, mac, uuid, out, t->cap);
-		if (rc != t->rc)
-			FAIL_AT(t->line, "rc %d, want %d\n", rc, t->rc);
-		if (rc == 0 && strcmp(out, t->out))
+		if (rc_is(t->line, nbl_expand_ipxe_url(t->in, mac, uuid, out, t->cap), t->rc) &&
+		    strcmp(out, t->out))
 			FAIL_AT(t->line, "\"%s\", want \"%s\"\n", out, t->out);
 		if (t->cap < sizeof(out) && out[t->cap] != 'X')
 			FAIL_AT(t->line, "wrote past cap\n");
@@ -201,22 +206,20 @@ struct parse_url_case {
 	const char *path, *host;
 };
 
-#define URL(...) { .line = __LINE__, __VA_ARGS__ }
-
 static const struct parse_url_case parse_url_cases[] = {
-	URL("http://198.18.0.1/boot.ipxe?mac=x", 0, "198.18.0.1", 80, "/boot.ipxe?mac=x", "198.18.0.1"),
-	URL("http://198.18.0.1:8080/a", 0, "198.18.0.1", 8080, "/a", "198.18.0.1:8080"),
-	URL("/boot/vmlinuz-lts", 0, "198.18.0.9", 80, "/boot/vmlinuz-lts", "198.18.0.9"),
-	URL("http://198.18.0.1", -EINVAL),                  /* no path */
-	URL("http:///x", -EINVAL),                          /* no host */
-	URL("http://boot.example/x", -EINVAL),              /* names need DNS */
-	URL("http://198.18.0.1:0/x", -EINVAL),
-	URL("http://198.18.0.1:65536/x", -EINVAL),
-	URL("http://198.18.0.1:/x", -EINVAL),
-	URL("http://198.18.0.1:8x/x", -EINVAL),
-	URL("https://198.18.0.1/x", -EINVAL),
-	URL("tftp://198.18.0.1/x", -EINVAL),
-	URL("boot.ipxe", -EINVAL),
+	ROW("http://198.18.0.1/boot.ipxe?mac=x", 0, "198.18.0.1", 80, "/boot.ipxe?mac=x", "198.18.0.1"),
+	ROW("http://198.18.0.1:8080/a", 0, "198.18.0.1", 8080, "/a", "198.18.0.1:8080"),
+	ROW("/boot/vmlinuz-lts", 0, "198.18.0.9", 80, "/boot/vmlinuz-lts", "198.18.0.9"),
+	ROW("http://198.18.0.1", -EINVAL),                  /* no path */
+	ROW("http:///x", -EINVAL),                          /* no host */
+	ROW("http://boot.example/x", -EINVAL),              /* names need DNS */
+	ROW("http://198.18.0.1:0/x", -EINVAL),
+	ROW("http://198.18.0.1:65536/x", -EINVAL),
+	ROW("http://198.18.0.1:/x", -EINVAL),
+	ROW("http://198.18.0.1:8x/x", -EINVAL),
+	ROW("https://198.18.0.1/x", -EINVAL),
+	ROW("tftp://198.18.0.1/x", -EINVAL),
+	ROW("boot.ipxe", -EINVAL),
 };
 
 static void test_parse_url(void **state)
@@ -225,16 +228,13 @@ static void test_parse_url(void **state)
 
 	(void)state;
 	inet_pton(AF_INET, "198.18.0.9", &def);
-	for (size_t i = 0; i < sizeof(parse_url_cases) / sizeof(*parse_url_cases); i++) {
-		const struct parse_url_case *t = &parse_url_cases[i];
+	EACH(t, parse_url_cases) {
 		struct sockaddr_in sa = { 0 };
 		const char *path = NULL;
 		char host[64] = "", addr[INET_ADDRSTRLEN];
-		int rc = nbl_parse_url(t->url, def, 80, &sa, &path, host, sizeof(host));
 
-		if (rc != t->rc)
-			FAIL_AT(t->line, "rc %d, want %d\n", rc, t->rc);
-		if (rc < 0) {
+		if (!rc_is(t->line, nbl_parse_url(t->url, def, 80, &sa, &path, host, sizeof(host)),
+			   t->rc)) {
 			if (path || sa.sin_port)
 				FAIL_AT(t->line, "output touched on failure\n");
 			continue;
@@ -256,44 +256,41 @@ struct head_case {
 	uint64_t clen;
 };
 
-#define HEAD(...) { .line = __LINE__, __VA_ARGS__ }
-
 static const struct head_case head_cases[] = {
-	HEAD("HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Length: 8000000\r\n\r\n", 0, 200, 8000000),
-	HEAD("HTTP/1.1 200 OK\r\ncontent-length:42\r\n\r\n", 0, 200, 42),
-	HEAD("HTTP/1.0 200 OK\r\nContent-Length: \t 7 \t\r\n\r\n", 0, 200, 7),
-	HEAD("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n", 0, 503, 0),
-	HEAD("HTTP/1.1 200\r\nContent-Length: 1\r\n\r\n", 0, 200, 1),   /* no reason */
-	HEAD("HTTP/1.1 200 OK\nContent-Length: 3\n\n", 0, 200, 3),      /* bare LF */
+	ROW("HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Length: 8000000\r\n\r\n", 0, 200, 8000000),
+	ROW("HTTP/1.1 200 OK\r\ncontent-length:42\r\n\r\n", 0, 200, 42),
+	ROW("HTTP/1.0 200 OK\r\nContent-Length: \t 7 \t\r\n\r\n", 0, 200, 7),
+	ROW("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n", 0, 503, 0),
+	ROW("HTTP/1.1 200\r\nContent-Length: 1\r\n\r\n", 0, 200, 1),   /* no reason */
+	ROW("HTTP/1.1 200 OK\nContent-Length: 3\n\n", 0, 200, 3),      /* bare LF */
 	/* a header after the blank line is body, not head */
-	HEAD("HTTP/1.1 200 OK\r\n\r\nContent-Length: 3\r\n", -ENOENT),
-	HEAD("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", -ENOENT),
-	HEAD("HTTP/1.1 200 OK\r\nContent-Length: 12x\r\n\r\n", -EBADMSG),
-	HEAD("HTTP/1.1 200 OK\r\nContent-Length: \r\n\r\n", -EBADMSG),
-	HEAD("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", -EBADMSG),
-	HEAD("HTTP/2 200\r\nContent-Length: 1\r\n\r\n", -EBADMSG),
-	HEAD("HTTP/1.1 2000 OK\r\nContent-Length: 1\r\n\r\n", -EBADMSG),
-	HEAD("HTTP/1.1 20 OK\r\nContent-Length: 1\r\n\r\n", -EBADMSG),
-	HEAD("ICY 200 OK\r\nContent-Length: 1\r\n\r\n", -EBADMSG),
-	HEAD("", -EBADMSG),
+	ROW("HTTP/1.1 200 OK\r\n\r\nContent-Length: 3\r\n", -ENOENT),
+	ROW("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", -ENOENT),
+	ROW("HTTP/1.1 200 OK\r\nContent-Length: 12x\r\n\r\n", -EBADMSG),
+	ROW("HTTP/1.1 200 OK\r\nContent-Length: \r\n\r\n", -EBADMSG),
+	ROW("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", -EBADMSG),
+	ROW("HTTP/2 200\r\nContent-Length: 1\r\n\r\n", -EBADMSG),
+	ROW("HTTP/1.1 2000 OK\r\nContent-Length: 1\r\n\r\n", -EBADMSG),
+	ROW("HTTP/1.1 20 OK\r\nContent-Length: 1\r\n\r\n", -EBADMSG),
+	ROW("ICY 200 OK\r\nContent-Length: 1\r\n\r\n", -EBADMSG),
+	ROW("", -EBADMSG),
 };
 
 static void test_head(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(head_cases) / sizeof(*head_cases); i++) {
-		const struct head_case *t = &head_cases[i];
+	EACH(t, head_cases) {
 		int status = -1;
 		uint64_t clen = 99;
-		int rc = nbl_parse_http_head(t->head, strlen(t->head), &status, &clen);
 
-		if (rc != t->rc)
-			FAIL_AT(t->line, "rc %d, want %d\n", rc, t->rc);
-		if (rc == 0 && (status != t->status || clen != t->clen))
-			FAIL_AT(t->line, "status %d length %llu\n", status,
-				(unsigned long long)clen);
-		if (rc < 0 && (status != -1 || clen != 99))
+		if (rc_is(t->line, nbl_parse_http_head(t->head, strlen(t->head), &status, &clen),
+			  t->rc)) {
+			if (status != t->status || clen != t->clen)
+				FAIL_AT(t->line, "status %d length %llu\n", status,
+					(unsigned long long)clen);
+		} else if (status != -1 || clen != 99) {
 			FAIL_AT(t->line, "output touched on failure\n");
+		}
 	}
 	/* Not NUL-terminated: the parser must stop at len. */
 	{

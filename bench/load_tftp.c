@@ -163,6 +163,8 @@ void nbl_tftp_timeout(struct nbl_client *c)
 	}
 	c->retrans++;
 	c->g->retrans_tftp++;
+	if (!t->have_tid)
+		c->g->retrans_tftp_rrq++;   /* no answer at all: a cap, or loss */
 	/* Once the server has answered, say where we are: it resends the
 	 * window after the block we name (RFC 7440 sec. 4). */
 	t->in_window = 0;
@@ -184,12 +186,81 @@ static void send_error5(struct nbl_client *c, const struct sockaddr_in *to)
 			     (const struct sockaddr *)to, sizeof(*to));
 }
 
-/* One datagram. Returns 1 when the transfer ended (done or failed). */
+/* The server's first answer (OACK, or DATA 1 from a server that takes no
+ * options) fixes its TID and what it granted. Returns 1 when the transfer
+ * ended, 0 when the datagram is used up, -1 when it is DATA to go on with. */
+static int first_answer(struct nbl_client *c, int op, const uint8_t *buf, size_t len,
+			const struct sockaddr_in *from)
+{
+	struct nbl_tftp *t = &c->tftp;
+	struct nbl_oack o;
+
+	if (op != TFTP_OP_OACK && op != TFTP_OP_DATA)
+		return 0;
+	t->have_tid = 1;
+	t->peer.sin_port = from->sin_port;
+	if (op == TFTP_OP_DATA)
+		return -1;    /* DATA 1 without an OACK: RFC 1350 defaults */
+	if (nbl_parse_oack(buf, len, t->ask_blksize, t->ask_windowsize, &o) < 0) {
+		nbl_fail(c, "%s: malformed OACK", t->path);
+		return 1;
+	}
+	if (o.blksize)
+		t->blksize = o.blksize;
+	if (o.windowsize)
+		t->windowsize = o.windowsize;
+	t->tsize = o.tsize;
+	c->tries = 0;
+	arm(c);
+	if (send_ack(c, 0) < 0) {
+		nbl_fail(c, "ACK 0: %s", strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+/* A block other than the next one. A duplicate of the last good block in
+ * lockstep: our ACK was lost, say it again. A gap in a window: tell the
+ * sender where we are, once per stall (RFC 7440 sec. 4). 0, or -errno
+ * when the ACK could not be sent. */
+static int out_of_order(struct nbl_client *c, uint16_t block, uint16_t expect)
+{
+	struct nbl_tftp *t = &c->tftp;
+
+	if (block == t->last && t->windowsize == 1)
+		return send_ack(c, t->last);
+	if (!t->nacked && (uint16_t)(block - expect) < 0x8000) {
+		t->nacked = 1;
+		t->in_window = 0;
+		return send_ack(c, t->last);
+	}
+	return 0;
+}
+
+/* The last block arrived: ACK it once (a lost final ACK costs only the
+ * server a retransmission, RFC 1350 sec. 6 "dallying") and check the count
+ * against tsize. */
+static void last_block(struct nbl_client *c, uint16_t block)
+{
+	struct nbl_tftp *t = &c->tftp;
+
+	(void)send_ack(c, block);
+	if (t->tsize && t->bytes != t->tsize) {
+		nbl_fail(c, "%s: got %llu bytes, tsize said %llu", t->path,
+			 (unsigned long long)t->bytes, (unsigned long long)t->tsize);
+		return;
+	}
+	nbl_step_done(c);
+}
+
+/* One datagram: from the server's address only, from its TID once known
+ * (else ERROR 5), then by opcode. Returns 1 when the transfer ended (done
+ * or failed). */
 static int handle(struct nbl_client *c, const uint8_t *buf, size_t len,
 		  const struct sockaddr_in *from)
 {
 	struct nbl_tftp *t = &c->tftp;
-	int op = tftp_opcode(buf, len);
+	int op = tftp_opcode(buf, len), r;
 	uint16_t block, expect;
 	size_t data;
 
@@ -204,54 +275,20 @@ static int handle(struct nbl_client *c, const uint8_t *buf, size_t len,
 		char msg[80] = "";
 
 		tftp_parse_error(buf, len, &code, msg, sizeof(msg));
+		c->g->tftp_errors++;
 		nbl_fail(c, "%s: ERROR %u \"%s\"", t->path, code, msg);
 		return 1;
 	}
-	if (!t->have_tid) {
-		if (op != TFTP_OP_OACK && op != TFTP_OP_DATA)
-			return 0;
-		t->have_tid = 1;
-		t->peer.sin_port = from->sin_port;
-		if (op == TFTP_OP_OACK) {
-			struct nbl_oack o;
-
-			if (nbl_parse_oack(buf, len, t->ask_blksize,
-					   t->ask_windowsize, &o) < 0) {
-				nbl_fail(c, "%s: malformed OACK", t->path);
-				return 1;
-			}
-			if (o.blksize)
-				t->blksize = o.blksize;
-			if (o.windowsize)
-				t->windowsize = o.windowsize;
-			t->tsize = o.tsize;
-			c->tries = 0;
-			arm(c);
-			if (send_ack(c, 0) < 0) {
-				nbl_fail(c, "ACK 0: %s", strerror(errno));
-				return 1;
-			}
-			return 0;
-		}
-		/* DATA 1 without an OACK: RFC 1350 defaults. */
-	}
+	if (!t->have_tid && (r = first_answer(c, op, buf, len, from)) >= 0)
+		return r;
 	if (op != TFTP_OP_DATA || len < TFTP_HDR)
 		return 0;    /* a late OACK or garbage: ignore */
 	block = (uint16_t)(buf[2] << 8 | buf[3]);
 	data = len - TFTP_HDR;
 	expect = (uint16_t)(t->last + 1);
 	if (block != expect) {
-		/* Duplicate of the last good block: our ACK was lost. A gap:
-		 * tell the sender where we are, once per stall. */
-		if (block == t->last && t->windowsize == 1) {
-			if (send_ack(c, t->last) < 0)
-				goto send_failed;
-		} else if (!t->nacked && (uint16_t)(block - expect) < 0x8000) {
-			t->nacked = 1;
-			t->in_window = 0;
-			if (send_ack(c, t->last) < 0)
-				goto send_failed;
-		}
+		if (out_of_order(c, block, expect) < 0)
+			goto send_failed;
 		return 0;
 	}
 	if (data > t->blksize) {
@@ -266,16 +303,7 @@ static int handle(struct nbl_client *c, const uint8_t *buf, size_t len,
 	c->tries = 0;
 	arm(c);
 	if (data < t->blksize) {
-		/* The last block. ACK it once; a lost final ACK costs only the
-		 * server a retransmission (RFC 1350 sec. 6, "dallying"). */
-		(void)send_ack(c, block);
-		if (t->tsize && t->bytes != t->tsize) {
-			nbl_fail(c, "%s: got %llu bytes, tsize said %llu", t->path,
-				 (unsigned long long)t->bytes,
-				 (unsigned long long)t->tsize);
-			return 1;
-		}
-		nbl_step_done(c);
+		last_block(c, block);
 		return 1;
 	}
 	if (++t->in_window >= t->windowsize) {

@@ -24,6 +24,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,38 +224,38 @@ static void client_start(struct nbl_client *c)
 	advance(c);
 }
 
-static void client_timeout(struct nbl_client *c)
+/* Which protocol module owns a step's sockets and timers. */
+enum nbl_kind { NBL_KIND_DHCP, NBL_KIND_TFTP, NBL_KIND_HTTP };
+
+static enum nbl_kind step_kind(enum nbl_step s)
 {
-	switch (c->steps[c->step]) {
-	case NBL_PXE_DHCP:
-	case NBL_IPXE_DHCP:
-		nbl_dhcp_timeout(c);
-		break;
-	case NBL_NBP:
-	case NBL_TFTP_FILE:
-		nbl_tftp_timeout(c);
-		break;
-	default:
-		nbl_http_timeout(c);
-		break;
-	}
+	if (s == NBL_PXE_DHCP || s == NBL_IPXE_DHCP)
+		return NBL_KIND_DHCP;
+	if (s == NBL_NBP || s == NBL_TFTP_FILE)
+		return NBL_KIND_TFTP;
+	return NBL_KIND_HTTP;
 }
 
+static void client_timeout(struct nbl_client *c)
+{
+	static void (*const on_timeout[])(struct nbl_client *) = {
+		[NBL_KIND_DHCP] = nbl_dhcp_timeout,
+		[NBL_KIND_TFTP] = nbl_tftp_timeout,
+		[NBL_KIND_HTTP] = nbl_http_timeout,
+	};
+
+	on_timeout[step_kind(c->steps[c->step])](c);
+}
+
+/* DHCP replies arrive on the shared socket (nbl_dhcp_input), never here. */
 static void client_io(struct nbl_client *c, uint32_t events)
 {
 	if (c->state != NBL_RUNNING)
 		return;
-	switch (c->steps[c->step]) {
-	case NBL_NBP:
-	case NBL_TFTP_FILE:
-		nbl_tftp_input(c);
-		break;
-	case NBL_PXE_DHCP:
-	case NBL_IPXE_DHCP:
-		break;     /* replies arrive on the shared socket */
-	default:
-		nbl_http_io(c, events);
-		break;
+	switch (step_kind(c->steps[c->step])) {
+	case NBL_KIND_TFTP: nbl_tftp_input(c); break;
+	case NBL_KIND_HTTP: nbl_http_io(c, events); break;
+	case NBL_KIND_DHCP: break;
 	}
 }
 
@@ -415,13 +416,61 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* The numeric settings of struct nbl: the range each takes, where it
+ * goes (offset, and 2 for a uint16_t or 4 for a 32-bit field) and the
+ * unit it is kept in (the deadline is given in seconds, kept in ms). */
+static const struct {
+	int opt;
+	unsigned long min, max;
+	size_t off;
+	unsigned width;
+	uint32_t scale;
+} num_opts[] = {
+	{ 'H', 1, 65535, offsetof(struct nbl, http_port), 2, 1 },
+	{ 'T', 1, 65535, offsetof(struct nbl, tftp_port), 2, 1 },
+	{ 'o', 10, 60000, offsetof(struct nbl, tftp_timeout_ms), 4, 1 },
+	{ 'R', 0, 100, offsetof(struct nbl, tftp_retries), 4, 1 },
+	{ 'd', 1, 86400, offsetof(struct nbl, client_deadline_ms), 4, 1000 },
+	{ 'z', 8, 65464, offsetof(struct nbl, tftp_blksize), 4, 1 },
+	{ 'w', 1, 65535, offsetof(struct nbl, tftp_windowsize), 4, 1 },
+	{ 'D', 0, 100000, offsetof(struct nbl, ack_delay_us), 4, 1 },
+};
+
+_Static_assert(sizeof(int) == sizeof(uint32_t), "tftp_retries is written as 32 bits");
+
+/* A numeric option into g: 1 when opt is one (0 not one), -EINVAL when
+ * its value is out of range. int tftp_retries shares the 32-bit path:
+ * its values (0..100) are the same in either type. */
+static int apply_num(struct nbl *g, int opt, const char *arg)
+{
+	for (size_t i = 0; i < sizeof(num_opts) / sizeof(*num_opts); i++) {
+		unsigned long v;
+		uint16_t v16;
+		uint32_t v32;
+
+		if (num_opts[i].opt != opt)
+			continue;
+		if (parse_uint(arg, num_opts[i].max, &v) < 0 || v < num_opts[i].min)
+			return -EINVAL;
+		v16 = (uint16_t)v;
+		v32 = (uint32_t)v * num_opts[i].scale;
+		if (num_opts[i].width == 2)
+			memcpy((char *)g + num_opts[i].off, &v16, sizeof(v16));
+		else
+			memcpy((char *)g + num_opts[i].off, &v32, sizeof(v32));
+		return 1;
+	}
+	return 0;
+}
+
 /* One option into g or a. 0, or -EINVAL for a bad value. */
 static int apply_opt(struct nbl *g, struct nbl_args *a, int opt, const char *arg,
 		     int *have_server)
 {
-	unsigned long v = 0;
-	int bad = 0;
+	int bad = 0, r = apply_num(g, opt, arg);
 
+	if (r != 0)
+		return r < 0 ? r : 0;
 	switch (opt) {
 	case 'i':
 		if (strlen(arg) >= sizeof(g->ifname))
@@ -459,40 +508,8 @@ static int apply_opt(struct nbl *g, struct nbl_args *a, int opt, const char *arg
 	case 'E':
 		bad = parse_pair(arg, &g->nbp_blksize_efi, &g->nbp_windowsize_efi) < 0;
 		break;
-	case 'H':
-		bad = parse_uint(arg, 65535, &v) < 0 || !v;
-		g->http_port = (uint16_t)v;
-		break;
-	case 'T':
-		bad = parse_uint(arg, 65535, &v) < 0 || !v;
-		g->tftp_port = (uint16_t)v;
-		break;
-	case 'o':
-		bad = parse_uint(arg, 60000, &v) < 0 || v < 10;
-		g->tftp_timeout_ms = (uint32_t)v;
-		break;
-	case 'R':
-		bad = parse_uint(arg, 100, &v) < 0;
-		g->tftp_retries = (int)v;
-		break;
-	case 'd':
-		bad = parse_uint(arg, 86400, &v) < 0 || !v;
-		g->client_deadline_ms = (uint32_t)v * 1000u;
-		break;
 	case 'c': a->csv = arg; break;
 	case 'F': g->tftp_file = arg; break;
-	case 'z':
-		bad = parse_uint(arg, 65464, &v) < 0 || v < 8;
-		g->tftp_blksize = (uint32_t)v;
-		break;
-	case 'w':
-		bad = parse_uint(arg, 65535, &v) < 0 || !v;
-		g->tftp_windowsize = (uint32_t)v;
-		break;
-	case 'D':
-		bad = parse_uint(arg, 100000, &v) < 0;
-		g->ack_delay_us = (uint32_t)v;
-		break;
 	case 'v': g->verbose = 1; break;
 	default: return -EINVAL;
 	}
@@ -659,14 +676,16 @@ static int summarize(const struct nbl *g, const struct nbl_args *a, double wall_
 		printf("nbload: storm clients=%d ok=%zu failed=%d arch=%s "
 		       "p50_ms=%.0f p99_ms=%.0f max_ms=%.0f wall_s=%.3f "
 		       "tftp_bytes=%llu http_bytes=%llu dhcp_retransmits=%u "
-		       "tftp_retransmits=%u\n",
+		       "tftp_retransmits=%u tftp_rrq_retransmits=%u tftp_errors=%u "
+		       "http_syn_retransmits=%u\n",
 		       g->nclients, nok, nfail, a->arch,
 		       have ? (double)pct(tot, nok, 50) / 1000.0 : 0.0,
 		       have ? (double)pct(tot, nok, 99) / 1000.0 : 0.0,
 		       have ? (double)tot[nok - 1] / 1000.0 : 0.0, wall_s,
 		       (unsigned long long)g->bytes_tftp,
 		       (unsigned long long)g->bytes_http, g->retrans_dhcp,
-		       g->retrans_tftp);
+		       g->retrans_tftp, g->retrans_tftp_rrq, g->tftp_errors,
+		       g->http_syn_retrans);
 	}
 	free(tot);
 	return nfail;

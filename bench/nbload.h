@@ -123,6 +123,13 @@ struct nbl {
 	uint64_t bytes_tftp, bytes_http;
 	uint64_t dhcp_dropped;     /* replies not for any client of ours */
 	uint32_t retrans_dhcp, retrans_tftp; /* by kind, for the summary */
+	/* What a server's cap looks like from the client, counted apart from
+	 * loss (issue 15 item 3): an RRQ resent because nothing answered it
+	 * (netbootd drops a request at its transfer cap without a word), a
+	 * TFTP ERROR that ended a transfer, and an HTTP connect whose SYN had
+	 * to be resent (a full listen backlog drops the SYN). On a clean veth
+	 * these have no other cause; under loss, RRQ and SYN losses add in. */
+	uint32_t retrans_tftp_rrq, tftp_errors, http_syn_retrans;
 };
 
 uint64_t nbl_now_us(void);

@@ -235,107 +235,138 @@ static void usage(void)
 	fprintf(stderr, "usage: procwatch [--interval-ms MS] [--out FILE] PID...\n");
 }
 
-int main(int argc, char **argv)
-{
-	static int tree[MAX_PROCS], counters[MAX_COUNTERS];
-	size_t ncounters;
-	double cpu_s;
+/* The command line: PIDs to watch, how often, where to write. */
+struct pw_args {
 	int roots[64];
-	size_t nroots = 0, n, i, procs_max = 0;
-	unsigned long interval_ms = 100;
-	unsigned long long ticks0, ticks1, rss, peak = 0, start_rss = 0, hwm = 0;
-	unsigned long long pss, peak_pss = 0;
-	const char *out = NULL;
-	long hz = sysconf(_SC_CLK_TCK);
-	struct sigaction sa = { .sa_handler = on_signal };
-	FILE *f;
-	int a, first = 1;
+	size_t nroots;
+	unsigned long interval_ms;
+	const char *out;
+};
 
-	for (a = 1; a < argc; a++) {
+/* 0, or -EINVAL after a usage line. */
+static int parse_args(int argc, char **argv, struct pw_args *a)
+{
+	for (int i = 1; i < argc; i++) {
 		char *end;
 
-		if (!strcmp(argv[a], "--interval-ms") && a + 1 < argc) {
-			interval_ms = strtoul(argv[++a], &end, 10);
-			if (*end || interval_ms < 10 || interval_ms > 10000) {
-				usage();
-				return 2;
-			}
-		} else if (!strcmp(argv[a], "--out") && a + 1 < argc) {
-			out = argv[++a];
+		if (!strcmp(argv[i], "--interval-ms") && i + 1 < argc) {
+			a->interval_ms = strtoul(argv[++i], &end, 10);
+			if (*end || a->interval_ms < 10 || a->interval_ms > 10000)
+				goto bad;
+		} else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
+			a->out = argv[++i];
 		} else {
-			long pid = strtol(argv[a], &end, 10);
+			long pid = strtol(argv[i], &end, 10);
 
-			if (*end || pid <= 0 || nroots == sizeof(roots) / sizeof(*roots)) {
-				usage();
-				return 2;
-			}
-			roots[nroots++] = (int)pid;
+			if (*end || pid <= 0 || a->nroots == sizeof(a->roots) / sizeof(*a->roots))
+				goto bad;
+			a->roots[a->nroots++] = (int)pid;
 		}
 	}
-	if (!nroots || hz <= 0) {
-		usage();
-		return 2;
+	if (a->nroots)
+		return 0;
+bad:
+	usage();
+	return -EINVAL;
+}
+
+/* What the samples found. */
+struct pw_peaks {
+	unsigned long long rss, start_rss, pss, hwm;
+	size_t procs_max;
+	int sampled;
+};
+
+static unsigned long long tree_hwm(const int *tree, size_t n)
+{
+	unsigned long long hwm = 0;
+
+	for (size_t i = 0; i < n; i++)
+		hwm += read_kb(tree[i], "status", "VmHWM");
+	return hwm;
+}
+
+/* One sample of the tree's summed RSS and PSS into the peaks. */
+static void sample(const int *tree, size_t n, struct pw_peaks *p)
+{
+	unsigned long long rss = 0, pss = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		rss += read_kb(tree[i], "status", "VmRSS");
+		pss += read_kb(tree[i], "smaps_rollup", "Pss");
 	}
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	if (!p->sampled)
+		p->start_rss = rss, p->sampled = 1;
+	if (rss > p->rss)
+		p->rss = rss;
+	if (pss > p->pss)
+		p->pss = pss;
+	if (n > p->procs_max)
+		p->procs_max = n;
+}
 
-	n = find_tree(roots, nroots, tree, MAX_PROCS);
-	ncounters = open_counters(tree, n, counters, MAX_COUNTERS);
-	ticks0 = tree_ticks(tree, n);
-	ticks1 = ticks0;
-	while (!stop && n > 0) {
-		struct timespec ts = {
-			.tv_sec = (time_t)(interval_ms / 1000),
-			.tv_nsec = (long)(interval_ms % 1000) * 1000000L,
-		};
+static int report(const char *out, double cpu_s, const struct pw_peaks *p, int perf)
+{
+	FILE *f = out ? fopen(out, "w") : stdout;
 
-		rss = pss = 0;
-		for (i = 0; i < n; i++) {
-			rss += read_kb(tree[i], "status", "VmRSS");
-			pss += read_kb(tree[i], "smaps_rollup", "Pss");
-		}
-		if (pss > peak_pss)
-			peak_pss = pss;
-		if (first)
-			start_rss = rss, first = 0;
-		if (rss > peak)
-			peak = rss;
-		if (n > procs_max)
-			procs_max = n;
-		/* Remember the last full reading: after the roots exit there is
-		 * nothing left to read. */
-		ticks1 = tree_ticks(tree, n);
-		hwm = 0;
-		for (i = 0; i < n; i++)
-			hwm += read_kb(tree[i], "status", "VmHWM");
-		nanosleep(&ts, NULL);
-		n = find_tree(roots, nroots, tree, MAX_PROCS);
-	}
-	if (n > 0) {
-		ticks1 = tree_ticks(tree, n);
-		hwm = 0;
-		for (i = 0; i < n; i++)
-			hwm += read_kb(tree[i], "status", "VmHWM");
-	}
-	/* Between samples a process may peak unseen; its VmHWM has it. */
-	if (hwm > peak)
-		peak = hwm;
-
-	if (ncounters)
-		cpu_s = (double)read_counters(counters, ncounters) / 1e9;
-	else
-		cpu_s = ticks1 >= ticks0 ? (double)(ticks1 - ticks0) / (double)hz : 0.0;
-
-	f = out ? fopen(out, "w") : stdout;
 	if (!f) {
 		perror(out);
 		return 1;
 	}
 	fprintf(f, "procwatch: cpu_s=%.3f peak_rss_kb=%llu hwm_sum_kb=%llu "
 		"start_rss_kb=%llu peak_pss_kb=%llu procs_max=%zu cpu_src=%s\n",
-		cpu_s, peak, hwm, start_rss, peak_pss, procs_max,
-		ncounters ? "perf" : "proc");
+		cpu_s, p->rss, p->hwm, p->start_rss, p->pss, p->procs_max,
+		perf ? "perf" : "proc");
 	if (f != stdout)
 		fclose(f);
 	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static int tree[MAX_PROCS], counters[MAX_COUNTERS];
+	struct pw_args a = { .interval_ms = 100 };
+	struct pw_peaks p = { 0 };
+	size_t ncounters, n;
+	double cpu_s;
+	unsigned long long ticks0, ticks1;
+	long hz = sysconf(_SC_CLK_TCK);
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	if (parse_args(argc, argv, &a) < 0 || hz <= 0)
+		return 2;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+
+	n = find_tree(a.roots, a.nroots, tree, MAX_PROCS);
+	ncounters = open_counters(tree, n, counters, MAX_COUNTERS);
+	ticks0 = tree_ticks(tree, n);
+	ticks1 = ticks0;
+	while (!stop && n > 0) {
+		struct timespec ts = {
+			.tv_sec = (time_t)(a.interval_ms / 1000),
+			.tv_nsec = (long)(a.interval_ms % 1000) * 1000000L,
+		};
+
+		sample(tree, n, &p);
+		/* Remember the last full reading: after the roots exit there is
+		 * nothing left to read. */
+		ticks1 = tree_ticks(tree, n);
+		p.hwm = tree_hwm(tree, n);
+		nanosleep(&ts, NULL);
+		n = find_tree(a.roots, a.nroots, tree, MAX_PROCS);
+	}
+	if (n > 0) {
+		ticks1 = tree_ticks(tree, n);
+		p.hwm = tree_hwm(tree, n);
+	}
+	/* Between samples a process may peak unseen; its VmHWM has it. */
+	if (p.hwm > p.rss)
+		p.rss = p.hwm;
+
+	if (ncounters)
+		cpu_s = (double)read_counters(counters, ncounters) / 1e9;
+	else
+		cpu_s = ticks1 >= ticks0 ? (double)(ticks1 - ticks0) / (double)hz : 0.0;
+	return report(a.out, cpu_s, &p, ncounters > 0);
 }

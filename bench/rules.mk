@@ -22,7 +22,7 @@ load_parse_test_SRCS = bench/load_parse_test.c bench/load_parse.c
 
 # linux-perf and valgrind: for finding out why, when a figure falls short.
 DEPS_PKGS += dnsmasq-base tftpd-hpa nginx-light wrk gnuplot-nox iproute2 time \
-             ipxe linux-perf valgrind
+             ipxe linux-perf valgrind curl
 
 .PHONY: bench bench-smoke bench-publish
 # Like check: packages first, then the build in a make run that sees them.
@@ -35,12 +35,15 @@ bench:
 
 # Refuses, before copying anything, unless the last run was a whole one:
 # report.sh plots bench.png only when the storm and HTTP parts ran, so a
-# partial run (BENCH_ONLY=storm, a quick look) never replaces half of the
-# published numbers.
+# partial run (BENCH_ONLY=storm) never replaces half of the published
+# numbers, and a BENCH_QUICK=1 run leaves a mark (build/bench/quick) that
+# makes it refuse too: one repetition is no figure to publish.
 bench-publish:
 	@for f in results.md bench.png storm.dat http.dat tftp.dat tftp-lan.dat; do \
 	  test -s $(B)/bench/$$f || { echo "bench-publish: no $(B)/bench/$$f:" \
 	    "run a whole make bench first; bench/results/ left as it is" >&2; exit 1; }; done
+	@! test -e $(B)/bench/quick || { echo "bench-publish: the last run was" \
+	  "BENCH_QUICK=1; run a whole make bench first; bench/results/ left as it is" >&2; exit 1; }
 	mkdir -p bench/results
 	cp $(B)/bench/results.md $(B)/bench/bench.png $(B)/bench/*.dat bench/results/
 

@@ -20,37 +20,59 @@
 #   4. a site's inventory (issue 14): netbootd's storm of INV_STORM clients
 #      with a config of INVENTORY [client MAC] sections in 1,000 included
 #      files (the storm's own MACs among them) against the same storm with
-#      an empty config, and that config's parse time and peak RSS alone.
+#      an empty config, and that config's parse time and peak RSS alone;
+#   5. a shaped wire (issue 15): the BIOS storm through a token bucket on
+#      the server's egress at 1 and 10 Gbit/s (bench/shape.sh), both
+#      stacks; and wrk at 100 connections through the 10 Gbit/s bucket,
+#      netbootd against nginx alone, in part 3's rounds.
+# Every storm row also counts what a cap costs: requests the server
+# refused at a cap (its own counters), the server namespace's kernel drops,
+# and the clients' RRQs and SYNs that went unanswered (nbload).
 #
 # Knobs (environment): BENCH_STORM="1 50 200 1000", BENCH_STORM_UEFI="200"
 # (each stack's UEFI path; needs build/efi-shim/alpineboot.efi), BENCH_SCALE=1 (divide
 # the storm's HTTP payloads by it), BENCH_REPS=3, BENCH_LAN_REPS=3,
-# BENCH_ACK_DELAY_US=200, BENCH_HTTP_SECONDS=8,
+# BENCH_ACK_DELAY_US=200, BENCH_HTTP_SECONDS=5,
 # BENCH_RAW=build/bench (raw rows, logs), BENCH_OUT=BENCH_RAW (results.md,
 # bench.png, *.dat), NETBOOTD=build/netbootd, BENCH_INVENTORY=100000
-# (0 leaves part 4 out), BENCH_INVENTORY_STORM=1000, BENCH_ONLY="storm
-# transfers inventory" (the parts to run; e.g. BENCH_ONLY=inventory).
-# Bounded: every server start, client and wait has a timeout; the whole run
-# takes about 5 minutes here, 7 to 8 with part 4 (two more storms of 1000,
-# about 2 minutes), and stays well under 15.
+# (0 leaves part 4 out), BENCH_INVENTORY_STORM=1000,
+# BENCH_SHAPED="1gbit:50,200 10gbit:50,200,1000" (RATE:N,N... for part 5),
+# BENCH_SHAPED_HTTP=1 (0: no wrk through the bucket), BENCH_ONLY="storm
+# transfers inventory shaped" (the parts to run; e.g. BENCH_ONLY=shaped),
+# BENCH_QUICK=1 (a subset, below).
+# Bounded: every server start, client and wait has a timeout. The whole
+# run is sized to finish within 25 minutes here (docs/benchmarks.md,
+# "Time"); BENCH_QUICK=1 in about 3.
 
 cd "$(dirname "$0")/.." || exit 1
 . bench/lib.sh
+. bench/shape.sh
 
 NETBOOTD=${NETBOOTD:-build/netbootd}
 NBLOAD=${NBLOAD:-build/nbload}
 PROCWATCH=${PROCWATCH:-build/procwatch}
-STORM=${BENCH_STORM:-"1 50 200 1000"}
-STORM_UEFI=${BENCH_STORM_UEFI:-"200"}
+# BENCH_QUICK=1: a look in about 3 minutes rather than 20: storms of 50
+# and 200, no UEFI storm, no inventory, one shaped row (1 Gbit/s, 50),
+# one repetition of each TFTP and HTTP figure, 4 s of wrk. Each knob
+# below still wins when given.
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+	: "${BENCH_STORM:=50 200}" "${BENCH_STORM_UEFI:=}" "${BENCH_INVENTORY:=0}"
+	: "${BENCH_SHAPED:=1gbit:50}" "${BENCH_SHAPED_HTTP:=0}"
+	: "${BENCH_REPS:=1}" "${BENCH_LAN_REPS:=1}" "${BENCH_HTTP_SECONDS:=4}"
+fi
+STORM=${BENCH_STORM-"1 50 200 1000"}
+STORM_UEFI=${BENCH_STORM_UEFI-"200"}
+SHAPED=${BENCH_SHAPED-"1gbit:50,200 10gbit:50,200,1000"}
+SHAPED_HTTP=${BENCH_SHAPED_HTTP:-1}
 EFI_IMAGE=${EFI_IMAGE:-build/efi-shim/alpineboot.efi}
 SCALE=${BENCH_SCALE:-1}
 REPS=${BENCH_REPS:-3}
 LAN_REPS=${BENCH_LAN_REPS:-3}
 ACK_DELAY_US=${BENCH_ACK_DELAY_US:-200}
-HTTP_SECONDS=${BENCH_HTTP_SECONDS:-8}
+HTTP_SECONDS=${BENCH_HTTP_SECONDS:-5}
 INVENTORY=${BENCH_INVENTORY:-100000}
 INV_STORM=${BENCH_INVENTORY_STORM:-1000}
-ONLY=${BENCH_ONLY:-storm transfers inventory}
+ONLY=${BENCH_ONLY:-storm transfers inventory shaped}
 want() { [[ " $ONLY " == *" $1 "* ]]; }
 RAW=${BENCH_RAW:-$PWD/build/bench}
 OUT=${BENCH_OUT:-$RAW}
@@ -62,7 +84,7 @@ P_NBD_TFTP=3069 P_HPA=1069 P_DNSMASQ=69 P_NBD_HTTP=80 P_NGINX=8080
 for t in "$NETBOOTD" "$NBLOAD" "$PROCWATCH"; do
 	[ -x "$t" ] || b_die "$t not built (make all)"
 done
-for t in dnsmasq in.tftpd nginx wrk gnuplot ss; do
+for t in dnsmasq in.tftpd nginx wrk gnuplot ss tc curl; do
 	command -v $t >/dev/null || b_die "$t missing (make deps)"
 done
 [ -f $IPXE_DIR/undionly.kpxe ] || b_die "no $IPXE_DIR/undionly.kpxe (package ipxe)"
@@ -73,6 +95,8 @@ cut -d' ' -f1-3 /proc/loadavg >"$RAW.load-start" 2>/dev/null
 b_init bench
 rm -rf "$RAW"; mkdir -p "$RAW" "$OUT"
 mv "$RAW.load-start" "$RAW/load-start"
+# A quick look is marked so that make bench-publish refuses it.
+[ "${BENCH_QUICK:-0}" = 1 ] && echo "BENCH_QUICK=1" >"$RAW/quick"
 b_netns_up
 ROOT=$B_DIR/root
 
@@ -167,13 +191,29 @@ stop_stack() {
 	sleep 0.5    # let sockets in TIME_WAIT and ARP settle between runs
 }
 
+# wrk_big20 PORT CONNECTIONS THREADS: wrk's output for HTTP_SECONDS of
+# GETs of big20. --timeout: at 100 connections one 20 MiB response takes
+# seconds; wrk's default of 2 s would count it lost.
+wrk_big20() {
+	b_cli timeout $((HTTP_SECONDS + 40)) wrk -t"$3" -c"$2" -d"${HTTP_SECONDS}s" \
+		--timeout 30s "http://$B_SRV_IP:$1/big20" 2>&1
+}
+
+# wrk_mbs OUTPUT: wrk's Transfer/sec (1.95GB / 812.34MB / 100.5KB, powers
+# of 1024) in MB/s (10^6).
+wrk_mbs() {
+	awk '/^Transfer\/sec:/ { v=$2; u=v; sub(/[0-9.]+/, "", u); sub(/[A-Za-z]+$/, "", v);
+		m = (u=="GB") ? 1073.741824 : (u=="MB") ? 1.048576 : (u=="KB") ? 0.001024 : 0.000001;
+		printf "%.1f", v*m }' <<<"$1"
+}
+
 # kv KEY LINE: the value of KEY=... in a summary line.
 kv() { sed -n "s/.*[ :]$1=\([^ ]*\).*/\1/p" <<<"$2"; }
 
 # --- 1. boot storm -----------------------------------------------------------
 # One row per stack and N in $RAW/storm.tsv.
 storm_one() {   # stack N flow(bios|uefi) tsv [tag suffix]
-	local stack=$1 n=$2 flow=$3 tsv=$4 tag pw out sum args
+	local stack=$1 n=$2 flow=$3 tsv=$4 tag pw out sum args lines=0 d0 d1 caps
 	tag=$stack-$n; [ "$flow" = uefi ] && tag=$stack-uefi-$n
 	tag=$tag${5:-}
 	args=(--arch bios)
@@ -186,34 +226,64 @@ storm_one() {   # stack N flow(bios|uefi) tsv [tag suffix]
 		[ "$stack" = reference ] && args+=(--efi-ipxe)
 	fi
 	if [ "$stack" = netbootd ]; then
+		[ -f "$RAW/netbootd.log" ] && lines=$(wc -l <"$RAW/netbootd.log")
 		start_netbootd
 	else
+		[ -f "$RAW/nginx-error.log" ] && lines=$(wc -l <"$RAW/nginx-error.log")
 		start_nginx 80; start_tftpd_hpa 69; start_dnsmasq_proxy
 	fi
 	"$PROCWATCH" --out "$RAW/pw-storm-$tag" "${STACK_PIDS[@]}" &
 	pw=$!
 	sleep 0.3    # the first sample: idle RSS
 	b_log "storm: $stack, $n clients, $flow"
+	d0=$(ns_drops)
 	out=$(b_cli timeout 420 "$NBLOAD" storm --interface nbc0 \
 		--server $B_SRV_IP --clients "$n" "${args[@]}" \
 		--addr-base $B_ADDR_BASE --addrs $B_ADDRS --deadline 300 \
 		--files $FILES --csv "$RAW/storm-$tag.csv" \
 		2>"$RAW/storm-$tag.err")
+	d1=$(ns_drops)
 	kill -TERM $pw; wait $pw
+	[ "$stack" = netbootd ] &&
+		b_srv curl -s -m 5 -o "$RAW/metrics-$tag" "http://$B_SRV_IP/metrics"
 	stop_stack
+	caps=$(storm_caps "$stack" "$lines" "$tag")
 	sum=$(cat "$RAW/pw-storm-$tag")
 	b_log "$out"
 	b_log "$sum"
+	b_log "cap refusals (TFTP HTTP) $caps; kernel drops (listen, UDP) before $d0, after $d1"
 	[ -n "$out" ] || { b_log "nbload gave no summary:"; cat "$RAW/storm-$tag.err" >&2; }
 	# Columns 15, 16: payload bytes the clients received over TFTP and
 	# HTTP (nbload's count), the "served" of report.sh's CPU s per GB.
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$stack" "$n" \
+	# 17-19: what a cap looks like from the clients (RRQs resent with no
+	# answer, TFTP ERRORs, connects whose SYN was resent); 20, 21: the
+	# server's own count of requests refused at a cap (TFTP, HTTP);
+	# 22, 23: the server namespace's kernel drops during the storm
+	# (listen queue, UDP receive buffers).
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$stack" "$n" \
 		"$(kv ok "$out")" "$(kv failed "$out")" "$(kv p50_ms "$out")" \
 		"$(kv p99_ms "$out")" "$(kv max_ms "$out")" "$(kv cpu_s "$sum")" \
 		"$(kv peak_rss_kb "$sum")" "$(kv start_rss_kb "$sum")" \
 		"$(kv dhcp_retransmits "$out")" "$(kv tftp_retransmits "$out")" \
 		"$(kv wall_s "$out")" "$(kv peak_pss_kb "$sum")" \
-		"$(kv tftp_bytes "$out")" "$(kv http_bytes "$out")" >>"$tsv"
+		"$(kv tftp_bytes "$out")" "$(kv http_bytes "$out")" \
+		"$(kv tftp_rrq_retransmits "$out")" "$(kv tftp_errors "$out")" \
+		"$(kv http_syn_retransmits "$out")" $caps \
+		"$(( ${d1% *} - ${d0% *} ))" "$(( ${d1#* } - ${d0#* } ))" >>"$tsv"
+}
+
+# storm_caps STACK LOG_LINES TAG: "tftp http" requests the stack refused at
+# a cap during its storm. netbootd: its own counts (bench/shape.sh
+# nbd_cap_refusals). The reference: tftp-hpa has no cap (a child per
+# transfer), dnsmasq none that a storm reaches; nginx logs "worker
+# connections are not enough" for each connection it cannot take.
+storm_caps() {
+	if [ "$1" = netbootd ]; then
+		nbd_cap_refusals "$RAW/netbootd.log" "$2" "$RAW/metrics-$3"
+	else
+		echo "- $(tail -n +"$(($2 + 1))" "$RAW/nginx-error.log" 2>/dev/null |
+			grep -c 'worker_connections are not enough')"
+	fi
 }
 
 : >"$RAW/storm.tsv"
@@ -268,6 +338,36 @@ if want inventory && [ "$INVENTORY" -gt 0 ]; then
 	NBD_CONFIG=
 fi
 
+# --- 5. a shaped wire ---------------------------------------------------------
+# The BIOS storm again through a token bucket on the server's egress
+# (bench/shape.sh: 1 or 10 Gbit/s), each stack fresh, netbootd then the
+# reference for each rate and N. One row per stack, rate and N in
+# $RAW/shaped.tsv: storm.tsv's columns, then the rate (bit/s) and the
+# bytes and packets the qdisc sent and dropped during the storm.
+shaped_storms() {
+	local spec rate ns n st q0 q1 bps
+	: >"$RAW/shaped.tsv"
+	for spec in $SHAPED; do
+		rate=${spec%%:*} ns=${spec#*:}
+		bps=$(shape_bps "$rate") || b_die "BENCH_SHAPED: unknown rate $rate (1gbit, 10gbit)"
+		shape_on "$rate"
+		for n in ${ns//,/ }; do
+			for st in netbootd reference; do
+				q0=$(shape_stats)
+				: >"$RAW/shaped-one.tsv"
+				storm_one "$st" "$n" bios "$RAW/shaped-one.tsv" "-$rate"
+				q1=$(shape_stats)
+				printf '%s\t%s\t%s\t%s\n' "$(cat "$RAW/shaped-one.tsv")" "$bps" \
+					"$(( ${q1% *} - ${q0% *} ))" "$(( ${q1#* } - ${q0#* } ))" \
+					>>"$RAW/shaped.tsv"
+			done
+		done
+		shape_off
+	done
+	rm -f "$RAW/shaped-one.tsv"
+}
+want shaped && [ -n "$SHAPED" ] && shaped_storms
+
 # --- 2. TFTP single transfers, 3. HTTP: everyone up at once ----------------
 # (part 4 above runs right after the storms, beside them in the results)
 want transfers || REPS=0 LAN_REPS=0
@@ -283,19 +383,28 @@ for bs in 512 1432 1468; do
 	TFTP_CFGS+=("tftp-hpa $P_HPA $bs 1")
 	TFTP_CFGS+=("dnsmasq $P_DNSMASQ $bs 1" "dnsmasq $P_DNSMASQ $bs 16")
 done
-: >"$RAW/tftp.tsv"
-for rep in $(seq 1 "$REPS"); do
-	b_log "tftp: round $rep of $REPS (${#TFTP_CFGS[@]} transfers of 40 MiB)"
-	for cfg in "${TFTP_CFGS[@]}"; do
-		set -- $cfg
-		out=$(b_cli timeout 120 "$NBLOAD" tftp --server $B_SRV_IP \
-			--tftp-port "$2" --file big40 --blksize "$3" --windowsize "$4" \
-			2>>"$RAW/tftp.err")
-		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$3" "$4" "$(kv windowsize "$out")" \
-			"$(kv MBps "$out")" "$(kv ok "$out")" "$(kv retransmits "$out")" \
-			>>"$RAW/tftp.tsv"
+# tftp_rounds TSV REPS LABEL CFG... [-- nbload args]: REPS rounds of one
+# 40 MiB transfer per "server port blksize windowsize" CFG, a row each.
+tftp_rounds() {
+	local tsv=$1 reps=$2 label=$3 rep cfg out extra=() cfgs=()
+	shift 3
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do cfgs+=("$1"); shift; done
+	[ $# -gt 0 ] && shift && extra=("$@")
+	: >"$tsv"
+	for rep in $(seq 1 "$reps"); do
+		b_log "$label: round $rep of $reps (${#cfgs[@]} transfers of 40 MiB)"
+		for cfg in "${cfgs[@]}"; do
+			set -- $cfg
+			out=$(b_cli timeout 120 "$NBLOAD" tftp --server $B_SRV_IP \
+				--tftp-port "$2" --file big40 --blksize "$3" --windowsize "$4" \
+				"${extra[@]}" 2>>"$RAW/tftp.err")
+			printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$3" "$4" "$(kv windowsize "$out")" \
+				"$(kv MBps "$out")" "$(kv ok "$out")" "$(kv retransmits "$out")" \
+				>>"$tsv"
+		done
 	done
-done
+}
+tftp_rounds "$RAW/tftp.tsv" "$REPS" tftp "${TFTP_CFGS[@]}"
 
 # The same at blksize 1468 with the client holding each ACK back
 # $ACK_DELAY_US us (nbload --ack-delay-us): a switched LAN plus a boot ROM's
@@ -305,19 +414,8 @@ done
 LAN_CFGS=()
 for ws in 1 4 16 64; do LAN_CFGS+=("netbootd $P_NBD_TFTP 1468 $ws"); done
 LAN_CFGS+=("tftp-hpa $P_HPA 1468 1" "dnsmasq $P_DNSMASQ 1468 1")
-: >"$RAW/tftp-lan.tsv"
-for rep in $(seq 1 "$LAN_REPS"); do
-	b_log "tftp with ${ACK_DELAY_US} us ACK delay: round $rep of $LAN_REPS"
-	for cfg in "${LAN_CFGS[@]}"; do
-		set -- $cfg
-		out=$(b_cli timeout 120 "$NBLOAD" tftp --server $B_SRV_IP \
-			--tftp-port "$2" --file big40 --blksize "$3" --windowsize "$4" \
-			--ack-delay-us "$ACK_DELAY_US" 2>>"$RAW/tftp.err")
-		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$3" "$4" "$(kv windowsize "$out")" \
-			"$(kv MBps "$out")" "$(kv ok "$out")" "$(kv retransmits "$out")" \
-			>>"$RAW/tftp-lan.tsv"
-	done
-done
+tftp_rounds "$RAW/tftp-lan.tsv" "$LAN_REPS" "tftp with ${ACK_DELAY_US} us ACK delay" \
+	"${LAN_CFGS[@]}" -- --ack-delay-us "$ACK_DELAY_US"
 
 : >"$RAW/http.tsv"
 for rep in $(seq 1 "$REPS"); do
@@ -326,22 +424,35 @@ for rep in $(seq 1 "$REPS"); do
 			set -- $srv
 			th=2; [ "$c" -eq 1 ] && th=1
 			b_log "http: $1, $c connections, ${HTTP_SECONDS} s (round $rep)"
-			# --timeout: at 100 connections one 20 MiB response
-			# takes seconds; wrk's default of 2 s would count it lost.
-			out=$(b_cli timeout $((HTTP_SECONDS + 40)) wrk -t$th -c"$c" \
-				-d"${HTTP_SECONDS}s" --timeout 30s \
-				"http://$B_SRV_IP:$2/big20" 2>&1)
+			out=$(wrk_big20 "$2" "$c" $th)
 			echo "$out" >>"$RAW/wrk-$1-$c.txt"
 			rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
-			# Transfer/sec: 1.95GB / 812.34MB / 100.5KB -> MB/s (10^6).
-			mbs=$(awk '/^Transfer\/sec:/ { v=$2; u=v; sub(/[0-9.]+/, "", u); sub(/[A-Za-z]+$/, "", v);
-				m = (u=="GB") ? 1073.741824 : (u=="MB") ? 1.048576 : (u=="KB") ? 0.001024 : 0.000001;
-				printf "%.1f", v*m }' <<<"$out")
+			mbs=$(wrk_mbs "$out")
 			errs=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
 			printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$c" "${rps:-0}" "${mbs:-0}" "$errs" >>"$RAW/http.tsv"
 		done
 	done
 done
+# wrk through the 10 Gbit/s bucket: "nginx alone" against netbootd on a
+# wire, the issue's "0.9x of the best of nginx alone and netbootd".
+shaped_http() {
+	local rep srv out mbs
+	: >"$RAW/http-shaped.tsv"
+	shape_on 10gbit
+	for rep in $(seq 1 "$REPS"); do
+		for srv in "netbootd $P_NBD_HTTP" "nginx $P_NGINX"; do
+			set -- $srv
+			b_log "http through 10gbit: $1, 100 connections, ${HTTP_SECONDS} s (round $rep)"
+			out=$(wrk_big20 "$2" 100 2)
+			echo "$out" >>"$RAW/wrk-shaped-$1.txt"
+			mbs=$(wrk_mbs "$out")
+			printf '%s\t%s\t%s\t%s\n' "$1" 100 10000000000 "${mbs:-0}" >>"$RAW/http-shaped.tsv"
+		done
+	done
+	shape_off
+}
+[ "$SHAPED_HTTP" = 1 ] && want shaped && [ "$REPS" -gt 0 ] && shaped_http
+
 "$PROCWATCH" --interval-ms 50 --out "$RAW/pw-end" "${ALL_PIDS[0]}" &
 pw=$!; sleep 0.2; kill -TERM $pw; wait $pw
 NBD_HWM_END=$(kv hwm_sum_kb "$(cat "$RAW/pw-end")")

@@ -12,6 +12,7 @@
  */
 #include "efi-shim/fetch.h"
 #include "efi-shim/ucs2.h"
+#include "plan/str.h"
 
 #define HTTP_TIMEOUT_MS   15000          /* no progress for this long: give up */
 #define HTTP_CHUNK        (1U << 20)     /* body bytes per Response() call */
@@ -64,7 +65,7 @@ static EFI_STATUS wait_token(struct http_xfer *x, EFI_HTTP_TOKEN *tok)
 	return EFI_SUCCESS;
 }
 
-/* Content-Length, RFC 9110 section 8.6: digits only, at most 19 of them. */
+/* Content-Length, RFC 9110 section 8.6: digits only, at most 2^64 - 1. */
 static int content_length(const EFI_HTTP_MESSAGE *m, UINT64 *ret)
 {
 	static const char name[] = "content-length";
@@ -85,16 +86,17 @@ static int content_length(const EFI_HTTP_MESSAGE *m, UINT64 *ret)
 			continue;
 		while (*v == ' ' || *v == '\t')
 			v++;
-		UINT64 x = 0;
-		unsigned digits = 0;
-		for (; *v >= '0' && *v <= '9'; v++) {
-			if (++digits > 19)
-				return 0;
-			x = x * 10 + (UINT64)(*v - '0');
-		}
+		const CHAR8 *d = v;
+		uint64_t x;
+
+		while (*v >= '0' && *v <= '9')
+			v++;
+		size_t dn = (size_t)(v - d);
+
 		while (*v == ' ' || *v == '\t')
 			v++;
-		if (digits == 0 || *v)
+		/* plan/str.c's parser: digits only, bounded, no overflow. */
+		if (*v || nb_parse_u64((const char *)d, dn, UINT64_MAX, &x) < 0)
 			return 0;
 		*ret = x;
 		return 1;

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "plan/test_util.h"
+
 #include "efi-shim/menu_model.h"
 
 /* Script letters: t tick, u up, d down, h home, e end, \n enter,
@@ -102,12 +104,10 @@ static void test_limits(void **state)
 	assert_int_equal(m.chosen, 9);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_scripts),
-		cmocka_unit_test(test_results),
-		cmocka_unit_test(test_limits),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_scripts),
+	cmocka_unit_test(test_results),
+	cmocka_unit_test(test_limits),
+};
+
+TEST_MAIN(tests, NULL)

@@ -102,13 +102,13 @@ UNIT_TESTS += efi_sha256_test efi_ucs2_test efi_menu_model_test efi_bounds_test
 efi_sha256_test_SRCS     = efi-shim/sha256_test.c efi-shim/sha256.c
 efi_ucs2_test_SRCS       = efi-shim/ucs2_test.c efi-shim/ucs2.c
 efi_menu_model_test_SRCS = efi-shim/menu_model_test.c efi-shim/menu_model.c
-efi_bounds_test_SRCS     = efi-shim/bounds_test.c efi-shim/bounds.c efi-shim/url.c \
+efi_bounds_test_SRCS     = efi-shim/bounds_test.c efi-shim/bounds.c efi-shim/url.c plan/str.c \
                            efi-shim/sha256.c
 
 
 # Fuzz target: URL splitting, UTF-8 to UCS-2 (argument walking: plan_fuzz_wire).
 FUZZERS += efi_fuzz_url
-efi_fuzz_url_SRCS  = efi-shim/fuzz_url.c efi-shim/url.c efi-shim/ucs2.c
+efi_fuzz_url_SRCS  = efi-shim/fuzz_url.c efi-shim/url.c efi-shim/ucs2.c plan/str.c
 efi_fuzz_url_SEEDS = efi-shim/fuzz-seeds/url
 
 # QEMU tests of what the boot-test suite (tests-qemu/) does not cover:

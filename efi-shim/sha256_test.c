@@ -11,6 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "plan/test_util.h"
+
 #include "efi-shim/sha256.h"
 
 static void hex(const uint8_t d[32], char out[65])
@@ -84,12 +86,10 @@ static void test_chunking(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_vectors),
-		cmocka_unit_test(test_million_a),
-		cmocka_unit_test(test_chunking),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_vectors),
+	cmocka_unit_test(test_million_a),
+	cmocka_unit_test(test_chunking),
+};
+
+TEST_MAIN(tests, NULL)

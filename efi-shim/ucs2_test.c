@@ -8,6 +8,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "plan/test_util.h"
+
 #include "efi-shim/ucs2.h"
 
 static const struct {
@@ -87,12 +89,10 @@ static void test_to_ascii(void **state)
 	assert_string_equal(out, "ok");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_table),
-		cmocka_unit_test(test_capacity),
-		cmocka_unit_test(test_to_ascii),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_table),
+	cmocka_unit_test(test_capacity),
+	cmocka_unit_test(test_to_ascii),
+};
+
+TEST_MAIN(tests, NULL)

@@ -9,33 +9,18 @@
 #include <errno.h>
 
 #include "efi-shim/url.h"
+#include "plan/str.h"
 
-/* Dotted quad, each part 0..255 without leading junk; 0 or -EINVAL. */
+/* Dotted quad (plan/str.c's parser: no sign, no leading zero) into
+ * network byte order; 0 or -EINVAL. */
 static int parse_ipv4(const char *s, size_t len, uint8_t ret_ip[4])
 {
-	uint8_t ip[4];
-	size_t i = 0;
+	uint32_t a;
 
-	for (int part = 0; part < 4; part++) {
-		unsigned v = 0, digits = 0;
-		if (part > 0) {
-			if (i >= len || s[i] != '.')
-				return -EINVAL;
-			i++;
-		}
-		while (i < len && s[i] >= '0' && s[i] <= '9' && digits < 4) {
-			v = v * 10 + (unsigned)(s[i] - '0');
-			i++;
-			digits++;
-		}
-		if (digits == 0 || digits > 3 || v > 255)
-			return -EINVAL;
-		ip[part] = (uint8_t)v;
-	}
-	if (i != len)
+	if (nb_ipv4_parse(s, len, &a) < 0)
 		return -EINVAL;
 	for (int k = 0; k < 4; k++)
-		ret_ip[k] = ip[k];
+		ret_ip[k] = (uint8_t)(a >> (24 - 8 * k));
 	return 0;
 }
 
@@ -75,14 +60,12 @@ int url_parse(const char *s, size_t len, struct url *ret)
 
 	u.port = 80;
 	if (i < len && s[i] == ':') {
-		unsigned long v = 0;
-		size_t digits = 0;
-		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
-			if (++digits > 5)
-				return -EINVAL;
-			v = v * 10 + (unsigned long)(s[i] - '0');
-		}
-		if (digits == 0 || v == 0 || v > 65535)
+		size_t start = ++i;
+		uint64_t v;
+
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (nb_parse_u64(s + start, i - start, 65535, &v) < 0 || v == 0)
 			return -EINVAL;
 		u.port = (uint16_t)v;
 	}

@@ -2,36 +2,6 @@
 #include "embed/cidr.h"
 #include "plan/str.h"
 
-/* Dotted quad, each part 0..255 in decimal without sign (inet_aton's
- * octal and hex forms are refused: "010.0.0.1" would mean 8.0.0.1). */
-static int parse_quad(const char *s, size_t n, uint32_t *ret)
-{
-	uint32_t a = 0;
-	size_t i = 0;
-
-	for (int part = 0; part < 4; part++) {
-		size_t st = i;
-		uint64_t x;
-
-		while (i < n && nb_is_digit(s[i]))
-			i++;
-		if (i == st || i - st > 3 || (i - st > 1 && s[st] == '0'))
-			return -NB_EINVAL;
-		if (nb_parse_u64(s + st, i - st, 255, &x) < 0)
-			return -NB_EINVAL;
-		a = a << 8 | (uint32_t)x;
-		if (part < 3) {
-			if (i >= n || s[i] != '.')
-				return -NB_EINVAL;
-			i++;
-		}
-	}
-	if (i != n)
-		return -NB_EINVAL;
-	*ret = a;
-	return 0;
-}
-
 static uint32_t mask_of(unsigned prefix)
 {
 	return prefix == 0 ? 0 : 0xffffffffu << (32 - prefix);
@@ -45,7 +15,7 @@ static const char *parse_one(struct nb_cidr *ret, const char *s, size_t n)
 
 	while (slash < n && s[slash] != '/')
 		slash++;
-	if (parse_quad(s, slash, &a) < 0)
+	if (nb_ipv4_parse(s, slash, &a) < 0)
 		return "status-allow: expected A.B.C.D or A.B.C.D/N";
 	if (slash < n && nb_parse_u64(s + slash + 1, n - slash - 1, 32, &prefix) < 0)
 		return "status-allow: the prefix length after '/' is 0 to 32";
@@ -59,8 +29,8 @@ static const char *parse_one(struct nb_cidr *ret, const char *s, size_t n)
 const char *nb_cidr_list_parse(struct nb_cidr_list *out, const char *v, size_t n)
 {
 	struct nb_cidr_list l;
-	size_t i = 0;
-	const char *why;
+	size_t pos = 0, wn;
+	const char *w, *why;
 
 	nb_memset(&l, 0, sizeof(l));
 	l.set = 1;
@@ -68,18 +38,10 @@ const char *nb_cidr_list_parse(struct nb_cidr_list *out, const char *v, size_t n
 		*out = l;
 		return NULL;
 	}
-	while (i < n) {
-		size_t s;
-
-		while (i < n && nb_is_space(v[i]))
-			i++;
-		for (s = i; i < n && !nb_is_space(v[i]); i++)
-			;
-		if (i == s)
-			break;
+	while ((wn = nb_word_next(v, n, &pos, 0, &w)) > 0) {
 		if (l.n >= NB_CIDR_MAX)
 			return "status-allow: at most 16 networks";
-		if ((why = parse_one(&l.item[l.n], v + s, i - s)) != NULL)
+		if ((why = parse_one(&l.item[l.n], w, wn)) != NULL)
 			return why;
 		l.n++;
 	}

@@ -6,8 +6,8 @@
  * [client arch=N]; and include = PATTERN lines (embed/config_files.c reads
  * the files, each parsed here with its own name and line numbers).
  *
- * Every value is checked here, once, against what the command line, the
- * iPXE script and the boot plan can carry: first by its key's own rules
+ * Every profile and client value is checked here, once, against what the
+ * command line, the iPXE script and the boot plan can carry: first by its key's own rules
  * (no spaces or quotes in URLs, no '$' except the known ${...} variables),
  * then by the one safety check every script value passes (embed/safe.c),
  * so the renderers can trust the model (they check again all the same).
@@ -19,14 +19,21 @@
  * scratch struct nb_profile (which also counts list entries), then kept as
  * written in cfg->text (config_model.h says why): nb_section_apply parses
  * them again, with the same table, when a client's plan is resolved.
+ *
+ * [server] keys are netbootd's own settings: they are kept as written,
+ * with their file and line (struct nb_server_kv), and netbootd gives them
+ * their meaning (server-min/config_load.c, the same kind of key table,
+ * embed/keys.h), so nothing here knows a port or a limit.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "embed/config_int.h"
+#include "embed/keys.h"
 #include "embed/resolve.h"
 #include "embed/safe.h"
+#include "plan/mac.h"
 #include "plan/str.h"
 
 enum section { SEC_NONE, SEC_SERVER, SEC_PROFILE, SEC_CLIENT };
@@ -49,21 +56,9 @@ struct parser {
 /* The profile= key of a [client] section, stored among its keys. */
 #define KEY_PROFILE 0xff
 
-/* A value parser: NULL on success, else what is wrong. */
-typedef const char *parse_fn(void *field, size_t size, const char *v, size_t n);
+_Static_assert(sizeof(((struct nb_profile *)0)->timeout_s) == sizeof(uint32_t),
+	       "number keys store a uint32_t");
 
-struct key {
-	const char *name;
-	parse_fn *parse;
-	size_t off, size;
-	uint32_t bit;        /* NB_SET_* (profile keys) or a bit of its own */
-	int repeatable;
-	int safe;            /* enum nb_safe_kind the value must pass, or NO_SAFE */
-};
-
-/* A value that never reaches a script or a plan line (server keys, numbers
- * and hex digests that the key's own parser already restricts). */
-#define NO_SAFE (-1)
 
 /* ---- character classes ------------------------------------------------ */
 
@@ -154,14 +149,14 @@ static const char *check_scheme(const char *v, size_t n, int https_ok)
 			: "only http:// URLs (iPXE and alpineboot.efi fetch it)";
 }
 
-static int name_char(char c)
+int nb_name_char(char c)
 {
 	return nb_is_alnum(c) || c == '-' || c == '_' || c == '.';
 }
 
 /* ---- value parsers ---------------------------------------------------- */
 
-static const char *put_str(void *field, size_t size, const char *v, size_t n)
+const char *nb_put_str(void *field, size_t size, const char *v, size_t n)
 {
 	return nb_strlcpy(field, size, v, n) ? "value too long" : NULL;
 }
@@ -170,7 +165,7 @@ static const char *p_flavor(void *field, size_t size, const char *v, size_t n)
 {
 	if (!nb_tok_eq(v, n, "lts") && !nb_tok_eq(v, n, "virt"))
 		return "flavor must be lts or virt";
-	return put_str(field, size, v, n);
+	return nb_put_str(field, size, v, n);
 }
 
 /* Alpine branch names as used in mirror paths: latest-stable, edge, v3.NN. */
@@ -197,7 +192,7 @@ static const char *p_branch(void *field, size_t size, const char *v, size_t n)
 {
 	const char *why = check_branch(v, n);
 
-	return why ? why : put_str(field, size, v, n);
+	return why ? why : nb_put_str(field, size, v, n);
 }
 
 static const char *list_add(char (*list)[NB_URL_MAX], unsigned *count,
@@ -227,41 +222,66 @@ static const char *p_mirror(void *field, size_t size, const char *v, size_t n)
 			"mirror: at most 16 (the boot menu shows what fits)", v, n);
 }
 
+/* Each word of v (split on spaces, and commas when comma is set) all ok()
+ * characters, joined by one join character into b. NULL and *ret_words,
+ * or why_char. */
+static const char *join_words(const char *v, size_t n, int comma,
+			      int (*ok)(char c), const char *why_char,
+			      char join, struct nb_buf *b, size_t *ret_words)
+{
+	size_t pos = 0, wn, i, words = 0;
+	const char *w;
+
+	while ((wn = nb_word_next(v, n, &pos, comma, &w)) > 0) {
+		for (i = 0; i < wn; i++)
+			if (!ok(w[i]))
+				return why_char;
+		if (words++ > 0)
+			nb_buf_putc(b, join);
+		nb_buf_putn(b, w, wn);
+	}
+	*ret_words = words;
+	return NULL;
+}
+
+static int repo_char(char c)
+{
+	return nb_is_lower(c) || nb_is_digit(c) || c == '-';
+}
+
 static const char *p_repos(void *field, size_t size, const char *v, size_t n)
 {
 	char out[256];
 	struct nb_buf b;
-	size_t i = 0, words = 0;
+	size_t words = 0;
+	const char *why;
 
 	nb_buf_init(&b, out, sizeof(out));
-	while (i < n) {
-		size_t s;
-
-		while (i < n && nb_is_space(v[i]))
-			i++;
-		for (s = i; i < n && !nb_is_space(v[i]); i++)
-			if (!nb_is_lower(v[i]) && !nb_is_digit(v[i]) && v[i] != '-')
-				return "repos: words of a-z, 0-9 and '-'";
-		if (i == s)
-			break;
-		if (words++ > 0)
-			nb_buf_putc(&b, ' ');
-		nb_buf_putn(&b, v + s, i - s);
-	}
+	if ((why = join_words(v, n, 0, repo_char, "repos: words of a-z, 0-9 and '-'",
+			      ' ', &b, &words)) != NULL)
+		return why;
 	if (words == 0)
 		return "repos: at least one (e.g. main community)";
 	if (words > NB_MAX_REPOS || b.overflow)
 		return "repos: at most 16 words, 255 characters";
-	return put_str(field, size, out, b.len);
+	return nb_put_str(field, size, out, b.len);
 }
 
-static const char *p_path(void *field, size_t size, const char *v, size_t n)
+/* A URL or path, checked, then stored. */
+static const char *put_url(void *field, size_t size, const char *v, size_t n,
+			   int https_ok)
 {
 	const char *why;
 
-	if ((why = check_url_text(v, n, 0)) || (why = check_scheme(v, n, 0)))
+	if ((why = check_url_text(v, n, 0)) || (why = check_scheme(v, n, https_ok)))
 		return why;
-	return put_str(field, size, v, n);
+	return nb_put_str(field, size, v, n);
+}
+
+/* kernel: fetched by iPXE or alpineboot.efi, so http only. */
+static const char *p_path(void *field, size_t size, const char *v, size_t n)
+{
+	return put_url(field, size, v, n, 0);
 }
 
 static const char *p_path_add(void *field, size_t size, const char *v, size_t n)
@@ -282,11 +302,7 @@ static const char *p_path_add(void *field, size_t size, const char *v, size_t n)
  * do https. */
 static const char *p_modloop(void *field, size_t size, const char *v, size_t n)
 {
-	const char *why;
-
-	if ((why = check_url_text(v, n, 0)) || (why = check_scheme(v, n, 1)))
-		return why;
-	return put_str(field, size, v, n);
+	return put_url(field, size, v, n, 1);
 }
 
 static const char *p_apkovl(void *field, size_t size, const char *v, size_t n)
@@ -294,10 +310,10 @@ static const char *p_apkovl(void *field, size_t size, const char *v, size_t n)
 	const char *why;
 
 	if (nb_tok_eq(v, n, "none"))
-		return put_str(field, size, v, 0);
+		return nb_put_str(field, size, v, 0);
 	if ((why = check_url_text(v, n, 1)) || (why = check_scheme(v, n, 1)))
 		return why;
-	return put_str(field, size, v, n);
+	return nb_put_str(field, size, v, n);
 }
 
 /* ip=dhcp, or the kernel's static form that Alpine's initramfs-init reads:
@@ -308,55 +324,39 @@ static const char *p_ip(void *field, size_t size, const char *v, size_t n)
 	size_t i, colons = 0;
 
 	if (nb_tok_eq(v, n, "dhcp"))
-		return put_str(field, size, v, n);
+		return nb_put_str(field, size, v, n);
 	for (i = 0; i < n; i++) {
 		if (v[i] == ':')
 			colons++;
-		else if (!name_char(v[i]))
+		else if (!nb_name_char(v[i]))
 			return "ip: dhcp or client:server:gw:mask:host:dev:autoconf:dns1:dns2";
 	}
 	if (colons < 3 || colons > 8)
 		return "ip: dhcp or client:server:gw:mask:host:dev:autoconf:dns1:dns2";
-	return put_str(field, size, v, n);
+	return nb_put_str(field, size, v, n);
 }
 
 /* Module names, separated by commas or spaces; stored comma-joined. */
+static int module_char(char c)
+{
+	return nb_is_alnum(c) || c == '_' || c == '-';
+}
+
 static const char *p_modules(void *field, size_t size, const char *v, size_t n)
 {
 	char out[128];
 	struct nb_buf b;
-	size_t i = 0, words = 0;
+	size_t words;
+	const char *why;
 
 	nb_buf_init(&b, out, sizeof(out));
-	while (i < n) {
-		size_t s;
-
-		while (i < n && (nb_is_space(v[i]) || v[i] == ','))
-			i++;
-		for (s = i; i < n && !nb_is_space(v[i]) && v[i] != ','; i++)
-			if (!nb_is_alnum(v[i]) && v[i] != '_' && v[i] != '-')
-				return "modules: names of a-z, 0-9, '_' and '-'";
-		if (i == s)
-			break;
-		if (words++ > 0)
-			nb_buf_putc(&b, ',');
-		nb_buf_putn(&b, v + s, i - s);
-	}
+	if ((why = join_words(v, n, 1, module_char,
+			      "modules: names of a-z, 0-9, '_' and '-'", ',',
+			      &b, &words)) != NULL)
+		return why;
 	if (b.overflow)
 		return "modules: too long";
-	return put_str(field, size, out, b.len);
-}
-
-static const char *p_hostname(void *field, size_t size, const char *v, size_t n)
-{
-	size_t i;
-
-	if (n == 0 || n > 63)
-		return "hostname: 1 to 63 characters";
-	for (i = 0; i < n; i++)
-		if (!nb_is_alnum(v[i]) && v[i] != '-' && v[i] != '.')
-			return "hostname: letters, digits, '-' and '.'";
-	return put_str(field, size, v, n);
+	return nb_put_str(field, size, out, b.len);
 }
 
 /* Arguments the command line builder owns; a user extra may not set them
@@ -372,40 +372,24 @@ static const char *p_cmdline(void *field, size_t size, const char *v, size_t n)
 {
 	char out[NB_EXTRA_MAX];
 	struct nb_buf b;
-	size_t i = 0, k, words = 0;
+	size_t pos = 0, i, k, wn, words = 0;
+	const char *w;
 
 	nb_buf_init(&b, out, sizeof(out));
-	while (i < n) {
-		size_t s;
-
-		while (i < n && nb_is_space(v[i]))
-			i++;
-		for (s = i; i < n && !nb_is_space(v[i]); i++)
-			if (!url_char(v[i]) && v[i] != '{' && v[i] != '}')
+	while ((wn = nb_word_next(v, n, &pos, 0, &w)) > 0) {
+		for (i = 0; i < wn; i++)
+			if (!url_char(w[i]) && w[i] != '{' && w[i] != '}')
 				return "cmdline: quote, '$', '\\' or control character";
-		if (i == s)
-			break;
 		for (k = 0; k < sizeof(owned_args) / sizeof(owned_args[0]); k++)
-			if (nb_has_prefix(v + s, i - s, owned_args[k]))
+			if (nb_has_prefix(w, wn, owned_args[k]))
 				return "cmdline: this argument has its own key";
 		if (words++ > 0)
 			nb_buf_putc(&b, ' ');
-		nb_buf_putn(&b, v + s, i - s);
+		nb_buf_putn(&b, w, wn);
 	}
 	if (b.overflow)
 		return "cmdline: too long";
-	return put_str(field, size, out, b.len);
-}
-
-static const char *p_timeout(void *field, size_t size, const char *v, size_t n)
-{
-	uint64_t t;
-
-	(void)size;
-	if (nb_parse_u64(v, n, 3600, &t))
-		return "timeout: seconds, 0 to 3600";
-	*(unsigned *)field = (unsigned)t;
-	return NULL;
+	return nb_put_str(field, size, out, b.len);
 }
 
 /* Menu items by name: default = and fallback = use the same words. */
@@ -439,40 +423,34 @@ static const char *p_default(void *field, size_t size, const char *v, size_t n)
 	} else if (!fallback_word(v, n)) {
 		return "default: retry, mirrors, flavor, no-apkovl, shell, reboot, exit or branch:NAME";
 	}
-	return put_str(field, size, v, n);
+	return nb_put_str(field, size, v, n);
 }
 
 /* fallback = words from fallback_words, branch:NAME (repeatable) or none. */
 static const char *p_fallback(void *field, size_t size, const char *v, size_t n)
 {
 	struct nb_fallback fb;
-	size_t i = 0;
+	size_t pos = 0, wn;
+	const char *w;
 
 	(void)size;
 	nb_memset(&fb, 0, sizeof(fb));
-	while (i < n) {
-		size_t s;
+	while ((wn = nb_word_next(v, n, &pos, 0, &w)) > 0) {
 		uint32_t item;
 
-		while (i < n && nb_is_space(v[i]))
-			i++;
-		for (s = i; i < n && !nb_is_space(v[i]); i++)
-			;
-		if (i == s)
-			break;
-		if (nb_tok_eq(v + s, i - s, "none"))
+		if (nb_tok_eq(w, wn, "none"))
 			continue;
-		if (nb_has_prefix(v + s, i - s, "branch:")) {
-			if (check_branch(v + s + 7, i - s - 7))
+		if (nb_has_prefix(w, wn, "branch:")) {
+			if (check_branch(w + 7, wn - 7))
 				return "fallback: branch:NAME needs a branch name";
 			if (fb.n_branch >= NB_MAX_ALT_BRANCH)
 				return "fallback: at most 16 branch: items";
 			nb_strlcpy(fb.branch[fb.n_branch++], NB_BRANCH_MAX,
-				   v + s + 7, i - s - 7);
+				   w + 7, wn - 7);
 			fb.items |= NB_FB_BRANCH;
 			continue;
 		}
-		if (!(item = fallback_word(v + s, i - s)))
+		if (!(item = fallback_word(w, wn)))
 			return "fallback: retry, mirrors, branch:NAME, flavor, no-apkovl, shell, reboot, exit or none";
 		fb.items |= item;
 	}
@@ -516,354 +494,54 @@ static const char *p_size(void *field, size_t size, const char *v, size_t n)
 	return NULL;
 }
 
+/* ---- text keys: a length and a character class ------------------------ */
+
+static int hostname_char(char c)
+{
+	return nb_is_alnum(c) || c == '-' || c == '.';
+}
+
 /* Titles appear in iPXE's menu and echo lines: no '$' (expansion), no
  * control characters. */
-static const char *p_title(void *field, size_t size, const char *v, size_t n)
+static int title_char(char c)
+{
+	return c >= ' ' && c <= '~' && c != '$' && c != '"';
+}
+
+
+static const char *text_check(const struct nb_text_rule *r, const char *v, size_t n)
 {
 	size_t i;
 
+	if (n < r->min || (r->max != 0 && n > r->max))
+		return r->why_len;
 	for (i = 0; i < n; i++)
-		if (v[i] < ' ' || v[i] > '~' || v[i] == '$' || v[i] == '"')
-			return "title: printable ASCII without '$' or '\"'";
-	return put_str(field, size, v, n);
-}
-
-static const char *p_name(void *field, size_t size, const char *v, size_t n)
-{
-	size_t i;
-
-	if (n == 0)
-		return "empty name";
-	for (i = 0; i < n; i++)
-		if (!name_char(v[i]))
-			return "names use letters, digits, '-', '_' and '.'";
-	return put_str(field, size, v, n);
-}
-
-/* ---- [server] values -------------------------------------------------- */
-
-static const char *p_ipv4(void *field, size_t size, const char *v, size_t n)
-{
-	size_t i = 0, part;
-
-	for (part = 0; part < 4; part++) {
-		size_t s = i;
-		uint64_t x;
-
-		while (i < n && nb_is_digit(v[i]))
-			i++;
-		if (nb_parse_u64(v + s, i - s, 255, &x) || i - s > 3)
-			return "listen: a dotted-quad IPv4 address";
-		if (part < 3 && (i >= n || v[i++] != '.'))
-			return "listen: a dotted-quad IPv4 address";
-	}
-	if (i != n)
-		return "listen: a dotted-quad IPv4 address";
-	return put_str(field, size, v, n);
-}
-
-static const char *p_ifname(void *field, size_t size, const char *v, size_t n)
-{
-	size_t i;
-
-	if (n == 0 || n > 15)
-		return "interface: 1 to 15 characters";
-	for (i = 0; i < n; i++)
-		if (!name_char(v[i]) && v[i] != ':' && v[i] != '@')
-			return "interface: not an interface name";
-	return put_str(field, size, v, n);
-}
-
-static const char *p_root(void *field, size_t size, const char *v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (v[i] < ' ' || v[i] > '~')
-			return "root: printable path";
-	return put_str(field, size, v, n);
-}
-
-/* The secret key netbootd signs boot.plan with (docs/secure-boot.md):
- * read at start, before privileges are dropped, so an absolute path that
- * does not depend on the working directory. */
-static const char *p_plan_key(void *field, size_t size, const char *v, size_t n)
-{
-	size_t i;
-
-	if (n == 0 || v[0] != '/')
-		return "plan-key: an absolute path to a key from netboot-embed keygen";
-	for (i = 0; i < n; i++)
-		if (v[i] <= ' ' || v[i] > '~')
-			return "plan-key: printable path without spaces";
-	return put_str(field, size, v, n);
-}
-
-static const char *p_user(void *field, size_t size, const char *v, size_t n)
-{
-	size_t i;
-
-	if (n == 0 || n > 31)
-		return "user: 1 to 31 characters";
-	for (i = 0; i < n; i++)
-		if (!nb_is_alnum(v[i]) && v[i] != '_' && v[i] != '-')
-			return "user: not a user name";
-	return put_str(field, size, v, n);
-}
-
-static const char *p_loglevel(void *field, size_t size, const char *v, size_t n)
-{
-	if (!nb_tok_eq(v, n, "error") && !nb_tok_eq(v, n, "warn") &&
-	    !nb_tok_eq(v, n, "info") && !nb_tok_eq(v, n, "debug"))
-		return "log-level: error, warn, info or debug";
-	return put_str(field, size, v, n);
-}
-
-static const char *p_port(void *field, size_t size, const char *v, size_t n)
-{
-	uint64_t x;
-
-	(void)size;
-	if (nb_parse_u64(v, n, 65535, &x) || x == 0)
-		return "port: 1 to 65535";
-	*(uint16_t *)field = (uint16_t)x;
+		if (!r->ok(v[i]))
+			return r->why_char;
 	return NULL;
 }
 
-static const char *p_bool(void *field, size_t size, const char *v, size_t n)
-{
-	static const char *const yes[] = { "yes", "true", "on", "1" };
-	static const char *const no[] = { "no", "false", "off", "0" };
-	size_t i;
-
-	(void)size;
-	for (i = 0; i < 4; i++) {
-		if (nb_tok_eq(v, n, yes[i])) {
-			*(int8_t *)field = 1;
-			return NULL;
-		}
-		if (nb_tok_eq(v, n, no[i])) {
-			*(int8_t *)field = 0;
-			return NULL;
-		}
-	}
-	return "yes/no, true/false, on/off or 1/0";
-}
-
-/* Boot file names and the iPXE URL go into DHCP option 67 as they are;
- * iPXE expands ${...} in the URL itself, so only the character set is
- * checked. */
-static const char *p_bootfile(void *field, size_t size, const char *v, size_t n)
-{
-	size_t i;
-
-	if (n == 0)
-		return "empty value";
-	for (i = 0; i < n; i++)
-		if (v[i] <= ' ' || v[i] > '~' || v[i] == '"' || v[i] == '\'' ||
-		    v[i] == '\\')
-			return "space, quote or control character";
-	return put_str(field, size, v, n);
-}
-
-/* answer = all | known: whether netbootd answers every PXE client or only
- * those a [client] section names (nb_config_knows()). */
-static const char *p_answer(void *field, size_t size, const char *v, size_t n)
-{
-	(void)size;
-	if (nb_tok_eq(v, n, "all"))
-		*(int8_t *)field = 0;
-	else if (nb_tok_eq(v, n, "known"))
-		*(int8_t *)field = 1;
-	else
-		return "answer: all or known";
-	return NULL;
-}
-
-/* check = strict | warn | off: what netbootd does when the files it
- * serves do not belong together (server-min/filecheck.h). */
-static const char *p_check(void *field, size_t size, const char *v, size_t n)
-{
-	(void)size;
-	if (nb_tok_eq(v, n, "off"))
-		*(int8_t *)field = NB_CHECK_OFF;
-	else if (nb_tok_eq(v, n, "warn"))
-		*(int8_t *)field = NB_CHECK_WARN;
-	else if (nb_tok_eq(v, n, "strict"))
-		*(int8_t *)field = NB_CHECK_STRICT;
-	else
-		return "check: strict, warn or off";
-	return NULL;
-}
-
-/* One protect prefix: a path relative to the root as a request names it,
- * so no leading '/', no empty, "." or ".." parts (a request path never has
- * them once netbootd has checked it, so such a prefix would protect
- * nothing), printable and without backslash or quotes. */
-static const char *check_protect(const char *v, size_t n)
-{
-	size_t i, s = 0;
-
-	if (n >= NB_PROTECT_LEN)
-		return "protect: a prefix is at most 63 characters";
-	if (v[0] == '/')
-		return "protect: prefixes are relative to the root (no leading '/')";
-	for (i = 0; i <= n; i++) {
-		if (i < n && (v[i] <= ' ' || v[i] > '~' || v[i] == '\\' ||
-			      v[i] == '"' || v[i] == '\''))
-			return "protect: control character, quote or backslash";
-		if (i < n && v[i] != '/')
-			continue;
-		if (i == n && s == n)
-			break;              /* "ovl/": the trailing slash */
-		if (i == s || nb_tok_eq(v + s, i - s, ".") ||
-		    nb_tok_eq(v + s, i - s, ".."))
-			return "protect: no empty, '.' or '..' path parts";
-		s = i + 1;
-	}
-	return NULL;
-}
-
-/* protect = PREFIX ...: the whole [server] struct, to set the count and
- * protect_set with the list. */
-static const char *p_protect(void *field, size_t size, const char *v, size_t n)
-{
-	struct nb_server_conf *sc = field;
-	char list[NB_PROTECT_MAX][NB_PROTECT_LEN];
-	size_t i = 0, count = 0;
-	const char *why;
-
-	(void)size;
-	while (i < n) {
-		size_t s;
-
-		while (i < n && nb_is_space(v[i]))
-			i++;
-		for (s = i; i < n && !nb_is_space(v[i]); i++)
-			;
-		if (i == s)
-			break;
-		if ((why = check_protect(v + s, i - s)) != NULL)
-			return why;
-		if (count >= NB_PROTECT_MAX)
-			return "protect: at most 8 prefixes";
-		nb_strlcpy(list[count++], NB_PROTECT_LEN, v + s, i - s);
-	}
-	if (count == 0)
-		return "protect: at least one prefix (e.g. ovl/)";
-	nb_memcpy(sc->protect, list, sizeof(list));
-	sc->n_protect = (uint8_t)count;
-	sc->protect_set = 1;
-	return NULL;
-}
-
-static const char *put_u32(void *field, const char *v, size_t n,
-			   uint64_t max, const char *why)
-{
-	uint64_t x;
-
-	if (nb_parse_u64(v, n, max, &x) || x == 0)
-		return why;
-	*(uint32_t *)field = (uint32_t)x;
-	return NULL;
-}
-
-/* The per-source limits; netbootd's defaults are in server-min/main.c and
- * docs/netbootd.conf.5. 0 means "unset", so every range starts at 1. */
-static const char *p_http_per_ip(void *field, size_t size, const char *v, size_t n)
-{
-	(void)size;
-	return put_u32(field, v, n, 65536, "http-per-ip: connections, 1 to 65536");
-}
-
-static const char *p_http_requests(void *field, size_t size, const char *v, size_t n)
-{
-	(void)size;
-	return put_u32(field, v, n, 1000000, "http-requests: requests, 1 to 1000000");
-}
-
-static const char *p_http_idle(void *field, size_t size, const char *v, size_t n)
-{
-	(void)size;
-	return put_u32(field, v, n, 3600, "http-idle: seconds, 1 to 3600");
-}
-
-static const char *p_tftp_per_ip(void *field, size_t size, const char *v, size_t n)
-{
-	(void)size;
-	return put_u32(field, v, n, 65536, "tftp-per-ip: transfers, 1 to 65536");
-}
-
-/* The status pages and the boot history (docs/status.md). */
-static const char *p_status_allow(void *field, size_t size, const char *v, size_t n)
-{
-	(void)size;
-	return nb_cidr_list_parse(field, v, n);
-}
-
-static const char *p_history_clients(void *field, size_t size, const char *v, size_t n)
-{
-	(void)size;
-	return put_u32(field, v, n, 1000000, "history-clients: clients, 1 to 1000000");
-}
-
-static const char *p_history_events(void *field, size_t size, const char *v, size_t n)
-{
-	(void)size;
-	return put_u32(field, v, n, 1000, "history-events: events per client, 1 to 1000");
-}
-
-/* netbootd's event loops (server-min/workers.c); 64 is its
- * NETBOOTD_WORKERS_MAX. */
-static const char *p_workers(void *field, size_t size, const char *v, size_t n)
-{
-	(void)size;
-	return put_u32(field, v, n, 64, "workers: event loops, 1 to 64");
-}
+static const struct nb_text_rule name_rule = {
+	1, 0, nb_name_char, "empty name", "names use letters, digits, '-', '_' and '.'"
+};
 
 /* ---- key tables ------------------------------------------------------- */
 
-#define FIELD(type, f) offsetof(struct type, f), sizeof(((struct type *)0)->f)
-#define SK(name, fn, f, bit) { name, fn, FIELD(nb_server_conf, f), bit, 0, NO_SAFE }
 #define PK(name, fn, f, bit, rep, safe) \
-	{ name, fn, FIELD(nb_profile, f), bit, rep, safe }
+	{ name, fn, NB_FIELD(nb_profile, f), bit, rep, safe, 0, 0, NULL, NULL }
+#define PN(name, f, bit, lo, hi, unit) \
+	{ name, NULL, NB_FIELD(nb_profile, f), bit, 0, NB_NO_SAFE, lo, hi, unit, NULL }
+/* Text keys: min to max characters of a class (struct nb_text_rule). */
+#define PT(name, f, bit, safe, ...) \
+	{ name, NULL, NB_FIELD(nb_profile, f), bit, 0, safe, 0, 0, NULL, \
+	  &(const struct nb_text_rule){ __VA_ARGS__ } }
 
-static const struct key server_keys[] = {
-	SK("listen", p_ipv4, listen, 1u << 0),
-	SK("interface", p_ifname, interface, 1u << 1),
-	SK("root", p_root, root, 1u << 2),
-	SK("user", p_user, user, 1u << 3),
-	SK("log-level", p_loglevel, log_level, 1u << 4),
-	SK("http-port", p_port, http_port, 1u << 5),
-	SK("tftp-port", p_port, tftp_port, 1u << 6),
-	SK("dhcp", p_bool, dhcp, 1u << 7),
-	SK("tftp", p_bool, tftp, 1u << 8),
-	SK("http", p_bool, http, 1u << 9),
-	SK("boot-bios", p_bootfile, boot_bios, 1u << 10),
-	SK("boot-efi64", p_bootfile, boot_efi64, 1u << 11),
-	SK("boot-ipxe", p_bootfile, boot_ipxe, 1u << 12),
-	SK("answer", p_answer, answer, 1u << 13),
-	{ "protect", p_protect, 0, sizeof(struct nb_server_conf), 1u << 14, 0,
-	  NO_SAFE },
-	SK("http-per-ip", p_http_per_ip, http_per_ip, 1u << 15),
-	SK("http-requests", p_http_requests, http_requests, 1u << 16),
-	SK("http-idle", p_http_idle, http_idle_s, 1u << 17),
-	SK("tftp-per-ip", p_tftp_per_ip, tftp_per_ip, 1u << 18),
-	SK("boot-arm64", p_bootfile, boot_arm64, 1u << 19),
-	SK("boot-http-x64", p_bootfile, boot_http_x64, 1u << 20),
-	SK("boot-http-arm64", p_bootfile, boot_http_arm64, 1u << 21),
-	SK("check", p_check, check, 1u << 22),
-	SK("plan-key", p_plan_key, plan_key, 1u << 23),
-	SK("status-allow", p_status_allow, status_allow, 1u << 24),
-	SK("history-clients", p_history_clients, history_clients, 1u << 25),
-	SK("history-events", p_history_events, history_events, 1u << 26),
-	SK("workers", p_workers, workers, 1u << 27),
-};
 
 /* Valid in [profile NAME] and [client ...]. The same table drives
  * nb_section_apply, so a key added here is inherited correctly. */
-static const struct key profile_keys[] = {
-	PK("title", p_title, title, NB_SET_TITLE, 0, NB_SAFE_TEXT),
+static const struct nb_key profile_keys[] = {
+	PT("title", title, NB_SET_TITLE, NB_SAFE_TEXT, 0, 0, title_char, "value too long",
+	   "title: printable ASCII without '$' or '\"'"),
 	PK("flavor", p_flavor, flavor, NB_SET_FLAVOR, 0, NB_SAFE_WORD),
 	PK("branch", p_branch, branch, NB_SET_BRANCH, 0, NB_SAFE_WORD),
 	PK("mirror", p_mirror, mirror, NB_SET_MIRROR, 1, NB_SAFE_WORD),
@@ -874,17 +552,56 @@ static const struct key profile_keys[] = {
 	PK("apkovl", p_apkovl, apkovl, NB_SET_APKOVL, 0, NB_SAFE_WORD),
 	PK("ip", p_ip, ip, NB_SET_IP, 0, NB_SAFE_WORD),
 	PK("modules", p_modules, modules, NB_SET_MODULES, 0, NB_SAFE_WORDS),
-	PK("hostname", p_hostname, hostname, NB_SET_HOSTNAME, 0, NB_SAFE_WORD),
+	PT("hostname", hostname, NB_SET_HOSTNAME, NB_SAFE_WORD, 1, 63, hostname_char,
+	   "hostname: 1 to 63 characters", "hostname: letters, digits, '-' and '.'"),
 	PK("cmdline", p_cmdline, cmdline, NB_SET_CMDLINE, 0, NB_SAFE_WORDS),
-	PK("timeout", p_timeout, timeout_s, NB_SET_TIMEOUT, 0, NO_SAFE),
+	PN("timeout", timeout_s, NB_SET_TIMEOUT, 0, 3600, "seconds"),
 	PK("default", p_default, default_item, NB_SET_DEFAULT, 0, NB_SAFE_WORD),
 	PK("fallback", p_fallback, fallback, NB_SET_FALLBACK, 0, NB_SAFE_WORDS),
-	PK("kernel-sha256", p_sha, kernel_sha256, NB_SET_KERNEL_SHA, 0, NO_SAFE),
-	PK("initrd-sha256", p_sha_add, initrd_sha256, NB_SET_INITRD_SHA, 1, NO_SAFE),
-	PK("max-file-size", p_size, max_file_size, NB_SET_MAX_SIZE, 0, NO_SAFE),
+	PK("kernel-sha256", p_sha, kernel_sha256, NB_SET_KERNEL_SHA, 0, NB_NO_SAFE),
+	PK("initrd-sha256", p_sha_add, initrd_sha256, NB_SET_INITRD_SHA, 1, NB_NO_SAFE),
+	PK("max-file-size", p_size, max_file_size, NB_SET_MAX_SIZE, 0, NB_NO_SAFE),
 };
 
 #define N_KEYS(t) (sizeof(t) / sizeof((t)[0]))
+
+/* A number key's value into its uint32_t field: NULL, or "NAME: UNIT, MIN
+ * to MAX" written into why. */
+static const char *num_parse(const struct nb_key *k, void *field, const char *v,
+			     size_t n, char why[NB_KEY_WHY_MAX])
+{
+	struct nb_buf b;
+	uint64_t x;
+
+	if (nb_parse_u64(v, n, k->max, &x) == 0 && x >= k->min) {
+		*(uint32_t *)field = (uint32_t)x;
+		return NULL;
+	}
+	nb_buf_init(&b, why, NB_KEY_WHY_MAX);
+	nb_buf_puts(&b, k->name);
+	nb_buf_puts(&b, ": ");
+	nb_buf_puts(&b, k->unit);
+	nb_buf_puts(&b, ", ");
+	nb_buf_putu(&b, k->min);
+	nb_buf_puts(&b, " to ");
+	nb_buf_putu(&b, k->max);
+	return why;
+}
+
+/* k's value into its field in base: NULL, or what is wrong. */
+const char *nb_key_parse(const struct nb_key *k, void *base, const char *v,
+			     size_t n, char why[NB_KEY_WHY_MAX])
+{
+	const char *bad;
+
+	if (k->parse != NULL)
+		return k->parse((char *)base + k->off, k->size, v, n);
+	if (k->text == NULL)
+		return num_parse(k, (char *)base + k->off, v, n, why);
+	if ((bad = text_check(k->text, v, n)) != NULL)
+		return bad;
+	return nb_put_str((char *)base + k->off, k->size, v, n);
+}
 
 /* ---- the parser ------------------------------------------------------- */
 
@@ -893,15 +610,15 @@ static const char *file_name(const struct nb_config *cfg, uint32_t file)
 	return cfg->text + cfg->file[file];
 }
 
-static int fail(struct parser *p, const char *what, const char *v, size_t n)
+int nb_config_error(const struct nb_config *cfg, const struct nb_where *at,
+		    const char *what, const char *v, size_t n, char err[NB_ERR_MAX])
 {
 	struct nb_buf b;
 
-	nb_buf_init(&b, p->err, NB_ERR_MAX);
-	/* cfg->text may move as keys are added: look the name up now. */
-	nb_buf_puts(&b, file_name(p->cfg, p->file));
+	nb_buf_init(&b, err, NB_ERR_MAX);
+	nb_buf_puts(&b, file_name(cfg, at->file));
 	nb_buf_putc(&b, ':');
-	nb_buf_putu(&b, p->line);
+	nb_buf_putu(&b, at->line);
 	nb_buf_puts(&b, ": ");
 	nb_buf_puts(&b, what);
 	if (v != NULL) {
@@ -913,6 +630,14 @@ static int fail(struct parser *p, const char *what, const char *v, size_t n)
 		nb_buf_puts(&b, n > 64 ? "...'" : "'");
 	}
 	return -NB_EINVAL;
+}
+
+static int fail(struct parser *p, const char *what, const char *v, size_t n)
+{
+	struct nb_where at = { p->file, p->line };
+
+	/* cfg->text may move as keys are added: the name is looked up now. */
+	return nb_config_error(p->cfg, &at, what, v, n, p->err);
 }
 
 static void trim(const char **s, size_t *n)
@@ -1010,6 +735,36 @@ static int client_key(struct parser *p, const char *a, size_t n,
 			return fail(p, "bad MAC address (aa:bb:cc:dd:ee:ff)", a, n);
 	}
 	return 0;
+}
+
+void nb_section_name(const struct nb_client_conf *cc, char out[64])
+{
+	char mac[18];
+	struct nb_buf b;
+
+	nb_buf_init(&b, out, 64);
+	switch (cc->match) {
+	case NB_MATCH_MAC:
+	case NB_MATCH_PREFIX:
+		nb_mac_format(cc->mac, ':', mac);
+		if (cc->match == NB_MATCH_MAC) {
+			nb_buf_puts(&b, mac);
+		} else {
+			nb_buf_putn(&b, mac, (size_t)cc->prefix_len * 3);
+			nb_buf_putc(&b, '*');
+		}
+		break;
+	case NB_MATCH_UUID:
+		nb_buf_puts(&b, "uuid=");
+		nb_buf_puts(&b, cc->uuid);
+		break;
+	default:
+		nb_buf_puts(&b, "arch=");
+		if (cc->arch < 0)
+			nb_buf_putc(&b, '-');
+		nb_buf_putu(&b, (uint64_t)(cc->arch < 0 ? -(int64_t)cc->arch : cc->arch));
+		break;
+	}
 }
 
 /* "duplicate WHAT (first at line N)", or "(first at FILE:N)" when the
@@ -1156,7 +911,7 @@ static int section_profile(struct parser *p, const char *a, size_t an)
 	int r;
 
 	for (i = 0; i < an; i++)
-		if (!name_char(a[i]))
+		if (!nb_name_char(a[i]))
 			return fail(p, "bad profile name", a, an);
 	if (an >= NB_NAME_MAX)
 		return fail(p, "profile name too long", a, an);
@@ -1195,6 +950,7 @@ static int section(struct parser *p, const char *s, size_t n)
 
 	if (nb_tok_eq(s, w, "server") && an == 0) {
 		p->sec = SEC_SERVER;
+		p->cfg->n_server_section++;
 		return 0;
 	}
 	if (nb_tok_eq(s, w, "client") && an > 0)
@@ -1204,7 +960,7 @@ static int section(struct parser *p, const char *s, size_t n)
 	return section_profile(p, a, an);
 }
 
-static const struct key *find_key(const struct key *t, size_t nt,
+const struct nb_key *nb_key_find(const struct nb_key *t, size_t nt,
 				  const char *k, size_t n)
 {
 	size_t i;
@@ -1234,6 +990,25 @@ static int keep_key(struct parser *p, uint8_t kid, const char *v, size_t vn)
 	return 0;
 }
 
+/* A [server] key, kept as written with where it stands: its meaning is
+ * netbootd's (server-min/config_load.c checks it, FILE:LINE and all). */
+static int keep_server_key(struct parser *p, const char *k, size_t kn,
+			   const char *v, size_t vn)
+{
+	struct nb_config *cfg = p->cfg;
+	struct nb_server_kv kv = { { p->file, p->line }, 0, cfg->n_server_section };
+	uint32_t voff;
+	int r;
+
+	if ((r = reserve((void **)&cfg->server_kv, &cfg->cap_server_kv,
+			 cfg->n_server_kv, sizeof(kv))) < 0 ||
+	    (r = nb_text_add(cfg, k, kn, &kv.key)) < 0 ||
+	    (r = nb_text_add(cfg, v, vn, &voff)) < 0)
+		return fail_errno(p, r);
+	cfg->server_kv[cfg->n_server_kv++] = kv;
+	return 0;
+}
+
 static int assign_profile_name(struct parser *p, const char *k, size_t kn,
 			       const char *v, size_t vn)
 {
@@ -1244,7 +1019,8 @@ static int assign_profile_name(struct parser *p, const char *k, size_t kn,
 
 	if (cc->profile_name != NB_NO_PROFILE)
 		return fail(p, "duplicate key", k, kn);
-	if ((why = p_name(name, sizeof(name), v, vn)) != NULL)
+	if ((why = text_check(&name_rule, v, vn)) != NULL ||
+	    (why = nb_put_str(name, sizeof(name), v, vn)) != NULL)
 		return fail(p, why, v, vn);
 	if ((r = keep_key(p, KEY_PROFILE, v, vn)) < 0)
 		return r;
@@ -1258,9 +1034,10 @@ static int assign_profile_name(struct parser *p, const char *k, size_t kn,
 static int assign(struct parser *p, const char *k, size_t kn,
 		  const char *v, size_t vn)
 {
-	const struct key *key;
+	const struct nb_key *key;
 	void *base;
 	const char *why;
+	char num_why[NB_KEY_WHY_MAX];
 
 	switch (p->sec) {
 	case SEC_NONE:
@@ -1268,15 +1045,11 @@ static int assign(struct parser *p, const char *k, size_t kn,
 			    "key outside a section (an include line ends the section above it)" :
 			    "key outside a section", k, kn);
 	case SEC_SERVER:
-		key = find_key(server_keys, N_KEYS(server_keys), k, kn);
-		if (key == NULL)
-			return fail(p, "unknown key in [server]", k, kn);
-		base = &p->cfg->server;
-		break;
+		return keep_server_key(p, k, kn, v, vn);
 	default:
 		if (p->sec == SEC_CLIENT && nb_tok_eq(k, kn, "profile"))
 			return assign_profile_name(p, k, kn, v, vn);
-		key = find_key(profile_keys, N_KEYS(profile_keys), k, kn);
+		key = nb_key_find(profile_keys, N_KEYS(profile_keys), k, kn);
 		if (key == NULL)
 			return fail(p, p->sec == SEC_CLIENT ?
 				    "unknown key in [client]" :
@@ -1286,16 +1059,14 @@ static int assign(struct parser *p, const char *k, size_t kn,
 	}
 	if ((p->seen & key->bit) && !key->repeatable)
 		return fail(p, "duplicate key", k, kn);
-	why = key->parse((char *)base + key->off, key->size, v, vn);
+	why = nb_key_parse(key, base, v, vn, num_why);
 	/* The one safety gate (embed/safe.c), after the key's own rules so
 	 * their more specific message wins. */
-	if (why == NULL && key->safe != NO_SAFE)
+	if (why == NULL && key->safe != NB_NO_SAFE)
 		why = nb_safe_check_template((enum nb_safe_kind)key->safe, v, vn);
 	if (why)
 		return fail(p, why, v, vn);
 	p->seen |= key->bit;
-	if (p->sec == SEC_SERVER)
-		return 0;
 	section_keys(p)->set |= key->bit;
 	return keep_key(p, (uint8_t)(key - profile_keys), v, vn);
 }
@@ -1423,7 +1194,8 @@ void nb_section_apply(const struct nb_config *cfg, const struct nb_keys *keys,
 		uint8_t kid = (uint8_t)t[0];
 		const char *v = t + 1;
 		size_t vn = strlen(v);
-		const struct key *k;
+		const struct nb_key *k;
+		char num_why[NB_KEY_WHY_MAX];
 
 		t = v + vn + 1;
 		if (kid >= N_KEYS(profile_keys))
@@ -1433,7 +1205,7 @@ void nb_section_apply(const struct nb_config *cfg, const struct nb_keys *keys,
 		if (k->repeatable && !(applied & k->bit))
 			memset((char *)dst + k->off, 0, k->size);
 		/* Checked when the file was read: cannot fail now. */
-		(void)k->parse((char *)dst + k->off, k->size, v, vn);
+		(void)nb_key_parse(k, dst, v, vn, num_why);
 		applied |= k->bit;
 		dst->set |= k->bit;
 	}
@@ -1457,23 +1229,6 @@ const char *nb_config_file(const struct nb_config *cfg, const struct nb_where *a
 	return at->file < cfg->n_file ? file_name(cfg, at->file) : "?";
 }
 
-void nb_server_defaults(struct nb_server_conf *s)
-{
-	memset(s, 0, sizeof(*s));
-	s->dhcp = s->tftp = s->http = -1;
-	s->answer = -1;
-	nb_strlcpy(s->boot_bios, sizeof(s->boot_bios), "undionly.kpxe", 13);
-	nb_strlcpy(s->boot_efi64, sizeof(s->boot_efi64), "alpineboot.efi", 14);
-	/* {mac}: the booting NIC, not iPXE's ${net0/mac} (issue 10). */
-	nb_strlcpy(s->boot_ipxe, sizeof(s->boot_ipxe),
-		   "${server}/boot.ipxe?mac={mac}", 29);
-	nb_strlcpy(s->boot_arm64, sizeof(s->boot_arm64),
-		   "alpineboot-arm64.efi", 20);
-	nb_strlcpy(s->boot_http_x64, sizeof(s->boot_http_x64),
-		   "${server}/alpineboot.efi", 24);
-	nb_strlcpy(s->boot_http_arm64, sizeof(s->boot_http_arm64),
-		   "${server}/alpineboot-arm64.efi", 30);
-}
 
 const struct nb_server_conf *nb_config_server(const struct nb_config *cfg)
 {

@@ -16,7 +16,10 @@
 #define NB_PROTECT_MAX 8        /* protect = prefixes */
 #define NB_PROTECT_LEN 64
 
-/* [server] section. Every field has an "unset" value so that the command
+/* [server] section: netbootd's own settings. embed/ keeps the section's
+ * keys as written (struct nb_server_kv); their meaning (which keys, their
+ * checks, the defaults) is netbootd's, in server-min/config_load.c, which
+ * fills this struct. Every field has an "unset" value so that the command
  * line can override the file and the file can override the defaults. */
 struct nb_server_conf {
 	char listen[16];          /* dotted quad; "" = unset */
@@ -79,6 +82,15 @@ struct nb_config_fs {
 	void *ctx;
 };
 
+/* The whole regular file at path, at most max bytes, read through one
+ * fd (open, then fstat: no stat-then-open race): 0, *ret_text (malloc'd,
+ * *ret_len bytes and a NUL) and, when ret_id is not NULL, the file's
+ * device and inode; or -errno (-EISDIR, -EINVAL for other non-regular
+ * files, -EFBIG over max). The real files' read for nb_config_fs, and
+ * netboot-embed's reader. */
+int nb_read_file(const char *path, size_t max, char **ret_text,
+		 size_t *ret_len, uint64_t ret_id[2]);
+
 /* path and every file it includes, parsed into a new config (the defaults
  * when path is NULL). 0 and *ret_cfg (nb_config_free() it); or -errno with
  * err holding "FILE:LINE: what is wrong" (FILE the included file where the
@@ -116,8 +128,17 @@ void nb_config_defaults(struct nb_config *cfg);
 /* Free what *cfg holds (not cfg itself) and zero it. */
 void nb_config_release(struct nb_config *cfg);
 
-/* The [server] section of a parsed config. */
+/* The [server] section of a parsed config, as config_server_apply()
+ * (server-min/config_load.c) filled it; all zero before. */
 const struct nb_server_conf *nb_config_server(const struct nb_config *cfg);
+
+struct nb_where;
+
+/* "FILE:LINE: what" into err, then ": 'v'" (printable, at most 64 bytes)
+ * when v is not NULL: the one form of every config error, for the keys
+ * embed/ checks and those netbootd does. -EINVAL. */
+int nb_config_error(const struct nb_config *cfg, const struct nb_where *at,
+		    const char *what, const char *v, size_t n, char err[NB_ERR_MAX]);
 
 #include "embed/config_model.h"   /* struct nb_config itself */
 
@@ -134,6 +155,11 @@ const struct nb_named_profile *nb_config_profile(const struct nb_config *cfg,
  * prefix_len, uuid, arch), or NULL. O(1). */
 const struct nb_client_conf *nb_config_section(const struct nb_config *cfg,
 					       const struct nb_client_conf *like);
+
+/* A [client] section's header as netbootd.conf(5) spells it, for log
+ * lines and listings: "aa:bb:cc:dd:ee:ff", "aa:bb:cc:*", "uuid=U" or
+ * "arch=N". */
+void nb_section_name(const struct nb_client_conf *cc, char out[64]);
 
 /* The profile= a client section names, or NULL. */
 const char *nb_client_profile_name(const struct nb_config *cfg,

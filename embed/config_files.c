@@ -112,15 +112,14 @@ static void loader_free(struct nb_loader *ld)
 
 /* ---- the real files --------------------------------------------------- */
 
-static int real_read(void *ctx, const char *path, size_t max, char **ret_text,
-		     size_t *ret_len, uint64_t ret_id[2])
+int nb_read_file(const char *path, size_t max, char **ret_text,
+		 size_t *ret_len, uint64_t ret_id[2])
 {
 	struct stat st;
 	char *buf = NULL;
 	size_t got = 0;
 	int fd, r;
 
-	(void)ctx;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -154,14 +153,23 @@ static int real_read(void *ctx, const char *path, size_t max, char **ret_text,
 	buf[got] = '\0';
 	*ret_text = buf;
 	*ret_len = got;
-	ret_id[0] = (uint64_t)st.st_dev;
-	ret_id[1] = (uint64_t)st.st_ino;
+	if (ret_id != NULL) {
+		ret_id[0] = (uint64_t)st.st_dev;
+		ret_id[1] = (uint64_t)st.st_ino;
+	}
 	buf = NULL;
 	r = 0;
 out:
 	free(buf);
 	close(fd);
 	return r;
+}
+
+static int real_read(void *ctx, const char *path, size_t max, char **ret_text,
+		     size_t *ret_len, uint64_t ret_id[2])
+{
+	(void)ctx;
+	return nb_read_file(path, max, ret_text, ret_len, ret_id);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -387,6 +395,7 @@ void nb_config_release(struct nb_config *cfg)
 	free(cfg->client);
 	free(cfg->file);
 	free(cfg->text);
+	free(cfg->server_kv);
 	nb_index_free(&cfg->by_section);
 	nb_index_free(&cfg->by_name);
 	memset(cfg, 0, sizeof(*cfg));
@@ -403,7 +412,6 @@ void nb_config_free(struct nb_config *cfg)
 void nb_config_defaults(struct nb_config *cfg)
 {
 	nb_config_release(cfg);
-	nb_server_defaults(&cfg->server);
 }
 
 /* A new config from text (already read) or, when text is NULL, from the
@@ -422,7 +430,6 @@ static int load(const char *path, const char *text, size_t len,
 		errf(err, "%s: cannot read: %s", path, strerror(ENOMEM));
 		return -ENOMEM;
 	}
-	nb_server_defaults(&cfg->server);
 	if (text == NULL) {
 		r = fs->read(fs->ctx, path, NB_FILE_MAX, &own, &len, id);
 		if (r < 0) {
@@ -457,7 +464,6 @@ int nb_config_load_fs(const char *path, const struct nb_config_fs *fs,
 		errf(err, "(defaults): %s", strerror(ENOMEM));
 		return -ENOMEM;
 	}
-	nb_server_defaults(&cfg->server);
 	*ret_cfg = cfg;
 	return 0;
 }

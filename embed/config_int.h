@@ -44,9 +44,6 @@ int nb_parse_finish(struct nb_config *cfg, char *err);
  * -E2BIG (over 4 GiB of names and keys). */
 int nb_text_add(struct nb_config *cfg, const char *s, size_t n, uint32_t *ret_off);
 
-/* [server] before the file: every key unset, the boot files' defaults. */
-void nb_server_defaults(struct nb_server_conf *s);
-
 /* ---- config_files.c --------------------------------------------------- */
 
 /* include = pattern, written at line of cfg->file[file_idx]. 0, or -errno

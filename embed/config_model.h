@@ -168,8 +168,20 @@ struct nb_index {
 	size_t n;
 };
 
+/* A [server] key as written. embed/ keeps it; its meaning (which keys,
+ * their values, the defaults) is netbootd's: server-min/config_load.c
+ * config_server_apply() fills nb_config.server from these. */
+struct nb_server_kv {
+	struct nb_where at;
+	uint32_t key;                    /* in text: the key, NUL, the value, NUL */
+	uint32_t section;                /* the how-manyth [server] header (1...) */
+};
+
 struct nb_config {
-	struct nb_server_conf server;
+	struct nb_server_conf server;    /* config_server_apply() fills it */
+	struct nb_server_kv *server_kv;  /* in file order, includes expanded */
+	unsigned n_server_kv, n_server_section;
+	size_t cap_server_kv;
 	struct nb_named_profile *profile;
 	unsigned n_profile;
 	struct nb_client_conf *client;   /* in file order, includes expanded */

@@ -14,23 +14,24 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "plan/test_util.h"
+
 #include "embed/config.h"
 #include "embed/memfs.h"
 #include "embed/render.h"
 #include "embed/resolve.h"
 #include "plan/str.h"
-
-#define FAIL_AT(line, ...) do { \
-	print_error("table row at %s:%d: ", __FILE__, line); \
-	print_error(__VA_ARGS__); \
-	fail(); \
-} while (0)
+#include "server-min/config_load.h"
 
 static struct nb_config cfg;
 
+/* text as netbootd reads it: embed/'s parser, then the [server] keys'
+ * meaning (server-min/config_load.c). */
 static int parse(const char *text, char *err)
 {
-	return nb_config_parse(&cfg, "t.conf", text, strlen(text), err);
+	int r = nb_config_parse(&cfg, "t.conf", text, strlen(text), err);
+
+	return r < 0 ? r : config_server_apply(&cfg, err);
 }
 
 /* A section's own keys laid over an empty profile. */
@@ -54,18 +55,6 @@ static const struct nb_profile *own_keys_of(const struct nb_config *c,
 {
 	assert_non_null(cc);
 	return own_keys_in(c, &cc->keys);
-}
-
-/* The core spells errno values itself (it cannot include <errno.h>). */
-static void test_errno_values(void **state)
-{
-	(void)state;
-	assert_int_equal(NB_ENOENT, ENOENT);
-	assert_int_equal(NB_E2BIG, E2BIG);
-	assert_int_equal(NB_EACCES, EACCES);
-	assert_int_equal(NB_EINVAL, EINVAL);
-	assert_int_equal(NB_ENOSPC, ENOSPC);
-	assert_int_equal(NB_ERANGE, ERANGE);
 }
 
 static void test_str_helpers(void **state)
@@ -722,82 +711,64 @@ static void test_include_sorted_relative(void **state)
 	nb_config_free(c);
 }
 
+/* Include errors: the files (the first is the config) and the one
+ * message, naming the file and line where the fix goes. */
+static const struct include_case {
+	int line;
+	const char *want;
+	struct memfs_file f[10];
+} include_cases[] = {
+	{ __LINE__, "etc/nb.conf:3: include etc/hosts.conf: No such file or directory",
+	  { MF("etc/nb.conf", "[server]\n\ninclude = hosts.conf\n") } },
+	{ __LINE__, "etc/nb.conf:1: include etc/clients/*.conf: no such folder",
+	  { MF("etc/nb.conf", "include = clients/*.conf\n"),
+	    MF("etc/clients.d/a.conf", "[client 52:54:00:00:00:01]\n") } },
+	{ __LINE__, "etc/b.conf:1: include etc/a.conf: a loop (that file is being read already)",
+	  { MF("etc/nb.conf", "include = a.conf\n"),
+	    MF("etc/a.conf", "# a\ninclude = b.conf\n"),
+	    MF("etc/b.conf", "include = a.conf\n") } },
+	{ __LINE__, "etc/nb.conf:1: include etc/nb.conf: a loop (that file is being read already)",
+	  { MF("etc/nb.conf", "include = nb.conf\n") } },
+	{ __LINE__, "etc/8.conf:1: include: nested deeper than 8 files",
+	  { MF("etc/nb.conf", "include = 1.conf\n"),
+	    MF("etc/1.conf", "include = 2.conf\n"), MF("etc/2.conf", "include = 3.conf\n"),
+	    MF("etc/3.conf", "include = 4.conf\n"), MF("etc/4.conf", "include = 5.conf\n"),
+	    MF("etc/5.conf", "include = 6.conf\n"), MF("etc/6.conf", "include = 7.conf\n"),
+	    MF("etc/7.conf", "include = 8.conf\n"), MF("etc/8.conf", "include = 9.conf\n"),
+	    MF("etc/9.conf", "[profile deep]\n") } },
+	{ __LINE__, "etc/c/b.conf:2: duplicate client section (first at etc/c/a.conf:1): '52-54-00-00-00-01'",
+	  { MF("etc/nb.conf", "include = c/*.conf\n"),
+	    MF("etc/c/a.conf", "[client 52:54:00:00:00:01]\n"),
+	    MF("etc/c/b.conf", "\n[client 52-54-00-00-00-01]\n") } },
+	{ __LINE__, "etc/nb.conf:2: duplicate client section (first at line 1): '52:54:00:00:00:01'",
+	  { MF("etc/nb.conf", "[client 52:54:00:00:00:01]\n[client 52:54:00:00:00:01]\n") } },
+	{ __LINE__, "etc/c/a.conf:2: flavor must be lts or virt: 'big'",
+	  { MF("etc/nb.conf", "[profile a]\ninclude = c/*.conf\n"),
+	    MF("etc/c/a.conf", "[client 52:54:00:00:00:01]\nflavor = big\n") } },
+	{ __LINE__, "etc/nb.conf:3: key outside a section (an include line ends the section above it): 'flavor'",
+	  { MF("etc/nb.conf", "[profile a]\ninclude = c/*.conf\nflavor = virt\n"),
+	    MF("etc/c/a.conf", "[client 52:54:00:00:00:01]\n") } },
+	{ __LINE__, "etc/c/a.conf:3: no such profile: 'nope'",
+	  { MF("etc/nb.conf", "include = c/*.conf\n"),
+	    MF("etc/c/a.conf", "[client 52:54:00:00:00:01]\n\nprofile = nope\n") } },
+	{ __LINE__, "etc/nb.conf:3: include etc/c/a.conf: read already (each file is read once)",
+	  { MF("etc/nb.conf", "include = c/*.conf\n\ninclude = c/a.conf\n"),
+	    MF("etc/c/a.conf", "# no sections: still read once only\n") } },
+	{ __LINE__, "etc/nb.conf:1: include: a file or a pattern (e.g. clients.d/*.conf)",
+	  { MF("etc/nb.conf", "include =\n") } },
+};
+
 static void test_include_errors(void **state)
 {
-	static const struct memfs_file missing[] = {
-		MF("etc/nb.conf", "[server]\n\ninclude = hosts.conf\n"),
-	};
-	static const struct memfs_file no_folder[] = {
-		MF("etc/nb.conf", "include = clients/*.conf\n"),
-		MF("etc/clients.d/a.conf", "[client 52:54:00:00:00:01]\n"),
-	};
-	static const struct memfs_file loop[] = {
-		MF("etc/nb.conf", "include = a.conf\n"),
-		MF("etc/a.conf", "# a\ninclude = b.conf\n"),
-		MF("etc/b.conf", "include = a.conf\n"),
-	};
-	static const struct memfs_file self[] = {
-		MF("etc/nb.conf", "include = nb.conf\n"),
-	};
-	static const struct memfs_file deep[] = {
-		MF("etc/nb.conf", "include = 1.conf\n"),
-		MF("etc/1.conf", "include = 2.conf\n"), MF("etc/2.conf", "include = 3.conf\n"),
-		MF("etc/3.conf", "include = 4.conf\n"), MF("etc/4.conf", "include = 5.conf\n"),
-		MF("etc/5.conf", "include = 6.conf\n"), MF("etc/6.conf", "include = 7.conf\n"),
-		MF("etc/7.conf", "include = 8.conf\n"), MF("etc/8.conf", "include = 9.conf\n"),
-		MF("etc/9.conf", "[profile deep]\n"),
-	};
-	static const struct memfs_file dup[] = {
-		MF("etc/nb.conf", "include = c/*.conf\n"),
-		MF("etc/c/a.conf", "[client 52:54:00:00:00:01]\n"),
-		MF("etc/c/b.conf", "\n[client 52-54-00-00-00-01]\n"),
-	};
-	static const struct memfs_file dup_same[] = {
-		MF("etc/nb.conf", "[client 52:54:00:00:00:01]\n[client 52:54:00:00:00:01]\n"),
-	};
-	static const struct memfs_file bad_inside[] = {
-		MF("etc/nb.conf", "[profile a]\ninclude = c/*.conf\n"),
-		MF("etc/c/a.conf", "[client 52:54:00:00:00:01]\nflavor = big\n"),
-	};
-	static const struct memfs_file key_after[] = {
-		MF("etc/nb.conf", "[profile a]\ninclude = c/*.conf\nflavor = virt\n"),
-		MF("etc/c/a.conf", "[client 52:54:00:00:00:01]\n"),
-	};
-	static const struct memfs_file no_profile[] = {
-		MF("etc/nb.conf", "include = c/*.conf\n"),
-		MF("etc/c/a.conf", "[client 52:54:00:00:00:01]\n\nprofile = nope\n"),
-	};
-	static const struct memfs_file twice[] = {
-		MF("etc/nb.conf", "include = c/*.conf\n\ninclude = c/a.conf\n"),
-		MF("etc/c/a.conf", "# no sections: still read once only\n"),
-	};
-	static const struct memfs_file empty_pattern[] = {
-		MF("etc/nb.conf", "include =\n"),
-	};
-
 	(void)state;
-	expect_error(__LINE__, missing, 1,
-		     "etc/nb.conf:3: include etc/hosts.conf: No such file or directory");
-	expect_error(__LINE__, no_folder, 2,
-		     "etc/nb.conf:1: include etc/clients/*.conf: no such folder");
-	expect_error(__LINE__, loop, 3,
-		     "etc/b.conf:1: include etc/a.conf: a loop (that file is being read already)");
-	expect_error(__LINE__, self, 1,
-		     "etc/nb.conf:1: include etc/nb.conf: a loop (that file is being read already)");
-	expect_error(__LINE__, deep, 10, "etc/8.conf:1: include: nested deeper than 8 files");
-	expect_error(__LINE__, dup, 3,
-		     "etc/c/b.conf:2: duplicate client section (first at etc/c/a.conf:1): '52-54-00-00-00-01'");
-	expect_error(__LINE__, dup_same, 1,
-		     "etc/nb.conf:2: duplicate client section (first at line 1): '52:54:00:00:00:01'");
-	expect_error(__LINE__, bad_inside, 2,
-		     "etc/c/a.conf:2: flavor must be lts or virt: 'big'");
-	expect_error(__LINE__, key_after, 2,
-		     "etc/nb.conf:3: key outside a section (an include line ends the section above it): 'flavor'");
-	expect_error(__LINE__, no_profile, 2, "etc/c/a.conf:3: no such profile: 'nope'");
-	expect_error(__LINE__, twice, 2,
-		     "etc/nb.conf:3: include etc/c/a.conf: read already (each file is read once)");
-	expect_error(__LINE__, empty_pattern, 1,
-		     "etc/nb.conf:1: include: a file or a pattern (e.g. clients.d/*.conf)");
+	for (size_t i = 0; i < sizeof(include_cases) / sizeof(include_cases[0]); i++) {
+		const struct include_case *t = &include_cases[i];
+		size_t n = 0;
+
+		while (n < 10 && t->f[n].name != NULL)
+			n++;
+		expect_error(t->line, t->f, n, t->want);
+	}
 }
 
 /* A folder with no match is an empty inventory, not an error; a depth of
@@ -944,7 +915,8 @@ static void test_sample_parses(void **state)
 	n = fread(text, 1, sizeof(text), f);
 	fclose(f);
 	assert_true(n > 0 && n < sizeof(text));
-	if (nb_config_parse(&cfg, "docs/examples/netbootd.conf", text, n, err) != 0) {
+	if (nb_config_parse(&cfg, "docs/examples/netbootd.conf", text, n, err) != 0 ||
+	    config_server_apply(&cfg, err) != 0) {
 		print_error("%s\n", err);
 		fail();
 	}
@@ -952,32 +924,28 @@ static void test_sample_parses(void **state)
 	assert_int_equal(cfg.n_client, 4);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_errno_values),
-		cmocka_unit_test(test_str_helpers),
-		cmocka_unit_test(test_mac_parse),
-		cmocka_unit_test(test_bad_lines),
-		cmocka_unit_test(test_nul_byte),
-		cmocka_unit_test(test_bom),
-		cmocka_unit_test(test_empty_is_defaults),
-		cmocka_unit_test(test_server_section),
-		cmocka_unit_test(test_profile_section),
-		cmocka_unit_test(test_client_sections),
-		cmocka_unit_test(test_server_policy),
-		cmocka_unit_test(test_safe_values_pass),
-		cmocka_unit_test(test_precedence_pairs),
-		cmocka_unit_test(test_precedence_fallthrough),
-		cmocka_unit_test(test_no_overread),
-		cmocka_unit_test(test_sample_parses),
-		cmocka_unit_test(test_include_sorted_relative),
-		cmocka_unit_test(test_include_errors),
-		cmocka_unit_test(test_include_empty_and_depth),
-		cmocka_unit_test(test_parse_keeps_old_on_error),
-		cmocka_unit_test(test_index_many),
-		cmocka_unit_test(test_menu_trimmed),
-	};
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_str_helpers),
+	cmocka_unit_test(test_mac_parse),
+	cmocka_unit_test(test_bad_lines),
+	cmocka_unit_test(test_nul_byte),
+	cmocka_unit_test(test_bom),
+	cmocka_unit_test(test_empty_is_defaults),
+	cmocka_unit_test(test_server_section),
+	cmocka_unit_test(test_profile_section),
+	cmocka_unit_test(test_client_sections),
+	cmocka_unit_test(test_server_policy),
+	cmocka_unit_test(test_safe_values_pass),
+	cmocka_unit_test(test_precedence_pairs),
+	cmocka_unit_test(test_precedence_fallthrough),
+	cmocka_unit_test(test_no_overread),
+	cmocka_unit_test(test_sample_parses),
+	cmocka_unit_test(test_include_sorted_relative),
+	cmocka_unit_test(test_include_errors),
+	cmocka_unit_test(test_include_empty_and_depth),
+	cmocka_unit_test(test_parse_keeps_old_on_error),
+	cmocka_unit_test(test_index_many),
+	cmocka_unit_test(test_menu_trimmed),
+};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(tests, NULL)

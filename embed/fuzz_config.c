@@ -19,6 +19,7 @@
 #include "embed/render.h"
 #include "embed/resolve.h"
 #include "plan/plan.h"
+#include "server-min/config_load.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -99,6 +100,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();    /* every error names a file (and its line) */
 		if (c != NULL)
 			abort();    /* nothing returned on error */
+		return 0;
+	}
+	/* netbootd's [server] keys, as netbootd and netboot-embed check them. */
+	if (config_server_apply(c, err) != 0) {
+		if (strncmp(err, "etc/", 4) != 0 || strstr(err, ":") == NULL)
+			abort();
+		nb_config_free(c);
 		return 0;
 	}
 	check_index(c);

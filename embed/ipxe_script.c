@@ -80,56 +80,46 @@ static int put_boot(struct nb_buf *b, const struct nb_plan *plan, unsigned i)
 	return 0;
 }
 
+/* The menu target of each action but NB_ACT_BOOT (a boot entry's target
+ * is its label, put_label). NULL: no iPXE command for it
+ * (NB_ACT_FIRMWARE). */
+static const char *const action_target[] = {
+	[NB_ACT_RETRY] = "e0",
+	[NB_ACT_SHELL] = "shell",
+	[NB_ACT_REBOOT] = "reboot",
+	[NB_ACT_EXIT] = "exit",
+};
+
+static const char *target_of(enum nb_action a)
+{
+	return (unsigned)a < sizeof(action_target) / sizeof(action_target[0]) ?
+	       action_target[a] : NULL;
+}
+
+/* Entry i's target; one with no iPXE command goes to e0 (retry). */
+static void put_target(struct nb_buf *b, const struct nb_plan *plan, unsigned i)
+{
+	const char *t = target_of(plan->entry[i].action);
+
+	if (plan->entry[i].action == NB_ACT_BOOT)
+		put_label(b, i);
+	else
+		nb_buf_puts(b, t != NULL ? t : "e0");
+}
+
 /* The menu item of entry i; 0 when iPXE has nothing to offer for it. */
 static int put_item(struct nb_buf *b, const struct nb_plan *plan, unsigned i)
 {
 	const struct nb_entry *e = &plan->entry[i];
 
-	switch (e->action) {
-	case NB_ACT_BOOT:
-		nb_buf_puts(b, "item ");
-		put_label(b, i);
-		break;
-	case NB_ACT_RETRY:
-		nb_buf_puts(b, "item e0");
-		break;
-	case NB_ACT_SHELL:
-		nb_buf_puts(b, "item shell");
-		break;
-	case NB_ACT_REBOOT:
-		nb_buf_puts(b, "item reboot");
-		break;
-	case NB_ACT_EXIT:
-		nb_buf_puts(b, "item exit");
-		break;
-	default:
-		return 0;    /* NB_ACT_FIRMWARE: no iPXE command for it */
-	}
+	if (e->action != NB_ACT_BOOT && target_of(e->action) == NULL)
+		return 0;
+	nb_buf_puts(b, "item ");
+	put_target(b, plan, i);
 	nb_buf_putc(b, ' ');
 	nb_buf_puts(b, e->label);
 	nb_buf_putc(b, '\n');
 	return 1;
-}
-
-static void put_target(struct nb_buf *b, const struct nb_plan *plan, unsigned i)
-{
-	switch (plan->entry[i].action) {
-	case NB_ACT_BOOT:
-		put_label(b, i);
-		break;
-	case NB_ACT_SHELL:
-		nb_buf_puts(b, "shell");
-		break;
-	case NB_ACT_REBOOT:
-		nb_buf_puts(b, "reboot");
-		break;
-	case NB_ACT_EXIT:
-		nb_buf_puts(b, "exit");
-		break;
-	default:
-		nb_buf_puts(b, "e0");
-		break;
-	}
 }
 
 int nb_ipxe_render(const struct nb_plan *plan, const struct nb_client *c,

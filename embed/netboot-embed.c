@@ -61,7 +61,9 @@
 #include "plan/plansig.h"
 #include "plan/stamp.h"
 #include "plan/str.h"
+#include "server-min/config_load.h"
 #include "server-min/filecheck.h"
+#include "server-min/util.h"
 
 #define IMAGE_MAX    (256 * 1024 * 1024)
 #define OUT_MAX      (128 * 1024)
@@ -85,60 +87,15 @@ static void usage(void)
 		"       netboot-embed verify-plan --key PUB FILE\n");
 }
 
-/* The whole of a file, at most max bytes. 0 or -errno. */
-static int read_file(const char *path, size_t max, char **ret, size_t *ret_len)
-{
-	struct stat st;
-	char *buf = NULL;
-	size_t got = 0;
-	int fd, r;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
-		r = S_ISREG(st.st_mode) ? -EFBIG : -EINVAL;
-		goto out;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (buf == NULL) {
-		r = -ENOMEM;
-		goto out;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			r = n < 0 ? -errno : -EIO;
-			goto out;
-		}
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
-	*ret = buf;
-	*ret_len = got;
-	buf = NULL;
-	r = 0;
-out:
-	free(buf);
-	close(fd);
-	return r;
-}
-
-/* The config and its includes (nb_config_load), or the defaults when
- * path is NULL. Freed at exit. */
+/* The config and its includes, its [server] keys checked as netbootd
+ * checks them (config_load), or the defaults when path is NULL. Freed at
+ * exit. */
 static int load_config(const char *path)
 {
 	char err[NB_ERR_MAX];
 	int r;
 
-	if ((r = nb_config_load(path, &cfg, err)) < 0) {
+	if ((r = config_load(path, &cfg, err)) < 0) {
 		fprintf(stderr, "netboot-embed: %s\n", err);
 		config_bad = 1;
 	}
@@ -149,7 +106,6 @@ static int load_config(const char *path)
 static int server_base(const char *arg, char *out, size_t cap)
 {
 	const struct nb_server_conf *s = nb_config_server(cfg);
-	int n;
 
 	if (arg != NULL) {
 		size_t len = strlen(arg);
@@ -168,11 +124,9 @@ static int server_base(const char *arg, char *out, size_t cap)
 		fprintf(stderr, "netboot-embed: no --server and no listen = in [server]\n");
 		return -EINVAL;
 	}
-	if (s->http_port != 0 && s->http_port != 80)
-		n = snprintf(out, cap, "http://%s:%u", s->listen, s->http_port);
-	else
-		n = snprintf(out, cap, "http://%s", s->listen);
-	return n > 0 && (size_t)n < cap ? 0 : -EINVAL;
+	/* http-port unset: netbootd's default, 80. */
+	return nb_http_base(out, cap, s->listen, s->http_port ? s->http_port : 80) < 0 ?
+	       -EINVAL : 0;
 }
 
 struct opts {
@@ -241,10 +195,10 @@ static int make_client(const struct opts *o, struct nb_client *c)
 		memcpy(c->uuid, o->uuid, 37);
 	}
 	if (o->arch != NULL) {
-		char *end;
-		long a = strtol(o->arch, &end, 10);
+		uint64_t a;
 
-		if (*o->arch == '\0' || *end != '\0' || a < 0 || a > 65535) {
+		/* The parser [client arch=N] uses: digits only, no sign. */
+		if (nb_parse_u64(o->arch, strlen(o->arch), 65535, &a) < 0) {
 			fprintf(stderr, "netboot-embed: bad --arch '%s' (RFC 4578 number)\n", o->arch);
 			return -EINVAL;
 		}
@@ -330,16 +284,6 @@ static uint32_t le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
 	       (uint32_t)p[3] << 24;
-}
-
-static uint64_t be64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
 }
 
 /* a + b <= limit, without overflow. */
@@ -487,7 +431,7 @@ static int read_pub_key(const char *path, uint8_t ret_pub[32])
 	char *text;
 	int r;
 
-	if ((r = read_file(path, 4096, &text, &len)) < 0) {
+	if ((r = nb_read_file(path, 4096, &text, &len, NULL)) < 0) {
 		fprintf(stderr, "netboot-embed: %s: %s\n", path, strerror(-r));
 		return r;
 	}
@@ -692,7 +636,8 @@ static int cmd_verify_plan(int argc, char **argv)
 	}
 	if (read_pub_key(o.key, pub) < 0)
 		return 2;
-	if ((r = read_file(argv[optind], NB_PLAN_TEXT_MAX + NB_PLAN_SIG_LINE_MAX, &text, &len)) < 0) {
+	if ((r = nb_read_file(argv[optind], NB_PLAN_TEXT_MAX + NB_PLAN_SIG_LINE_MAX,
+				&text, &len, NULL)) < 0) {
 		fprintf(stderr, "netboot-embed: %s: %s\n", argv[optind], strerror(-r));
 		return 1;
 	}
@@ -710,7 +655,7 @@ static int cmd_verify_plan(int argc, char **argv)
 		nb_plan_keyid(pub, want);
 		fprintf(stderr, "netboot-embed: %s: signed by another key (keyid %016llx, "
 			"%s has %016llx)\n", argv[optind],
-			(unsigned long long)be64(keyid), o.key, (unsigned long long)be64(want));
+			(unsigned long long)nb_be64(keyid), o.key, (unsigned long long)nb_be64(want));
 	} else if (r < 0)
 		fprintf(stderr, "netboot-embed: %s: BAD signature: the plan was changed or "
 			"forged\n", argv[optind]);
@@ -751,7 +696,7 @@ static int cmd_stamp(int argc, char **argv)
 			len, NB_STAMP_TEXT_MAX);
 		return 1;
 	}
-	if ((r = read_file(path, IMAGE_MAX, (char **)&img, &size)) < 0) {
+	if ((r = nb_read_file(path, IMAGE_MAX, (char **)&img, &size, NULL)) < 0) {
 		fprintf(stderr, "netboot-embed: %s: %s\n", path, strerror(-r));
 		return 1;
 	}
@@ -793,7 +738,7 @@ static int cmd_show(int argc, char **argv)
 		usage();
 		return 2;
 	}
-	if ((r = read_file(argv[1], IMAGE_MAX, (char **)&img, &size)) < 0) {
+	if ((r = nb_read_file(argv[1], IMAGE_MAX, (char **)&img, &size, NULL)) < 0) {
 		fprintf(stderr, "netboot-embed: %s: %s\n", argv[1], strerror(-r));
 		return 1;
 	}
@@ -865,37 +810,13 @@ static int cmd_check(int argc, char **argv)
 	return fflush(stdout) == 0 ? r : 1;
 }
 
-/* "aa:bb:cc:dd:ee:ff", "aa:bb:cc:*", "uuid=U", "arch=N": the section's
- * header as netbootd.conf(5) spells it. */
-static void section_key(const struct nb_client_conf *cc, char out[64])
-{
-	char mac[18];
-
-	switch (cc->match) {
-	case NB_MATCH_MAC:
-		nb_mac_format(cc->mac, ':', mac);
-		snprintf(out, 64, "%s", mac);
-		break;
-	case NB_MATCH_PREFIX:
-		nb_mac_format(cc->mac, ':', mac);
-		snprintf(out, 64, "%.*s*", (int)cc->prefix_len * 3, mac);
-		break;
-	case NB_MATCH_UUID:
-		snprintf(out, 64, "uuid=%s", cc->uuid);
-		break;
-	case NB_MATCH_ARCH:
-		snprintf(out, 64, "arch=%d", cc->arch);
-		break;
-	}
-}
-
 /* One line: "KEY profile=NAME FILE:LINE". */
 static void print_section(const struct nb_client_conf *cc)
 {
 	const char *prof = nb_client_profile_name(cfg, cc);
 	char key[64];
 
-	section_key(cc, key);
+	nb_section_name(cc, key);
 	printf("%s profile=%s %s:%u\n", key, prof ? prof : "default",
 	       nb_config_file(cfg, &cc->at), cc->at.line);
 }
@@ -939,34 +860,29 @@ static int cmd_which(int argc, char **argv)
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
+/* The subcommands, each given argv from its own name on. */
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	{ "list", cmd_list }, { "which", cmd_which }, { "render", cmd_render },
+	{ "stamp", cmd_stamp }, { "show", cmd_show }, { "check", cmd_check },
+	{ "keygen", cmd_keygen }, { "sign", cmd_sign },
+	{ "verify-plan", cmd_verify_plan },
+};
+
 int main(int argc, char **argv)
 {
+	size_t i;
 	int r;
 
-	if (argc < 2) {
-		usage();
-		return 2;
-	}
-	if (!strcmp(argv[1], "list") || !strcmp(argv[1], "which")) {
-		r = !strcmp(argv[1], "list") ? cmd_list(argc - 1, argv + 1) :
-					     cmd_which(argc - 1, argv + 1);
+	for (i = 0; argc >= 2 && i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name) != 0)
+			continue;
+		r = commands[i].run(argc - 1, argv + 1);
 		nb_config_free(cfg);
 		return r;
 	}
-	if (!strcmp(argv[1], "render"))
-		return cmd_render(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "stamp"))
-		return cmd_stamp(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "show"))
-		return cmd_show(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "check"))
-		return cmd_check(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "keygen"))
-		return cmd_keygen(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "sign"))
-		return cmd_sign(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "verify-plan"))
-		return cmd_verify_plan(argc - 1, argv + 1);
 	usage();
 	return 2;
 }

@@ -16,16 +16,12 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "plan/test_util.h"
+
 #include "embed/config.h"
 #include "embed/ipxe_script.h"
 #include "embed/render.h"
 #include "plan/plan.h"
-
-#define FAIL_AT(line, ...) do { \
-	print_error("table row at %s:%d: ", __FILE__, line); \
-	print_error(__VA_ARGS__); \
-	fail(); \
-} while (0)
 
 static struct nb_config cfg;
 static char out[65536], want[65536];
@@ -293,16 +289,13 @@ static void test_redact(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_goldens),
-		cmocka_unit_test(test_nospace),
-		cmocka_unit_test(test_ipxe_edges),
-		cmocka_unit_test(test_ipxe_refuses_injection),
-		cmocka_unit_test(test_render_refuses_unsafe_base),
-		cmocka_unit_test(test_redact),
-	};
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_goldens),
+	cmocka_unit_test(test_nospace),
+	cmocka_unit_test(test_ipxe_edges),
+	cmocka_unit_test(test_ipxe_refuses_injection),
+	cmocka_unit_test(test_render_refuses_unsafe_base),
+	cmocka_unit_test(test_redact),
+};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(tests, NULL)

@@ -453,116 +453,150 @@ int nb_resolve_section(const struct nb_config *cfg,
 	return build_plan(&p, c, http_base, ret_plan);
 }
 
-static int build_plan(const struct nb_profile *p, const struct nb_client *c,
-		      const char *http_base, struct nb_plan *ret_plan)
+/* The menu's fixed items (netbootd.conf(5) "fallback"): the fallback =
+ * and default = word, the entry's action and label. Retry comes right
+ * after the boot entry, the others last, in this order. */
+static const struct fixed_item {
+	uint32_t item;
+	const char *word;
+	enum nb_action action;
+	const char *label;
+} fixed_items[] = {
+	{ NB_FB_RETRY, "retry", NB_ACT_RETRY, "Retry" },
+	{ NB_FB_SHELL, "shell", NB_ACT_SHELL, "iPXE / boot shell" },
+	{ NB_FB_REBOOT, "reboot", NB_ACT_REBOOT, "Reboot" },
+	{ NB_FB_EXIT, "exit", NB_ACT_EXIT, "Exit to firmware" },
+};
+
+/* 1 when default = names this word. */
+static int is_default(const struct nb_profile *p, const char *word)
 {
-	struct nb_plan *plan = ret_plan;
-	struct ctx x;
-	struct variant va;
-	const struct nb_fallback *fb;
-	const char *def;
-	char mirror[NB_MAX_MIRRORS][NB_URL_MAX];
-	unsigned i, def_at = 0, n_mirror_items, n_branch_items;
+	return nb_tok_eq(p->default_item, nb_strlen(p->default_item), word);
+}
+
+/* f's entry when the profile's fallback lists it; *def_at moves to it
+ * when default = names it. 0 or -E2BIG. */
+static int add_fixed(struct nb_plan *plan, const struct nb_profile *p,
+		     const struct fixed_item *f, unsigned *def_at)
+{
+	if (!(p->fallback.items & f->item))
+		return 0;
+	if (is_default(p, f->word))
+		*def_at = plan->n_entry;
+	return add_action(plan, f->action, f->label);
+}
+
+/* The profile as written: first mirror, its flavor and branch, the
+ * apkovl, the pinned hashes. */
+static struct variant main_variant(const struct nb_profile *p,
+				   const char *mirror0)
+{
+	return (struct variant){ .flavor = p->flavor, .branch = p->branch,
+				 .mirror = mirror0, .apkovl = 1, .pinned = 1 };
+}
+
+/* The boot entries that differ from the first in one thing: another
+ * mirror, branch or flavor, or no apkovl (as many as menu_room allows). */
+static int add_variants(struct nb_plan *plan, const struct ctx *x,
+			char (*mirror)[NB_URL_MAX], unsigned *def_at)
+{
+	const struct nb_profile *p = x->p;
+	const struct nb_fallback *fb = &p->fallback;
+	const char *def = p->default_item;
+	struct variant va = main_variant(p, mirror[0]);
+	unsigned i, n_mirror_items, n_branch_items;
 	int r;
 
 	menu_room(p, &n_mirror_items, &n_branch_items);
-	x.p = p;
-	x.c = c;
-	x.server = http_base;
-	x.arch = arch_name(c != NULL ? c->arch : -1);
-	fb = &p->fallback;
-	def = p->default_item;
-
-	nb_memset(plan, 0, sizeof(*plan));
-	plan->version = NB_PLAN_VERSION;
-	if (nb_strlcpy(plan->server, sizeof(plan->server), http_base,
-		       nb_strlen(http_base)))
-		return -NB_E2BIG;
-	label_of(plan->title, p, &(struct variant){ .flavor = p->flavor,
-		 .branch = p->branch }, NULL, NULL);
-	plan->timeout_s = p->timeout_s;
-	plan->max_file_size = p->max_file_size;
-
-	/* Mirrors may be paths on this server or use ${server}: expand once. */
-	for (i = 0; i < p->mirror.n; i++) {
-		struct vars v = { .flavor = p->flavor, .branch = p->branch,
-				  .arch = x.arch, .server = http_base,
-				  .mac = c != NULL && c->has_mac ? c->mac : NULL };
-
-		if ((r = expand(p->mirror.v[i], &v, mirror[i], NB_URL_MAX)) < 0)
+	for (i = 1; (fb->items & NB_FB_MIRRORS) && i <= n_mirror_items; i++) {
+		va.mirror = mirror[i];
+		if (i == 1 && is_default(p, "mirrors"))
+			*def_at = plan->n_entry;
+		if ((r = add_boot(plan, x, &va, ", mirror ", mirror[i])) < 0)
 			return r;
 	}
-	va = (struct variant){ .flavor = p->flavor, .branch = p->branch,
-			       .mirror = mirror[0], .apkovl = 1,
-			       .pinned = 1 };
-	if ((r = add_boot(plan, &x, &va, NULL, NULL)) < 0)
-		return r;
-
-	if ((fb->items & NB_FB_RETRY)) {
-		if (nb_tok_eq(def, nb_strlen(def), "retry"))
-			def_at = plan->n_entry;
-		if ((r = add_action(plan, NB_ACT_RETRY, "Retry")) < 0)
-			return r;
-	}
-	if (fb->items & NB_FB_MIRRORS) {
-		for (i = 1; i <= n_mirror_items; i++) {
-			va.mirror = mirror[i];
-			if (i == 1 && nb_tok_eq(def, nb_strlen(def), "mirrors"))
-				def_at = plan->n_entry;
-			if ((r = add_boot(plan, &x, &va, ", mirror ",
-					  mirror[i])) < 0)
-				return r;
-		}
-		va.mirror = mirror[0];
-	}
+	va.mirror = mirror[0];
 	for (i = 0; i < n_branch_items; i++) {
 		va.branch = fb->branch[i];
 		if (nb_has_prefix(def, nb_strlen(def), "branch:") &&
 		    !nb_strcmp(def + 7, fb->branch[i]))
-			def_at = plan->n_entry;
-		if ((r = add_boot(plan, &x, &va, " (other branch)", NULL)) < 0)
+			*def_at = plan->n_entry;
+		if ((r = add_boot(plan, x, &va, " (other branch)", NULL)) < 0)
 			return r;
 	}
 	va.branch = p->branch;
 	if (fb->items & NB_FB_FLAVOR) {
 		va.flavor = nb_strcmp(p->flavor, "lts") ? "lts" : "virt";
 		va.pinned = 0;
-		if ((r = add_boot(plan, &x, &va, " (other flavor)", NULL)) < 0)
+		if ((r = add_boot(plan, x, &va, " (other flavor)", NULL)) < 0)
 			return r;
 		/* A kernel path without ${flavor} gives the same files: no
 		 * point in offering them twice. */
 		if (same_files(&plan->entry[0], &plan->entry[plan->n_entry - 1]))
 			plan->n_entry--;
-		else if (nb_tok_eq(def, nb_strlen(def), "flavor"))
-			def_at = plan->n_entry - 1;
+		else if (is_default(p, "flavor"))
+			*def_at = plan->n_entry - 1;
 		va.flavor = p->flavor;
 		va.pinned = 1;
 	}
 	if ((fb->items & NB_FB_NOAPKOVL) && p->apkovl[0] != '\0') {
 		va.apkovl = 0;
-		if (nb_tok_eq(def, nb_strlen(def), "no-apkovl"))
-			def_at = plan->n_entry;
-		if ((r = add_boot(plan, &x, &va, ", without apkovl", NULL)) < 0)
+		if (is_default(p, "no-apkovl"))
+			*def_at = plan->n_entry;
+		if ((r = add_boot(plan, x, &va, ", without apkovl", NULL)) < 0)
 			return r;
 	}
-	if (fb->items & NB_FB_SHELL) {
-		if (nb_tok_eq(def, nb_strlen(def), "shell"))
-			def_at = plan->n_entry;
-		if ((r = add_action(plan, NB_ACT_SHELL, "iPXE / boot shell")) < 0)
+	return 0;
+}
+
+/* The plan's header lines and the mirrors, expanded once (they may be
+ * paths on this server or use ${server}). 0 or -E2BIG. */
+static int plan_start(struct nb_plan *plan, const struct ctx *x,
+		      char (*mirror)[NB_URL_MAX])
+{
+	const struct nb_profile *p = x->p;
+	struct vars v = { .flavor = p->flavor, .branch = p->branch,
+			  .arch = x->arch, .server = x->server,
+			  .mac = x->c != NULL && x->c->has_mac ? x->c->mac : NULL };
+	unsigned i;
+	int r;
+
+	nb_memset(plan, 0, sizeof(*plan));
+	plan->version = NB_PLAN_VERSION;
+	if (nb_strlcpy(plan->server, sizeof(plan->server), x->server,
+		       nb_strlen(x->server)))
+		return -NB_E2BIG;
+	label_of(plan->title, p, &(struct variant){ .flavor = p->flavor,
+		 .branch = p->branch }, NULL, NULL);
+	plan->timeout_s = p->timeout_s;
+	plan->max_file_size = p->max_file_size;
+	for (i = 0; i < p->mirror.n; i++)
+		if ((r = expand(p->mirror.v[i], &v, mirror[i], NB_URL_MAX)) < 0)
 			return r;
-	}
-	if (fb->items & NB_FB_REBOOT) {
-		if (nb_tok_eq(def, nb_strlen(def), "reboot"))
-			def_at = plan->n_entry;
-		if ((r = add_action(plan, NB_ACT_REBOOT, "Reboot")) < 0)
+	return 0;
+}
+
+static int build_plan(const struct nb_profile *p, const struct nb_client *c,
+		      const char *http_base, struct nb_plan *ret_plan)
+{
+	struct nb_plan *plan = ret_plan;
+	struct ctx x = { .p = p, .c = c, .server = http_base,
+			 .arch = arch_name(c != NULL ? c->arch : -1) };
+	struct variant va;
+	char mirror[NB_MAX_MIRRORS][NB_URL_MAX];
+	unsigned i, def_at = 0;
+	int r;
+
+	if ((r = plan_start(plan, &x, mirror)) < 0)
+		return r;
+	va = main_variant(p, mirror[0]);
+	if ((r = add_boot(plan, &x, &va, NULL, NULL)) < 0 ||
+	    (r = add_fixed(plan, p, &fixed_items[0], &def_at)) < 0 ||
+	    (r = add_variants(plan, &x, mirror, &def_at)) < 0)
+		return r;
+	for (i = 1; i < sizeof(fixed_items) / sizeof(fixed_items[0]); i++)
+		if ((r = add_fixed(plan, p, &fixed_items[i], &def_at)) < 0)
 			return r;
-	}
-	if (fb->items & NB_FB_EXIT) {
-		if (nb_tok_eq(def, nb_strlen(def), "exit"))
-			def_at = plan->n_entry;
-		if ((r = add_action(plan, NB_ACT_EXIT, "Exit to firmware")) < 0)
-			return r;
-	}
 	if (def_at == 0 && plan->n_entry > 1)
 		def_at = 1;
 	plan->default_entry = def_at;

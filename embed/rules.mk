@@ -8,16 +8,21 @@ EMBED_CORE_SRCS = $(PLAN_SRCS) embed/safe.c embed/config.c embed/config_index.c 
                   embed/ipxe_script.c embed/render.c
 
 PROGRAMS += netboot-embed
-netboot-embed_SRCS = embed/netboot-embed.c $(EMBED_CORE_SRCS)
+# [server] keys mean what netbootd says (server-min/config_load.c), so
+# netboot-embed refuses what netbootd refuses.
+netboot-embed_SRCS = embed/netboot-embed.c $(EMBED_CORE_SRCS) server-min/config_load.c
 
 UNIT_TESTS += embed_config_test
-embed_config_test_SRCS = embed/config_test.c embed/memfs.c $(EMBED_CORE_SRCS)
+# With netbootd's [server] meaning, so its rows check the same messages.
+embed_config_test_SRCS = embed/config_test.c embed/memfs.c $(EMBED_CORE_SRCS) \
+                         server-min/config_load.c server-min/log.c
 
 UNIT_TESTS += embed_render_test
 embed_render_test_SRCS = embed/render_test.c $(EMBED_CORE_SRCS)
 
 FUZZERS += embed_fuzz_config embed_fuzz_render
-embed_fuzz_config_SRCS = embed/fuzz_config.c embed/memfs.c $(EMBED_CORE_SRCS)
+embed_fuzz_config_SRCS = embed/fuzz_config.c embed/memfs.c $(EMBED_CORE_SRCS) \
+                         server-min/config_load.c server-min/log.c
 embed_fuzz_config_SEEDS = embed/fuzz/config
 # Every rendered iPXE line is one the renderer means to write (fuzz_render.c).
 embed_fuzz_render_SRCS = embed/fuzz_render.c $(EMBED_CORE_SRCS)

@@ -13,13 +13,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "plan/cmdline.h"
+#include "plan/test_util.h"
 
-#define FAIL_AT(line, ...) do { \
-	print_error("table row at %s:%d: ", __FILE__, line); \
-	print_error(__VA_ARGS__); \
-	fail(); \
-} while (0)
+#include "plan/cmdline.h"
 
 static const uint8_t mac1[6] = { 0x52, 0x54, 0x00, 0xab, 0xcd, 0xef };
 static const char *const names1[] = { "initramfs-lts" };
@@ -171,14 +167,11 @@ static void test_basename(void **state)
 	assert_int_equal(nb_url_basename("http://s/a-very-long-file-name", n, sizeof(n)), -E2BIG);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_golden),
-		cmocka_unit_test(test_too_long),
-		cmocka_unit_test(test_entry),
-		cmocka_unit_test(test_basename),
-	};
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_golden),
+	cmocka_unit_test(test_too_long),
+	cmocka_unit_test(test_entry),
+	cmocka_unit_test(test_basename),
+};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(tests, NULL)

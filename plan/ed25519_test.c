@@ -21,6 +21,8 @@
 #include <cmocka.h>
 #include <sodium.h>
 
+#include "plan/test_util.h"
+
 #include "plan/ed25519.h"
 #include "plan/sha512.h"
 
@@ -282,19 +284,14 @@ static void test_cross_libsodium(void **state)
 		      "judged alike by both\n", accepted, refused);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sha512_fips),
-		cmocka_unit_test(test_sha512_million),
-		cmocka_unit_test(test_sha512_lengths),
-		cmocka_unit_test(test_rfc8032),
-		cmocka_unit_test(test_s_not_canonical),
-		cmocka_unit_test(test_small_order),
-		cmocka_unit_test(test_cross_libsodium),
-	};
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_sha512_fips),
+	cmocka_unit_test(test_sha512_million),
+	cmocka_unit_test(test_sha512_lengths),
+	cmocka_unit_test(test_rfc8032),
+	cmocka_unit_test(test_s_not_canonical),
+	cmocka_unit_test(test_small_order),
+	cmocka_unit_test(test_cross_libsodium),
+};
 
-	if (sodium_init() < 0)
-		return 1;
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(tests, sodium_setup)

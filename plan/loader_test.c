@@ -10,6 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "plan/test_util.h"
+
 #include "plan/cmdline.h"
 #include "plan/plan.h"
 
@@ -181,14 +183,12 @@ static void test_next_arg(void **state)
 	assert_false(nb_cmdline_has("a BOOTIF=1", 5, "BOOTIF"));   /* len honoured */
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_build),
-		cmocka_unit_test(test_extras),
-		cmocka_unit_test(test_space),
-		cmocka_unit_test(test_plan_text),
-		cmocka_unit_test(test_next_arg),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_build),
+	cmocka_unit_test(test_extras),
+	cmocka_unit_test(test_space),
+	cmocka_unit_test(test_plan_text),
+	cmocka_unit_test(test_next_arg),
+};
+
+TEST_MAIN(tests, NULL)

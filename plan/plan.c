@@ -30,6 +30,23 @@ static const char *const action_words[] = {
 
 /* ---- format ----------------------------------------------------------- */
 
+/* "KEY VALUE\n" */
+static void put_text_line(struct nb_buf *b, const char *key, const char *v)
+{
+	nb_buf_puts(b, key);
+	nb_buf_putc(b, ' ');
+	nb_buf_puts(b, v);
+	nb_buf_putc(b, '\n');
+}
+
+static void put_num(struct nb_buf *b, const char *key, uint64_t v)
+{
+	nb_buf_puts(b, key);
+	nb_buf_putc(b, ' ');
+	nb_buf_putu(b, v);
+	nb_buf_putc(b, '\n');
+}
+
 static void put_file(struct nb_buf *b, const char *key, const struct nb_file *f)
 {
 	nb_buf_puts(b, key);
@@ -53,33 +70,24 @@ int nb_plan_format(const struct nb_plan *plan, char *out, size_t cap,
 	unsigned i, k;
 
 	nb_buf_init(&b, out, cap);
-	nb_buf_puts(&b, "nbplan ");
-	nb_buf_putu(&b, NB_PLAN_VERSION);
-	nb_buf_puts(&b, "\nserver ");
-	nb_buf_puts(&b, plan->server);
-	nb_buf_puts(&b, "\ntitle ");
-	nb_buf_puts(&b, plan->title);
-	nb_buf_puts(&b, "\ntimeout ");
-	nb_buf_putu(&b, plan->timeout_s);
-	nb_buf_puts(&b, "\ndefault ");
-	nb_buf_putu(&b, plan->default_entry);
-	nb_buf_puts(&b, "\nmax-file-size ");
-	nb_buf_putu(&b, plan->max_file_size);
-	nb_buf_putc(&b, '\n');
+	put_num(&b, "nbplan", NB_PLAN_VERSION);
+	put_text_line(&b, "server", plan->server);
+	put_text_line(&b, "title", plan->title);
+	put_num(&b, "timeout", plan->timeout_s);
+	put_num(&b, "default", plan->default_entry);
+	put_num(&b, "max-file-size", plan->max_file_size);
 	if (plan->has_plan_key) {
 		nb_buf_puts(&b, "plan-key ");
 		nb_buf_hex(&b, plan->plan_key, 32);
 		nb_buf_putc(&b, '\n');
 	}
 	if (plan->require_signature)
-		nb_buf_puts(&b, "require-signature yes\n");
+		put_text_line(&b, "require-signature", "yes");
 	if (plan->has_nic) {
 		char mac[18];
 
 		nb_mac_format(plan->nic, ':', mac);
-		nb_buf_puts(&b, "nic ");
-		nb_buf_puts(&b, mac);
-		nb_buf_putc(&b, '\n');
+		put_text_line(&b, "nic", mac);
 	}
 	for (i = 0; i < plan->n_entry && i < NB_PLAN_MAX_ENTRIES; i++) {
 		const struct nb_entry *e = &plan->entry[i];
@@ -234,14 +242,87 @@ static int parse_number(const char *v, size_t n, uint64_t max, uint64_t *ret)
 	return r == -NB_ERANGE ? -NB_E2BIG : r;
 }
 
-/* One line, split into key and value at the first space. */
+/* Header keys, in the order of enum header_key. */
 static const char *const header_keys[] = {
 	"server", "title", "timeout", "default", "max-file-size",
 	"plan-key", "require-signature", "nic",
 };
 
+enum header_key {
+	H_SERVER, H_TITLE, H_TIMEOUT, H_DEFAULT, H_MAX_FILE_SIZE,
+	H_PLAN_KEY, H_REQUIRE_SIGNATURE, H_NIC,
+};
+
 #define N_HEADER_KEYS (sizeof(header_keys) / sizeof(header_keys[0]))
 
+/* One header line's value (header_keys[h]) into plan. 0 or -errno. */
+static int parse_header(struct nb_plan *plan, size_t h, const char *v, size_t vn)
+{
+	uint64_t x;
+	int r;
+
+	switch ((enum header_key)h) {
+	case H_SERVER:
+		return put_url(plan->server, v, vn);
+	case H_TITLE:
+		return put_text(plan->title, sizeof(plan->title), v, vn);
+	case H_TIMEOUT:
+		if ((r = parse_number(v, vn, MAX_TIMEOUT, &x)) < 0)
+			return r;
+		plan->timeout_s = (unsigned)x;
+		return 0;
+	case H_DEFAULT:
+		if ((r = parse_number(v, vn, NB_PLAN_MAX_ENTRIES - 1, &x)) < 0)
+			return r;
+		plan->default_entry = (unsigned)x;
+		return 0;
+	case H_MAX_FILE_SIZE:
+		return parse_number(v, vn, MAX_FILE_SIZE, &plan->max_file_size);
+	case H_PLAN_KEY:
+		if (nb_hex_parse(v, vn, plan->plan_key, 32) < 0)
+			return -NB_EINVAL;
+		plan->has_plan_key = 1;
+		return 0;
+	case H_REQUIRE_SIGNATURE:
+		if (!nb_tok_eq(v, vn, "yes") && !nb_tok_eq(v, vn, "no"))
+			return -NB_EINVAL;
+		plan->require_signature = nb_tok_eq(v, vn, "yes");
+		return 0;
+	case H_NIC:
+		if (nb_mac_parse(v, vn, plan->nic) < 0)
+			return -NB_EINVAL;
+		plan->has_nic = 1;
+		return 0;
+	}
+	return -NB_EINVAL;
+}
+
+/* A kernel, initrd, cmdline or extra line of the boot entry e (NULL
+ * before the first entry). 0 or -errno. */
+static int parse_boot_line(struct nb_entry *e, const char *key, size_t k,
+			   const char *v, size_t vn)
+{
+	int r;
+
+	if (e == NULL || e->action != NB_ACT_BOOT)
+		return -NB_EINVAL;
+	if (nb_tok_eq(key, k, "kernel")) {
+		if (e->kernel.url[0] != '\0')
+			return -NB_EINVAL;
+		return parse_file(&e->kernel, v, vn);
+	}
+	if (nb_tok_eq(key, k, "initrd")) {
+		if (e->n_initrd >= NB_PLAN_MAX_INITRDS)
+			return -NB_E2BIG;
+		if ((r = parse_file(&e->initrd[e->n_initrd], v, vn)) < 0)
+			return r;
+		e->n_initrd++;
+		return 0;
+	}
+	return parse_cmdline(e, nb_tok_eq(key, k, "extra"), v, vn);
+}
+
+/* One line, split into key and value at the first space. */
 static int parse_line(struct nb_plan *plan, int *ended, unsigned *seen,
 		      const char *s, size_t n)
 {
@@ -249,8 +330,6 @@ static int parse_line(struct nb_plan *plan, int *ended, unsigned *seen,
 					       : NULL;
 	const char *v;
 	size_t k, vn, h;
-	uint64_t x;
-	int r;
 
 	if (n == 0 || s[0] == '#')
 		return 0;
@@ -270,69 +349,18 @@ static int parse_line(struct nb_plan *plan, int *ended, unsigned *seen,
 	if (nb_tok_eq(s, k, "entry"))
 		return parse_entry(plan, v, vn);
 	if (nb_tok_eq(s, k, "kernel") || nb_tok_eq(s, k, "initrd") ||
-	    nb_tok_eq(s, k, "cmdline") || nb_tok_eq(s, k, "extra")) {
-		if (e == NULL || e->action != NB_ACT_BOOT)
-			return -NB_EINVAL;
-		if (nb_tok_eq(s, k, "kernel")) {
-			if (e->kernel.url[0] != '\0')
-				return -NB_EINVAL;
-			return parse_file(&e->kernel, v, vn);
-		}
-		if (nb_tok_eq(s, k, "initrd")) {
-			if (e->n_initrd >= NB_PLAN_MAX_INITRDS)
-				return -NB_E2BIG;
-			if ((r = parse_file(&e->initrd[e->n_initrd], v, vn)) < 0)
-				return r;
-			e->n_initrd++;
-			return 0;
-		}
-		return parse_cmdline(e, nb_tok_eq(s, k, "extra"), v, vn);
-	}
+	    nb_tok_eq(s, k, "cmdline") || nb_tok_eq(s, k, "extra"))
+		return parse_boot_line(e, s, k, v, vn);
 	/* Header keys: once each, before the first entry. */
 	for (h = 0; h < N_HEADER_KEYS; h++)
 		if (nb_tok_eq(s, k, header_keys[h]))
 			break;
-	if (h < N_HEADER_KEYS) {
-		if (e != NULL || (*seen & (1u << h)))
-			return -NB_EINVAL;
-		*seen |= 1u << h;
-		if (nb_tok_eq(s, k, "server"))
-			return put_url(plan->server, v, vn);
-		if (nb_tok_eq(s, k, "title"))
-			return put_text(plan->title, sizeof(plan->title), v, vn);
-		if (nb_tok_eq(s, k, "timeout")) {
-			if ((r = parse_number(v, vn, MAX_TIMEOUT, &x)) < 0)
-				return r;
-			plan->timeout_s = (unsigned)x;
-			return 0;
-		}
-		if (nb_tok_eq(s, k, "nic")) {
-			if (nb_mac_parse(v, vn, plan->nic) < 0)
-				return -NB_EINVAL;
-			plan->has_nic = 1;
-			return 0;
-		}
-		if (nb_tok_eq(s, k, "default")) {
-			if ((r = parse_number(v, vn, NB_PLAN_MAX_ENTRIES - 1, &x)) < 0)
-				return r;
-			plan->default_entry = (unsigned)x;
-			return 0;
-		}
-		if (nb_tok_eq(s, k, "plan-key")) {
-			if (nb_hex_parse(v, vn, plan->plan_key, 32) < 0)
-				return -NB_EINVAL;
-			plan->has_plan_key = 1;
-			return 0;
-		}
-		if (nb_tok_eq(s, k, "require-signature")) {
-			if (!nb_tok_eq(v, vn, "yes") && !nb_tok_eq(v, vn, "no"))
-				return -NB_EINVAL;
-			plan->require_signature = nb_tok_eq(v, vn, "yes");
-			return 0;
-		}
-		return parse_number(v, vn, MAX_FILE_SIZE, &plan->max_file_size);
-	}
-	return 0;    /* unknown key: a later addition to version 1 */
+	if (h == N_HEADER_KEYS)
+		return 0;    /* unknown key: a later addition to version 1 */
+	if (e != NULL || (*seen & (1u << h)))
+		return -NB_EINVAL;
+	*seen |= 1u << h;
+	return parse_header(plan, h, v, vn);
 }
 
 /* Whole-plan rules that no single line can check. */

@@ -14,15 +14,11 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "plan/test_util.h"
+
 #include "embed/config.h"
 #include "embed/resolve.h"
 #include "plan/str.h"
-
-#define FAIL_AT(line, ...) do { \
-	print_error("table row at %s:%d: ", __FILE__, line); \
-	print_error(__VA_ARGS__); \
-	fail(); \
-} while (0)
 
 static struct nb_config cfg;
 static struct nb_plan plan, plan2;
@@ -388,20 +384,17 @@ static void test_format_nospace(void **state)
 	assert_int_equal(len, 7);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_resolution),
-		cmocka_unit_test(test_fallback_entries),
-		cmocka_unit_test(test_resolve_errors),
-		cmocka_unit_test(test_pins),
-		cmocka_unit_test(test_round_trip),
-		cmocka_unit_test(test_nic),
-		cmocka_unit_test(test_parse_rows),
-		cmocka_unit_test(test_parse_limits),
-		cmocka_unit_test(test_format_nospace),
-	};
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_defaults),
+	cmocka_unit_test(test_resolution),
+	cmocka_unit_test(test_fallback_entries),
+	cmocka_unit_test(test_resolve_errors),
+	cmocka_unit_test(test_pins),
+	cmocka_unit_test(test_round_trip),
+	cmocka_unit_test(test_nic),
+	cmocka_unit_test(test_parse_rows),
+	cmocka_unit_test(test_parse_limits),
+	cmocka_unit_test(test_format_nospace),
+};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(tests, NULL)

@@ -17,6 +17,9 @@
 #include <cmocka.h>
 #include <sodium.h>
 
+#define NB_TEST_KEYS
+#include "plan/test_util.h"
+
 #include "plan/plan.h"
 #include "plan/plansig.h"
 
@@ -35,7 +38,6 @@ static const char plan_text[] =
 	"entry reboot Reboot\n"
 	"end\n";
 
-static uint8_t pk[32], sk[64], pk2[32], sk2[64];
 static struct nb_plan plan, plan2;
 
 /* plan_text signed by sk (and pk) into out; its length. */
@@ -219,19 +221,12 @@ static void test_stamp_fields(void **state)
 	assert_int_equal(plan.has_plan_key, 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_good),
-		cmocka_unit_test(test_unsigned),
-		cmocka_unit_test(test_every_byte),
-		cmocka_unit_test(test_hostile),
-		cmocka_unit_test(test_stamp_fields),
-	};
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_good),
+	cmocka_unit_test(test_unsigned),
+	cmocka_unit_test(test_every_byte),
+	cmocka_unit_test(test_hostile),
+	cmocka_unit_test(test_stamp_fields),
+};
 
-	if (sodium_init() < 0)
-		return 1;
-	crypto_sign_keypair(pk, sk);
-	crypto_sign_keypair(pk2, sk2);
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(tests, keys_setup)

@@ -5,6 +5,7 @@
  * (plan/ed25519_test.c) and, through Ed25519, against libsodium.
  */
 #include "plan/sha512.h"
+#include "plan/str.h"
 
 /* FIPS 180-4 section 4.2.3: the first 64 bits of the fractional parts of
  * the cube roots of the first 80 primes. */
@@ -39,16 +40,6 @@ static const uint64_t H0[8] = {
 
 static uint64_t ror(uint64_t x, unsigned n) { return x >> n | x << (64 - n); }
 
-static uint64_t be64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	unsigned i;
-
-	for (i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
 static void put_be64(uint8_t *p, uint64_t v)
 {
 	unsigned i;
@@ -64,7 +55,7 @@ static void block(uint64_t h[8], const uint8_t *p)
 	unsigned i;
 
 	for (i = 0; i < 16; i++)
-		w[i] = be64(p + 8 * i);
+		w[i] = nb_be64(p + 8 * i);
 	for (i = 16; i < 80; i++) {
 		uint64_t s0 = ror(w[i - 15], 1) ^ ror(w[i - 15], 8) ^ w[i - 15] >> 7;
 		uint64_t s1 = ror(w[i - 2], 19) ^ ror(w[i - 2], 61) ^ w[i - 2] >> 6;

@@ -157,6 +157,25 @@ int nb_buf_finish(const struct nb_buf *b, size_t *ret_len)
 	return 0;
 }
 
+static int word_sep(char c, int comma)
+{
+	return nb_is_space(c) || (comma && c == ',');
+}
+
+size_t nb_word_next(const char *v, size_t n, size_t *pos, int comma,
+		    const char **ret_w)
+{
+	size_t i = *pos, s;
+
+	while (i < n && word_sep(v[i], comma))
+		i++;
+	for (s = i; i < n && !word_sep(v[i], comma); i++)
+		;
+	*pos = i;
+	*ret_w = v + s;
+	return i - s;
+}
+
 int nb_parse_u64(const char *s, size_t len, uint64_t max, uint64_t *ret)
 {
 	uint64_t v = 0;
@@ -175,6 +194,34 @@ int nb_parse_u64(const char *s, size_t len, uint64_t max, uint64_t *ret)
 		v = v * 10 + d;
 	}
 	*ret = v;
+	return 0;
+}
+
+int nb_ipv4_parse(const char *s, size_t n, uint32_t *ret)
+{
+	uint32_t a = 0;
+	size_t i = 0;
+
+	for (int part = 0; part < 4; part++) {
+		size_t st = i;
+		uint64_t x;
+
+		while (i < n && nb_is_digit(s[i]))
+			i++;
+		if (i == st || i - st > 3 || (i - st > 1 && s[st] == '0'))
+			return -NB_EINVAL;
+		if (nb_parse_u64(s + st, i - st, 255, &x) < 0)
+			return -NB_EINVAL;
+		a = a << 8 | (uint32_t)x;
+		if (part < 3) {
+			if (i >= n || s[i] != '.')
+				return -NB_EINVAL;
+			i++;
+		}
+	}
+	if (i != n)
+		return -NB_EINVAL;
+	*ret = a;
 	return 0;
 }
 

@@ -52,13 +52,34 @@ void nb_buf_hex(struct nb_buf *b, const uint8_t *p, size_t n);
 /* 0 and *ret_len, or -ENOSPC when anything did not fit. */
 int nb_buf_finish(const struct nb_buf *b, size_t *ret_len);
 
+/* The next word of v[0..n) at or after *pos, words separated by spaces
+ * and tabs (and commas too when comma is set): its length, with *ret_w
+ * at it and *pos past it; 0 when no word is left. */
+size_t nb_word_next(const char *v, size_t n, size_t *pos, int comma,
+		    const char **ret_w);
+
 /* Decimal digits only, no sign, no spaces, value <= max.
  * 0 and *ret, -EINVAL (not a number), -ERANGE (over max). */
 int nb_parse_u64(const char *s, size_t len, uint64_t max, uint64_t *ret);
+/* A dotted quad, each part 0..255 in decimal without sign or leading
+ * zero (inet_aton's octal and hex forms are refused: "010.0.0.1" would
+ * mean 8.0.0.1). 0 and *ret (host byte order), or -EINVAL. The one IPv4
+ * parser: [server] listen and status-allow, alpineboot.efi's URLs. */
+int nb_ipv4_parse(const char *s, size_t n, uint32_t *ret);
 /* The value of one hex digit (either case), or -1. */
 int nb_hex_digit(char c);
 /* Exactly 2*n hex digits into n bytes. 0 or -EINVAL; ret untouched on error. */
 int nb_hex_parse(const char *s, size_t len, uint8_t *ret, size_t n);
+
+/* The big-endian 64-bit number at p (SHA-512's words, plan key ids). */
+static inline uint64_t nb_be64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
 
 static inline int nb_is_digit(char c) { return c >= '0' && c <= '9'; }
 static inline int nb_is_space(char c) { return c == ' ' || c == '\t'; }

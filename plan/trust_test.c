@@ -14,6 +14,9 @@
 #include <cmocka.h>
 #include <sodium.h>
 
+#define NB_TEST_KEYS
+#include "plan/test_util.h"
+
 #include "plan/plan.h"
 #include "plan/plansig.h"
 #include "plan/trust.h"
@@ -34,7 +37,6 @@ static const char body[] =
 	"entry reboot Reboot\n"
 	"end\n";
 
-static uint8_t pk[32], sk[64], pk2[32], sk2[64];
 
 enum form { UNSIGNED, SIGNED, OTHER_KEY, FORGED, MALFORMED };
 
@@ -155,17 +157,10 @@ static void test_entries(void **state)
 	assert_int_equal(nb_trust_entry(&t, &plan.entry[0]), 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_table),
-		cmocka_unit_test(test_no_stamp),
-		cmocka_unit_test(test_entries),
-	};
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_table),
+	cmocka_unit_test(test_no_stamp),
+	cmocka_unit_test(test_entries),
+};
 
-	if (sodium_init() < 0)
-		return 1;
-	crypto_sign_keypair(pk, sk);
-	crypto_sign_keypair(pk2, sk2);
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(tests, keys_setup)

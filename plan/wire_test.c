@@ -15,6 +15,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "plan/test_util.h"
+
 #include "plan/query.h"
 #include "plan/stamp.h"
 #include "plan/str.h"
@@ -190,15 +192,13 @@ static void test_query_url(void **state)
 	assert_string_equal(out, "kept");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_errno_values),
-		cmocka_unit_test(test_stamp_round_trip),
-		cmocka_unit_test(test_stamp_refused),
-		cmocka_unit_test(test_query_parse),
-		cmocka_unit_test(test_query_len),
-		cmocka_unit_test(test_query_url),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_errno_values),
+	cmocka_unit_test(test_stamp_round_trip),
+	cmocka_unit_test(test_stamp_refused),
+	cmocka_unit_test(test_query_parse),
+	cmocka_unit_test(test_query_len),
+	cmocka_unit_test(test_query_url),
+};
+
+TEST_MAIN(tests, NULL)

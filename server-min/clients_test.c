@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "plan/test_util.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -118,13 +120,11 @@ static void answered_window(void **state)
 	clients_free(c);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(both_ways),
-		cmocka_unit_test(moves_and_reuse),
-		cmocka_unit_test(evicts_least_recent),
-		cmocka_unit_test(answered_window),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(both_ways),
+	cmocka_unit_test(moves_and_reuse),
+	cmocka_unit_test(evicts_least_recent),
+	cmocka_unit_test(answered_window),
+};
+
+TEST_MAIN(tests, NULL)

@@ -14,6 +14,13 @@
  * "FILE:LINE: what is wrong" or "FILE: cannot read: why". */
 int config_load(const char *path, struct nb_config **ret_cfg, char err[NB_ERR_MAX]);
 
+/* The [server] keys embed/ kept as written (cfg->server_kv), checked
+ * against netbootd's table and applied over its defaults into
+ * cfg->server (nb_config_server()). config_load() calls it; so do
+ * netboot-embed and the tests that parse text themselves. 0, or -EINVAL
+ * with err "FILE:LINE: what is wrong" (cfg->server untouched). */
+int config_server_apply(struct nb_config *cfg, char err[NB_ERR_MAX]);
+
 /* [server] keys that a running netbootd cannot change (its sockets, root,
  * user): each one the file changed is logged as "needs a restart" and
  * copied from old into cfg, so the running value stays. The count. */

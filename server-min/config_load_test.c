@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,11 +125,63 @@ static void test_errors(void **state)
 	nb_config_free(cfg);
 }
 
+/* [server] keys: embed/ keeps them as written, config_server_apply()
+ * gives them netbootd's meaning, section by section, in file order. */
+static const struct {
+	int line;
+	const char *text, *want;   /* want: the error, or NULL */
+} server_cases[] = {
+	{ __LINE__, "", NULL },
+	{ __LINE__, "[server]\nlisten = 1.2.3.4\n[server]\nlisten = 1.2.3.5\n", NULL },
+	{ __LINE__, "[server]\nlisten = 1.2.3.4\nlisten = 1.2.3.5\n",
+	  "t.conf:3: duplicate key: 'listen'" },
+	{ __LINE__, "[server]\nworkerz = 2\n",
+	  "t.conf:2: unknown key in [server]: 'workerz'" },
+	{ __LINE__, "[profile a]\n[server]\nhttp-idle = 0\n",
+	  "t.conf:3: http-idle: seconds, 1 to 3600: '0'" },
+	{ __LINE__, "[server]\nlisten = 010.0.0.1\n",
+	  "t.conf:2: listen: a dotted-quad IPv4 address: '010.0.0.1'" },
+};
+
+static void test_server_keys(void **state)
+{
+	static struct nb_config cfg;
+	struct nb_server_conf before;
+	char err[NB_ERR_MAX];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(server_cases) / sizeof(server_cases[0]); i++) {
+		const char *text = server_cases[i].text, *want = server_cases[i].want;
+		int r;
+
+		assert_int_equal(nb_config_parse(&cfg, "t.conf", text, strlen(text), err), 0);
+		memset(&cfg.server, 0x5a, sizeof(cfg.server));
+		before = cfg.server;
+		r = config_server_apply(&cfg, err);
+		if (want == NULL && r != 0)
+			fail_msg("row %d: %s", server_cases[i].line, err);
+		if (want != NULL && (r != -EINVAL || strcmp(err, want) != 0))
+			fail_msg("row %d: got %d '%s', want '%s'", server_cases[i].line,
+				 r, err, want);
+		if (want != NULL && memcmp(&before, &cfg.server, sizeof(before)) != 0)
+			fail_msg("row %d: cfg->server changed on error", server_cases[i].line);
+	}
+	/* The last good row's values, and the defaults beside them. */
+	assert_int_equal(nb_config_parse(&cfg, "t.conf", server_cases[1].text,
+					 strlen(server_cases[1].text), err), 0);
+	assert_int_equal(config_server_apply(&cfg, err), 0);
+	assert_string_equal(nb_config_server(&cfg)->listen, "1.2.3.5");
+	assert_string_equal(nb_config_server(&cfg)->boot_bios, "undionly.kpxe");
+	assert_int_equal(nb_config_server(&cfg)->dhcp, -1);
+	nb_config_release(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_changes),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_server_keys),
 	};
 	int fd = mkstemp(path), r;
 

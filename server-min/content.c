@@ -50,6 +50,7 @@
 #include "server-min/content.h"
 #include "server-min/log.h"
 #include "server-min/plansign.h"
+#include "server-min/util.h"
 
 #define CONTENT_PATH_MAX 1024
 /* A rendered document: an iPXE script with a full fallback menu stays far
@@ -142,25 +143,6 @@ static int query_get(const char *query, const char *key, char *out, size_t cap)
 	return -ENOENT;
 }
 
-/* "IP:port" of the asker, for log lines. */
-static void peer_text(const struct sockaddr_in *peer, char out[32])
-{
-	char ip[INET_ADDRSTRLEN] = "-";
-
-	if (!peer) {
-		snprintf(out, 32, "-");
-		return;
-	}
-	inet_ntop(AF_INET, &peer->sin_addr, ip, sizeof(ip));
-	snprintf(out, 32, "%s:%u", ip, ntohs(peer->sin_port));
-}
-
-static void mac_text(const uint8_t mac[6], char out[18])
-{
-	snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x",
-		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
-}
-
 /* Whether two UUIDs in text are the same machine. Firmware does not agree
  * on the byte order of option 97: SMBIOS 2.6+ stores the first three fields
  * little-endian and some PXE stacks copy those bytes as they are, while
@@ -237,17 +219,17 @@ static int content_render(struct netbootd *nb, const struct rendered_name *doc, 
 {
 	struct nb_client client = { .arch = -1 };
 	const char *from, *why;
-	char who[32], mac[18] = "-";
+	char who[NB_PEER_TEXT_MAX], mac[18] = "-";
 	size_t len;
 	char *buf;
 	int r;
 
-	peer_text(peer, who);
+	nb_peer_text(peer, who);
 	r = render_client(nb, query, peer, &client, &from, &why);
 	if (r < 0)
 		return r;
 	if (client.has_mac)
-		mac_text(client.mac, mac);
+		nb_mac_format(client.mac, ':', mac);
 	/* answer = known: a machine no section names gets nothing from us,
 	 * the same as its DHCP requests. */
 	if (nb->answer_known && !nb_config_knows(nb->config, &client)) {
@@ -343,7 +325,7 @@ static int content_check_protected(struct netbootd *nb, const char *clean,
 				   const struct sockaddr_in *peer)
 {
 	uint8_t own[6], want[6];
-	char uuid[37], who[32], mac[18] = "unknown";
+	char uuid[37], who[NB_PEER_TEXT_MAX], mac[18] = "unknown";
 	const struct client_seen *rec;
 	const char *why;
 	int have_own;
@@ -352,7 +334,7 @@ static int content_check_protected(struct netbootd *nb, const char *clean,
 		return 0;
 	have_own = peer && clients_mac_of(nb->clients, peer->sin_addr, own) == 0;
 	if (have_own)
-		mac_text(own, mac);
+		nb_mac_format(own, ':', mac);
 	if (name_uuid(clean, uuid)) {
 		rec = have_own ? clients_by_mac(nb->clients, own) : NULL;
 		if (rec && uuid_same(rec->uuid, uuid))
@@ -368,7 +350,7 @@ static int content_check_protected(struct netbootd *nb, const char *clean,
 			return 0;
 		why = "no MAC or UUID in its name and no DHCP answer to the asker in 15 minutes";
 	}
-	peer_text(peer, who);
+	nb_peer_text(peer, who);
 	log_warn("main", who, "refused protected %s to mac=%s: %s", clean, mac, why);
 	return -EPERM;
 }
@@ -414,23 +396,6 @@ static int content_path_beneath(int dirfd, const char *path)
 	}
 }
 
-static const char *kind_name(mode_t m)
-{
-	if (S_ISFIFO(m))
-		return "a FIFO";
-	if (S_ISSOCK(m))
-		return "a socket";
-	if (S_ISCHR(m))
-		return "a character device";
-	if (S_ISBLK(m))
-		return "a block device";
-	if (S_ISDIR(m))
-		return "a directory";
-	if (S_ISLNK(m))
-		return "a symlink";
-	return "not a regular file";
-}
-
 /* Open for reading the regular file that pathfd (O_PATH) names, and
  * nothing else: the magic link /proc/self/fd/N reaches that very inode (a
  * process may always open its own descriptors, even after setuid), and
@@ -462,7 +427,7 @@ static int content_from_path(int pathfd, const char *name, const char *source,
 			     const struct sockaddr_in *peer, struct content *ret)
 {
 	struct stat st;
-	char who[32];
+	char who[NB_PEER_TEXT_MAX];
 	int fd;
 
 	if (fstat(pathfd, &st) < 0) {
@@ -472,13 +437,13 @@ static int content_from_path(int pathfd, const char *name, const char *source,
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(pathfd);
-		peer_text(peer, who);
-		log_warn("main", who, "refused %s: %s, not a regular file", name, kind_name(st.st_mode));
+		nb_peer_text(peer, who);
+		log_warn("main", who, "refused %s: %s, not a regular file", name, nb_file_kind(st.st_mode));
 		return -EACCES;
 	}
 	if (plansign_is_key(&st)) {
 		close(pathfd);
-		peer_text(peer, who);
+		nb_peer_text(peer, who);
 		log_warn("main", who, "refused %s: it is the plan-key secret key", name);
 		return -EACCES;
 	}
@@ -552,8 +517,8 @@ int content_open(struct netbootd *nb, const char *path, const char *query,
 	if (fd >= 0)
 		return content_from_path(fd, clean, "root", peer, ret);
 	if (fd == -EXDEV || fd == -ELOOP) {
-		char who[32];
-		peer_text(peer, who);
+		char who[NB_PEER_TEXT_MAX];
+		nb_peer_text(peer, who);
 		log_warn("main", who, "refused %s: a symlink that leaves the root", clean);
 		return -EACCES;
 	}

@@ -123,6 +123,18 @@ static void field_str(char *dst, const uint8_t *src, size_t n)
 	dst[i] = 0;
 }
 
+/* The file or sname field (size bytes at p in the packet, header copy in
+ * hdr_field): options when option 52 says it is overloaded (RFC 2132
+ * sec. 9.3), else its text into text. 0 or walk_options()'s -EBADMSG. */
+static int take_field(struct dhcp_msg *m, int overloaded, const uint8_t *p,
+		      char *text, const uint8_t *hdr_field, size_t size)
+{
+	if (overloaded)
+		return walk_options(m, p, size, 1);
+	field_str(text, hdr_field, size);
+	return 0;
+}
+
 int dhcp_parse(const uint8_t *buf, size_t len, struct dhcp_msg *ret_msg)
 {
 	struct dhcp_msg m;
@@ -162,18 +174,11 @@ int dhcp_parse(const uint8_t *buf, size_t len, struct dhcp_msg *ret_msg)
 		m.overload = o->data[0];
 	}
 	/* RFC 2131 sec. 4.1: file first, then sname. */
-	if (m.overload & 1) {
-		r = walk_options(&m, buf + OFF_FILE, sizeof(m.hdr.file), 1);
-		if (r < 0)
-			return r;
-	} else
-		field_str(m.file, m.hdr.file, sizeof(m.hdr.file));
-	if (m.overload & 2) {
-		r = walk_options(&m, buf + OFF_SNAME, sizeof(m.hdr.sname), 1);
-		if (r < 0)
-			return r;
-	} else
-		field_str(m.sname, m.hdr.sname, sizeof(m.hdr.sname));
+	if ((r = take_field(&m, m.overload & 1, buf + OFF_FILE, m.file,
+			    m.hdr.file, sizeof(m.hdr.file))) < 0 ||
+	    (r = take_field(&m, m.overload & 2, buf + OFF_SNAME, m.sname,
+			    m.hdr.sname, sizeof(m.hdr.sname))) < 0)
+		return r;
 
 	o = &m.opt[DHCP_OPT_MSG_TYPE];
 	if (o->present) {

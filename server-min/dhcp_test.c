@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "plan/test_util.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -77,6 +79,39 @@ static void pkt_pxe(struct pkt *p, uint8_t type, const char *vc, uint16_t arch)
 	}
 }
 
+/* Option code of m is there and holds exactly len bytes of data. */
+static void expect_opt(const struct dhcp_msg *m, uint8_t code, const void *data,
+		       size_t len)
+{
+	const struct dhcp_opt *o = dhcp_opt_get(m, code);
+
+	assert_non_null(o);
+	assert_int_equal(o->len, len);
+	assert_memory_equal(o->data, data, len);
+}
+
+/* A DISCOVER from vc and arch with option code (0: none) of len bytes,
+ * which must parse; into m. */
+static void discover_parsed(struct dhcp_msg *m, const char *vc, uint16_t arch,
+			    uint8_t code, const void *body, size_t len)
+{
+	struct pkt p;
+
+	pkt_pxe(&p, DHCPDISCOVER, vc, arch);
+	if (code)
+		pkt_opt(&p, code, body, len);
+	assert_int_equal(dhcp_parse(p.b, p.len, m), 0);
+}
+
+/* A DISCOVER with option 52 = v (RFC 2132 sec. 9.3) and END; the fields
+ * are the caller's to fill. */
+static void pkt_overload(struct pkt *p, uint8_t v)
+{
+	pkt_pxe(p, DHCPDISCOVER, vc_bios, 0);
+	pkt_u8(p, 52, v);
+	pkt_end(p);
+}
+
 /* --- parsing --------------------------------------------------------------- */
 
 /* Every header field lands where RFC 2131 puts it, every option is found. */
@@ -84,7 +119,6 @@ static void parse_every_field(void **state)
 {
 	struct pkt p;
 	struct dhcp_msg m;
-	const struct dhcp_opt *o;
 	uint16_t arch = 0;
 
 	(void)state;
@@ -125,14 +159,8 @@ static void parse_every_field(void **state)
 	assert_int_equal(m.overload, 0);
 	assert_int_equal(m.msg_type, DHCPDISCOVER);
 
-	o = dhcp_opt_get(&m, 60);
-	assert_non_null(o);
-	assert_int_equal(o->len, strlen(vc_bios));
-	assert_memory_equal(o->data, vc_bios, o->len);
-	o = dhcp_opt_get(&m, 97);
-	assert_non_null(o);
-	assert_int_equal(o->len, 17);
-	assert_memory_equal(o->data, uuid1, 17);
+	expect_opt(&m, 60, vc_bios, strlen(vc_bios));
+	expect_opt(&m, 97, uuid1, 17);
 	assert_non_null(dhcp_opt_get(&m, 94));
 	assert_null(dhcp_opt_get(&m, 54));
 	assert_null(dhcp_opt_get(&m, 0));
@@ -262,9 +290,7 @@ static void parse_overload(void **state)
 	const struct dhcp_opt *o;
 
 	(void)state;
-	pkt_pxe(&p, DHCPDISCOVER, vc_bios, 0);
-	pkt_u8(&p, 52, 3);
-	pkt_end(&p);
+	pkt_overload(&p, 3);
 	/* file: option 97 and a second 60 (ignored: first wins), then END */
 	memcpy(p.b + 108, "\x3c\x03" "abc" "\x61\x02\x00\x09" "\xff", 10);
 	/* sname: option 77 "iPXE" */
@@ -280,9 +306,7 @@ static void parse_overload(void **state)
 	assert_true(dhcp_is_ipxe(&m));
 
 	/* overload 1: sname stays a name */
-	pkt_pxe(&p, DHCPDISCOVER, vc_bios, 0);
-	pkt_u8(&p, 52, 1);
-	pkt_end(&p);
+	pkt_overload(&p, 1);
 	memcpy(p.b + 44, "bootsrv", 7);
 	memcpy(p.b + 108, "\xff", 1);
 	assert_int_equal(dhcp_parse(p.b, p.len, &m), 0);
@@ -291,9 +315,7 @@ static void parse_overload(void **state)
 
 	/* option 52 inside the overloaded fields points at itself: malformed
 	 * (RFC 2132 sec. 9.3), in file and in sname alike */
-	pkt_pxe(&p, DHCPDISCOVER, vc_bios, 0);
-	pkt_u8(&p, 52, 3);
-	pkt_end(&p);
+	pkt_overload(&p, 3);
 	memcpy(p.b + 108, "\x34\x01\x03\xff", 4);
 	memcpy(p.b + 44, "\xff", 1);
 	assert_int_equal(dhcp_parse(p.b, p.len, &m), -EBADMSG);
@@ -301,9 +323,7 @@ static void parse_overload(void **state)
 	memcpy(p.b + 44, "\x34\x01\x01\xff", 4);
 	assert_int_equal(dhcp_parse(p.b, p.len, &m), -EBADMSG);
 	/* in a field that is not overloaded it is just name bytes */
-	pkt_pxe(&p, DHCPDISCOVER, vc_bios, 0);
-	pkt_u8(&p, 52, 1);
-	pkt_end(&p);
+	pkt_overload(&p, 1);
 	memcpy(p.b + 108, "\xff", 1);
 	memcpy(p.b + 44, "\x34\x01\x01\xff", 4);
 	assert_int_equal(dhcp_parse(p.b, p.len, &m), 0);
@@ -347,14 +367,11 @@ static void client_arch(void **state)
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(arch_cases); i++) {
 		const struct arch_case *c = &arch_cases[i];
-		struct pkt p;
 		struct dhcp_msg m;
 		uint16_t arch = 0xbeef;
 		int r;
 
-		pkt_pxe(&p, DHCPDISCOVER, vc_bios, NO_ARCH);
-		pkt_opt(&p, 93, c->body, c->len);
-		assert_int_equal(dhcp_parse(p.b, p.len, &m), 0);
+		discover_parsed(&m, vc_bios, NO_ARCH, 93, c->body, c->len);
 		r = dhcp_client_arch(&m, &arch);
 		if (r != c->err || (r == 0 && arch != c->arch) ||
 		    (r < 0 && arch != 0xbeef))
@@ -389,13 +406,9 @@ static void ipxe_detection(void **state)
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(class_cases); i++) {
 		const struct class_case *c = &class_cases[i];
-		struct pkt p;
 		struct dhcp_msg m;
 
-		pkt_pxe(&p, DHCPDISCOVER, vc_bios, 0);
-		if (c->code)
-			pkt_opt(&p, c->code, c->body, c->len);
-		assert_int_equal(dhcp_parse(p.b, p.len, &m), 0);
+		discover_parsed(&m, vc_bios, 0, c->code, c->body, c->len);
 		if (dhcp_is_ipxe(&m) != c->ipxe)
 			fail_msg("%s:%d: is_ipxe %d", __FILE__, c->line, !c->ipxe);
 	}
@@ -415,11 +428,9 @@ static void vendor_class(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
-		struct pkt p;
 		struct dhcp_msg m;
 
-		pkt_pxe(&p, DHCPDISCOVER, t[i].vc, 0);
-		assert_int_equal(dhcp_parse(p.b, p.len, &m), 0);
+		discover_parsed(&m, t[i].vc, 0, 0, NULL, 0);
 		if (dhcp_is_pxeclient(&m) != t[i].pxe)
 			fail_msg("vendor class %s", t[i].vc ? t[i].vc : "(none)");
 	}
@@ -675,7 +686,6 @@ static void reply_fields(void **state)
 	static const uint8_t vendor[] = { 6, 1, 8, 255 };
 	uint8_t out[DHCP_REPLY_MAX];
 	struct dhcp_msg req, m;
-	const struct dhcp_opt *o;
 	size_t len = 0;
 
 	(void)state;
@@ -702,29 +712,12 @@ static void reply_fields(void **state)
 		assert_int_equal(dhcp_parse(out, len, &m), 0);
 		assert_int_equal(m.msg_type, ack ? DHCPACK : DHCPOFFER);
 		assert_int_equal(m.hdr.xid, req.hdr.xid);
-		o = dhcp_opt_get(&m, 54);
-		assert_non_null(o);
-		assert_memory_equal(o->data, "\xc6\x12\x00\x01", 4);
-		o = dhcp_opt_get(&m, 60);
-		assert_non_null(o);
-		assert_int_equal(o->len, 9);
-		assert_memory_equal(o->data, "PXEClient", 9);
-		o = dhcp_opt_get(&m, 97);
-		assert_non_null(o);
-		assert_int_equal(o->len, 17);
-		assert_memory_equal(o->data, uuid1, 17);
-		o = dhcp_opt_get(&m, 43);
-		assert_non_null(o);
-		assert_int_equal(o->len, sizeof(vendor));
-		assert_memory_equal(o->data, vendor, sizeof(vendor));
-		o = dhcp_opt_get(&m, 66);
-		assert_non_null(o);
-		assert_int_equal(o->len, strlen(SELF));
-		assert_memory_equal(o->data, SELF, strlen(SELF));
-		o = dhcp_opt_get(&m, 67);
-		assert_non_null(o);
-		assert_int_equal(o->len, strlen("alpineboot.efi"));
-		assert_memory_equal(o->data, "alpineboot.efi", o->len);
+		expect_opt(&m, 54, "\xc6\x12\x00\x01", 4);
+		expect_opt(&m, 60, "PXEClient", 9);
+		expect_opt(&m, 97, uuid1, 17);
+		expect_opt(&m, 43, vendor, sizeof(vendor));
+		expect_opt(&m, 66, SELF, strlen(SELF));
+		expect_opt(&m, 67, "alpineboot.efi", strlen("alpineboot.efi"));
 		/* never a lease */
 		static const uint8_t lease_opts[] = { 1, 3, 6, 50, 51, 58, 59 };
 		for (size_t i = 0; i < sizeof(lease_opts); i++)
@@ -894,7 +887,6 @@ static void reply_http(void **state)
 	struct dhcp_msg req, m;
 	struct dhcp_pxe_req r;
 	struct in_addr self;
-	const struct dhcp_opt *o;
 	struct pkt p;
 	size_t len;
 
@@ -913,17 +905,9 @@ static void reply_http(void **state)
 	assert_memory_equal(out + 20, "\xc6\x12\x00\x01", 4);     /* siaddr */
 	assert_string_equal(m.file, url);
 	assert_string_equal(m.sname, "");
-	o = dhcp_opt_get(&m, 60);
-	assert_non_null(o);
-	assert_int_equal(o->len, 10);
-	assert_memory_equal(o->data, "HTTPClient", 10);
-	o = dhcp_opt_get(&m, 67);
-	assert_non_null(o);
-	assert_int_equal(o->len, strlen(url));
-	assert_memory_equal(o->data, url, o->len);
-	o = dhcp_opt_get(&m, 54);
-	assert_non_null(o);
-	assert_memory_equal(o->data, "\xc6\x12\x00\x01", 4);
+	expect_opt(&m, 60, "HTTPClient", 10);
+	expect_opt(&m, 67, url, strlen(url));
+	expect_opt(&m, 54, "\xc6\x12\x00\x01", 4);
 	assert_non_null(dhcp_opt_get(&m, 97));
 	assert_null(dhcp_opt_get(&m, 43));
 	assert_null(dhcp_opt_get(&m, 66));
@@ -958,27 +942,24 @@ static void recent_table(void **state)
 			fail_msg("key %u taken for a repeat", k);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(parse_every_field),
-		cmocka_unit_test(parse_malformed),
-		cmocka_unit_test(parse_overload),
-		cmocka_unit_test(parse_unterminated_fields),
-		cmocka_unit_test(client_arch),
-		cmocka_unit_test(ipxe_detection),
-		cmocka_unit_test(vendor_class),
-		cmocka_unit_test(mac_format),
-		cmocka_unit_test(classify),
-		cmocka_unit_test(boot_file),
-		cmocka_unit_test(reply_fields),
-		cmocka_unit_test(reply_long_file),
-		cmocka_unit_test(builder_limits),
-		cmocka_unit_test(chaddr_check),
-		cmocka_unit_test(uuid_text),
-		cmocka_unit_test(reply_http),
-		cmocka_unit_test(recent_table),
-	};
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(parse_every_field),
+	cmocka_unit_test(parse_malformed),
+	cmocka_unit_test(parse_overload),
+	cmocka_unit_test(parse_unterminated_fields),
+	cmocka_unit_test(client_arch),
+	cmocka_unit_test(ipxe_detection),
+	cmocka_unit_test(vendor_class),
+	cmocka_unit_test(mac_format),
+	cmocka_unit_test(classify),
+	cmocka_unit_test(boot_file),
+	cmocka_unit_test(reply_fields),
+	cmocka_unit_test(reply_long_file),
+	cmocka_unit_test(builder_limits),
+	cmocka_unit_test(chaddr_check),
+	cmocka_unit_test(uuid_text),
+	cmocka_unit_test(reply_http),
+	cmocka_unit_test(recent_table),
+};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(tests, NULL)

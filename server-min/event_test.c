@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "plan/test_util.h"
+
 #include <errno.h>
 #include <sys/epoll.h>
 #include <unistd.h>
@@ -153,12 +155,10 @@ static void stale_events_are_skipped(void **state)
 	close(a[0]); close(a[1]); close(b[0]); close(b[1]);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(timers_fire_in_order),
-		cmocka_unit_test(heap_survives_churn),
-		cmocka_unit_test(stale_events_are_skipped),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(timers_fire_in_order),
+	cmocka_unit_test(heap_survives_churn),
+	cmocka_unit_test(stale_events_are_skipped),
+};
+
+TEST_MAIN(tests, NULL)

@@ -55,6 +55,7 @@
 #include "server-min/filecheck.h"
 #include "server-min/log.h"
 #include "server-min/netbootd.h"
+#include "server-min/util.h"
 
 /* The x86 boot protocol (Linux Documentation/arch/x86/boot.rst). */
 #define BZ_HDRS_OFF      0x202   /* "HdrS" */
@@ -404,19 +405,6 @@ void filecheck_report_free(struct filecheck_report *r)
 
 /* --- reading files beneath the root ---------------------------------------- */
 
-static const char *kind_name(mode_t m)
-{
-	if (S_ISDIR(m))
-		return "a directory";
-	if (S_ISFIFO(m))
-		return "a FIFO";
-	if (S_ISSOCK(m))
-		return "a socket";
-	if (S_ISCHR(m) || S_ISBLK(m))
-		return "a device";
-	return "not a regular file";
-}
-
 /* The regular file path names beneath root_fd, opened for reading the way
  * content.c opens what it serves: O_PATH with RESOLVE_BENEATH (nothing is
  * opened for I/O yet, no FIFO writer released, no driver's open run), then
@@ -444,7 +432,7 @@ static int open_beneath(int root_fd, const char *path, struct stat *ret_st,
 		return r;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		*ret_why = kind_name(st.st_mode);
+		*ret_why = nb_file_kind(st.st_mode);
 		close(pfd);
 		return -EACCES;
 	}

@@ -273,6 +273,18 @@ static const struct filecheck_item *item(const struct filecheck_report *rep,
 	return NULL;
 }
 
+/* The item about file and what, which must be there at level. */
+static const struct filecheck_item *item_at(const struct filecheck_report *rep,
+					    const char *file, const char *what,
+					    int level)
+{
+	const struct filecheck_item *it = item(rep, file, what);
+
+	assert_non_null(it);
+	assert_int_equal(it->level, level);
+	return it;
+}
+
 static const char conf_fmt[] =
 	"[profile default]\n"
 	"kernel = boot/vmlinuz-lts\n"
@@ -295,16 +307,12 @@ static void test_modloop(void **state)
 			 "v3.19");
 		rep = run("root", conf);
 		snprintf(file, sizeof(file), "boot/modloop-ok-%s", comp[i]);
-		it = item(rep, file, "release");
-		assert_non_null(it);
-		assert_int_equal(it->level, FILECHECK_OK);
+		it = item_at(rep, file, "release", FILECHECK_OK);
 		assert_non_null(strstr(it->msg, "modules/" REL "/"));
 		it = item(rep, "boot/vmlinuz-lts", "release");
 		assert_non_null(it);
 		assert_string_equal(it->msg, REL " (bzImage header)");
-		it = item(rep, "boot/initramfs-lts", "branch");
-		assert_non_null(it);
-		assert_int_equal(it->level, FILECHECK_OK);
+		it = item_at(rep, "boot/initramfs-lts", "branch", FILECHECK_OK);
 		assert_int_equal(rep->n_error, 0);
 		filecheck_report_free(rep);
 
@@ -313,9 +321,7 @@ static void test_modloop(void **state)
 			 "v3.19");
 		rep = run("root", conf);
 		snprintf(file, sizeof(file), "boot/modloop-old-%s", comp[i]);
-		it = item(rep, file, "release");
-		assert_non_null(it);
-		assert_int_equal(it->level, FILECHECK_ERROR);
+		it = item_at(rep, file, "release", FILECHECK_ERROR);
 		assert_non_null(strstr(it->msg, "modules/6.1.2-0-lts"));
 		assert_non_null(strstr(it->msg, "is " REL));
 		assert_int_equal(rep->n_error, 1);
@@ -332,18 +338,14 @@ static void test_branch(void **state)
 	(void)state;
 	snprintf(conf, sizeof(conf), conf_fmt, "ok-xz", "v3.18");
 	rep = run("root", conf);
-	it = item(rep, "boot/initramfs-lts", "branch");
-	assert_non_null(it);
-	assert_int_equal(it->level, FILECHECK_ERROR);
+	it = item_at(rep, "boot/initramfs-lts", "branch", FILECHECK_ERROR);
 	assert_non_null(strstr(it->msg, "v3.18"));
 	assert_non_null(strstr(it->msg, "3.19.1"));
 	filecheck_report_free(rep);
 
 	snprintf(conf, sizeof(conf), conf_fmt, "ok-xz", "latest-stable");
 	rep = run("root", conf);
-	it = item(rep, "boot/initramfs-lts", "branch");
-	assert_non_null(it);
-	assert_int_equal(it->level, FILECHECK_WARN);
+	it = item_at(rep, "boot/initramfs-lts", "branch", FILECHECK_WARN);
 	assert_non_null(strstr(it->msg, "pin branch = v3.19"));
 	assert_int_equal(rep->n_error, 0);
 	filecheck_report_free(rep);
@@ -361,9 +363,7 @@ static void test_empty_root(void **state)
 	assert_non_null(item(rep, "boot/initramfs-lts", "exists"));
 	assert_non_null(item(rep, "boot/modloop-lts", "exists"));
 	/* The default's flavor fallback: a warning, the boot still works. */
-	it = item(rep, "boot/vmlinuz-virt", "exists");
-	assert_non_null(it);
-	assert_int_equal(it->level, FILECHECK_WARN);
+	it = item_at(rep, "boot/vmlinuz-virt", "exists", FILECHECK_WARN);
 	assert_int_equal(rep->n_error, 3);
 	filecheck_report_free(rep);
 }
@@ -384,9 +384,7 @@ static void test_not_ours(void **state)
 	assert_int_equal(rep->n_item, 0);
 	filecheck_report_free(rep);
 	rep = run("root", "[profile default]\nkernel = boot\nfallback = retry\n");
-	it = item(rep, "boot", "exists");
-	assert_non_null(it);
-	assert_int_equal(it->level, FILECHECK_ERROR);
+	it = item_at(rep, "boot", "exists", FILECHECK_ERROR);
 	assert_non_null(strstr(it->msg, "a directory"));
 	filecheck_report_free(rep);
 }

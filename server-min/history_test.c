@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "plan/test_util.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -249,16 +251,14 @@ static void cidr_lists(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(bad_bounds),
-		cmocka_unit_test(evicts_least_recent),
-		cmocka_unit_test(events_ring),
-		cmocka_unit_test(a_boot),
-		cmocka_unit_test(classify),
-		cmocka_unit_test(ip_bindings),
-		cmocka_unit_test(cidr_lists),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(bad_bounds),
+	cmocka_unit_test(evicts_least_recent),
+	cmocka_unit_test(events_ring),
+	cmocka_unit_test(a_boot),
+	cmocka_unit_test(classify),
+	cmocka_unit_test(ip_bindings),
+	cmocka_unit_test(cidr_lists),
+};
+
+TEST_MAIN(tests, NULL)

@@ -10,16 +10,10 @@
  * from files with sendfile(2) (zero copy), rendered documents from memory.
  *
  * One struct http_conn per TCP connection, allocated in conn_new() and freed
- * in conn_free() only. Its state enum says what the socket is waiting for:
- *
- *   READING       a request head (or the next one on a kept-alive connection)
- *   SENDING_HEAD  the response head, with a memory body right behind it
- *   SENDING_BODY  the rest of the body (sendfile for files)
- *   CLOSING       we are done and have shut down our side; the client's
- *                 remaining bytes are read and dropped for a moment so the
- *                 kernel does not answer them with a RST that could destroy
- *                 the response still in flight (the "lingering close" of
- *                 RFC 9112 sec. 9.6)
+ * in conn_free() only. Its one state field names the phase it is in, and
+ * conn_set_state() is the only place that changes it (see the diagram
+ * above enum conn_state); each phase fixes what the socket waits for, what
+ * the connection's one timer means, and which function handles each.
  *
  * A hostile host on the LAN (docs/http.md, "Limits"):
  *   - holds connections: at most nb->limits.http_per_ip per client address
@@ -54,6 +48,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
+#include <sys/queue.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -116,11 +111,65 @@ struct http_peer {
 	unsigned conns;
 };
 
+/* The phases of a connection. conn_set_state() is the only writer of
+ * cn->state; conn_phases[] below says, for each phase, what epoll waits for,
+ * whether the connection is in the server's wait list (waiting for a
+ * request, so the first to give up its slot at the cap), what the timer
+ * means, and which phases may follow. Any other move is a bug.
+ *
+ *                        accept
+ *                          |
+ *                          v
+ *                         NEW
+ *                          |
+ *                          v               first byte
+ *                     READING_HEAD <--------------------- IDLE
+ *                      |   |   ^                           ^
+ *           head late, |   |   | keep-alive, the next      | keep-alive,
+ *     bytes held: 408  |   |   | head already buffered     | nothing buffered
+ *                      |   |   |                           |
+ *       head complete  |   v   |                           |
+ *       or malformed   | SENDING_HEAD                      |
+ *                      |   |   |                           |
+ *           head sent  |   v   |                           |
+ *                      | SENDING_BODY ---------------------+
+ *                      |   |
+ *       last response  |   |
+ *                      v   v
+ *                    LINGERING
+ *
+ * (on the left, "408" labels the outer column, the rest the inner one),
+ * and from every phase to CLOSED (conn_free: the connection is gone) on a socket error,
+ * the client's close, a timeout with nothing to answer, eviction at the
+ * cap, the end of LINGERING, or server stop.
+ *
+ *   NEW           calloc'd and registered (for EPOLLIN), not yet started
+ *   IDLE          kept alive between requests, no byte of the next one
+ *                 yet; timer: http_idle_ms since the last response
+ *   READING_HEAD  a head has begun (on a new connection: accept begins it)
+ *                 and is not complete; timer: the earlier of http_idle_ms
+ *                 since the last byte and HTTP_HEADER_TIMEOUT_MS since the
+ *                 head began (slowloris)
+ *   SENDING_HEAD  the response head, with a memory body right behind it;
+ *                 timer: HTTP_SEND_TIMEOUT_MS without progress
+ *   SENDING_BODY  the rest of the body (sendfile for files); the same
+ *                 progress timer runs on
+ *   LINGERING     our side is shut; the client's remaining bytes are read
+ *                 and dropped for a moment so the kernel does not answer
+ *                 them with a RST that could destroy the response still in
+ *                 flight (the "lingering close" of RFC 9112 sec. 9.6);
+ *                 timer: HTTP_LINGER_MS, then CLOSED
+ *   CLOSED        freed; never stored, only a target
+ */
 enum conn_state {
-	CONN_READING,
+	CONN_NEW,
+	CONN_IDLE,
+	CONN_READING_HEAD,
 	CONN_SENDING_HEAD,
 	CONN_SENDING_BODY,
-	CONN_CLOSING,
+	CONN_LINGERING,
+	CONN_CLOSED,
+	CONN_STATES,
 };
 
 struct http_server {
@@ -130,7 +179,7 @@ struct http_server {
 	int fd_paused;                 /* out of descriptors: resume timer armed */
 	struct ev_timer resume;        /* accept again after EMFILE */
 	struct ev_timer recheck;       /* full: look for an idle one to close */
-	struct http_conn *conns;       /* all connections, for http_stop */
+	LIST_HEAD(, http_conn) conns;  /* all connections, for http_stop */
 	_Atomic unsigned n_conns;      /* atomic: /status of another loop reads it */
 	/* Connections waiting for a request, longest waiting first. */
 	struct http_conn *wait_head, *wait_tail;
@@ -147,24 +196,22 @@ static _Atomic unsigned conns_all;
 
 struct http_conn {
 	struct http_server *srv;
-	struct http_conn *prev, *next;
+	LIST_ENTRY(http_conn) link;        /* in srv->conns */
 	int fd;
 	enum conn_state state;
 	struct sockaddr_in peer;
 	char client[INET_ADDRSTRLEN + 8];  /* "IP:PORT" for the log */
 	char mac[18];                      /* the client's MAC for the log, "" unknown */
-	int mac_looked;                    /* conn_mac has looked it up */
+	int mac_looked;                    /* conn_mac's memo: mac[] is final */
 	struct ev_timer timer;             /* meaning depends on state */
 	struct http_peer *pe;              /* this address's connection count */
-	struct http_conn *wprev, *wnext;   /* in srv's wait list while READING */
-	int waiting;
+	struct http_conn *wprev, *wnext;   /* srv's wait list (IDLE, READING_HEAD) */
 	uint64_t wait_since;               /* ms: when it began to wait */
-	uint64_t head_t0;                  /* ms: the current head's clock */
-	int head_started;                  /* READING: the head clock runs */
+	uint64_t head_t0;                  /* ms: READING_HEAD's header clock */
 	uint64_t last_rx;                  /* ms: the client's last byte */
 	struct http_scan scan;             /* how far in[] has been scanned */
 	unsigned requests;                 /* answered on this connection */
-	int keep_alive;                    /* after this response */
+	int keep_alive;                    /* after the current response */
 	int minor;                         /* the client's HTTP/1.minor */
 	size_t req_len;                    /* bytes of in[] the request used */
 
@@ -172,7 +219,6 @@ struct http_conn {
 	char head[HTTP_HEAD_OUT_MAX];
 	size_t head_len, head_off;
 	struct content c;                  /* c.fd >= 0 or c.mem: an open body */
-	int has_content;
 	const char *mem;                   /* memory body: c.mem or small */
 	uint64_t body_off, body_end;       /* [off, end) still to send */
 	char small[HTTP_SMALL_MAX];        /* error texts */
@@ -300,15 +346,49 @@ static void peer_put(struct http_server *srv, struct http_peer *pe)
 	free(pe);
 }
 
-/* The wait list: READING connections in the order they began to wait for
- * a request, so the one at the head is the first to give up its slot. */
+#define TO(st) (1u << (st))
+
+static void conn_free(struct http_conn *cn);
+static void conn_read(struct http_conn *cn);
+static void conn_send(struct http_conn *cn);
+static void conn_drain(struct http_conn *cn);
+static void conn_read_timeout(struct http_conn *cn);
+static void conn_send_timeout(struct http_conn *cn);
+
+/* enum conn_state, one row each: the diagram above as data. NEW and
+ * CLOSED never see an event: conn_new leaves NEW before returning to the
+ * loop, and CLOSED is freed. */
+static const struct conn_phase {
+	const char *name;     /* for the log of a bug */
+	uint32_t events;      /* what epoll waits for on the socket */
+	int waiting;          /* in srv's wait list: waiting for a request */
+	void (*on_io)(struct http_conn *cn);      /* the socket is ready */
+	void (*on_timer)(struct http_conn *cn);   /* the phase's timer fired */
+	unsigned next;        /* TO() of each phase that may follow */
+} conn_phases[CONN_STATES] = {
+	/* conn_new registers the socket for EPOLLIN before starting it. */
+	[CONN_NEW] = { "new", EPOLLIN, 0, conn_free, conn_free,
+		TO(CONN_READING_HEAD) | TO(CONN_CLOSED) },
+	[CONN_IDLE] = { "idle", EPOLLIN, 1, conn_read, conn_read_timeout,
+		TO(CONN_READING_HEAD) | TO(CONN_CLOSED) },
+	[CONN_READING_HEAD] = { "reading-head", EPOLLIN, 1, conn_read, conn_read_timeout,
+		TO(CONN_SENDING_HEAD) | TO(CONN_LINGERING) | TO(CONN_CLOSED) },
+	[CONN_SENDING_HEAD] = { "sending-head", EPOLLOUT, 0, conn_send, conn_send_timeout,
+		TO(CONN_SENDING_BODY) | TO(CONN_CLOSED) },
+	[CONN_SENDING_BODY] = { "sending-body", EPOLLOUT, 0, conn_send, conn_send_timeout,
+		TO(CONN_IDLE) | TO(CONN_READING_HEAD) | TO(CONN_LINGERING) | TO(CONN_CLOSED) },
+	[CONN_LINGERING] = { "lingering", EPOLLIN, 0, conn_drain, conn_free,
+		TO(CONN_CLOSED) },
+	[CONN_CLOSED] = { "closed", 0, 0, conn_free, conn_free, 0 },
+};
+
+/* The wait list: IDLE and READING_HEAD connections in the order they began
+ * to wait for a request, so the one at the head is the first to give up its
+ * slot. Only conn_set_state and conn_free call these. */
 static void wait_add(struct http_conn *cn)
 {
 	struct http_server *srv = cn->srv;
 
-	if (cn->waiting)
-		return;
-	cn->waiting = 1;
 	cn->wait_since = ev_now_ms(srv->nb->loop);
 	cn->wnext = NULL;
 	cn->wprev = srv->wait_tail;
@@ -323,9 +403,6 @@ static void wait_del(struct http_conn *cn)
 {
 	struct http_server *srv = cn->srv;
 
-	if (!cn->waiting)
-		return;
-	cn->waiting = 0;
 	if (cn->wprev)
 		cn->wprev->wnext = cn->wnext;
 	else
@@ -336,37 +413,32 @@ static void wait_del(struct http_conn *cn)
 		srv->wait_tail = cn->wprev;
 }
 
-/* READING: fire at the earlier of "no byte for the idle time" and, once a
- * head has begun, "the head is late". */
+/* READING_HEAD: fire at the earlier of "no byte for the idle time" and
+ * "the head is late". */
 static void conn_arm_read_timer(struct http_conn *cn)
 {
 	struct ev_loop *loop = cn->srv->nb->loop;
 	uint64_t now = ev_now_ms(loop);
 	uint64_t due = cn->last_rx + cn->srv->nb->limits.http_idle_ms;
 
-	if (cn->head_started && cn->head_t0 + HTTP_HEADER_TIMEOUT_MS < due)
+	if (cn->head_t0 + HTTP_HEADER_TIMEOUT_MS < due)
 		due = cn->head_t0 + HTTP_HEADER_TIMEOUT_MS;
 	ev_timer_arm(loop, &cn->timer, due > now ? due - now : 0);
 }
 
-/* The one way a connection ends. */
+/* CLOSED, from any phase: the one way a connection ends. */
 static void conn_free(struct http_conn *cn)
 {
 	struct http_server *srv = cn->srv;
 
 	ev_timer_cancel(srv->nb->loop, &cn->timer);
-	wait_del(cn);
+	if (conn_phases[cn->state].waiting)
+		wait_del(cn);
 	peer_put(srv, cn->pe);
 	ev_del(srv->nb->loop, cn->fd);
 	close(cn->fd);
-	if (cn->has_content)
-		content_close(&cn->c);
-	if (cn->prev)
-		cn->prev->next = cn->next;
-	else
-		srv->conns = cn->next;
-	if (cn->next)
-		cn->next->prev = cn->prev;
+	content_close(&cn->c);
+	LIST_REMOVE(cn, link);
 	srv->n_conns--;
 	conns_all--;
 	free(cn);
@@ -374,33 +446,70 @@ static void conn_free(struct http_conn *cn)
 		http_accept_again(srv);
 }
 
-/* 0, or -1 after freeing cn (epoll refused: nothing else can be done). */
-static int conn_want(struct http_conn *cn, uint32_t events)
+/* Enter phase to: the wait list, the epoll interest and the timer follow
+ * (conn_phases[] and the list above enum conn_state). The caller has set
+ * what the phase needs (a formatted head, the body's bounds). 0, or -1
+ * when cn is gone: to is CLOSED, shutdown or epoll failed, or the move is
+ * not in the table (a bug, logged); the caller must not touch cn then. */
+static int conn_set_state(struct http_conn *cn, enum conn_state to)
 {
-	int r = ev_mod(cn->srv->nb->loop, cn->fd, events, NULL, NULL);
+	const struct conn_phase *from = &conn_phases[cn->state];
+	const struct conn_phase *ph = &conn_phases[to];
+	struct ev_loop *loop = cn->srv->nb->loop;
+	int r;
 
+	if (!(from->next & TO(to))) {
+		logm_error("http", cn->client, conn_mac(cn), "bug: no move from %s to "
+			   "%s; connection dropped", from->name, ph->name);
+		to = CONN_CLOSED;
+	}
+	if (to == CONN_CLOSED) {
+		conn_free(cn);
+		return -1;
+	}
+	if (from->waiting && !ph->waiting)
+		wait_del(cn);
+	else if (!from->waiting && ph->waiting)
+		wait_add(cn);
+	cn->state = to;
+	switch (to) {
+	case CONN_IDLE:
+		cn->last_rx = ev_now_ms(loop);
+		ev_timer_arm(loop, &cn->timer, cn->srv->nb->limits.http_idle_ms);
+		break;
+	case CONN_READING_HEAD:
+		/* The head clock starts at accept or at the first byte of a
+		 * kept-alive connection's next request; later bytes never
+		 * reset it, however slowly they come. */
+		cn->last_rx = cn->head_t0 = ev_now_ms(loop);
+		conn_arm_read_timer(cn);
+		break;
+	case CONN_SENDING_HEAD:
+		ev_timer_arm(loop, &cn->timer, HTTP_SEND_TIMEOUT_MS);
+		break;
+	case CONN_SENDING_BODY:
+		break;   /* the progress timer of SENDING_HEAD runs on */
+	case CONN_LINGERING:
+		cn->linger_bytes = 0;
+		if (shutdown(cn->fd, SHUT_WR) < 0) {
+			conn_free(cn);
+			return -1;
+		}
+		ev_timer_arm(loop, &cn->timer, HTTP_LINGER_MS);
+		break;
+	default:
+		break;
+	}
+	if (from->events == ph->events)
+		return 0;
+	r = ev_mod(loop, cn->fd, ph->events, NULL, NULL);
 	if (r < 0) {
 		logm_warn("http", cn->client, conn_mac(cn), "epoll: %s; connection dropped",
-			 strerror(-r));
+			  strerror(-r));
 		conn_free(cn);
 		return -1;
 	}
 	return 0;
-}
-
-/* Close after the last response: shut our side, then read and drop what
- * the client still sends, for a moment, before the final close. */
-static void conn_linger(struct http_conn *cn)
-{
-	wait_del(cn);
-	cn->state = CONN_CLOSING;
-	cn->linger_bytes = 0;
-	if (shutdown(cn->fd, SHUT_WR) < 0) {
-		conn_free(cn);
-		return;
-	}
-	ev_timer_arm(cn->srv->nb->loop, &cn->timer, HTTP_LINGER_MS);
-	conn_want(cn, EPOLLIN);
 }
 
 static void conn_drain(struct http_conn *cn)
@@ -439,7 +548,6 @@ static void conn_history(struct http_conn *cn, double s, const char *why)
  * connection for the next request or close it. */
 static void conn_finish(struct http_conn *cn)
 {
-	struct ev_loop *loop = cn->srv->nb->loop;
 	double s = elapsed_s(&cn->t0);
 	double rate = s > 0 ? (double)cn->sent / s / 1e6 : 0;
 
@@ -452,14 +560,11 @@ static void conn_finish(struct http_conn *cn)
 			 cn->method, cn->path, cn->status,
 			 (unsigned long long)cn->sent, s, rate);
 	conn_history(cn, s, NULL);
-	if (cn->has_content) {
-		content_close(&cn->c);
-		cn->has_content = 0;
-	}
+	content_close(&cn->c);
 	cn->mem = NULL;
 	cn->requests++;
 	if (!cn->keep_alive) {
-		conn_linger(cn);
+		conn_set_state(cn, CONN_LINGERING);
 		return;
 	}
 
@@ -469,12 +574,7 @@ static void conn_finish(struct http_conn *cn)
 	cn->in_len -= cn->req_len;
 	cn->req_len = 0;
 	http_scan_init(&cn->scan);
-	cn->state = CONN_READING;
-	cn->last_rx = cn->head_t0 = ev_now_ms(loop);
-	cn->head_started = cn->in_len > 0;
-	wait_add(cn);
-	conn_arm_read_timer(cn);
-	if (conn_want(cn, EPOLLIN) < 0)
+	if (conn_set_state(cn, cn->in_len > 0 ? CONN_READING_HEAD : CONN_IDLE) < 0)
 		return;
 	/* No EPOLLIN will announce bytes we already hold. Parsing them here
 	 * does not recurse: a response only goes out from the next EPOLLOUT. */
@@ -482,98 +582,115 @@ static void conn_finish(struct http_conn *cn)
 		conn_process(cn);
 }
 
-/* Send what the state says, up to HTTP_SEND_BUDGET bytes per call. */
+/* SENDING_HEAD: one sendmsg of what is left of the head, with a memory
+ * body right behind it; SENDING_BODY once the head is out. Bytes sent, or
+ * -errno. */
+static ssize_t conn_send_head(struct http_conn *cn)
+{
+	size_t hleft = cn->head_len - cn->head_off;
+	struct iovec iov[2] = {
+		{ cn->head + cn->head_off, hleft },
+	};
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 1 };
+	int flags = MSG_NOSIGNAL;
+	ssize_t n;
+
+	if (cn->mem && cn->body_off < cn->body_end) {
+		/* head and a memory body in one segment */
+		iov[1].iov_base = (void *)(cn->mem + cn->body_off);
+		iov[1].iov_len = (size_t)(cn->body_end - cn->body_off);
+		mh.msg_iovlen = 2;
+	} else if (cn->body_off < cn->body_end) {
+		/* a file follows: let TCP fill the segment */
+		flags |= MSG_MORE;
+	}
+	n = sendmsg(cn->fd, &mh, flags);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n < hleft) {
+		cn->head_off += (size_t)n;
+		return n;
+	}
+	cn->head_off = cn->head_len;
+	cn->body_off += (uint64_t)((size_t)n - hleft);
+	cn->sent += (uint64_t)((size_t)n - hleft);
+	conn_set_state(cn, CONN_SENDING_BODY);   /* same events: cannot fail */
+	return n;
+}
+
+/* SENDING_BODY: one send of the memory body or one sendfile of at most
+ * budget bytes of the file. Bytes sent, or -errno; -ENODATA when the file
+ * ended before the length the head promised. */
+static ssize_t conn_send_body(struct http_conn *cn, size_t budget)
+{
+	uint64_t left = cn->body_end - cn->body_off;
+	off_t off = (off_t)cn->body_off;
+	ssize_t n;
+
+	if (cn->mem)
+		n = send(cn->fd, cn->mem + cn->body_off, (size_t)left, MSG_NOSIGNAL);
+	else
+		n = sendfile(cn->fd, cn->c.fd, &off,
+			     left < budget ? (size_t)left : budget);
+	if (n < 0)
+		return -errno;
+	if (n == 0)
+		return -ENODATA;   /* only sendfile: the file shrank */
+	cn->body_off += (uint64_t)n;
+	cn->sent += (uint64_t)n;
+	return n;
+}
+
+/* conn_send could not go on: wait for EPOLLOUT, or the response ends here. */
+static void conn_send_failed(struct http_conn *cn, int err, int progress)
+{
+	if (err == -EAGAIN || err == -EINTR) {
+		if (progress)
+			ev_timer_arm(cn->srv->nb->loop, &cn->timer, HTTP_SEND_TIMEOUT_MS);
+		return;
+	}
+	if (err == -ENODATA) {
+		/* The length we promised cannot be kept, so the client must
+		 * see the connection end early. */
+		logm_warn("http", cn->client, conn_mac(cn),
+			  "%s %s %d failed after %llu bytes: file shrank",
+			  cn->method, cn->path, cn->status, (unsigned long long)cn->sent);
+		conn_history(cn, elapsed_s(&cn->t0), "file shrank");
+	} else {
+		logm_info("http", cn->client, conn_mac(cn), "%s %s %d aborted after "
+			  "%llu bytes in %.3f s: %s", cn->method, cn->path, cn->status,
+			  (unsigned long long)cn->sent, elapsed_s(&cn->t0), strerror(-err));
+		conn_history(cn, elapsed_s(&cn->t0), strerror(-err));
+	}
+	conn_free(cn);
+}
+
+/* SENDING_HEAD and SENDING_BODY: send what the phase says, up to
+ * HTTP_SEND_BUDGET bytes per call, then let the loop serve the others
+ * (EPOLLOUT brings us back). */
 static void conn_send(struct http_conn *cn)
 {
-	struct ev_loop *loop = cn->srv->nb->loop;
 	size_t budget = HTTP_SEND_BUDGET;
 	int progress = 0;
 	ssize_t n;
 
 	while (budget > 0) {
-		if (cn->state == CONN_SENDING_HEAD) {
-			size_t hleft = cn->head_len - cn->head_off;
-			struct iovec iov[2] = {
-				{ cn->head + cn->head_off, hleft },
-			};
-			struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 1 };
-			int flags = MSG_NOSIGNAL;
-
-			if (cn->mem && cn->body_off < cn->body_end) {
-				/* head and a memory body in one segment */
-				iov[1].iov_base = (void *)(cn->mem + cn->body_off);
-				iov[1].iov_len = (size_t)(cn->body_end - cn->body_off);
-				mh.msg_iovlen = 2;
-			} else if (cn->body_off < cn->body_end) {
-				/* a file follows: let TCP fill the segment */
-				flags |= MSG_MORE;
-			}
-			n = sendmsg(cn->fd, &mh, flags);
-			if (n < 0)
-				goto error;
-			progress = 1;
-			budget -= (size_t)n < budget ? (size_t)n : budget;
-			if ((size_t)n < hleft) {
-				cn->head_off += (size_t)n;
-				continue;
-			}
-			cn->head_off = cn->head_len;
-			cn->body_off += (uint64_t)((size_t)n - hleft);
-			cn->sent += (uint64_t)((size_t)n - hleft);
-			cn->state = CONN_SENDING_BODY;
-		} else if (cn->body_off >= cn->body_end) {
+		if (cn->state == CONN_SENDING_BODY && cn->body_off >= cn->body_end) {
 			conn_finish(cn);
 			return;
-		} else if (cn->mem) {
-			n = send(cn->fd, cn->mem + cn->body_off,
-				 (size_t)(cn->body_end - cn->body_off), MSG_NOSIGNAL);
-			if (n < 0)
-				goto error;
-			progress = 1;
-			budget -= (size_t)n < budget ? (size_t)n : budget;
-			cn->body_off += (uint64_t)n;
-			cn->sent += (uint64_t)n;
-		} else {
-			off_t off = (off_t)cn->body_off;
-			uint64_t left = cn->body_end - cn->body_off;
-
-			n = sendfile(cn->fd, cn->c.fd, &off,
-				     left < budget ? (size_t)left : budget);
-			if (n < 0)
-				goto error;
-			if (n == 0) {
-				/* The file shrank under us: the length we
-				 * promised cannot be kept, so the client must
-				 * see the connection end early. */
-				logm_warn("http", cn->client, conn_mac(cn),
-					 "%s %s %d failed after %llu bytes: file shrank",
-					 cn->method, cn->path, cn->status,
-					 (unsigned long long)cn->sent);
-				conn_history(cn, elapsed_s(&cn->t0), "file shrank");
-				conn_free(cn);
-				return;
-			}
-			progress = 1;
-			budget -= (size_t)n;
-			cn->body_off += (uint64_t)n;
-			cn->sent += (uint64_t)n;
 		}
+		if (cn->state == CONN_SENDING_HEAD)
+			n = conn_send_head(cn);
+		else
+			n = conn_send_body(cn, budget);
+		if (n < 0) {
+			conn_send_failed(cn, (int)n, progress);
+			return;
+		}
+		progress = 1;
+		budget -= (size_t)n < budget ? (size_t)n : budget;
 	}
-	/* Budget spent: the loop serves the others, EPOLLOUT brings us back. */
-	ev_timer_arm(loop, &cn->timer, HTTP_SEND_TIMEOUT_MS);
-	return;
-
-error:
-	if (errno == EAGAIN || errno == EINTR) {
-		if (progress)
-			ev_timer_arm(loop, &cn->timer, HTTP_SEND_TIMEOUT_MS);
-		return;
-	}
-	logm_info("http", cn->client, conn_mac(cn), "%s %s %d aborted after %llu bytes in %.3f s: %s",
-		 cn->method, cn->path, cn->status, (unsigned long long)cn->sent,
-		 elapsed_s(&cn->t0), strerror(errno));
-	conn_history(cn, elapsed_s(&cn->t0), strerror(errno));
-	conn_free(cn);
+	ev_timer_arm(cn->srv->nb->loop, &cn->timer, HTTP_SEND_TIMEOUT_MS);
 }
 
 /* Start a response: format the head, choose the body, wait for EPOLLOUT.
@@ -602,10 +719,7 @@ static void conn_respond(struct http_conn *cn, struct http_head *h,
 	cn->body_off = off;
 	cn->body_end = end;
 	cn->sent = 0;
-	cn->state = CONN_SENDING_HEAD;
-	wait_del(cn);
-	ev_timer_arm(cn->srv->nb->loop, &cn->timer, HTTP_SEND_TIMEOUT_MS);
-	conn_want(cn, EPOLLOUT);
+	conn_set_state(cn, CONN_SENDING_HEAD);
 }
 
 /* A status with a one-line text body ("404 Not Found"). */
@@ -644,7 +758,6 @@ static void conn_respond_status(struct http_conn *cn, const char *path, int head
 		conn_respond_error(cn, r == -EACCES ? 403 : 503, head_only);
 		return;
 	}
-	cn->has_content = 1;
 	h.content_type = status_content_type(doc);
 	h.content_length = cn->c.size;
 	conn_respond(cn, &h, cn->c.mem, 0, head_only ? 0 : cn->c.size);
@@ -671,46 +784,17 @@ static int content_status(int err)
 	}
 }
 
-/* A well-formed request: decide the status, then respond. */
-static void conn_handle(struct http_conn *cn, const struct http_request *req)
+/* GET or HEAD of what content_open offers: open it, let RFC 9110 sec.
+ * 13.2.2 (http_conditional) choose among 200, 206, 304 and 416, respond. */
+static void conn_respond_content(struct http_conn *cn, const struct http_request *req,
+				 int head_only)
 {
-	struct netbootd *nb = cn->srv->nb;
-	int head_only = req->method == HTTP_M_HEAD;
-	struct http_head h = { .status = 200, .accept_ranges = 1 };
-	uint64_t size, first, last;
-	char lm[HTTP_DATE_LEN + 1];
-	enum status_doc sdoc;
-	int r, rendered;
+	struct http_head h = { .accept_ranges = 1 };
+	struct http_rep rep;
+	uint64_t first, last;
+	int r;
 
-	snprintf(cn->method, sizeof(cn->method), "%s", req->method_name);
-	log_path(cn->path, sizeof(cn->path), req);
-	cn->minor = req->minor;
-	cn->req_len = req->head_len;
-	/* A body we do not read would be taken for the next request. */
-	cn->keep_alive = req->keep_alive &&
-		!(req->has_content_length && req->content_length > 0);
-	/* The last request this connection may make is told so (RFC 9112
-	 * sec. 9.6): one host cannot keep a slot forever with a tiny request
-	 * now and then. */
-	if (cn->requests + 1 >= nb->limits.http_requests)
-		cn->keep_alive = 0;
-
-	if (req->method == HTTP_M_UNKNOWN) {
-		cn->keep_alive = 0;
-		conn_respond_error(cn, 501, 0);
-		return;
-	}
-	if (req->method != HTTP_M_GET && req->method != HTTP_M_HEAD) {
-		cn->keep_alive = 0;
-		conn_respond_error(cn, 405, 0);
-		return;
-	}
-	if (status_doc_of(req->path, &sdoc) == 0) {
-		conn_respond_status(cn, req->path, head_only);
-		return;
-	}
-
-	r = content_open(nb, req->path, req->has_query ? req->query : "",
+	r = content_open(cn->srv->nb, req->path, req->has_query ? req->query : "",
 			 &cn->peer, &cn->c);
 	if (r < 0) {
 		int status = content_status(r);
@@ -725,51 +809,70 @@ static void conn_handle(struct http_conn *cn, const struct http_request *req)
 		conn_respond_error(cn, status, head_only);
 		return;
 	}
-	cn->has_content = 1;
-	size = cn->c.size;
-	rendered = cn->c.mem != NULL;
-	h.content_type = http_content_type(req->path);
+	rep.size = cn->c.size;
 	/* A rendered document is made for this request: no date to
 	 * revalidate against, and If-Range can never match it. */
-	h.has_last_modified = !rendered;
-	h.last_modified = cn->c.mtime;
-	http_date_format(cn->c.mtime, lm);
-
-	/* RFC 9110 sec. 13.2.2: If-Modified-Since before Range. */
-	if (!rendered && req->has_ims && cn->c.mtime <= req->if_modified_since) {
-		h.status = 304;
+	rep.has_mtime = cn->c.mem == NULL;
+	rep.mtime = cn->c.mtime;
+	h.content_type = http_content_type(req->path);
+	h.has_last_modified = rep.has_mtime;
+	h.last_modified = rep.mtime;
+	h.status = http_conditional(req, &rep, &first, &last);
+	switch (h.status) {
+	case 304:
 		h.omit_length = 1;
 		conn_respond(cn, &h, NULL, 0, 0);
 		return;
+	case 416:
+		h.unsatisfied_range = 1;
+		h.full_size = rep.size;
+		conn_respond(cn, &h, NULL, 0, 0);
+		return;
+	case 206:
+		h.has_content_range = 1;
+		h.range_first = first;
+		h.range_last = last;
+		h.full_size = rep.size;
+		break;
 	}
-	first = 0;
-	last = size ? size - 1 : 0;
-	if (req->has_range &&
-	    (!req->has_if_range || (!rendered && strcmp(req->if_range, lm) == 0))) {
-		r = http_range_parse(req->range, strlen(req->range), size,
-				     &first, &last);
-		if (r == -ERANGE) {
-			h.status = 416;
-			h.unsatisfied_range = 1;
-			h.full_size = size;
-			h.content_length = 0;
-			conn_respond(cn, &h, NULL, 0, 0);
-			return;
-		}
-		if (r == 0) {
-			h.status = 206;
-			h.has_content_range = 1;
-			h.range_first = first;
-			h.range_last = last;
-			h.full_size = size;
-		}
-		/* -EINVAL: not a range we serve; the whole file, 200. */
-	}
-	h.content_length = size ? last - first + 1 : 0;
-	if (head_only || size == 0)
+	h.content_length = rep.size ? last - first + 1 : 0;
+	if (head_only || rep.size == 0)
 		conn_respond(cn, &h, cn->c.mem, 0, 0);
 	else
 		conn_respond(cn, &h, cn->c.mem, first, last + 1);
+}
+
+/* A well-formed request: note it for the log, decide whether the
+ * connection stays open, then respond by method and path. */
+static void conn_handle(struct http_conn *cn, const struct http_request *req)
+{
+	int head_only = req->method == HTTP_M_HEAD;
+	enum status_doc sdoc;
+
+	snprintf(cn->method, sizeof(cn->method), "%s", req->method_name);
+	log_path(cn->path, sizeof(cn->path), req);
+	cn->minor = req->minor;
+	cn->req_len = req->head_len;
+	/* A body we do not read would be taken for the next request. */
+	cn->keep_alive = req->keep_alive &&
+		!(req->has_content_length && req->content_length > 0);
+	/* The last request this connection may make is told so (RFC 9112
+	 * sec. 9.6): one host cannot keep a slot forever with a tiny request
+	 * now and then. */
+	if (cn->requests + 1 >= cn->srv->nb->limits.http_requests)
+		cn->keep_alive = 0;
+
+	if (req->method == HTTP_M_UNKNOWN) {
+		cn->keep_alive = 0;
+		conn_respond_error(cn, 501, 0);
+	} else if (req->method != HTTP_M_GET && req->method != HTTP_M_HEAD) {
+		cn->keep_alive = 0;
+		conn_respond_error(cn, 405, 0);
+	} else if (status_doc_of(req->path, &sdoc) == 0) {
+		conn_respond_status(cn, req->path, head_only);
+	} else {
+		conn_respond_content(cn, req, head_only);
+	}
 }
 
 /* Parse what is buffered; answer when a head is complete or malformed. */
@@ -820,15 +923,13 @@ static void conn_read(struct http_conn *cn)
 		conn_free(cn);
 		return;
 	}
-	cn->last_rx = ev_now_ms(cn->srv->nb->loop);
-	if (!cn->head_started) {
-		/* On a kept-alive connection the first byte of a request
-		 * starts its header clock (on a new one, accept did); later
-		 * bytes never reset it, however slowly they come. */
-		cn->head_started = 1;
-		cn->head_t0 = cn->last_rx;
+	if (cn->state == CONN_IDLE) {
+		if (conn_set_state(cn, CONN_READING_HEAD) < 0)
+			return;
+	} else {
+		cn->last_rx = ev_now_ms(cn->srv->nb->loop);
+		conn_arm_read_timer(cn);
 	}
-	conn_arm_read_timer(cn);
 	cn->in_len += (size_t)n;
 	/* The scan resumes where it stopped: cheap for any split. A full
 	 * buffer always parses (to 414 or 431). */
@@ -842,22 +943,11 @@ static void conn_io(struct ev_loop *loop, int fd, uint32_t events, void *arg)
 	(void)loop;
 	(void)fd;
 	(void)events;   /* errors and hang-ups surface in recv/send */
-	switch (cn->state) {
-	case CONN_READING:
-		conn_read(cn);
-		break;
-	case CONN_SENDING_HEAD:
-	case CONN_SENDING_BODY:
-		conn_send(cn);
-		break;
-	case CONN_CLOSING:
-		conn_drain(cn);
-		break;
-	}
+	conn_phases[cn->state].on_io(cn);
 }
 
-/* READING and a timer fired: the head is late (slowloris), or the client
- * has sent nothing for the idle time. */
+/* IDLE or READING_HEAD and the timer fired: the client has sent nothing
+ * for the idle time, or (READING_HEAD) its head is late (slowloris). */
 static void conn_read_timeout(struct http_conn *cn)
 {
 	struct http_server *srv = cn->srv;
@@ -865,7 +955,8 @@ static void conn_read_timeout(struct http_conn *cn)
 	unsigned more;
 
 	srv->timeouts++;
-	if (!(cn->head_started && now >= cn->head_t0 + HTTP_HEADER_TIMEOUT_MS)) {
+	if (!(cn->state == CONN_READING_HEAD &&
+	      now >= cn->head_t0 + HTTP_HEADER_TIMEOUT_MS)) {
 		logm_debug("http", cn->client, conn_mac(cn), "nothing for %u s with %zu bytes "
 			  "of a request: closed", srv->nb->limits.http_idle_ms / 1000,
 			  cn->in_len);
@@ -886,34 +977,31 @@ static void conn_read_timeout(struct http_conn *cn)
 			logm_debug("http", cn->client, conn_mac(cn), "408: %s", strerror(errno));
 		/* Closing with its trickle unread would send a RST that can
 		 * destroy the 408 before it is read. */
-		conn_linger(cn);
+		conn_set_state(cn, CONN_LINGERING);
 		return;
 	}
 	conn_free(cn);
 }
 
+/* SENDING_HEAD or SENDING_BODY and no progress for HTTP_SEND_TIMEOUT_MS:
+ * a client that stopped reading. */
+static void conn_send_timeout(struct http_conn *cn)
+{
+	logm_warn("http", cn->client, conn_mac(cn),
+		  "%s %s %d stalled: no progress in %d s after %llu bytes, closed",
+		  cn->method, cn->path, cn->status,
+		  HTTP_SEND_TIMEOUT_MS / 1000, (unsigned long long)cn->sent);
+	conn_history(cn, elapsed_s(&cn->t0), "stalled");
+	conn_free(cn);
+}
+
+/* The socket and the timer go to what the phase names (conn_phases[]). */
 static void conn_timeout(struct ev_loop *loop, void *arg)
 {
 	struct http_conn *cn = arg;
 
 	(void)loop;
-	switch (cn->state) {
-	case CONN_READING:
-		conn_read_timeout(cn);
-		return;
-	case CONN_SENDING_HEAD:
-	case CONN_SENDING_BODY:
-		logm_warn("http", cn->client, conn_mac(cn),
-			 "%s %s %d stalled: no progress in %d s after %llu bytes, closed",
-			 cn->method, cn->path, cn->status,
-			 HTTP_SEND_TIMEOUT_MS / 1000, (unsigned long long)cn->sent);
-		conn_history(cn, elapsed_s(&cn->t0), "stalled");
-		conn_free(cn);
-		return;
-	case CONN_CLOSING:
-		conn_free(cn);
-		return;
-	}
+	conn_phases[cn->state].on_timer(cn);
 }
 
 /* An address over its share: one try at a 503 (RFC 9110 sec. 15.6.4) so a
@@ -970,24 +1058,17 @@ static void conn_new(struct http_server *srv, int fd,
 	 * Nagle hold the last segment of a response. */
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	ev_timer_init(&cn->timer, conn_timeout, cn);
-	r = ev_add(srv->nb->loop, fd, EPOLLIN, conn_io, cn);
+	r = ev_add(srv->nb->loop, fd, conn_phases[CONN_NEW].events, conn_io, cn);
 	if (r < 0) {
 		logm_warn("http", cn->client, conn_mac(cn), "epoll: %s", strerror(-r));
 		goto fail_free;
 	}
 	pe->conns++;
 	cn->pe = pe;
-	cn->state = CONN_READING;
 	http_scan_init(&cn->scan);
 	/* A new connection's head clock runs from accept. */
-	cn->head_started = 1;
-	cn->last_rx = cn->head_t0 = ev_now_ms(srv->nb->loop);
-	conn_arm_read_timer(cn);
-	wait_add(cn);
-	cn->next = srv->conns;
-	if (srv->conns)
-		srv->conns->prev = cn;
-	srv->conns = cn;
+	conn_set_state(cn, CONN_READING_HEAD);   /* same events: cannot fail */
+	LIST_INSERT_HEAD(&srv->conns, cn, link);
 	srv->n_conns++;
 	conns_all++;
 	return;
@@ -1206,8 +1287,8 @@ void http_stop(struct http_server *srv)
 {
 	if (srv == NULL)
 		return;
-	while (srv->conns)
-		conn_free(srv->conns);
+	while (!LIST_EMPTY(&srv->conns))
+		conn_free(LIST_FIRST(&srv->conns));
 	ev_timer_cancel(srv->nb->loop, &srv->resume);
 	ev_timer_cancel(srv->nb->loop, &srv->recheck);
 	ev_del(srv->nb->loop, srv->fd);

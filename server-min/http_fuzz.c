@@ -2,7 +2,9 @@
  *
  * The input is a request head as a client would send it. Whatever parses is
  * then pushed through the rest of the pure API the server would use on it:
- * the Range value against a few sizes, the date, the response head. ASan
+ * the RFC 9110 sec. 13.2.2 decision (http_conditional: If-Modified-Since,
+ * Range, If-Range) against a few sizes and dates, the date, the response
+ * head. ASan
  * and UBSan catch an over-read or overflow; the asserts catch a parser that
  * claims more bytes than it was given or a range outside the file.
  *
@@ -42,31 +44,72 @@ static int parse_split(const uint8_t *data, size_t size,
 	return r;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* The split parse must agree with the one-piece parse r, req, why. */
+static void check_split(const uint8_t *data, size_t size, int r,
+			const struct http_request *req, const char *why)
+{
+	struct http_request sreq;
+	const char *swhy = NULL;
+	int sr = parse_split(data, size, &sreq, &swhy);
+
+	assert(sr == r);
+	if (r < 0 && r != -EAGAIN)
+		assert(strcmp(why, swhy) == 0);
+	if (r == 0)
+		assert(sreq.head_len == req->head_len &&
+		       sreq.method == req->method &&
+		       strcmp(sreq.path, req->path) == 0 &&
+		       sreq.keep_alive == req->keep_alive &&
+		       sreq.has_range == req->has_range);
+}
+
+/* What http.c does with a parsed request's preconditions and Range, for
+ * files of a few sizes and dates and for a rendered document: a status of
+ * the four, a part inside the file, a head that formats. */
+static void check_conditional(const struct http_request *req)
 {
 	static const uint64_t sizes[] = { 0, 1, 499, 41943040, UINT64_MAX };
-	struct http_request req;
-	const char *why = NULL;
+	const time_t mtimes[] = { 0, 784111777, req->if_modified_since };
 	char head[1024];
 	size_t n;
+
+	/* k % 4 == 3: a rendered document, no date */
+	for (size_t k = 0; k < 4 * sizeof(sizes) / sizeof(sizes[0]); k++) {
+		size_t j = k % 4;
+		struct http_rep rep = { sizes[k / 4], j < 3, j < 3 ? mtimes[j] : 0 };
+		struct http_head h = {
+			.now = req->if_modified_since, .has_last_modified = rep.has_mtime,
+			.last_modified = rep.mtime, .full_size = rep.size,
+			.keep_alive = req->keep_alive, .minor = req->minor,
+		};
+		uint64_t first = 1, last = 0;
+
+		h.status = http_conditional(req, &rep, &first, &last);
+		assert(h.status == 200 || h.status == 206 || h.status == 304 ||
+		       h.status == 416);
+		assert(h.status != 304 || (rep.has_mtime && req->has_ims));
+		assert(h.status != 206 || (req->has_range && first <= last &&
+					   last < rep.size));
+		assert(h.status != 200 ||
+		       (first == 0 && last == (rep.size ? rep.size - 1 : 0)));
+		h.has_content_range = h.status == 206;
+		h.unsatisfied_range = h.status == 416;
+		h.omit_length = h.status == 304;
+		h.range_first = first;
+		h.range_last = last;
+		h.content_length = h.status == 206 ? last - first + 1 : rep.size;
+		assert(http_head_format(&h, head, sizeof(head), &n) == 0);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct http_request req;
+	const char *why = NULL;
 	int r;
 
 	r = http_request_parse(data, size, &req, &why);
-	{
-		struct http_request sreq;
-		const char *swhy = NULL;
-		int sr = parse_split(data, size, &sreq, &swhy);
-
-		assert(sr == r);
-		if (r < 0 && r != -EAGAIN)
-			assert(strcmp(why, swhy) == 0);
-		if (r == 0)
-			assert(sreq.head_len == req.head_len &&
-			       sreq.method == req.method &&
-			       strcmp(sreq.path, req.path) == 0 &&
-			       sreq.keep_alive == req.keep_alive &&
-			       sreq.has_range == req.has_range);
-	}
+	check_split(data, size, r, &req, why);
 	if (r == -EAGAIN)
 		return 0;
 	if (r < 0) {
@@ -79,23 +122,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	assert(strlen(req.path) < sizeof(req.path));
 	(void)http_content_type(req.path);
 	(void)http_method_name(req.method);
-
-	for (size_t i = 0; req.has_range && i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-		uint64_t first, last;
-
-		if (http_range_parse(req.range, strlen(req.range), sizes[i],
-				     &first, &last) == 0) {
-			struct http_head h = {
-				.status = 206, .now = req.if_modified_since,
-				.content_length = last - first + 1,
-				.has_content_range = 1, .range_first = first,
-				.range_last = last, .full_size = sizes[i],
-				.keep_alive = req.keep_alive, .minor = req.minor,
-			};
-			assert(first <= last && last < sizes[i]);
-			assert(http_head_format(&h, head, sizeof(head), &n) == 0);
-		}
-	}
+	check_conditional(&req);
 	if (req.has_ims) {
 		char date[HTTP_DATE_LEN + 1];
 		time_t t;

@@ -133,21 +133,15 @@ static int token_eq(const uint8_t *buf, size_t len, const char *s)
 	return 1;
 }
 
-/* Decimal digits only, at least one, at most 18 (no overflow possible).
- * 0 and *ret_v, or -EINVAL. */
-static int parse_u64(const uint8_t *buf, size_t len, uint64_t *ret_v)
+/* token = 1*tchar (RFC 9110 sec. 5.6.2): 1 when buf[0..len) is one. */
+static int is_token(const uint8_t *buf, size_t len)
 {
-	uint64_t v = 0;
-
-	if (len == 0 || len > 18)
-		return -EINVAL;
-	for (size_t i = 0; i < len; i++) {
-		if (buf[i] < '0' || buf[i] > '9')
-			return -EINVAL;
-		v = v * 10 + (uint64_t)(buf[i] - '0');
-	}
-	*ret_v = v;
-	return 0;
+	if (len == 0)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (!is_tchar(buf[i]))
+			return 0;
+	return 1;
 }
 
 static void trim_ows(const uint8_t **p, size_t *len)
@@ -309,11 +303,8 @@ static int parse_request_line(const uint8_t *l, size_t len,
 	if (sp1 == NULL)
 		return fail(why, "no space in request line", -EINVAL);
 	mlen = (size_t)(sp1 - l);
-	if (mlen == 0)
-		return fail(why, "empty method", -EINVAL);
-	for (size_t i = 0; i < mlen; i++)
-		if (!is_tchar(l[i]))
-			return fail(why, "bad byte in method", -EINVAL);
+	if (!is_token(l, mlen))
+		return fail(why, mlen ? "bad byte in method" : "empty method", -EINVAL);
 	{
 		size_t keep = mlen < sizeof(req->method_name) ?
 			mlen : sizeof(req->method_name) - 1;
@@ -387,12 +378,10 @@ static int parse_field(const uint8_t *l, size_t len, struct http_request *req,
 	if (colon == NULL)
 		return fail(why, "header without colon", -EINVAL);
 	nlen = (size_t)(colon - l);
-	if (nlen == 0)
-		return fail(why, "empty header name", -EINVAL);
 	/* Also refuses "Name :" (RFC 9112 sec. 5.1: MUST answer 400). */
-	for (size_t i = 0; i < nlen; i++)
-		if (!is_tchar(l[i]))
-			return fail(why, "bad byte in header name", -EINVAL);
+	if (!is_token(l, nlen))
+		return fail(why, nlen ? "bad byte in header name" : "empty header name",
+			    -EINVAL);
 	v = colon + 1;
 	vlen = len - nlen - 1;
 	for (size_t i = 0; i < vlen; i++)
@@ -407,7 +396,8 @@ static int parse_field(const uint8_t *l, size_t len, struct http_request *req,
 	} else if (token_eq(l, nlen, "content-length")) {
 		uint64_t n;
 
-		if (parse_u64(v, vlen, &n) < 0)
+		/* 1*DIGIT (RFC 9110 sec. 8.6), any value a uint64_t holds */
+		if (nb_parse_u64((const char *)v, vlen, UINT64_MAX, &n) < 0)
 			return fail(why, "bad Content-Length", -EINVAL);
 		if (req->has_content_length && req->content_length != n)
 			return fail(why, "conflicting Content-Length", -EINVAL);
@@ -615,20 +605,17 @@ int http_error_status(int err)
  * not a digit. */
 static int parse_pos(const char *s, size_t len, uint64_t *ret_v)
 {
-	uint64_t v = 0;
+	uint64_t v;
+	int r = nb_parse_u64(s, len, UINT64_MAX, &v);
 
-	if (len == 0)
+	if (r == -ERANGE) {
+		/* too many digits, or too large: digits saturate */
+		for (size_t i = 0; i < len; i++)
+			if (!nb_is_digit(s[i]))
+				return -EINVAL;
+		v = UINT64_MAX;
+	} else if (r < 0) {
 		return -EINVAL;
-	for (size_t i = 0; i < len; i++) {
-		uint64_t d;
-
-		if (s[i] < '0' || s[i] > '9')
-			return -EINVAL;
-		d = (uint64_t)(s[i] - '0');
-		if (v > (UINT64_MAX - d) / 10)
-			v = UINT64_MAX;
-		else
-			v = v * 10 + d;
 	}
 	*ret_v = v;
 	return 0;
@@ -690,6 +677,44 @@ int http_range_parse(const char *val, size_t len, uint64_t size,
 	*ret_first = first;
 	*ret_last = last;
 	return 0;
+}
+
+int http_conditional(const struct http_request *req, const struct http_rep *rep,
+		     uint64_t *ret_first, uint64_t *ret_last)
+{
+	uint64_t first, last;
+	char lm[HTTP_DATE_LEN + 1];
+	int r;
+
+	/* Step 4: the client's copy is current. */
+	if (rep->has_mtime && req->has_ims && rep->mtime <= req->if_modified_since)
+		return 304;
+	/* Step 5: a Range counts only when If-Range, if any, names our
+	 * Last-Modified exactly (a date is a weak validator otherwise, sec.
+	 * 13.1.5); a rendered document has no date to match. */
+	if (req->has_range && req->has_if_range) {
+		if (!rep->has_mtime)
+			goto whole;
+		http_date_format(rep->mtime, lm);
+		if (strcmp(req->if_range, lm) != 0)
+			goto whole;
+	}
+	if (req->has_range) {
+		r = http_range_parse(req->range, strlen(req->range), rep->size,
+				     &first, &last);
+		if (r == -ERANGE)
+			return 416;
+		if (r == 0) {
+			*ret_first = first;
+			*ret_last = last;
+			return 206;
+		}
+		/* -EINVAL: not a range we serve; the whole of it. */
+	}
+whole:
+	*ret_first = 0;
+	*ret_last = rep->size ? rep->size - 1 : 0;
+	return 200;
 }
 
 static int two_digits(const char *s, int *ret_v)

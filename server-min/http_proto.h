@@ -117,6 +117,31 @@ int http_error_status(int err);
 int http_range_parse(const char *val, size_t len, uint64_t size,
 		     uint64_t *ret_first, uint64_t *ret_last);
 
+/* The representation a GET or HEAD selected, as http_conditional sees it. */
+struct http_rep {
+	uint64_t size;
+	int has_mtime;       /* a file: Last-Modified is sent and dates can
+			      * match; 0 for a document rendered for this
+			      * request, which no date revalidates */
+	time_t mtime;
+};
+
+/* RFC 9110 sec. 13.2.2, the order in which a server evaluates the
+ * preconditions of a GET or HEAD, for the ones we parse: If-Modified-Since
+ * (step 4), then Range under If-Range (step 5). We send no ETag, so there is
+ * no entity tag to test, and boot clients send neither If-Match nor
+ * If-Unmodified-Since, which we do not parse: steps 1 to 3 (and 412) never
+ * apply. Returns the status to answer with:
+ *   304  the file has not changed since If-Modified-Since;
+ *   416  a Range that is well-formed but past the end (sec. 15.5.17);
+ *   206  *ret_first..*ret_last (inclusive) of the file;
+ *   200  the whole representation: *ret_first = 0, *ret_last = size - 1
+ *        (0 for an empty one). A Range we do not serve, or one whose
+ *        If-Range does not match, also gives 200 (sec. 13.1.5, 14.2).
+ * Outputs untouched for 304 and 416. */
+int http_conditional(const struct http_request *req, const struct http_rep *rep,
+		     uint64_t *ret_first, uint64_t *ret_last);
+
 /* IMF-fixdate (RFC 9110 sec. 5.6.7), the only date form we send and the one
  * every current client sends back. 0 and *ret_t, or -EINVAL. */
 int http_date_parse(const char *s, size_t len, time_t *ret_t);

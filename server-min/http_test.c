@@ -506,6 +506,86 @@ static void test_ranges(void **state)
 	}
 }
 
+/* --- preconditions and Range (RFC 9110 sec. 13.2.2) ----------------------- */
+
+/* Sun, 06 Nov 1994 08:49:37 GMT, the example date of RFC 9110 sec. 5.6.7 */
+#define T94 784111777
+#define D94 "Sun, 06 Nov 1994 08:49:37 GMT"
+#define D95 "Mon, 06 Nov 1995 08:49:37 GMT"
+#define D93 "Sat, 06 Nov 1993 08:49:37 GMT"
+
+struct cond_case {
+	int line;
+	const char *fields;      /* header lines after Host */
+	struct http_rep rep;
+	int status;
+	uint64_t first, last;    /* 200 and 206 */
+};
+
+#define FILE_(size) { size, 1, T94 }
+#define RENDERED(size) { size, 0, T94 }
+#define CD(fields, rep, status, first, last) \
+	{ __LINE__, fields, rep, status, first, last }
+
+#define IMS(date) "If-Modified-Since: " date "\r\n"
+#define RANGE(r) "Range: bytes=" r "\r\n"
+#define IF_RANGE(v) "If-Range: " v "\r\n"
+
+static const struct cond_case cond_cases[] = {
+	CD("", FILE_(10), 200, 0, 9),
+	CD("", FILE_(0), 200, 0, 0),
+	/* step 4: If-Modified-Since */
+	CD(IMS(D94), FILE_(10), 304, 0, 0),
+	CD(IMS(D95), FILE_(10), 304, 0, 0),
+	CD(IMS(D93), FILE_(10), 200, 0, 9),
+	CD(IMS("yesterday"), FILE_(10), 200, 0, 9),
+	CD(IMS(D95), RENDERED(10), 200, 0, 9),
+	/* ... before Range: a current copy is not sent a part */
+	CD(IMS(D94) RANGE("0-1"), FILE_(10), 304, 0, 0),
+	CD(IMS(D93) RANGE("0-1"), FILE_(10), 206, 0, 1),
+	/* step 5: Range */
+	CD(RANGE("2-5"), FILE_(10), 206, 2, 5),
+	CD(RANGE("-3"), RENDERED(10), 206, 7, 9),
+	CD(RANGE("10-"), FILE_(10), 416, 0, 0),
+	CD(RANGE("0-"), FILE_(0), 416, 0, 0),
+	CD(RANGE("0-1,4-5"), FILE_(10), 200, 0, 9),
+	CD("Range: items=0-1\r\n", FILE_(10), 200, 0, 9),
+	/* If-Range: only our exact Last-Modified keeps the Range */
+	CD(RANGE("2-5") IF_RANGE(D94), FILE_(10), 206, 2, 5),
+	CD(RANGE("2-5") IF_RANGE(D93), FILE_(10), 200, 0, 9),
+	CD(RANGE("2-5") IF_RANGE("\"etag\""), FILE_(10), 200, 0, 9),
+	CD(RANGE("2-5") IF_RANGE(D94), RENDERED(10), 200, 0, 9),
+	CD(RANGE("10-") IF_RANGE(D93), FILE_(10), 200, 0, 9),
+	CD(IF_RANGE(D94), FILE_(10), 200, 0, 9),
+};
+
+static void test_conditional(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(cond_cases) / sizeof(cond_cases[0]); i++) {
+		const struct cond_case *c = &cond_cases[i];
+		struct http_request req;
+		uint64_t first = 77, last = 77;
+		char in[512];
+		int r;
+
+		snprintf(in, sizeof(in), "GET /f HTTP/1.1\r\nHost: x\r\n%s\r\n",
+			 c->fields);
+		if (parse_str(in, &req, NULL) != 0) {
+			print_error("http_test.c:%d: request does not parse\n", c->line);
+			fail();
+		}
+		r = http_conditional(&req, &c->rep, &first, &last);
+		if (r != c->status ||
+		    ((r == 200 || r == 206) && (first != c->first || last != c->last)) ||
+		    ((r == 304 || r == 416) && (first != 77 || last != 77))) {
+			print_error("http_test.c:%d: got %d %llu-%llu\n", c->line, r,
+				    (unsigned long long)first, (unsigned long long)last);
+			fail();
+		}
+	}
+}
+
 /* --- dates ----------------------------------------------------------------- */
 
 static void test_dates(void **state)
@@ -648,6 +728,7 @@ int main(void)
 		cmocka_unit_test(test_fields_cap),
 		cmocka_unit_test(test_error_status),
 		cmocka_unit_test(test_ranges),
+		cmocka_unit_test(test_conditional),
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_tables),
 		cmocka_unit_test(test_heads),

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "plan/test_util.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -43,6 +45,20 @@ static void drain(int rd, char **buf, size_t *len, size_t *cap)
 	(*buf)[*len] = '\0';
 }
 
+/* The log writes into a new pipe p in format fmt. */
+static void log_to_pipe(int p[2], enum log_format fmt)
+{
+	assert_int_equal(pipe(p), 0);
+	log_set_fd(p[1]);
+	log_set_format(fmt);
+}
+
+static void close_pipe(int p[2])
+{
+	close(p[0]);
+	close(p[1]);
+}
+
 static int hook_calls;
 static void count_hook(void *arg)
 {
@@ -57,8 +73,7 @@ static void test_direct_line(void **state)
 	ssize_t n;
 
 	(void)state;
-	assert_int_equal(pipe(p), 0);
-	log_set_fd(p[1]);
+	log_to_pipe(p, LOG_FMT_TEXT);
 	log_set_level(LOG_LVL_INFO);
 	log_info("http", "198.18.0.2:1000", "GET /%s %d", "x", 200);
 	log_debug("http", "-", "not shown at info");
@@ -67,8 +82,7 @@ static void test_direct_line(void **state)
 	got[n] = '\0';
 	assert_string_equal(got, "netbootd: info http 198.18.0.2:1000 GET /x 200\n");
 	assert_int_equal(log_pending(), 0);
-	close(p[0]);
-	close(p[1]);
+	close_pipe(p);
 }
 
 /* 3000 lines of about 200 bytes: 600 KB, far over the pipe and the ring. */
@@ -138,8 +152,7 @@ static void test_stalled_reader(void **state)
 	assert_string_equal(buf, "netbootd: info main - after\n");
 	log_set_pending_hook(NULL, NULL);
 	free(buf);
-	close(p[0]);
-	close(p[1]);
+	close_pipe(p);
 }
 
 /* The reader goes away: lines are discarded, nothing hangs or crashes. */
@@ -231,9 +244,7 @@ static void test_text_time_and_mac(void **state)
 	char got[512], *rest;
 
 	(void)state;
-	assert_int_equal(pipe(p), 0);
-	log_set_fd(p[1]);
-	log_set_format(LOG_FMT_TEXT);
+	log_to_pipe(p, LOG_FMT_TEXT);
 	log_set_timestamps(1);
 	log_msg_mac(LOG_LVL_INFO, "tftp", "198.18.0.3:1000", "52:54:00:12:34:56",
 		    "sent %s", "undionly.kpxe");
@@ -256,8 +267,7 @@ static void test_text_time_and_mac(void **state)
 	log_msg_mac(LOG_LVL_INFO, "http", "198.18.0.3:1000", "", "GET / 200");
 	read_line(p[0], got, sizeof(got));
 	assert_string_equal(got, "netbootd: info http 198.18.0.3:1000 GET / 200\n");
-	close(p[0]);
-	close(p[1]);
+	close_pipe(p);
 }
 
 static void test_json_line(void **state)
@@ -266,9 +276,7 @@ static void test_json_line(void **state)
 	char got[4096], *rest;
 
 	(void)state;
-	assert_int_equal(pipe(p), 0);
-	log_set_fd(p[1]);
-	log_set_format(LOG_FMT_JSON);
+	log_to_pipe(p, LOG_FMT_JSON);
 	log_msg_mac(LOG_LVL_WARN, "tftp", "198.18.0.3:1000", "52:54:00:12:34:56",
 		    "refused %s", "a\"b\\c\n\xff");
 	read_line(p[0], got, sizeof(got));
@@ -295,8 +303,7 @@ static void test_json_line(void **state)
 		assert_int_equal(got[strlen(got) - 5], '\\');
 	}
 	log_set_format(LOG_FMT_TEXT);
-	close(p[0]);
-	close(p[1]);
+	close_pipe(p);
 }
 
 static void test_reopen(void **state)
@@ -424,19 +431,16 @@ static void test_threads(void **state)
 	close(p[0]);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_direct_line),
-		cmocka_unit_test(test_stalled_reader),
-		cmocka_unit_test(test_reader_gone),
-		cmocka_unit_test(test_time_format),
-		cmocka_unit_test(test_json_escape),
-		cmocka_unit_test(test_text_time_and_mac),
-		cmocka_unit_test(test_json_line),
-		cmocka_unit_test(test_reopen),
-		cmocka_unit_test(test_threads),
-	};
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_direct_line),
+	cmocka_unit_test(test_stalled_reader),
+	cmocka_unit_test(test_reader_gone),
+	cmocka_unit_test(test_time_format),
+	cmocka_unit_test(test_json_escape),
+	cmocka_unit_test(test_text_time_and_mac),
+	cmocka_unit_test(test_json_line),
+	cmocka_unit_test(test_reopen),
+	cmocka_unit_test(test_threads),
+};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(tests, NULL)

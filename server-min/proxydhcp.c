@@ -53,6 +53,7 @@
 #include "server-min/history.h"
 #include "server-min/log.h"
 #include "server-min/netbootd.h"
+#include "server-min/util.h"
 
 /* Packets read per wake-up before yielding to the other sockets. */
 #define RX_BURST 64
@@ -201,21 +202,10 @@ static int send_reply(struct proxydhcp *d, const struct rx_info *rx,
 	return 0;
 }
 
-/* "a.b.c.d:port" */
-#define SIN_STR_MAX (INET_ADDRSTRLEN + 6)
-static const char *sin_str(const struct sockaddr_in *s, char out[SIN_STR_MAX])
-{
-	char a[INET_ADDRSTRLEN];
-
-	inet_ntop(AF_INET, &s->sin_addr, a, sizeof(a));
-	snprintf(out, SIN_STR_MAX, "%s:%u", a, ntohs(s->sin_port));
-	return out;
-}
-
 static void note_malformed(struct proxydhcp *d, const struct rx_info *rx,
 			   size_t len, const char *why)
 {
-	char who[SIN_STR_MAX];
+	char who[NB_PEER_TEXT_MAX];
 	uint64_t now = ev_now_ms(d->nb->loop);
 
 	d->nb->stats.dhcp_malformed++;
@@ -223,7 +213,7 @@ static void note_malformed(struct proxydhcp *d, const struct rx_info *rx,
 		d->malformed_quiet++;
 		return;
 	}
-	log_warn("dhcp", sin_str(&rx->src, who), "malformed packet (%zu bytes): %s; dropped, "
+	log_warn("dhcp", nb_peer_text(&rx->src, who), "malformed packet (%zu bytes): %s; dropped, "
 		 "%llu malformed in all, %llu not logged", len, why,
 		 (unsigned long long)d->nb->stats.dhcp_malformed,
 		 (unsigned long long)d->malformed_quiet);
@@ -359,7 +349,7 @@ static int answer(struct proxydhcp *d, const struct dhcp_msg *m,
 		  const char *mac, const char *file)
 {
 	uint8_t out[DHCP_REPLY_MAX];
-	char dest[SIN_STR_MAX];
+	char dest[NB_PEER_TEXT_MAX];
 	struct sockaddr_in to;
 	size_t out_len;
 	int r;
@@ -373,7 +363,7 @@ static int answer(struct proxydhcp *d, const struct dhcp_msg *m,
 	r = send_reply(d, rx, &to, out, out_len);
 	if (r < 0) {
 		logm_warn("dhcp", mac, mac, "send %s to %s: %s",
-			 reply_names[req->reply_type], sin_str(&to, dest),
+			 reply_names[req->reply_type], nb_peer_text(&to, dest),
 			 strerror(-r));
 		return r;
 	}
@@ -381,7 +371,7 @@ static int answer(struct proxydhcp *d, const struct dhcp_msg *m,
 		 req->arch, req->http ? "http " : "", file);
 	history_note_offer(d->nb, m->hdr.chaddr, client_ip(m, rx), req->arch, file);
 	logm_debug("dhcp", mac, mac, "%s sent to %s (%zu bytes)",
-		  reply_names[req->reply_type], sin_str(&to, dest), out_len);
+		  reply_names[req->reply_type], nb_peer_text(&to, dest), out_len);
 	return 0;
 }
 
@@ -423,11 +413,11 @@ static int decide(struct proxydhcp *d, const uint8_t *buf, size_t len,
 		d->nb->stats.dhcp_4011_refused++;
 	}
 	if (why) {
-		char from[SIN_STR_MAX];
+		char from[NB_PEER_TEXT_MAX];
 
 		nb->stats.dhcp_ignored++;
 		logm_debug("dhcp", mac, mac, "ignored type=%d from %s: %s", m->msg_type,
-			  sin_str(&rx->src, from), why);
+			  nb_peer_text(&rx->src, from), why);
 		return -1;
 	}
 	if (!policy_knows(d, m, &req, uuid)) {

@@ -113,6 +113,30 @@ fail:
 	return -1;
 }
 
+/* A blocking connection from the first source, rcvbuf as for open_conn;
+ * exit 2 when it cannot be made at all (no run to report). */
+static int open_one(int rcvbuf)
+{
+	int fd = open_conn(0, 0, rcvbuf);
+
+	if (fd < 0) {
+		fprintf(stderr, "http_hostile: cannot connect: %s\n", strerror(errno));
+		exit(2);
+	}
+	return fd;
+}
+
+/* open_one, then "GET path" sent on it. */
+static int open_get(const char *path, int rcvbuf)
+{
+	char req[512];
+	int fd = open_one(rcvbuf);
+
+	snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: h\r\n\r\n", path);
+	send(fd, req, strlen(req), MSG_NOSIGNAL);
+	return fd;
+}
+
 /* Read one answer's head and body (Content-Length framed) from a blocking
  * fd. The status, or 0 on EOF/error; *close_seen when it said so. */
 static int read_answer(int fd, int *close_seen)
@@ -152,114 +176,124 @@ static int read_answer(int fd, int *close_seen)
 	return status;
 }
 
-static int cmd_hold(int argc, char **argv)
+/* What hold keeps of its connections. */
+enum hold_state { HOLD_OPEN, HOLD_REFUSED, HOLD_CLOSED };
+struct hold {
+	long n;
+	int fds[MAX_CONNS];
+	double t_open[MAX_CONNS];
+	enum hold_state state[MAX_CONNS];
+	struct pollfd pfd[MAX_CONNS];
+	int connected, refused, closed, answered;
+};
+
+/* Open h->n connections; those not made within secs of t0 count as
+ * refused. */
+static void hold_connect(struct hold *h, double t0, long secs)
 {
-	static int fds[MAX_CONNS];
-	static double t_open[MAX_CONNS];
-	static int state[MAX_CONNS];   /* 0 open, 1 refused, 2 closed later */
-	static struct pollfd pfd[MAX_CONNS];
-	long n, secs, gap = 0;
-	int connected = 0, refused = 0, closed = 0, answered = 0, held = 0;
+	for (long i = 0; i < h->n; i++) {
+		h->fds[i] = -1;
+		/* connects this slow: the rest count as refused */
+		if (now_s() - t0 <= (double)secs) {
+			h->fds[i] = open_conn((int)i, 0, 0);
+			h->t_open[i] = now_s();
+		}
+		if (h->fds[i] < 0) {
+			h->state[i] = HOLD_REFUSED;
+			h->refused++;
+			continue;
+		}
+		h->state[i] = HOLD_OPEN;
+		h->connected++;
+		fcntl(h->fds[i], F_SETFL, O_NONBLOCK);
+	}
+}
+
+/* Connection i is readable: answers to our tiny requests are counted; an
+ * end within 1 s of connecting, or a 503, is a refusal, a later end a
+ * close. */
+static void hold_recv(struct hold *h, long i)
+{
+	char buf[4096];
+	ssize_t r = recv(h->fds[i], buf, sizeof(buf), 0);
+
+	if (r > 0 && strncmp(buf, "HTTP/1.1 503", 12) != 0) {
+		for (char *p = buf; (p = memmem(p, (size_t)(buf + r - p),
+					       "HTTP/1.1 ", 9)) != NULL; p += 9)
+			h->answered++;
+		return;
+	}
+	if (r < 0 && errno == EAGAIN)
+		return;
+	if (now_s() - h->t_open[i] < 1.0 || r > 0) {
+		h->state[i] = HOLD_REFUSED;
+		h->refused++;
+	} else {
+		h->state[i] = HOLD_CLOSED;
+		h->closed++;
+	}
+	close(h->fds[i]);
+}
+
+static int cmd_hold(char **argv)
+{
+	static struct hold h;
+	long secs, gap = 0;
 	int said_held = 0;
 	double t0 = now_s(), next_send, t_held;
 
-	if (argc < 2)
-		return 2;
-	n = num(argv[0], 1, MAX_CONNS);
+	h.n = num(argv[0], 1, MAX_CONNS);
 	secs = num(argv[1], 1, 600);
-	if (argc > 2)
+	if (argv[2] != NULL)   /* main's argv ends with NULL */
 		gap = num(argv[2], 1, 600000);
-	for (long i = 0; i < n; i++) {
-		if (now_s() - t0 > (double)secs) {
-			/* connects this slow: the rest count as refused */
-			fds[i] = -1;
-			state[i] = 1;
-			refused++;
-			continue;
-		}
-		fds[i] = open_conn((int)i, 0, 0);
-		t_open[i] = now_s();
-		if (fds[i] < 0) {
-			state[i] = 1;
-			refused++;
-			continue;
-		}
-		connected++;
-		fcntl(fds[i], F_SETFL, O_NONBLOCK);
-	}
+	hold_connect(&h, t0, secs);
 	next_send = gap ? now_s() + (double)gap / 1000 : 1e18;
 	t_held = now_s() + 1.0;
 	while (now_s() - t0 < (double)secs) {
-		int timeout = 100;
-
 		/* A second after the last connect the server has refused what
 		 * it refuses: say what is held. */
 		if (!said_held && now_s() >= t_held) {
-			for (long i = 0; i < n; i++)
-				held += state[i] == 0;
+			int held = 0;
+
+			for (long i = 0; i < h.n; i++)
+				held += h.state[i] == HOLD_OPEN;
 			printf("held %d\n", held);
 			said_held = 1;
 		}
-
-		for (long i = 0; i < n; i++) {
-			pfd[i].fd = state[i] == 0 ? fds[i] : -1;
-			pfd[i].events = POLLIN;
+		for (long i = 0; i < h.n; i++) {
+			h.pfd[i].fd = h.state[i] == HOLD_OPEN ? h.fds[i] : -1;
+			h.pfd[i].events = POLLIN;
 		}
-		if (poll(pfd, (nfds_t)n, timeout) < 0 && errno != EINTR)
+		if (poll(h.pfd, (nfds_t)h.n, 100) < 0 && errno != EINTR)
 			break;
-		for (long i = 0; i < n; i++) {
-			char buf[4096];
-			ssize_t r;
-
-			if (state[i] != 0 || !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
-				continue;
-			r = recv(fds[i], buf, sizeof(buf), 0);
-			if (r > 0 && strncmp(buf, "HTTP/1.1 503", 12) != 0) {
-				/* our tiny requests' answers; count the heads */
-				for (char *p = buf; (p = memmem(p, (size_t)(buf + r - p),
-							       "HTTP/1.1 ", 9)) != NULL; p += 9)
-					answered++;
-				continue;
-			}
-			if (r < 0 && errno == EAGAIN)
-				continue;
-			if (now_s() - t_open[i] < 1.0 || r > 0) {
-				state[i] = 1;
-				refused++;
-			} else {
-				state[i] = 2;
-				closed++;
-			}
-			close(fds[i]);
-		}
+		for (long i = 0; i < h.n; i++)
+			if (h.state[i] == HOLD_OPEN &&
+			    (h.pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				hold_recv(&h, i);
 		if (now_s() >= next_send) {
-			for (long i = 0; i < n; i++)
-				if (state[i] == 0)
-					send(fds[i], TINY_REQ, sizeof(TINY_REQ) - 1,
+			for (long i = 0; i < h.n; i++)
+				if (h.state[i] == HOLD_OPEN)
+					send(h.fds[i], TINY_REQ, sizeof(TINY_REQ) - 1,
 					     MSG_NOSIGNAL);
 			next_send = now_s() + (double)gap / 1000;
 		}
 	}
-	printf("connected %d refused %d closed %d answered %d\n", connected,
-	       refused, closed, answered);
+	printf("connected %d refused %d closed %d answered %d\n", h.connected,
+	       h.refused, h.closed, h.answered);
 	return 0;
 }
 
-static int cmd_lines(int argc, char **argv)
+static int cmd_lines(char **argv)
 {
 	long line_len, total, gap;
 	char line[4096];
 	int fd, close_seen = 0, status;
 	long sent = 0;
 
-	if (argc < 3)
-		return 2;
 	line_len = num(argv[0], 8, (long)sizeof(line) - 1);
 	total = num(argv[1], 0, 1 << 24);
 	gap = num(argv[2], 0, 10000);
-	fd = open_conn(0, 0, 0);
-	if (fd < 0)
-		return 2;
+	fd = open_one(0);
 	send(fd, "GET /small.txt HTTP/1.1\r\nHost: h\r\n", 34, MSG_NOSIGNAL);
 	memset(line, 'a', (size_t)line_len);
 	memcpy(line, "X-L: ", 5);
@@ -286,7 +320,7 @@ static int readable(int fd, int ms)
 	return poll(&p, 1, ms) > 0;
 }
 
-static int cmd_trickle(int argc, char **argv)
+static int cmd_trickle(char **argv)
 {
 	static const char head[] = "GET /small.txt HTTP/1.1\r\nHost: h\r\nX-Slow: "
 		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -296,13 +330,9 @@ static int cmd_trickle(int argc, char **argv)
 	int fd, status = 0;
 	size_t i = 0;
 
-	if (argc < 2)
-		return 2;
 	gap = num(argv[0], 1, 60000);
 	max_s = num(argv[1], 1, 600);
-	fd = open_conn(0, 0, 0);
-	if (fd < 0)
-		return 2;
+	fd = open_one(0);
 	while (now_s() - t0 < (double)max_s) {
 		if (readable(fd, (int)gap)) {
 			char buf[512];
@@ -324,18 +354,14 @@ static int cmd_trickle(int argc, char **argv)
 	return 0;
 }
 
-static int cmd_keepalive(int argc, char **argv)
+static int cmd_keepalive(char **argv)
 {
 	long n, gap;
 	int fd, answered = 0, close_at = 0, eof = 0;
 
-	if (argc < 2)
-		return 2;
 	n = num(argv[0], 1, 100000);
 	gap = num(argv[1], 0, 60000);
-	fd = open_conn(0, 0, 0);
-	if (fd < 0)
-		return 2;
+	fd = open_one(0);
 	for (long i = 0; i < n; i++) {
 		int close_seen = 0;
 
@@ -361,22 +387,16 @@ static int cmd_keepalive(int argc, char **argv)
 	return 0;
 }
 
-static int cmd_slowread(int argc, char **argv)
+static int cmd_slowread(char **argv)
 {
-	char req[512], buf[65536];
+	char buf[65536];
 	long rate, secs, got = 0;
 	double t0 = now_s();
 	int fd, eof = 0;
 
-	if (argc < 3)
-		return 2;
 	rate = num(argv[1], 1, (long)sizeof(buf));
 	secs = num(argv[2], 1, 600);
-	fd = open_conn(0, 0, 4096);
-	if (fd < 0)
-		return 2;
-	snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: h\r\n\r\n", argv[0]);
-	send(fd, req, strlen(req), MSG_NOSIGNAL);
+	fd = open_get(argv[0], 4096);
 	while (!eof && now_s() - t0 < (double)secs) {
 		long want = rate;
 
@@ -397,18 +417,14 @@ static int cmd_slowread(int argc, char **argv)
 	return 0;
 }
 
-static int cmd_silent(int argc, char **argv)
+static int cmd_silent(char **argv)
 {
 	double t0 = now_s();
 	long secs;
 	int fd;
 
-	if (argc < 1)
-		return 2;
 	secs = num(argv[0], 1, 600);
-	fd = open_conn(0, 0, 0);
-	if (fd < 0)
-		return 2;
+	fd = open_one(0);
 	if (readable(fd, (int)(secs * 1000))) {
 		char c;
 
@@ -421,20 +437,13 @@ static int cmd_silent(int argc, char **argv)
 	return 0;
 }
 
-static int cmd_noread(int argc, char **argv)
+static int cmd_noread(char **argv)
 {
-	char req[512];
 	long secs;
 	int fd;
 
-	if (argc < 2)
-		return 2;
 	secs = num(argv[1], 1, 600);
-	fd = open_conn(0, 0, 0);
-	if (fd < 0)
-		return 2;
-	snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: h\r\n\r\n", argv[0]);
-	send(fd, req, strlen(req), MSG_NOSIGNAL);
+	fd = open_get(argv[0], 0);
 	sleep_ms(secs * 1000);
 	printf("done\n");
 	close(fd);
@@ -443,14 +452,17 @@ static int cmd_noread(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	/* The commands and how many arguments each needs at least (the
+	 * usage at the top of this file). */
 	static const struct {
 		const char *name;
-		int (*fn)(int, char **);
+		int (*fn)(char **argv);
+		int min_args;
 	} cmds[] = {
-		{ "hold", cmd_hold }, { "lines", cmd_lines },
-		{ "trickle", cmd_trickle }, { "keepalive", cmd_keepalive },
-		{ "slowread", cmd_slowread }, { "silent", cmd_silent },
-		{ "noread", cmd_noread },
+		{ "hold", cmd_hold, 2 }, { "lines", cmd_lines, 3 },
+		{ "trickle", cmd_trickle, 2 }, { "keepalive", cmd_keepalive, 2 },
+		{ "slowread", cmd_slowread, 3 }, { "silent", cmd_silent, 1 },
+		{ "noread", cmd_noread, 2 },
 	};
 	int opt, port = 80;
 
@@ -474,8 +486,9 @@ int main(int argc, char **argv)
 		goto usage;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (strcmp(cmds[i].name, argv[optind + 1]) == 0)
-			return cmds[i].fn(argc - optind - 2, argv + optind + 2);
+		if (strcmp(cmds[i].name, argv[optind + 1]) == 0 &&
+		    argc - optind - 2 >= cmds[i].min_args)
+			return cmds[i].fn(argv + optind + 2);
 usage:
 	fprintf(stderr, "usage: http_hostile [-s SRC,...] [-p PORT] SERVER "
 		"hold|lines|trickle|keepalive|slowread|silent|noread ARGS...\n");

@@ -28,6 +28,7 @@
 #include <inttypes.h>
 #include <net/if.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,19 +182,6 @@ static int parse_hex(const char *s, uint8_t *out, size_t n)
 	return s[2 * n] == 0 ? 0 : -EINVAL;
 }
 
-static int parse_type(const char *s)
-{
-	static const struct { const char *name; int type; } t[] = {
-		{ "discover", DHCPDISCOVER }, { "request", DHCPREQUEST },
-		{ "release", DHCPRELEASE }, { "decline", DHCPDECLINE },
-		{ "inform", DHCPINFORM },
-	};
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		if (strcmp(s, t[i].name) == 0)
-			return t[i].type;
-	return -EINVAL;
-}
-
 static const char *type_name(int t)
 {
 	static const char *const n[] = {
@@ -203,61 +191,187 @@ static const char *type_name(int t)
 	return t >= 0 && t < (int)(sizeof(n) / sizeof(n[0])) ? n[t] : "other";
 }
 
-enum {
-	O_TYPE = 256, O_TO, O_PORT, O_ARCH, O_MAC, O_UUID, O_VENDOR, O_UCLASS,
-	O_175, O_SID, O_CIADDR, O_NOBC, O_XID, O_TRUNC, O_WRITE, O_TIMEOUT,
-	O_EXPECT, O_EXP_SERVER, O_EXP_FILE, O_EXP_DEST, O_QUIET, O_IF, O_HELP,
-	O_GIADDR, O_COUNT, O_FLOOD, O_MANGLE, O_HOPS, O_SOURCE, O_EXP_ANSWERS,
-};
-
-static const struct option longopts[] = {
-	{ "interface", required_argument, NULL, O_IF },
-	{ "type", required_argument, NULL, O_TYPE },
-	{ "to", required_argument, NULL, O_TO },
-	{ "port", required_argument, NULL, O_PORT },
-	{ "arch", required_argument, NULL, O_ARCH },
-	{ "mac", required_argument, NULL, O_MAC },
-	{ "uuid", required_argument, NULL, O_UUID },
-	{ "vendor", required_argument, NULL, O_VENDOR },
-	{ "user-class", required_argument, NULL, O_UCLASS },
-	{ "opt175", no_argument, NULL, O_175 },
-	{ "server-id", required_argument, NULL, O_SID },
-	{ "ciaddr", required_argument, NULL, O_CIADDR },
-	{ "giaddr", required_argument, NULL, O_GIADDR },
-	{ "count", required_argument, NULL, O_COUNT },
-	{ "flood", required_argument, NULL, O_FLOOD },
-	{ "mangle", required_argument, NULL, O_MANGLE },
-	{ "hops", required_argument, NULL, O_HOPS },
-	{ "source", required_argument, NULL, O_SOURCE },
-	{ "expect-answers", required_argument, NULL, O_EXP_ANSWERS },
-	{ "no-broadcast-flag", no_argument, NULL, O_NOBC },
-	{ "xid", required_argument, NULL, O_XID },
-	{ "truncate", required_argument, NULL, O_TRUNC },
-	{ "write", required_argument, NULL, O_WRITE },
-	{ "timeout", required_argument, NULL, O_TIMEOUT },
-	{ "expect", required_argument, NULL, O_EXPECT },
-	{ "expect-server", required_argument, NULL, O_EXP_SERVER },
-	{ "expect-file", required_argument, NULL, O_EXP_FILE },
-	{ "expect-dest", required_argument, NULL, O_EXP_DEST },
-	{ "quiet", no_argument, NULL, O_QUIET },
-	{ "help", no_argument, NULL, O_HELP },
-	{ NULL, 0, NULL, 0 },
-};
-
 static int bad(const char *what, const char *arg)
 {
 	fprintf(stderr, "nb-dhcptest: bad %s: %s\n", what, arg);
 	return -EINVAL;
 }
 
-static int parse_args(int argc, char **argv, struct opts *o)
+/* A number into an integer field of its size (uint16_t, int or uint32_t,
+ * long). */
+static void put_int(void *field, size_t size, long v)
+{
+	if (size == sizeof(uint16_t)) {
+		uint16_t x = (uint16_t)v;
+
+		memcpy(field, &x, sizeof(x));
+	} else if (size == sizeof(uint32_t)) {
+		uint32_t x = (uint32_t)v;   /* an int's -1 stays -1 */
+
+		memcpy(field, &x, sizeof(x));
+	} else {
+		memcpy(field, &v, sizeof(v));
+	}
+}
+
+static int opt_mac(const char *arg, struct opts *o)
+{
+	if (parse_mac(arg, o->mac) < 0)
+		return -EINVAL;
+	o->mac_set = 1;
+	return 0;
+}
+
+static int opt_uuid(const char *arg, struct opts *o)
+{
+	if (strcmp(arg, "none") == 0)
+		o->uuid_on = 0;
+	else if (parse_hex(arg, o->uuid + 1, 16) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+static int opt_vendor(const char *arg, struct opts *o)
+{
+	if (strcmp(arg, "none") == 0)
+		o->vendor_off = 1;
+	else if (strlen(arg) > 255)
+		return -EINVAL;
+	else
+		o->vendor = arg;
+	return 0;
+}
+
+static int opt_xid(const char *arg, struct opts *o)
+{
+	long v;
+
+	if (parse_long(arg, 0, 0xffffffffL, &v) < 0)
+		return -EINVAL;
+	o->xid = (uint32_t)v;
+	o->xid_set = 1;
+	return 0;
+}
+
+enum opt_kind {
+	K_STR,       /* the argument itself (at most max bytes when max > 0) */
+	K_SET,       /* no argument: the field becomes min */
+	K_ADDR,      /* a dotted quad */
+	K_NUM,       /* one of words, else a number min..max */
+	K_FN,        /* fn */
+};
+
+struct word { const char *name; long v; };
+
+/* One command line option: where its value goes and how it is read. */
+struct optdef {
+	const char *name;
+	enum opt_kind kind;
+	size_t off, size;
+	long min, max;
+	const struct word *words;   /* K_NUM: NULL-terminated, or NULL */
+	int (*fn)(const char *arg, struct opts *o);
+	const char *what;           /* for "bad WHAT: ARG" when not --NAME */
+};
+
+#define F(f) offsetof(struct opts, f), sizeof(((struct opts *)0)->f)
+#define STR(n, f, max)        { n, K_STR, F(f), 0, max, NULL, NULL, NULL }
+#define SET(n, f, v)          { n, K_SET, F(f), v, v, NULL, NULL, NULL }
+#define ADDR(n, f)            { n, K_ADDR, F(f), 0, 0, NULL, NULL, NULL }
+#define NUM(n, f, lo, hi, w)  { n, K_NUM, F(f), lo, hi, w, NULL, NULL }
+#define FN(n, fn, what)       { n, K_FN, 0, 0, 0, 0, NULL, fn, what }
+
+static const struct word type_words[] = {
+	{ "discover", DHCPDISCOVER }, { "request", DHCPREQUEST },
+	{ "release", DHCPRELEASE }, { "decline", DHCPDECLINE },
+	{ "inform", DHCPINFORM }, { NULL, 0 },
+};
+static const struct word expect_words[] = {
+	{ "offer", DHCPOFFER }, { "ack", DHCPACK }, { "silence", -1 }, { NULL, 0 },
+};
+static const struct word dest_words[] = {
+	{ "broadcast", 1 }, { "unicast", 2 }, { NULL, 0 },
+};
+static const struct word none_words[] = { { "none", -1 }, { NULL, 0 } };
+
+/* usage() says what each does. A word-only option has min > max. */
+static const struct optdef optdefs[] = {
+	STR("interface", ifname, 0),
+	NUM("type", type, 1, 0, type_words),
+	ADDR("to", to),
+	NUM("port", port, 1, 65535, NULL),
+	NUM("arch", arch, 0, 65535, none_words),
+	FN("mac", opt_mac, NULL),
+	FN("uuid", opt_uuid, "--uuid (32 hex digits)"),
+	FN("vendor", opt_vendor, NULL),
+	STR("user-class", user_class, 255),
+	SET("opt175", opt175, 1),
+	ADDR("server-id", server_id),
+	ADDR("ciaddr", ciaddr),
+	ADDR("giaddr", giaddr),
+	NUM("count", count, 1, SEND_MAX, NULL),
+	NUM("flood", flood, 1, SEND_MAX, NULL),
+	STR("mangle", mangle, 0),
+	NUM("hops", hops, 0, 255, NULL),
+	ADDR("source", source),
+	NUM("expect-answers", expect_answers, 0, SEND_MAX, NULL),
+	SET("no-broadcast-flag", bcast_flag, 0),
+	FN("xid", opt_xid, NULL),
+	NUM("truncate", truncate, 0, DHCP_REPLY_MAX, NULL),
+	STR("write", write_path, 0),
+	NUM("timeout", timeout_ms, 1, TIMEOUT_MAX_MS, NULL),
+	NUM("expect", expect, 1, 0, expect_words),
+	ADDR("expect-server", expect_server),
+	STR("expect-file", expect_file, 0),
+	NUM("expect-dest", expect_dest, 1, 0, dest_words),
+	SET("quiet", quiet, 1),
+};
+
+#define N_OPTS (sizeof(optdefs) / sizeof(optdefs[0]))
+
+/* d's argument into o. 0, or bad()'s -EINVAL. */
+static int opt_apply(const struct optdef *d, const char *arg, struct opts *o)
+{
+	char what[64];
+	char *field = (char *)o + d->off;
+	const struct word *w;
+	long v;
+
+	snprintf(what, sizeof(what), "--%s", d->name);
+	switch (d->kind) {
+	case K_STR:
+		if (d->max > 0 && strlen(arg) > (size_t)d->max)
+			return bad(what, arg);
+		memcpy(field, &arg, sizeof(arg));
+		return 0;
+	case K_SET:
+		put_int(field, d->size, d->min);
+		return 0;
+	case K_ADDR:
+		return inet_pton(AF_INET, arg, field) == 1 ? 0 : bad(what, arg);
+	case K_NUM:
+		for (w = d->words; w != NULL && w->name != NULL; w++)
+			if (strcmp(arg, w->name) == 0) {
+				put_int(field, d->size, w->v);
+				return 0;
+			}
+		if (d->min > d->max || parse_long(arg, d->min, d->max, &v) < 0)
+			return bad(what, arg);
+		put_int(field, d->size, v);
+		return 0;
+	case K_FN:
+		return d->fn(arg, o) < 0 ? bad(d->what ? d->what : what, arg) : 0;
+	}
+	return bad(what, arg);
+}
+
+/* What nothing on the command line changes. */
+static void opts_default(struct opts *o)
 {
 	static const uint8_t default_uuid[17] = {
 		0, 0x4e, 0x42, 0x44, 0x48, 0x43, 0x50, 0x54, 0x45, 0x53, 0x54,
 		0x00, 0x01, 0x02, 0x03, 0x04, 0x05,
 	};
-	long v;
-	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->type = DHCPDISCOVER;
@@ -271,135 +385,32 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	o->expect_answers = -1;
 	memcpy(o->uuid, default_uuid, sizeof(o->uuid));
 	o->uuid_on = 1;
+}
 
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+	struct option longopts[N_OPTS + 2];
+	size_t i;
+	int c, r;
+
+	for (i = 0; i < N_OPTS; i++)
+		longopts[i] = (struct option){ optdefs[i].name,
+			optdefs[i].kind == K_SET ? no_argument : required_argument,
+			NULL, (int)(256 + i) };
+	longopts[N_OPTS] = (struct option){ "help", no_argument, NULL, 'h' };
+	longopts[N_OPTS + 1] = (struct option){ NULL, 0, NULL, 0 };
+	opts_default(o);
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case O_IF: o->ifname = optarg; break;
-		case O_TYPE:
-			o->type = parse_type(optarg);
-			if (o->type < 0)
-				return bad("--type", optarg);
-			break;
-		case O_TO:
-			if (inet_pton(AF_INET, optarg, &o->to) != 1)
-				return bad("--to", optarg);
-			break;
-		case O_PORT:
-			if (parse_long(optarg, 1, 65535, &v) < 0)
-				return bad("--port", optarg);
-			o->port = (uint16_t)v;
-			break;
-		case O_ARCH:
-			if (strcmp(optarg, "none") == 0)
-				o->arch = -1;
-			else if (parse_long(optarg, 0, 65535, &v) < 0)
-				return bad("--arch", optarg);
-			else
-				o->arch = (int)v;
-			break;
-		case O_MAC:
-			if (parse_mac(optarg, o->mac) < 0)
-				return bad("--mac", optarg);
-			o->mac_set = 1;
-			break;
-		case O_UUID:
-			if (strcmp(optarg, "none") == 0)
-				o->uuid_on = 0;
-			else if (parse_hex(optarg, o->uuid + 1, 16) < 0)
-				return bad("--uuid (32 hex digits)", optarg);
-			break;
-		case O_VENDOR:
-			if (strcmp(optarg, "none") == 0)
-				o->vendor_off = 1;
-			else if (strlen(optarg) > 255)
-				return bad("--vendor", optarg);
-			else
-				o->vendor = optarg;
-			break;
-		case O_UCLASS:
-			if (strlen(optarg) > 255)
-				return bad("--user-class", optarg);
-			o->user_class = optarg;
-			break;
-		case O_175: o->opt175 = 1; break;
-		case O_SID:
-			if (inet_pton(AF_INET, optarg, &o->server_id) != 1)
-				return bad("--server-id", optarg);
-			break;
-		case O_CIADDR:
-			if (inet_pton(AF_INET, optarg, &o->ciaddr) != 1)
-				return bad("--ciaddr", optarg);
-			break;
-		case O_GIADDR:
-			if (inet_pton(AF_INET, optarg, &o->giaddr) != 1)
-				return bad("--giaddr", optarg);
-			break;
-		case O_NOBC: o->bcast_flag = 0; break;
-		case O_XID:
-			if (parse_long(optarg, 0, 0xffffffffL, &v) < 0)
-				return bad("--xid", optarg);
-			o->xid = (uint32_t)v;
-			o->xid_set = 1;
-			break;
-		case O_TRUNC:
-			if (parse_long(optarg, 0, DHCP_REPLY_MAX, &v) < 0)
-				return bad("--truncate", optarg);
-			o->truncate = v;
-			break;
-		case O_COUNT:
-			if (parse_long(optarg, 1, SEND_MAX, &o->count) < 0)
-				return bad("--count", optarg);
-			break;
-		case O_FLOOD:
-			if (parse_long(optarg, 1, SEND_MAX, &o->flood) < 0)
-				return bad("--flood", optarg);
-			break;
-		case O_MANGLE: o->mangle = optarg; break;
-		case O_HOPS:
-			if (parse_long(optarg, 0, 255, &v) < 0)
-				return bad("--hops", optarg);
-			o->hops = (int)v;
-			break;
-		case O_SOURCE:
-			if (inet_pton(AF_INET, optarg, &o->source) != 1)
-				return bad("--source", optarg);
-			break;
-		case O_EXP_ANSWERS:
-			if (parse_long(optarg, 0, SEND_MAX, &o->expect_answers) < 0)
-				return bad("--expect-answers", optarg);
-			break;
-		case O_WRITE: o->write_path = optarg; break;
-		case O_TIMEOUT:
-			if (parse_long(optarg, 1, TIMEOUT_MAX_MS, &o->timeout_ms) < 0)
-				return bad("--timeout", optarg);
-			break;
-		case O_EXPECT:
-			if (strcmp(optarg, "offer") == 0)
-				o->expect = DHCPOFFER;
-			else if (strcmp(optarg, "ack") == 0)
-				o->expect = DHCPACK;
-			else if (strcmp(optarg, "silence") == 0)
-				o->expect = -1;
-			else
-				return bad("--expect", optarg);
-			break;
-		case O_EXP_SERVER:
-			if (inet_pton(AF_INET, optarg, &o->expect_server) != 1)
-				return bad("--expect-server", optarg);
-			break;
-		case O_EXP_FILE: o->expect_file = optarg; break;
-		case O_EXP_DEST:
-			if (strcmp(optarg, "broadcast") == 0)
-				o->expect_dest = 1;
-			else if (strcmp(optarg, "unicast") == 0)
-				o->expect_dest = 2;
-			else
-				return bad("--expect-dest", optarg);
-			break;
-		case O_QUIET: o->quiet = 1; break;
-		case O_HELP: usage(stdout); exit(0);
-		default: usage(stderr); return -EINVAL;
+		if (c == 'h') {
+			usage(stdout);
+			exit(0);
 		}
+		if (c < 256 || c >= 256 + (int)N_OPTS) {
+			usage(stderr);
+			return -EINVAL;
+		}
+		if ((r = opt_apply(&optdefs[c - 256], optarg, o)) < 0)
+			return r;
 	}
 	if (optind != argc)
 		return bad("argument", argv[optind]);
@@ -815,107 +826,142 @@ static int send_many(int fd, const struct opts *o, uint8_t *pkt, size_t len,
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* The socket (port 68, or 67 as a relay agent) and chaddr: the
+ * interface's MAC unless --mac gave one. 0 and *ret_fd, or -1 after
+ * saying why. */
+static int open_socket(struct opts *o, int *ret_fd)
 {
-	uint8_t pkt[DHCP_REPLY_MAX], rx[2048];
-	struct sockaddr_in to, from;
+	uint16_t port = o->giaddr.s_addr ? DHCP_SERVER_PORT : DHCP_CLIENT_PORT;
+	int fd = -1, r;
+
+	if ((r = open_client_socket(o->ifname, o->source, port, &fd)) < 0) {
+		fprintf(stderr, "nb-dhcptest: udp 0.0.0.0:%u on %s: %s\n",
+			port, o->ifname, strerror(-r));
+		return -1;
+	}
+	if (!o->mac_set && (r = iface_mac(fd, o->ifname, o->mac)) < 0) {
+		fprintf(stderr, "nb-dhcptest: MAC of %s: %s\n", o->ifname,
+			strerror(-r));
+		close(fd);
+		return -1;
+	}
+	*ret_fd = fd;
+	return 0;
+}
+
+/* The request as o says, then mangled and cut as asked. 0 and *ret_len,
+ * or -1 after saying why. */
+static int make_packet(const struct opts *o, uint8_t *pkt, size_t cap,
+		       size_t *ret_len)
+{
+	size_t len;
+	int r;
+
+	if ((r = build_request(o, pkt, cap, &len)) < 0) {
+		fprintf(stderr, "nb-dhcptest: building the request: %s\n", strerror(-r));
+		return -1;
+	}
+	if (o->mangle && mangle(o->mangle, pkt, cap, &len) < 0) {
+		fprintf(stderr, "nb-dhcptest: bad --mangle: %s\n", o->mangle);
+		return -1;
+	}
+	if (o->truncate >= 0 && (size_t)o->truncate < len)
+		len = (size_t)o->truncate;
+	*ret_len = len;
+	return 0;
+}
+
+/* --write: the packet into a file. The exit status. */
+static int write_packet(const char *path, const uint8_t *pkt, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (!f || fwrite(pkt, 1, len, f) != len || fclose(f) != 0) {
+		fprintf(stderr, "nb-dhcptest: %s: %s\n", path, strerror(errno));
+		return 2;
+	}
+	return 0;
+}
+
+/* One request sent, its answer awaited and checked. The exit status. */
+static int exchange(int fd, const struct opts *o, const uint8_t *pkt, size_t len)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(o->port),
+				  .sin_addr = o->to }, from;
+	uint8_t rx[2048];
 	struct in_addr dst = { 0 };
 	struct dhcp_msg m;
+	size_t rx_len = 0;
+	uint64_t sent_us = now_us();
+	uint32_t xid = o->xid;
+	const char *expect = o->expect < 0 ? "silence" :
+			     o->expect ? type_name(o->expect) : "anything";
+	int r, rc;
+
+	if (sendto(fd, pkt, len, 0, (struct sockaddr *)&to, sizeof(to)) < 0) {
+		fprintf(stderr, "nb-dhcptest: sendto %s:%u: %s\n", inet_ntoa(o->to),
+			o->port, strerror(errno));
+		return 2;
+	}
+	printf("nb-dhcptest: sent %s xid=0x%08" PRIx32 " arch=%d %zu bytes to %s:%u on %s\n",
+	       type_name(o->type), o->xid, o->arch, len, inet_ntoa(o->to), o->port,
+	       o->ifname);
+	r = wait_reply(fd, &xid, o->timeout_ms, rx, sizeof(rx), &rx_len, &from, &dst);
+	if (r == -ETIMEDOUT) {
+		printf("nb-dhcptest: no answer within %ld ms\n", o->timeout_ms);
+		rc = o->expect > 0 ? 1 : 0;
+	} else if (r < 0) {
+		fprintf(stderr, "nb-dhcptest: receive: %s\n", strerror(-r));
+		return 2;
+	} else {
+		/* Printed for people and the bench; no test asserts a time. */
+		printf("nb-dhcptest: answer of %zu bytes after %.3f ms\n", rx_len,
+		       (double)(now_us() - sent_us) / 1000.0);
+		if (o->expect < 0)
+			check(0, "silence", "answered though silence was expected");
+		if ((r = dhcp_parse(rx, rx_len, &m)) < 0)
+			check(0, "parse", "%s", strerror(-r));
+		else
+			check_reply(o, &m, &from, dst);
+		rc = failures ? 1 : 0;
+	}
+	if (rc == 0)
+		printf("nb-dhcptest: PASS expect=%s\n", expect);
+	else
+		printf("nb-dhcptest: FAIL expect=%s (%d field(s) wrong)\n", expect,
+		       failures);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	uint8_t pkt[DHCP_REPLY_MAX];
+	struct sockaddr_in to;
 	struct opts o;
-	size_t len, rx_len = 0;
-	uint64_t sent_us;
-	int fd = -1, r, rc = 2;
+	size_t len;
+	int fd = -1, rc = 2;
 
 	if (parse_args(argc, argv, &o) < 0)
 		return 2;
 	quiet = o.quiet;
 	if (!o.xid_set && getrandom(&o.xid, sizeof(o.xid), 0) != sizeof(o.xid))
 		o.xid = (uint32_t)getpid() ^ (uint32_t)now_ms();
-	if (!o.write_path) {
-		uint16_t port = o.giaddr.s_addr ? DHCP_SERVER_PORT : DHCP_CLIENT_PORT;
-
-		r = open_client_socket(o.ifname, o.source, port, &fd);
-		if (r < 0) {
-			fprintf(stderr, "nb-dhcptest: udp 0.0.0.0:%u on %s: %s\n",
-				port, o.ifname, strerror(-r));
-			return 2;
-		}
-		if (!o.mac_set && (r = iface_mac(fd, o.ifname, o.mac)) < 0) {
-			fprintf(stderr, "nb-dhcptest: MAC of %s: %s\n", o.ifname,
-				strerror(-r));
-			goto out;
-		}
-	} else if (!o.mac_set)
+	if (o.write_path && !o.mac_set)
 		memcpy(o.mac, "\x52\x54\x00\x00\x00\x01", 6);
-
-	r = build_request(&o, pkt, sizeof(pkt), &len);
-	if (r < 0) {
-		fprintf(stderr, "nb-dhcptest: building the request: %s\n", strerror(-r));
+	if (!o.write_path && open_socket(&o, &fd) < 0)
+		return 2;
+	if (make_packet(&o, pkt, sizeof(pkt), &len) < 0)
 		goto out;
-	}
-	if (o.mangle && mangle(o.mangle, pkt, sizeof(pkt), &len) < 0) {
-		fprintf(stderr, "nb-dhcptest: bad --mangle: %s\n", o.mangle);
-		goto out;
-	}
-	if (o.truncate >= 0 && (size_t)o.truncate < len)
-		len = (size_t)o.truncate;
-
 	if (o.write_path) {
-		FILE *f = fopen(o.write_path, "wb");
-
-		if (!f || fwrite(pkt, 1, len, f) != len || fclose(f) != 0) {
-			fprintf(stderr, "nb-dhcptest: %s: %s\n", o.write_path, strerror(errno));
-			goto out;
-		}
-		rc = 0;
+		rc = write_packet(o.write_path, pkt, len);
 		goto out;
 	}
-
 	to = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons(o.port),
 				   .sin_addr = o.to };
-	if (o.count > 1 || o.flood) {
+	if (o.count > 1 || o.flood)
 		rc = send_many(fd, &o, pkt, len, &to);
-		goto out;
-	}
-	sent_us = now_us();
-	if (sendto(fd, pkt, len, 0, (struct sockaddr *)&to, sizeof(to)) < 0) {
-		fprintf(stderr, "nb-dhcptest: sendto %s:%u: %s\n", inet_ntoa(o.to),
-			o.port, strerror(errno));
-		goto out;
-	}
-	printf("nb-dhcptest: sent %s xid=0x%08" PRIx32 " arch=%d %zu bytes to %s:%u on %s\n",
-	       type_name(o.type), o.xid, o.arch, len, inet_ntoa(o.to), o.port, o.ifname);
-
-	r = wait_reply(fd, &o.xid, o.timeout_ms, rx, sizeof(rx), &rx_len, &from, &dst);
-	if (r == -ETIMEDOUT) {
-		printf("nb-dhcptest: no answer within %ld ms\n", o.timeout_ms);
-		rc = o.expect > 0 ? 1 : 0;
-		goto summary;
-	}
-	if (r < 0) {
-		fprintf(stderr, "nb-dhcptest: receive: %s\n", strerror(-r));
-		goto out;
-	}
-	/* Printed for people and the bench; no test asserts a time. */
-	printf("nb-dhcptest: answer of %zu bytes after %.3f ms\n", rx_len,
-	       (double)(now_us() - sent_us) / 1000.0);
-	if (o.expect < 0) {
-		check(0, "silence", "answered though silence was expected");
-	}
-	r = dhcp_parse(rx, rx_len, &m);
-	if (r < 0) {
-		check(0, "parse", "%s", strerror(-r));
-	} else
-		check_reply(&o, &m, &from, dst);
-	rc = failures ? 1 : 0;
-summary:
-	if (rc == 0)
-		printf("nb-dhcptest: PASS expect=%s\n", o.expect < 0 ? "silence" :
-		       o.expect ? type_name(o.expect) : "anything");
 	else
-		printf("nb-dhcptest: FAIL expect=%s (%d field(s) wrong)\n",
-		       o.expect < 0 ? "silence" : o.expect ? type_name(o.expect) : "anything",
-		       failures);
+		rc = exchange(fd, &o, pkt, len);
 out:
 	if (fd >= 0)
 		close(fd);
