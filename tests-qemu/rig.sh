@@ -30,12 +30,24 @@
 #   rig_log_has 'http .*vmlinuz-virt' # netbootd's log
 #   rig_done                          # "N passed, M failed", exit status
 #
+# A one-VM scenario is data: SC_* variables, then rig_scenario (at the end
+# of this file; scenario 05 is four lines). Others use the same pieces:
+# rig_std_config / rig_profile / rig_client (netbootd.conf), rig_stamp,
+# rig_fat_disk, rig_flash_disk, rig_disk_vm ("flash" disks),
+# rig_expect_boot (rig_expect_alpine with the last rig_guest_files, plus
+# the kernel's and the guest's console lines), rig_expect_path (what a boot
+# path shows in netbootd's log), rig_expect_files, rig_expect_serials,
+# rig_expect_logs, rig_expect_ipxe_shell.
+#
 # Also: rig_efi_app (alpineboot.efi under the root), rig_expect_alpine (the
 # checks every booted guest gets), rig_result_match (a field by ERE),
 # rig_expect_serial, rig_keys / rig_type / rig_ipxe_shell (keyboard through
 # the QEMU monitor), rig_client_ns (a plain Linux host on the LAN), rig_net +
-# rig_netbootd (rig_start in two steps). arm64 guests: rig_vm NAME arm64 ...
-# with RIG_GUEST=$RIG_B/guest-arm64 and RIG_TTY=ttyAMA0 (scenario 12).
+# rig_netbootd (rig_start in two steps). arm64 guests: rig_arm64 before
+# rig_init (guest, console, VM limit), then rig_vm NAME arm64 ...
+#
+# The count, the log assertions, namespaces and netbootd's start and stop
+# are tests/lib.sh's (the protocol tests and the bench use the same).
 
 set -u
 RIG_TOP=${RIG_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
