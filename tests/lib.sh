@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/lib.sh: the one shell test library of netboot. The protocol tests
 # (server-min/tests/lib.sh), the QEMU rig (tests-qemu/rig.sh) and the
 # benchmarks (bench/lib.sh) source it and keep only what is theirs.
@@ -23,6 +24,7 @@ set -u
 T_PASS=${T_PASS:-0}
 T_FAIL=${T_FAIL:-0}
 T_TAG=${T_TAG:-}                 # put before each ok/FAIL line's text
+# shellcheck disable=SC2034  # read by the harnesses after tl_netbootd
 TL_PID=
 
 t_ok()   { T_PASS=$((T_PASS + 1)); echo "ok   - ${T_TAG:+$T_TAG: }$*"; }
@@ -81,6 +83,7 @@ tl_need_root() {
 
 # tl_traps FUNCTION: FUNCTION on every exit, Ctrl-C and kill included.
 tl_traps() {
+	# shellcheck disable=SC2064  # the function's name, now: that is the point
 	trap "$1" EXIT
 	trap 'exit 130' INT TERM HUP
 }
