@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034  # TL_PID, T_TAG: set here, read by the harnesses
 # tests/lib.sh: the one shell test library of netboot. The protocol tests
 # (server-min/tests/lib.sh), the QEMU rig (tests-qemu/rig.sh) and the
 # benchmarks (bench/lib.sh) source it and keep only what is theirs.
@@ -24,7 +25,6 @@ set -u
 T_PASS=${T_PASS:-0}
 T_FAIL=${T_FAIL:-0}
 T_TAG=${T_TAG:-}                 # put before each ok/FAIL line's text
-# shellcheck disable=SC2034  # read by the harnesses after tl_netbootd
 TL_PID=
 
 t_ok()   { T_PASS=$((T_PASS + 1)); echo "ok   - ${T_TAG:+$T_TAG: }$*"; }
