@@ -13,6 +13,7 @@
 # rather than each having its own.
 
 set -u
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/lib.sh"
 B_SRV_IP=198.18.0.1
 B_CLI_IP=198.18.1.1
 B_ADDR_BASE=198.18.2.1
@@ -26,30 +27,19 @@ b_log() { printf '%s bench: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 b_die() { b_log "error: $*"; exit 1; }
 
 b_cleanup() {
-	local p i
-	for p in "${B_PIDS[@]}"; do
-		kill -TERM "$p" 2>/dev/null
-	done
-	for p in "${B_PIDS[@]}"; do
-		for i in $(seq 1 50); do
-			kill -0 "$p" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -KILL "$p" 2>/dev/null
-	done
+	local p
+	for p in "${B_PIDS[@]}"; do tl_stop "$p"; done
 	B_PIDS=()
-	[ -n "$B_NS_SRV" ] && ip netns del "$B_NS_SRV" 2>/dev/null
-	[ -n "$B_NS_CLI" ] && ip netns del "$B_NS_CLI" 2>/dev/null
+	tl_ns_del "$B_NS_SRV" "$B_NS_CLI"
 	[ -n "$B_DIR" ] && [ -z "${B_KEEP:-}" ] && rm -rf "$B_DIR"
 	return 0
 }
 
 # b_init NAME: work dir, cleanup trap, root check.
 b_init() {
-	[ "$(id -u)" -eq 0 ] || b_die "needs root (network namespaces)"
+	tl_need_root bench "network namespaces" || exit 1
 	B_DIR=$(mktemp -d "/tmp/nbbench-$1.XXXXXX")
-	trap b_cleanup EXIT
-	trap 'exit 130' INT TERM
+	tl_traps b_cleanup
 }
 
 b_srv() { ip netns exec "$B_NS_SRV" "$@"; }
@@ -59,9 +49,8 @@ b_netns_up() {
 	local i a
 	B_NS_SRV=nbbs-$$
 	B_NS_CLI=nbbc-$$
-	ip netns add "$B_NS_SRV" || b_die "ip netns add"
-	ip netns add "$B_NS_CLI" || b_die "ip netns add"
-	ip -n "$B_NS_SRV" link add nbs0 type veth peer name nbc0 netns "$B_NS_CLI"
+	tl_ns_add "$B_NS_SRV" "$B_NS_CLI" || b_die "ip netns add"
+	tl_veth "$B_NS_SRV" nbs0 "$B_NS_CLI" nbc0 || b_die "veth pair"
 	ip -n "$B_NS_SRV" addr add $B_SRV_IP/16 dev nbs0
 	ip -n "$B_NS_CLI" addr add $B_CLI_IP/16 dev nbc0
 	# Client addresses, in one batch: 198.18.2.1, .2, ... (a /16 is on-link).
@@ -69,10 +58,6 @@ b_netns_up() {
 		a=$(( (2 << 8) + 1 + i ))
 		echo "addr add 198.18.$((a >> 8)).$((a & 255))/16 dev nbc0"
 	done | ip -n "$B_NS_CLI" -batch - || b_die "client addresses"
-	ip -n "$B_NS_SRV" link set lo up
-	ip -n "$B_NS_CLI" link set lo up
-	ip -n "$B_NS_SRV" link set nbs0 up
-	ip -n "$B_NS_CLI" link set nbc0 up
 	# Ephemeral ports for 1000 clients' connections from few addresses.
 	b_cli sysctl -qw net.ipv4.ip_local_port_range="10000 65000"
 	for i in $(seq 1 50); do
@@ -103,17 +88,9 @@ b_start() {
 # b_stop PID: SIGTERM, wait at most 5 s, then SIGKILL. Returns the exit
 # status (124 when it had to be killed).
 b_stop() {
-	local pid=$1 i rc=0 keep=()
-	kill -TERM "$pid" 2>/dev/null
-	for i in $(seq 1 50); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		kill -KILL "$pid" 2>/dev/null; rc=124
-	fi
-	wait "$pid" 2>/dev/null || { [ $rc -eq 0 ] && rc=$?; }
-	for i in "${B_PIDS[@]}"; do [ "$i" != "$pid" ] && keep+=("$i"); done
+	local pid=$1 rc=0 p keep=()
+	tl_stop "$pid" || rc=$?
+	for p in "${B_PIDS[@]}"; do [ "$p" != "$pid" ] && keep+=("$p"); done
 	B_PIDS=("${keep[@]}")
 	return $rc
 }
@@ -131,11 +108,7 @@ b_wait_listen() {
 
 # b_wait_log FILE REGEX: until the line appears, at most 10 s.
 b_wait_log() {
-	local i
-	for i in $(seq 1 100); do
-		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
+	tl_wait_log "$1" "$2" 100 && return 0
 	b_log "no /$2/ in $1:"; tail -20 "$1" >&2
 	return 1
 }

@@ -30,15 +30,28 @@
 #   rig_log_has 'http .*vmlinuz-virt' # netbootd's log
 #   rig_done                          # "N passed, M failed", exit status
 #
+# A one-VM scenario is data: SC_* variables, then rig_scenario (at the end
+# of this file; scenario 05 is four lines). Others use the same pieces:
+# rig_std_config / rig_profile / rig_client (netbootd.conf), rig_stamp,
+# rig_fat_disk, rig_flash_disk, rig_disk_vm ("flash" disks),
+# rig_expect_boot (rig_expect_alpine with the last rig_guest_files, plus
+# the kernel's and the guest's console lines), rig_expect_path (what a boot
+# path shows in netbootd's log), rig_expect_files, rig_expect_serials,
+# rig_expect_logs, rig_expect_ipxe_shell.
+#
 # Also: rig_efi_app (alpineboot.efi under the root), rig_expect_alpine (the
 # checks every booted guest gets), rig_result_match (a field by ERE),
 # rig_expect_serial, rig_keys / rig_type / rig_ipxe_shell (keyboard through
 # the QEMU monitor), rig_client_ns (a plain Linux host on the LAN), rig_net +
-# rig_netbootd (rig_start in two steps). arm64 guests: rig_vm NAME arm64 ...
-# with RIG_GUEST=$RIG_B/guest-arm64 and RIG_TTY=ttyAMA0 (scenario 12).
+# rig_netbootd (rig_start in two steps). arm64 guests: rig_arm64 before
+# rig_init (guest, console, VM limit), then rig_vm NAME arm64 ...
+#
+# The count, the log assertions, namespaces and netbootd's start and stop
+# are tests/lib.sh's (the protocol tests and the bench use the same).
 
 set -u
 RIG_TOP=${RIG_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+. "$RIG_TOP/tests/lib.sh"
 B=${B:-build}
 case $B in /*) RIG_B=$B ;; *) RIG_B=$RIG_TOP/$B ;; esac   # the Makefile's $(B)
 NETBOOTD=${NETBOOTD:-$RIG_B/san/netbootd}
@@ -62,11 +75,12 @@ RIG_TTY=${RIG_TTY:-ttyS0}
 RIG_OTHER_NET=${RIG_OTHER_NET:-198.19.0}
 
 RIG_NAME= RIG_DIR= RIG_ROOT= RIG_LOG= RIG_CONF=
+RIG_FLAVOR=virt RIG_ML= RIG_OVL= RIG_WORLD=alpine-base RIG_APKOVL=apkovl/virt.apkovl.tar.gz
 RIG_NS= RIG_RT= RIG_CL= RIG_NBD_PID= RIG_DNSMASQ_PID=
 RIG_NET=${RIG_NET:-198.18.0}
 RIG_SRV=$RIG_NET.1
 RIG_ROUTER=$RIG_NET.2
-RIG_PASS=0 RIG_FAIL=0 RIG_TAPS=0
+RIG_TAPS=0
 RIG_KEEP=${RIG_KEEP:-}                  # keep $RIG_DIR after the run
 declare -A RIG_VM_PID=() RIG_VM_T0=()
 
@@ -80,7 +94,8 @@ rig_need() {
 
 rig_init() {
 	RIG_NAME=$1
-	[ "$(id -u)" -eq 0 ] || rig_die "needs root (network namespaces, tap devices)"
+	T_TAG=$RIG_NAME
+	tl_need_root "$RIG_NAME" "network namespaces, tap devices" || exit 1
 	rig_need "$QEMU" dnsmasq mksquashfs tar ip perl timeout
 	[ -f "$RIG_GUEST/vmlinuz" ] && [ -f "$RIG_GUEST/initramfs" ] ||
 		rig_die "no guest in $RIG_GUEST (make $B/guest/initramfs)"
@@ -91,8 +106,7 @@ rig_init() {
 	RIG_CONF=$RIG_DIR/netbootd.conf
 	mkdir -p "$RIG_ROOT/boot"
 	: >"$RIG_CONF"
-	trap rig_cleanup EXIT
-	trap 'exit 130' INT TERM HUP
+	tl_traps rig_cleanup
 }
 
 # Kill what runs in our namespaces (each by its pid: they are ours, we
@@ -109,15 +123,16 @@ rig_cleanup() {
 				kill -KILL "$pid" 2>/dev/null; done
 			sleep 0.2
 		done
-		ip netns del "$ns" 2>/dev/null
+		tl_ns_del "$ns"
 	done
 	wait 2>/dev/null
 	if [ -n "$RIG_DIR" ] && [ -z "$RIG_KEEP" ]; then rm -rf "$RIG_DIR"; fi
 	return $rc
 }
 
-rig_ok()   { RIG_PASS=$((RIG_PASS + 1)); echo "ok   - $RIG_NAME: $*"; }
-rig_fail() { RIG_FAIL=$((RIG_FAIL + 1)); echo "FAIL - $RIG_NAME: $*"; }
+# The scenarios' names for tests/lib.sh's count (T_TAG is the scenario).
+rig_ok()   { t_ok "$@"; }
+rig_fail() { t_fail "$@"; }
 
 # --- what the server serves -------------------------------------------------
 
@@ -148,9 +163,10 @@ rig_apkovl() {
 # rig_guest_files FLAVOR MODLOOP-MARKER APKOVL-MARKER "WORLD" [APKOVL-NAME]:
 # the Alpine netboot layout, boot/{vmlinuz,initramfs,modloop}-FLAVOR, with
 # the test guest's kernel and initramfs, plus apkovl/NAME (default
-# FLAVOR.apkovl.tar.gz).
+# FLAVOR.apkovl.tar.gz). What it made is what rig_expect_boot expects.
 rig_guest_files() {
 	local fl=$1 mlm=$2 ovm=$3 world=$4 ovl=${5:-$1.apkovl.tar.gz}
+	RIG_FLAVOR=$fl RIG_ML=$mlm RIG_OVL=$ovm RIG_WORLD=$world
 	mkdir -p "$RIG_ROOT/boot" "$RIG_ROOT/apkovl"
 	cp "$RIG_GUEST/vmlinuz" "$RIG_ROOT/boot/vmlinuz-$fl"
 	cp "$RIG_GUEST/initramfs" "$RIG_ROOT/boot/initramfs-$fl"
@@ -175,42 +191,36 @@ rig_start() {
 	rig_netbootd "$@"
 }
 
+# rig_net: the namespaces, the bridge and the site DHCP. The site's
+# dnsmasq reads $RIG_SITE_DHCP_CONF (default none: it knows nothing of
+# netbooting; scenario 14 gives it the dnsmasq guide's snippet).
 rig_net() {
 	RIG_NS=nbq-$RIG_NAME-$$
 	RIG_RT=nbr-$RIG_NAME-$$
 	# Interface-name-safe: namespace names may be long, device names not.
-	ip netns add "$RIG_NS" || rig_die "cannot create namespace $RIG_NS"
-	ip netns add "$RIG_RT" || rig_die "cannot create namespace $RIG_RT"
-	ip -n "$RIG_NS" link set lo up
-	ip -n "$RIG_RT" link set lo up
+	tl_ns_add "$RIG_NS" "$RIG_RT" || rig_die "cannot create the namespaces"
 	ip -n "$RIG_NS" link add br0 type bridge
 	# No STP and no forwarding delay: a port forwards the moment it is up,
 	# so the firmware's first DHCPDISCOVER is not eaten by the bridge.
 	ip -n "$RIG_NS" link set br0 type bridge stp_state 0 forward_delay 0
 	ip -n "$RIG_NS" addr add "$RIG_SRV/24" dev br0
 	ip -n "$RIG_NS" link set br0 up
-	ip -n "$RIG_NS" link add vr0 type veth peer name vr1 netns "$RIG_RT"
-	ip -n "$RIG_NS" link set vr0 master br0 up
+	tl_veth "$RIG_NS" vr0 "$RIG_RT" vr1 || rig_die "cannot cable the router"
+	ip -n "$RIG_NS" link set vr0 master br0
 	ip -n "$RIG_RT" addr add "$RIG_ROUTER/24" dev vr1
-	ip -n "$RIG_RT" link set vr1 up
 
 	# The site's DHCP server: addresses only. --port=0: no DNS. No
 	# dhcp-boot, no pxe-service, no option 60/43/66/67: it knows nothing of
 	# netbooting, like a router a site will not reconfigure.
 	ip netns exec "$RIG_RT" dnsmasq --keep-in-foreground --no-daemon \
-		--conf-file=/dev/null --port=0 --user=root --group=root \
+		--conf-file="${RIG_SITE_DHCP_CONF:-/dev/null}" --port=0 --user=root --group=root \
 		--interface=vr1 --bind-interfaces \
 		--dhcp-range="$RIG_NET.100,$RIG_NET.200,255.255.255.0,10m" \
 		--dhcp-leasefile="$RIG_DIR/dnsmasq.leases" \
 		--log-dhcp --log-facility=- --pid-file= \
 		>"$RIG_DIR/dnsmasq.log" 2>&1 &
 	RIG_DNSMASQ_PID=$!
-	local i
-	for i in $(seq 1 50); do
-		grep -q 'started' "$RIG_DIR/dnsmasq.log" && break
-		kill -0 "$RIG_DNSMASQ_PID" 2>/dev/null || break
-		sleep 0.1
-	done
+	tl_wait_log "$RIG_DIR/dnsmasq.log" 'started' 50 "$RIG_DNSMASQ_PID"
 	kill -0 "$RIG_DNSMASQ_PID" 2>/dev/null || {
 		cat "$RIG_DIR/dnsmasq.log"; rig_die "dnsmasq did not start"; }
 }
@@ -220,8 +230,7 @@ rig_net() {
 # non-PXE DHCP clients (udhcpc, dhclient).
 rig_client_ns() {
 	RIG_CL=nbc-$RIG_NAME-$$
-	ip netns add "$RIG_CL" || rig_die "cannot create namespace $RIG_CL"
-	ip -n "$RIG_CL" link set lo up
+	tl_ns_add "$RIG_CL" || rig_die "cannot create namespace $RIG_CL"
 	ip -n "$RIG_NS" link add vc0 type veth peer name vc1 netns "$RIG_CL"
 	ip -n "$RIG_NS" link set vc0 master br0 up
 	ip -n "$RIG_CL" link set vc1 address "${1:-52:54:00:4e:08:01}" up
@@ -229,21 +238,10 @@ rig_client_ns() {
 
 # netbootd on br0, waiting (at most 10 s) for its ready line.
 rig_netbootd() {
-	[ -x "$NETBOOTD" ] || rig_die "no netbootd at $NETBOOTD (make all)"
-	: >"$RIG_LOG"
 	local args=(--root "$RIG_ROOT" --interface br0)
 	[ -s "$RIG_CONF" ] && args+=(--config "$RIG_CONF")
-	ip netns exec "$RIG_NS" "$NETBOOTD" "${args[@]}" "$@" 2>>"$RIG_LOG" &
-	RIG_NBD_PID=$!
-	local i
-	for i in $(seq 1 100); do
-		grep -q 'main - ready' "$RIG_LOG" && break
-		kill -0 "$RIG_NBD_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	grep -q 'main - ready' "$RIG_LOG" || {
-		echo "--- netbootd log:"; cat "$RIG_LOG"
-		RIG_NBD_PID=; rig_die "netbootd did not become ready"; }
+	tl_netbootd "$RIG_NS" "$RIG_LOG" "${args[@]}" "$@" || rig_die "netbootd did not become ready"
+	RIG_NBD_PID=$TL_PID
 }
 
 # --- VMs ----------------------------------------------------------------------
@@ -323,13 +321,8 @@ rig_vm() {
 # rig_wait_serial NAME 'ERE' [SECONDS]: wait until the serial log matches.
 # Fails early when the VM is gone.
 rig_wait_serial() {
-	local name=$1 re=$2 secs=${3:-$RIG_VM_TIMEOUT} i
-	for i in $(seq 1 $((secs * 5))); do
-		grep -Eaq -- "$re" "$RIG_DIR/$name.serial" && return 0
-		kill -0 "${RIG_VM_PID[$name]}" 2>/dev/null || break
-		sleep 0.2
-	done
-	grep -Eaq -- "$re" "$RIG_DIR/$name.serial"
+	local name=$1 re=$2 secs=${3:-$RIG_VM_TIMEOUT}
+	tl_wait_log "$RIG_DIR/$name.serial" "$re" $((secs * 10)) "${RIG_VM_PID[$name]:-}"
 }
 
 # rig_expect_serial NAME 'ERE' [description] [SECONDS]: one assertion.
@@ -452,22 +445,8 @@ rig_type() {
 
 # rig_log_has 'ERE' [description]: netbootd's log; waits up to 5 s since a
 # transfer's line may trail what the guest printed.
-rig_log_has() {
-	local re=$1 what=${2:-"netbootd log has /$1/"} i
-	for i in $(seq 1 50); do
-		grep -Eq -- "$re" "$RIG_LOG" && { rig_ok "$what"; return 0; }
-		sleep 0.1
-	done
-	rig_fail "$what"; echo "--- netbootd log (last 40 lines):"; tail -n 40 "$RIG_LOG"; return 1
-}
-
-rig_log_lacks() {
-	local re=$1 what=${2:-"netbootd log lacks /$1/"}
-	if grep -Eq -- "$re" "$RIG_LOG"; then
-		rig_fail "$what"; grep -E -- "$re" "$RIG_LOG" | head -n 5; return 1
-	fi
-	rig_ok "$what"
-}
+rig_log_has() { t_expect_log "$RIG_LOG" "$1" "${2:-"netbootd log has /$1/"}" 50; }
+rig_log_lacks() { t_expect_no_log "$RIG_LOG" "$1" "${2:-"netbootd log lacks /$1/"}"; }
 
 # A failing VM: the last 40 lines of its serial console and of the server log.
 rig_show() {
@@ -480,17 +459,11 @@ rig_show() {
 
 rig_done() {
 	if [ -n "$RIG_NBD_PID" ]; then
-		local pid=$RIG_NBD_PID rc=0 i
+		local pid=$RIG_NBD_PID
 		RIG_NBD_PID=
-		kill -TERM "$pid" 2>/dev/null
-		for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-		kill -0 "$pid" 2>/dev/null && { kill -KILL "$pid"; rc=124; }
-		[ $rc -eq 0 ] && { wait "$pid"; rc=$?; }
-		if [ $rc -eq 0 ]; then rig_ok "netbootd exits 0 on SIGTERM"
-		else rig_fail "netbootd exits 0 on SIGTERM (got $rc)"; tail -n 20 "$RIG_LOG"; fi
+		t_netbootd_exits "$pid" "$RIG_LOG"
 	fi
-	echo "$RIG_NAME: $RIG_PASS passed, $RIG_FAIL failed"
-	[ "$RIG_FAIL" -eq 0 ] && [ "$RIG_PASS" -gt 0 ]
+	t_summary "$RIG_NAME"
 }
 
 # --- the assertions every booting scenario makes -----------------------------
@@ -523,4 +496,268 @@ rig_expect_alpine() {
 	rig_cmdline_args "$n" | grep -Eq '^modules=loop,squashfs(,|$)' &&
 		rig_ok "$n: cmdline has modules=loop,squashfs..." ||
 		rig_fail "$n: cmdline has modules=loop,squashfs..."
+}
+
+# --- what scenarios share: config, disks, expectations, scenarios as data --
+
+# rig_profile NAME [KEY=VALUE...]: a [profile NAME] section as most
+# scenarios serve it: flavor virt from branch v3.20 of the server's /alpine
+# mirror, the virt apkovl, the console on $RIG_TTY. Each KEY=VALUE replaces
+# that key (an empty VALUE drops it) or adds a line. For rig_config's
+# input.
+rig_profile() {
+	local name=$1; shift
+	local -A v=([flavor]=virt [branch]=v3.20 [mirror]=http://@SRV@/alpine
+		[apkovl]=apkovl/virt.apkovl.tar.gz [cmdline]=console=$RIG_TTY)
+	local keys=(flavor branch mirror apkovl cmdline) kv k
+	for kv in "$@"; do
+		k=${kv%%=*}
+		[ -n "${v[$k]+set}" ] || keys+=("$k")
+		v[$k]=${kv#*=}
+	done
+	echo "[profile $name]"
+	for k in "${keys[@]}"; do [ -n "${v[$k]}" ] && echo "$k = ${v[$k]}"; done
+	echo
+}
+
+# rig_client MAC PROFILE: a [client] section, for rig_config's input.
+rig_client() { printf '[client %s]\nprofile = %s\n\n' "$1" "$2"; }
+
+# rig_std_config [KEY=VALUE...]: the netbootd.conf most scenarios serve:
+# the [server] lines of the array SC_SERVER (if any), then rig_profile
+# default with these KEY=VALUEs. Its apkovl lands in $RIG_APKOVL for
+# rig_expect_boot.
+rig_std_config() {
+	{
+		if [ ${#SC_SERVER[@]} -gt 0 ]; then
+			echo '[server]'; printf '%s\n' "${SC_SERVER[@]}"; echo
+		fi
+		rig_profile default "$@"
+	} | rig_config
+	RIG_APKOVL=$(sed -n 's/^apkovl = //p' "$RIG_CONF" | head -n1)
+}
+
+# rig_expect_guest NAME: the console of a guest that booted: the kernel
+# started with Alpine's arguments (x86 kernels print "Command line:"), and
+# ran the test guest's /init.
+rig_expect_guest() {
+	[ "$RIG_TTY" != ttyS0 ] ||
+		rig_expect_serial "$1" 'Command line: .*modloop=' "$1: the kernel starts" 1
+	rig_expect_serial "$1" "nbguest: init started, kernel $(cat "$RIG_GUEST/kernel-release")" \
+		"$1: the kernel runs the guest's /init" 1
+}
+
+# rig_expect_boot NAME MAC [REPO-URL...]: rig_expect_alpine with what the
+# last rig_guest_files and rig_std_config set (flavor, markers, world,
+# apkovl; the repositories default to v3.20's main and community), then
+# rig_expect_guest.
+rig_expect_boot() {
+	local n=$1 mac=$2; shift 2
+	[ $# -gt 0 ] || set -- "http://$RIG_SRV/alpine/v3.20/main" "http://$RIG_SRV/alpine/v3.20/community"
+	rig_expect_alpine "$n" "$mac" "$RIG_FLAVOR" "$RIG_ML" "$RIG_OVL" "$RIG_APKOVL" "$RIG_WORLD" "$@" &&
+		rig_expect_guest "$n"
+}
+
+# rig_expect_ipxe_shell NAME: one assertion: into the NIC ROM's iPXE shell
+# (rig_ipxe_shell), then a moment for the prompt to settle before typing.
+rig_expect_ipxe_shell() {
+	if rig_ipxe_shell "$1"; then rig_ok "$1: into the ROM's iPXE shell"
+	else rig_fail "$1: into the ROM's iPXE shell"; rig_show "$1"; fi
+	sleep 0.5
+}
+
+# rig_stamp OUT SRC ARGS...: copy the loader SRC to OUT and stamp it for
+# this LAN's server (netboot-embed stamp --server http://SRV ARGS...).
+rig_stamp() {
+	local out=$1 src=$2; shift 2
+	[ -f "$src" ] || rig_die "no $src (make all)"
+	[ -x "$RIG_EMBED" ] || rig_die "no $RIG_EMBED (make all)"
+	cp "$src" "$out"
+	"$RIG_EMBED" stamp "$out" --config "$RIG_CONF" --server "http://$RIG_SRV" "$@" ||
+		rig_die "netboot-embed stamp $out failed"
+}
+
+# rig_fat_disk IMG APP BOOTNAME: a FAT disk image with APP as
+# EFI/BOOT/BOOTNAME, the removable-media path firmware boots.
+rig_fat_disk() {
+	rig_need mkfs.fat mmd mcopy
+	mkfs.fat -C -n NBFLASH "$1" 32768 >/dev/null
+	mmd -i "$1" ::EFI ::EFI/BOOT
+	mcopy -i "$1" "$2" "::EFI/BOOT/$3"
+}
+
+# rig_flash_disk IMG SRC BOOTNAME STAMP-ARGS...: "flash": the loader SRC
+# stamped with the server (rig_stamp) on a FAT disk; asserts that the
+# stamp carries the server and that stamping kept the image's size.
+rig_flash_disk() {
+	local img=$1 src=$2 bootname=$3 app=$RIG_DIR/$3; shift 3
+	rig_stamp "$app" "$src" "$@"
+	if "$RIG_EMBED" show "$app" | grep -qx "server http://$RIG_SRV"; then rig_ok "stamp carries the server"
+	else rig_fail "stamp carries the server"; "$RIG_EMBED" show "$app"; fi
+	[ "$(stat -c %s "$app")" -eq "$(stat -c %s "$src")" ] && rig_ok "stamping kept the image size" ||
+		rig_fail "stamping kept the image size"
+	rig_fat_disk "$img" "$app" "$bootname"
+}
+
+# rig_disk_vm NAME FIRMWARE NIC MAC IMG [rig_vm options and QEMU args]: a
+# VM that boots the disk IMG first (bootindex 0).
+rig_disk_vm() {
+	local name=$1 fw=$2 nic=$3 mac=$4 img=$5; shift 5
+	rig_vm "$name" "$fw" "$nic" "$mac" "$@" \
+		-drive "if=none,id=d0,format=raw,file=$img" -device virtio-blk-pci,drive=d0,bootindex=0
+}
+
+# rig_expect_serials NAME SECONDS ERE WHAT [ERE WHAT]...: in order, each
+# line on NAME's console within SECONDS of the one before.
+rig_expect_serials() {
+	local name=$1 secs=$2; shift 2
+	while [ $# -ge 2 ]; do rig_expect_serial "$name" "$1" "$2" "$secs"; shift 2; done
+}
+
+# rig_expect_logs ERE WHAT [ERE WHAT]... / rig_expect_no_logs: netbootd's log.
+rig_expect_logs() { while [ $# -ge 2 ]; do rig_log_has "$1" "$2"; shift 2; done; }
+rig_expect_no_logs() { while [ $# -ge 2 ]; do rig_log_lacks "$1" "$2"; shift 2; done; }
+
+# rig_mac_re MAC [SEP-ERE]: MAC as an ERE, octets joined by SEP-ERE
+# (default "-", as boot.ipxe and boot.plan queries carry it).
+rig_mac_re() { local sep=${2:--}; echo "${1//:/$sep}"; }
+
+# rig_fw_arch FIRMWARE: the RFC 4578 architecture its PXE says.
+rig_fw_arch() { case $1 in bios) echo 0 ;; uefi) echo 7 ;; arm64) echo 11 ;; esac; }
+
+# rig_expect_path NAME FIRMWARE PATH MAC: the server's side of one boot
+# path, the guest having booted (so each console line is already there).
+#   ipxe   iPXE asked (proxy offer of boot.ipxe at the firmware's arch) and
+#          ran boot.ipxe rendered for MAC
+#   pxe    the firmware's PXE got the loader from the proxy and over TFTP,
+#          whole; the loader ran and fetched boot.plan for MAC
+#   http   the same through UEFI HTTP Boot: the loader over HTTP, not TFTP
+#   flash  the stamped loader ran from the disk, fetched its plan for MAC
+#          and was never fetched over the network
+rig_expect_path() {
+	local n=$1 fw=$2 path=$3 mac=$4 arch efi=alpineboot.efi src=$RIG_EFI
+	local m; m=$(rig_mac_re "$mac")
+	arch=$(rig_fw_arch "$fw")
+	[ "$fw" = arm64 ] && efi=alpineboot-arm64.efi src=$RIG_EFI_ARM64
+	case $path in
+	ipxe)
+		rig_expect_serial "$n" 'netboot: booting Alpine virt v3.20' "$n: iPXE runs boot.ipxe" 1
+		rig_expect_logs \
+			"info dhcp $mac offer arch=$arch file=http://$RIG_SRV/boot.ipxe" "$n: proxy offer to iPXE (arch $arch): boot.ipxe" \
+			"info http [0-9.:]+ GET /boot.ipxe\\?mac=$m 200" "$n: boot.ipxe for its MAC" ;;
+	pxe)
+		rig_expect_serial "$n" 'alpineboot: ' "$n: $efi ran" 1
+		rig_expect_logs \
+			"info dhcp $mac (offer|ack) arch=$arch file=$efi" "$n: proxy answer to the firmware's PXE (arch $arch): $efi" \
+			"info tftp [0-9.:]+ sent $efi $(stat -c %s "$src") bytes" "$n: $efi over TFTP, whole" \
+			"info http [0-9.:]+ GET /boot.plan\\?mac=$m 200" "$n: boot.plan for its MAC" ;;
+	http)
+		rig_expect_serial "$n" 'alpineboot: ' "$n: $efi ran" 1
+		rig_expect_logs \
+			"info http [0-9.:]+ GET /$efi 200" "$n: $efi over HTTP (firmware HTTP Boot)" \
+			"info http [0-9.:]+ GET /boot.plan\\?mac=$m 200" "$n: boot.plan for its MAC"
+		rig_log_lacks "tftp .*$efi.* (sent|done|ok)" "$n: $efi not served over TFTP" ;;
+	flash)
+		rig_expect_serials "$n" 1 \
+			'alpineboot: ' "$n: $efi ran from the disk" \
+			'alpineboot: fetched plan http://198\.18\.[0-9]+\.1/boot\.plan' "$n: plan fetched from the stamped server"
+		rig_log_has "info http [0-9.:]+ GET /boot.plan\\?mac=$m 200" "$n: boot.plan for its MAC"
+		rig_log_lacks "tftp .*alpineboot" "$n: the loader was not fetched over the network" ;;
+	*) rig_die "rig_expect_path: no boot path $path" ;;
+	esac
+}
+
+# rig_expect_files FLAVOR APKOVL: the files a guest that reached userspace
+# fetched from netbootd over HTTP; APKOVL as requested ({MAC} expanded).
+rig_expect_files() {
+	local f
+	for f in "boot/vmlinuz-$1" "boot/initramfs-$1" "boot/modloop-$1" "$2"; do
+		rig_log_has "info http [0-9.:]+ GET /${f//./\\.} 200" "$f over HTTP"
+	done
+}
+
+# rig_arm64: an arm64 scenario (before rig_init): the arm64 guest, its
+# console, its VM limit (a whole emulated CPU under TCG).
+rig_arm64() {
+	RIG_GUEST=$RIG_B/guest-arm64            # make build/guest-arm64/initramfs
+	RIG_TTY=ttyAMA0                         # the virt machine's PL011
+	RIG_VM_TIMEOUT=${RIG_VM_TIMEOUT_ARM64:-300}
+}
+
+# rig_arm64_check: after rig_init, what an arm64 VM needs.
+rig_arm64_check() {
+	rig_need "$QEMU_ARM64"
+	[ -f "$AAVMF_CODE" ] && [ -f "$AAVMF_VARS" ] || rig_die "no AAVMF in /usr/share/AAVMF (make deps)"
+}
+
+# A scenario as data. One VM, c1, boots Alpine through one boot path; the
+# scenario file sets what differs, then calls rig_scenario, which makes
+# the guest files, the config, the disk, the network, starts the VM and
+# asserts what every such boot must show (rig_expect_boot, the kernel
+# and the guest's /init on the console, rig_expect_path, rig_expect_files)
+# plus the scenario's own lines:
+#   SC_FW      bios | uefi | arm64
+#   SC_PATH    ipxe | pxe | http | flash (rig_expect_path)
+#   SC_MAC     the booting NIC's MAC
+#   SC_NIC     its QEMU model (default virtio-net-pci,romfile=: the
+#              firmware's own driver; virtio-net-pci keeps QEMU's iPXE ROM)
+#   SC_OTHER   "MODEL MAC": a second NIC ahead of it on the bus, on another
+#              network (issue 10): the guest must come up on eth1 and no
+#              boot.ipxe or boot.plan be asked for with that MAC
+#   SC_VM      more rig_vm options (--no-nic-boot) and QEMU args (array)
+#   SC_WORLD   the apkovl's world (default alpine-base)
+#   SC_APKOVL  the profile's apkovl (default apkovl/virt.apkovl.tar.gz;
+#              apkovl/{MAC}.tar.gz serves the file by the guest's MAC)
+#   SC_SERVER  [server] lines (array); SC_ARGS netbootd's arguments (array;
+#              with --no-dhcp no DHCP answer may be logged)
+#   SC_STAMP   netboot-embed stamp arguments beyond --server (flash; array)
+#   SC_SERIAL  ERE WHAT pairs more on c1's console (array)
+#   SC_LOG / SC_NOLOG  ERE WHAT pairs more in / never in netbootd's log
+#   sc_setup   if defined, runs after the files and config, before netbootd
+# The markers are ml-NN and ovl-NN, NN the scenario's number.
+SC_FW= SC_PATH= SC_MAC= SC_NIC= SC_OTHER= SC_WORLD=alpine-base
+SC_APKOVL=apkovl/virt.apkovl.tar.gz
+SC_VM=() SC_SERVER=() SC_ARGS=() SC_STAMP=() SC_SERIAL=() SC_LOG=() SC_NOLOG=()
+RIG_EFI_ARM64=${RIG_EFI_ARM64:-$RIG_B/efi-shim/alpineboot-arm64.efi}
+
+rig_scenario() {
+	local name nn ovl img other=() efi=$RIG_EFI boot=BOOTX64.EFI
+	name=$(basename "$0" .sh); nn=${name%%-*}
+	[ "$SC_FW" = arm64 ] && { rig_arm64; efi=$RIG_EFI_ARM64 boot=BOOTAA64.EFI; }
+	[ -n "$SC_NIC" ] || SC_NIC=virtio-net-pci,romfile=
+	rig_init "$name"
+	[ "$SC_FW" = arm64 ] && rig_arm64_check
+	# An overlay by {MAC}: with --no-dhcp netbootd answers no DHCP, so a
+	# protected overlay without a MAC or UUID in its name goes to nobody.
+	ovl=${SC_APKOVL//\{MAC\}/$SC_MAC}
+	rig_guest_files virt "ml-$nn" "ovl-$nn" "$SC_WORLD" "${ovl#apkovl/}"
+	rig_std_config apkovl="$SC_APKOVL"
+	case $SC_PATH in pxe|http) [ "$SC_FW" = arm64 ] || rig_efi_app ;; esac
+	[ "$(type -t sc_setup)" = function ] && sc_setup
+	if [ "$SC_PATH" = flash ]; then
+		img=$RIG_DIR/flash.img
+		rig_flash_disk "$img" "$efi" "$boot" "${SC_STAMP[@]}"
+	fi
+	rig_start "${SC_ARGS[@]}"
+	[ -n "$SC_OTHER" ] && other=(--other-nic $SC_OTHER)
+	if [ -n "${img:-}" ]; then
+		rig_disk_vm c1 "$SC_FW" "$SC_NIC" "$SC_MAC" "$img" "${other[@]}" "${SC_VM[@]}"
+	else
+		rig_vm c1 "$SC_FW" "$SC_NIC" "$SC_MAC" "${other[@]}" "${SC_VM[@]}"
+	fi
+	rig_expect_boot c1 "$SC_MAC"
+	if [ -n "$SC_OTHER" ]; then
+		rig_result_has c1 "nics=eth0@${SC_OTHER#* },eth1@$SC_MAC"
+		rig_result_has c1 iface=eth1
+		rig_log_lacks "GET /boot\\.(ipxe|plan)\\?mac=$(rig_mac_re "${SC_OTHER#* }" '[-:]')" \
+			"nothing asked for with the other NIC's MAC"
+	fi
+	case " ${SC_ARGS[*]} " in *" --no-dhcp "*)
+		rig_log_lacks "info dhcp " "no proxyDHCP answer (netbootd --no-dhcp)" ;; esac
+	rig_expect_path c1 "$SC_FW" "$SC_PATH" "$SC_MAC"
+	rig_expect_files virt "$ovl"
+	rig_expect_serials c1 1 "${SC_SERIAL[@]}"
+	rig_expect_logs "${SC_LOG[@]}"
+	rig_expect_no_logs "${SC_NOLOG[@]}"
+	rig_done
 }

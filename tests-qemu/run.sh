@@ -36,6 +36,11 @@ else
 		done
 	done
 fi
+# Each once, in the order first asked for ("05" also picks 05b).
+declare -A seen=()
+uniq=()
+for s in "${sel[@]}"; do [ -n "${seen[$s]:-}" ] || uniq+=("$s"); seen[$s]=1; done
+sel=("${uniq[@]}")
 [ ${#sel[@]} -gt 0 ] || { echo "run.sh: no scenario matches $*"; exit 1; }
 
 run_one() {

@@ -25,10 +25,11 @@
 # run here: ...". Every wait is bounded.
 
 set -u
-D_NAME='' D_PASS=0 D_FAIL=0
+D_TOP=${D_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+. "$D_TOP/tests/lib.sh"      # the count, namespaces, waits (d_* wrap them)
+D_NAME=''
 D_DIR=${D_DIR:-}     # set by d_init; kept for a script re-run inside namespaces
 D_USED=" "
-D_TOP=${D_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 B=${B:-build}
 case $B in /*) D_B=$B ;; *) D_B=$D_TOP/$B ;; esac
 SRV_IP=198.18.0.1
@@ -36,16 +37,13 @@ CLI_IP=198.18.0.2
 CLI_MAC=52:54:00:12:34:56
 D_PIDS=()
 
-d_ok()   { D_PASS=$((D_PASS + 1)); echo "ok   - $*"; }
-d_fail() { D_FAIL=$((D_FAIL + 1)); echo "FAIL - $*"; }
+d_ok()   { t_ok "$@"; }
+d_fail() { t_fail "$@"; }
 d_note() { echo "     $*"; }
 d_not_run() { echo "     not run here: $*"; }
 
 # d_check "description" command args...: pass when the command exits 0.
-d_check() {
-	local what=$1; shift
-	if "$@"; then d_ok "$what"; else d_fail "$what"; fi
-}
+d_check() { t_check "$@"; }
 
 # d_block FILE NAME: the fenced block after "<!-- test: NAME -->", into
 # $BLOCK (not printed: a $(...) subshell would lose the record of use).
@@ -84,13 +82,12 @@ d_coverage() {
 
 d_init() {
 	D_NAME=$1
-	[ "$(id -u)" -eq 0 ] || { echo "$D_NAME: needs root (namespaces)"; exit 1; }
+	tl_need_root "$D_NAME" namespaces || exit 1
 	# Not under $(B): the copy of /etc holds folders named *.d, which the
 	# Makefile would take for dependency files. Not under /tmp: the sandbox
 	# covers /tmp.
 	D_DIR=$(mktemp -d "/var/tmp/nbdocs-$D_NAME.XXXXXX")
-	trap d_cleanup EXIT
-	trap 'exit 130' INT TERM HUP
+	tl_traps d_cleanup
 }
 
 d_cleanup() {
@@ -102,24 +99,20 @@ d_cleanup() {
 	sleep 0.2
 	for ns in ${D_NS_LIST:-}; do
 		for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
-		ip netns del "$ns" 2>/dev/null
+		tl_ns_del "$ns"
 	done
 	wait 2>/dev/null
 	[ -n "$D_DIR" ] && [ -z "${D_KEEP:-}" ] && rm -rf "$D_DIR"
 	return $rc
 }
 
-d_done() {
-	echo "$D_NAME: $D_PASS passed, $D_FAIL failed"
-	[ "$D_FAIL" -eq 0 ] && [ "$D_PASS" -gt 0 ]
-}
+d_done() { t_summary "$D_NAME"; }
 
 # d_ns NAME: a network namespace, its name in $REPLY, lo up.
 d_ns() {
 	REPLY=nbd-$1-$$
-	ip netns add "$REPLY" || { echo "$D_NAME: cannot create namespace $REPLY"; exit 1; }
+	tl_ns_add "$REPLY" || exit 1
 	D_NS_LIST="${D_NS_LIST:-} $REPLY"
-	ip -n "$REPLY" link set lo up
 }
 
 # d_pair: $NS_SRV with eth0 = $SRV_IP/24, $NS_CLI with eth0 = $CLI_IP/24
@@ -187,14 +180,7 @@ d_run_block() {
 }
 
 # d_wait_log FILE ERE [SECONDS]: wait until FILE matches, at most SECONDS (10).
-d_wait_log() {
-	local i
-	for i in $(seq 1 $(( ${3:-10} * 10 ))); do
-		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
+d_wait_log() { tl_wait_log "$1" "$2" $(( ${3:-10} * 10 )); }
 
 # d_tftp_get NS SERVER FILE OUT: tftp-hpa in NS, bounded to 20 s.
 d_tftp_get() {

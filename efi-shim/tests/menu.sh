@@ -12,14 +12,7 @@
 rig_init efi-menu
 rig_efi_app
 rig_guest_files virt ml-m ovl-m "alpine-base"
-rig_config <<'EOF_CONF'
-[profile default]
-flavor = virt
-branch = v3.20
-mirror = http://@SRV@/alpine
-apkovl = apkovl/virt.apkovl.tar.gz
-cmdline = console=ttyS0
-EOF_CONF
+rig_std_config
 rig_start
 
 # item NAME 'LABEL-ERE': the digit the menu shows for LABEL.

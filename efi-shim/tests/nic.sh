@@ -14,35 +14,17 @@ RIG_VM_TIMEOUT=200
 MAC1=52:54:00:4e:e4:01          # first NIC, the other network
 MAC2=52:54:00:4e:e4:02          # second NIC, on the boot LAN, named by the stamp
 rig_guest_files virt ml-e4 ovl-e4 "alpine-base"
-rig_config <<'EOF_CONF'
-[profile default]
-flavor = virt
-branch = v3.20
-mirror = http://@SRV@/alpine
-apkovl = apkovl/virt.apkovl.tar.gz
-cmdline = console=ttyS0
-EOF_CONF
-
-[ -f "$RIG_EFI" ] || rig_die "no $RIG_EFI (make all)"
-[ -x "$RIG_EMBED" ] || rig_die "no $RIG_EMBED (make all)"
-app=$RIG_DIR/BOOTX64.EFI
-cp "$RIG_EFI" "$app"
-"$RIG_EMBED" stamp "$app" --config "$RIG_CONF" --server "http://$RIG_SRV" --mac $MAC2 --nic $MAC2 ||
-	rig_die "netboot-embed stamp failed"
-if "$RIG_EMBED" show "$app" | grep -qx "nic $MAC2"; then rig_ok "the stamp names the NIC"
-else rig_fail "the stamp names the NIC"; "$RIG_EMBED" show "$app" | head -5; fi
+rig_std_config
 img=$RIG_DIR/flash.img
-mkfs.fat -C -n NBFLASH "$img" 32768 >/dev/null
-mmd -i "$img" ::EFI ::EFI/BOOT
-mcopy -i "$img" "$app" ::EFI/BOOT/BOOTX64.EFI
+rig_flash_disk "$img" "$RIG_EFI" BOOTX64.EFI --mac $MAC2 --nic $MAC2
+if "$RIG_EMBED" show "$RIG_DIR/BOOTX64.EFI" | grep -qx "nic $MAC2"; then rig_ok "the stamp names the NIC"
+else rig_fail "the stamp names the NIC"; "$RIG_EMBED" show "$RIG_DIR/BOOTX64.EFI" | head -5; fi
 
 rig_start
 # No bootindex on either NIC: the disk is the only boot option OVMF has.
-rig_vm c1 uefi virtio-net-pci,romfile= $MAC2 \
-	--other-nic virtio-net-pci,romfile= $MAC1 --no-nic-boot \
-	-drive "if=none,id=d0,format=raw,file=$img" -device virtio-blk-pci,drive=d0,bootindex=0
-rig_expect_alpine c1 $MAC2 virt ml-e4 ovl-e4 apkovl/virt.apkovl.tar.gz "alpine-base" \
-	http://$RIG_SRV/alpine/v3.20/main http://$RIG_SRV/alpine/v3.20/community
+rig_disk_vm c1 uefi virtio-net-pci,romfile= $MAC2 "$img" \
+	--other-nic virtio-net-pci,romfile= $MAC1 --no-nic-boot
+rig_expect_boot c1 $MAC2
 rig_result_has c1 "nics=eth0@$MAC1,eth1@$MAC2"
 rig_result_has c1 iface=eth1
 rig_expect_serial c1 "alpineboot: net: NIC $MAC1: PXE base code yes" "c1: the loader connected the first NIC" 1

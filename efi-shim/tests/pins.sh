@@ -61,20 +61,13 @@ with open(img, 'r+b') as f:
     assert f.read(16) == b'ALPINEBOOTSTAMP1'
     f.write(struct.pack('<II', len(plan), 0) + plan)
 EOPY
-	dd if=/dev/zero of="$RIG_DIR/$name.img" bs=1M count=8 status=none
-	mformat -i "$RIG_DIR/$name.img" ::
-	mmd -i "$RIG_DIR/$name.img" ::/EFI ::/EFI/BOOT
-	mcopy -i "$RIG_DIR/$name.img" "$RIG_DIR/$name.efi" ::/EFI/BOOT/BOOTX64.EFI
+	rig_fat_disk "$RIG_DIR/$name.img" "$RIG_DIR/$name.efi" BOOTX64.EFI
 	ip netns exec "$RIG_NS" timeout "$RIG_VM_TIMEOUT" python3 -m http.server "$port" \
 		--bind "$RIG_SRV" --directory "$web" >"$RIG_DIR/web-$name.log" 2>&1 &
 	WEB_PIDS+=($!)
 }
 
-disk_vm() {
-	rig_vm "$1" uefi virtio-net-pci,romfile=,bootindex=2 "$2" \
-		-drive "if=none,id=d-$1,file=$RIG_DIR/$1.img,format=raw" \
-		-device "virtio-blk-pci,drive=d-$1,bootindex=0"
-}
+disk_vm() { rig_disk_vm "$1" uefi virtio-net-pci,romfile=,bootindex=2 "$2" "$RIG_DIR/$1.img"; }
 
 rig_start
 plan_disk c1 8081 good

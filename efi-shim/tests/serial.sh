@@ -6,30 +6,23 @@
 # twice and Enter, which OVMF's terminal driver turns into scan codes;
 # item 3 is Reboot and QEMU (-no-reboot) exits. No network: nothing to
 # isolate, so no namespace.
-set -u
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-B=${B:-build}
-EFI=${RIG_EFI:-$TOP/$B/efi-shim/alpineboot.efi}
-OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
-OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
-[ -f "$EFI" ] || { echo "efi-serial: no $EFI (make all)"; exit 1; }
-mkdir -p "$TOP/$B/qemu-runs"
-DIR=$(mktemp -d "$TOP/$B/qemu-runs/efi-serial.XXXXXX")
+# The rig for its files and disk; none of its network.
+. "$(dirname "$0")/../../tests-qemu/rig.sh"
+RIG_NAME=efi-serial T_TAG=efi-serial
+EFI=$RIG_EFI
+[ -f "$EFI" ] || rig_die "no $EFI (make all)"
+mkdir -p "$RIG_RUNS"
+DIR=$(mktemp -d "$RIG_RUNS/efi-serial.XXXXXX")
 QPID=
 cleanup() {
 	[ -n "$QPID" ] && kill "$QPID" 2>/dev/null
 	[ -n "${RIG_KEEP:-}" ] || rm -rf "$DIR"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-PASS=0 FAIL=0
-ok()   { PASS=$((PASS + 1)); echo "ok   - efi-serial: $*"; }
-fail() { FAIL=$((FAIL + 1)); echo "FAIL - efi-serial: $*"; }
+tl_traps cleanup
+ok()   { t_ok "$@"; }
+fail() { t_fail "$@"; }
 
-dd if=/dev/zero of="$DIR/disk.img" bs=1M count=8 status=none
-mformat -i "$DIR/disk.img" ::
-mmd -i "$DIR/disk.img" ::/EFI ::/EFI/BOOT
-mcopy -i "$DIR/disk.img" "$EFI" ::/EFI/BOOT/BOOTX64.EFI
+rig_fat_disk "$DIR/disk.img" "$EFI" BOOTX64.EFI
 cp "$OVMF_VARS" "$DIR/vars.fd"
 timeout -s KILL 200 qemu-system-x86_64 -accel tcg -m 256 -machine q35 -nographic -no-reboot \
 	-nic none -monitor none \
@@ -94,5 +87,4 @@ else
 	[ $rc -eq 0 ] && ok "Down, Down, Enter over serial chose Reboot: the VM reset" ||
 		fail "Down, Down, Enter over serial chose Reboot (QEMU exit status $rc)"
 fi
-echo "efi-serial: $PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ] && [ "$PASS" -gt 0 ]
+t_summary efi-serial

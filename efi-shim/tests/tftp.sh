@@ -9,15 +9,8 @@ rig_init efi-tftp
 MAC=52:54:00:4e:e3:01
 rig_efi_app
 rig_guest_files virt ml-t ovl-t "alpine-base"
-rig_config <<'EOF_CONF'
-[server]
-http = off
-[profile default]
-flavor = virt
-branch = v3.20
-mirror = http://@SRV@/alpine
-cmdline = console=ttyS0
-EOF_CONF
+SC_SERVER=("http = off")
+rig_std_config apkovl=
 rig_start
 rig_vm c1 uefi virtio-net-pci,romfile= $MAC
 rig_expect_serial c1 'alpineboot: error: http: GET http://[0-9.]+/boot.plan\?mac=52-54-00-4e-e3-01: request: ' \

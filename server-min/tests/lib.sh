@@ -18,9 +18,8 @@
 # included. Every wait is bounded.
 
 set -u
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/tests/lib.sh"
 T_NAME=
-T_PASS=0
-T_FAIL=0
 T_DIR=
 T_ROOT=
 NS_SRV=
@@ -38,27 +37,16 @@ t_init() {
 	T_ROOT=$T_DIR/root
 	T_LOG=$T_DIR/netbootd.log
 	mkdir -p "$T_ROOT"
-	trap t_cleanup EXIT
-	trap 'exit 130' INT TERM
-	[ "$(id -u)" -eq 0 ] || { echo "$T_NAME: needs root (network namespaces)"; exit 1; }
+	tl_traps t_cleanup
+	tl_need_root "$T_NAME" "network namespaces" || exit 1
 	[ -x "$NETBOOTD" ] || { echo "$T_NAME: no netbootd at $NETBOOTD"; exit 1; }
 }
 
 t_cleanup() {
 	t_stop_netbootd
-	[ -n "$NS_SRV" ] && ip netns del "$NS_SRV" 2>/dev/null
-	[ -n "$NS_CLI" ] && ip netns del "$NS_CLI" 2>/dev/null
+	tl_ns_del "$NS_SRV" "$NS_CLI"
 	[ -n "$T_DIR" ] && rm -rf "$T_DIR"
 	return 0
-}
-
-t_ok()   { T_PASS=$((T_PASS + 1)); echo "ok   - $*"; }
-t_fail() { T_FAIL=$((T_FAIL + 1)); echo "FAIL - $*"; }
-
-# t_check "description" command args...: pass when the command exits 0.
-t_check() {
-	local what=$1; shift
-	if "$@"; then t_ok "$what"; else t_fail "$what"; fi
 }
 
 # Two namespaces joined by a veth pair, so clients send real packets through
@@ -67,16 +55,11 @@ t_check() {
 t_netns_pair() {
 	NS_SRV=nbs-$T_NAME-$$
 	NS_CLI=nbc-$T_NAME-$$
-	ip netns add "$NS_SRV"
-	ip netns add "$NS_CLI"
-	ip -n "$NS_SRV" link add nbs0 type veth peer name nbc0 netns "$NS_CLI"
+	tl_ns_add "$NS_SRV" "$NS_CLI" || return 1
+	tl_veth "$NS_SRV" nbs0 "$NS_CLI" nbc0 || return 1
 	ip -n "$NS_SRV" addr add $SRV_IP/24 dev nbs0
 	ip -n "$NS_CLI" addr add $CLI_IP/24 dev nbc0
 	ip -n "$NS_CLI" addr add $CLI2_IP/24 dev nbc0
-	ip -n "$NS_SRV" link set lo up
-	ip -n "$NS_CLI" link set lo up
-	ip -n "$NS_SRV" link set nbs0 up
-	ip -n "$NS_CLI" link set nbc0 up
 	# A veth is up at once, but give DAD-less IPv4 a moment to settle.
 	local i
 	for i in $(seq 1 50); do
@@ -92,55 +75,24 @@ t_cli() { ip netns exec "$NS_CLI" "$@"; }
 # t_start_netbootd ARGS...: start netbootd in the server namespace with
 # --interface nbs0, log to $T_LOG, wait (at most 10 s) for its ready line.
 t_start_netbootd() {
-	: >"$T_LOG"
-	ip netns exec "$NS_SRV" "$NETBOOTD" --interface nbs0 "$@" 2>>"$T_LOG" &
-	T_NBD_PID=$!
-	local i
-	for i in $(seq 1 100); do
-		grep -q 'main - ready' "$T_LOG" && return 0
-		kill -0 "$T_NBD_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	echo "$T_NAME: netbootd did not become ready; its log:"; cat "$T_LOG"
-	T_NBD_PID=
-	return 1
+	tl_netbootd "$NS_SRV" "$T_LOG" --interface nbs0 "$@" || {
+		echo "$T_NAME: netbootd did not become ready"; T_NBD_PID=; return 1; }
+	T_NBD_PID=$TL_PID
 }
 
 # Stop netbootd with SIGTERM, wait at most 5 s; its exit status is returned
 # (0 expected: it exits cleanly on SIGTERM).
 t_stop_netbootd() {
 	[ -n "$T_NBD_PID" ] || return 0
-	local pid=$T_NBD_PID rc=0 i
+	local pid=$T_NBD_PID
 	T_NBD_PID=
-	kill -TERM "$pid" 2>/dev/null
-	for i in $(seq 1 50); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		kill -KILL "$pid" 2>/dev/null; rc=124
-	fi
-	wait "$pid" 2>/dev/null || rc=$?
-	return $rc
+	tl_stop "$pid"
 }
 
 # t_log_has 'ERE' [description]: one assertion on the server log. Waits up to
 # 3 s, since log lines for a finished transfer may trail the client's exit.
-t_log_has() {
-	local re=$1 what=${2:-"log has /$1/"} i
-	for i in $(seq 1 30); do
-		grep -Eq -- "$re" "$T_LOG" && { t_ok "$what"; return 0; }
-		sleep 0.1
-	done
-	t_fail "$what"; echo "--- server log:"; tail -n 40 "$T_LOG"; return 1
-}
-
-t_log_lacks() {
-	local re=$1 what=${2:-"log lacks /$1/"}
-	if grep -Eq -- "$re" "$T_LOG"; then
-		t_fail "$what"; grep -E -- "$re" "$T_LOG" | head -5
-	else t_ok "$what"; fi
-}
+t_log_has() { t_expect_log "$T_LOG" "$1" "${2:-"log has /$1/"}" 30; }
+t_log_lacks() { t_expect_no_log "$T_LOG" "$1" "${2:-"log lacks /$1/"}"; }
 
 # A file of random bytes, its SHA-256 echoed.
 t_random_file() {
@@ -202,11 +154,10 @@ t_served_report() {
 
 t_done() {
 	if [ -n "$T_NBD_PID" ]; then
-		t_stop_netbootd; local rc=$?
-		if [ $rc -ne 0 ]; then t_fail "netbootd exits 0 on SIGTERM (got $rc)"
-		else t_ok "netbootd exits 0 on SIGTERM"; fi
+		local pid=$T_NBD_PID
+		T_NBD_PID=
+		t_netbootd_exits "$pid" "$T_LOG"
 	fi
 	t_served_report
-	echo "$T_NAME: $T_PASS passed, $T_FAIL failed"
-	[ "$T_FAIL" -eq 0 ] && [ "$T_PASS" -gt 0 ]
+	t_summary "$T_NAME"
 }

@@ -14,28 +14,13 @@ rig_efi_app
 UUID2=4e420602-0000-4000-8000-5254004e0602
 rig_guest_files virt ml-alpha ovl-alpha "alpine-base" "$MAC1.tar.gz"
 rig_guest_files lts ml-beta ovl-beta "alpine-base htop" "$UUID2.tar.gz"
-rig_config <<'EOF_CONF'
-[profile alpha]
-flavor = virt
-branch = v3.20
-mirror = http://@SRV@/alpine
-apkovl = apkovl/{MAC}.tar.gz
-cmdline = console=ttyS0
-
-[profile beta]
-flavor = lts
-branch = edge
-mirror = http://@SRV@/mirror-b
-repos = main
-apkovl = apkovl/{UUID}.tar.gz
-cmdline = console=ttyS0
-
-[client 52:54:00:4e:06:01]
-profile = alpha
-
-[client 52:54:00:4e:06:02]
-profile = beta
-EOF_CONF
+{
+	rig_profile alpha apkovl="apkovl/{MAC}.tar.gz"
+	rig_profile beta flavor=lts branch=edge mirror=http://@SRV@/mirror-b repos=main \
+		apkovl="apkovl/{UUID}.tar.gz"
+	rig_client $MAC1 alpha
+	rig_client $MAC2 beta
+} | rig_config
 rig_start
 rig_vm c1 bios virtio-net-pci $MAC1
 rig_vm c2 uefi virtio-net-pci,romfile= $MAC2 -uuid $UUID2
@@ -43,10 +28,10 @@ rig_expect_alpine c1 $MAC1 virt ml-alpha ovl-alpha "apkovl/{MAC}.tar.gz" "alpine
 	http://$RIG_SRV/alpine/v3.20/main http://$RIG_SRV/alpine/v3.20/community
 rig_expect_alpine c2 $MAC2 lts ml-beta ovl-beta "apkovl/{UUID}.tar.gz" "alpine-base htop" \
 	http://$RIG_SRV/mirror-b/edge/main
-rig_log_has "info http [0-9.:]+ GET /boot.ipxe\\?mac=52-54-00-4e-06-01 200" "boot.ipxe for c1"
-rig_log_has "info http [0-9.:]+ GET /boot.plan\\?mac=52-54-00-4e-06-02 200" "boot.plan for c2"
-rig_log_has "info http [0-9.:]+ GET /boot/vmlinuz-virt 200" "c1's kernel"
-rig_log_has "info http [0-9.:]+ GET /boot/vmlinuz-lts 200" "c2's kernel"
-rig_log_has "info http [0-9.:]+ GET /apkovl/$MAC1.tar.gz 200" "c1's apkovl by {MAC}"
-rig_log_has "info http [0-9.:]+ GET /apkovl/$UUID2.tar.gz 200" "c2's apkovl by {UUID}"
+rig_expect_guest c1
+rig_expect_guest c2
+rig_expect_path c1 bios ipxe $MAC1
+rig_expect_path c2 uefi pxe $MAC2
+rig_expect_files virt apkovl/$MAC1.tar.gz          # c1's files, its apkovl by {MAC}
+rig_expect_files lts apkovl/$UUID2.tar.gz          # c2's, its apkovl by {UUID}
 rig_done

@@ -1,5 +1,5 @@
 #!/bin/bash
-# 9. No proxyDHCP: the site's DHCP server names the boot file, as
+# 14. No proxyDHCP: the site's DHCP server names the boot file, as
 # docs/guides/dnsmasq.md says (the "dhcp-boot" snippet is read from that
 # page, netbootd's documentation address 192.0.2.10 replaced by the rig's),
 # and netbootd runs with --no-dhcp. Two SeaBIOS VMs:
@@ -14,9 +14,8 @@
 #       (one, plus one repeat of the RRQ a slow host may cause).
 # The apkovl is named by Alpine's {MAC} expansion (lower case, colons).
 #
-# The rig's site dnsmasq takes no extra options (rig.sh, rig_net), so this
-# scenario stops it and starts its own copy with the same arguments plus
-# --conf-file=<the guide's snippet>: the few lines below marked "site DHCP".
+# The rig's site dnsmasq reads the guide's snippet ($RIG_SITE_DHCP_CONF,
+# rig.sh's rig_net).
 . "$(dirname "$0")/../rig.sh"
 rig_init 14-no-proxy-bios
 MAC=52:54:00:4e:09:01
@@ -24,14 +23,7 @@ MAC2=52:54:00:4e:09:02
 GUIDE=$RIG_TOP/docs/guides/dnsmasq.md
 rig_guest_files virt ml-09 ovl-09 "alpine-base" "$MAC.apkovl.tar.gz"
 cp "$RIG_ROOT/apkovl/$MAC.apkovl.tar.gz" "$RIG_ROOT/apkovl/$MAC2.apkovl.tar.gz"
-rig_config <<'EOF_CONF'
-[profile default]
-flavor = virt
-branch = v3.20
-mirror = http://@SRV@/alpine
-apkovl = apkovl/{MAC}.apkovl.tar.gz
-cmdline = console=ttyS0
-EOF_CONF
+rig_std_config apkovl="apkovl/{MAC}.apkovl.tar.gz"
 
 # The snippet exactly as the guide prints it, the address substituted.
 snippet=$RIG_DIR/site-dnsmasq.conf
@@ -44,40 +36,19 @@ dnsmasq --test --conf-file="$snippet" >/dev/null 2>&1 &&
 	rig_ok "dnsmasq --test accepts the guide's snippet" ||
 	rig_fail "dnsmasq --test accepts the guide's snippet"
 
-rig_net
-# --- site DHCP: the rig's dnsmasq again, plus the guide's snippet.
-kill -TERM "$RIG_DNSMASQ_PID"; wait "$RIG_DNSMASQ_PID" 2>/dev/null
-ip netns exec "$RIG_RT" dnsmasq --keep-in-foreground --no-daemon \
-	--conf-file="$snippet" --port=0 --user=root --group=root \
-	--interface=vr1 --bind-interfaces \
-	--dhcp-range="$RIG_NET.100,$RIG_NET.200,255.255.255.0,10m" \
-	--dhcp-leasefile="$RIG_DIR/dnsmasq.leases" \
-	--log-dhcp --log-facility=- --pid-file= \
-	>"$RIG_DIR/dnsmasq.log" 2>&1 &
-RIG_DNSMASQ_PID=$!
-for i in $(seq 1 50); do
-	grep -q 'started' "$RIG_DIR/dnsmasq.log" && break
-	kill -0 "$RIG_DNSMASQ_PID" 2>/dev/null || break
-	sleep 0.1
-done
-kill -0 "$RIG_DNSMASQ_PID" 2>/dev/null || { cat "$RIG_DIR/dnsmasq.log"; rig_die "site dnsmasq did not start"; }
-# --- end of site DHCP.
-rig_netbootd --no-dhcp
+RIG_SITE_DHCP_CONF=$snippet rig_start --no-dhcp
 
 rig_vm c1 bios virtio-net-pci $MAC
 rig_vm c2 bios e1000 $MAC2
-rig_ipxe_shell c2 && rig_ok "c2: into the ROM's iPXE shell" || { rig_fail "c2: into the ROM's iPXE shell"; rig_show c2; }
-sleep 0.5
+rig_expect_ipxe_shell c2
 rig_type c2 "set user-class vendorpxe"
 sleep 0.5
 rig_type c2 autoboot
 rig_expect_serial c2 'undionly.kpxe\.\.\. ok' "c2: undionly.kpxe from the site DHCP's answer, over TFTP" 90
 rig_expect_serial c2 'using undionly' "c2: undionly.kpxe drives the NIC" 60
 
-rig_expect_alpine c1 $MAC virt ml-09 ovl-09 "apkovl/{MAC}.apkovl.tar.gz" "alpine-base" \
-	http://$RIG_SRV/alpine/v3.20/main http://$RIG_SRV/alpine/v3.20/community
-rig_expect_alpine c2 $MAC2 virt ml-09 ovl-09 "apkovl/{MAC}.apkovl.tar.gz" "alpine-base" \
-	http://$RIG_SRV/alpine/v3.20/main http://$RIG_SRV/alpine/v3.20/community
+rig_expect_boot c1 $MAC
+rig_expect_boot c2 $MAC2
 for c in c1 c2; do
 	rig_expect_serial $c 'netboot: booting Alpine virt v3.20' "$c: iPXE runs boot.ipxe" 1
 done

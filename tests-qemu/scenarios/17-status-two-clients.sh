@@ -18,29 +18,13 @@ CHROMIUM=$(command -v chromium || command -v chromium-browser) || rig_die "no ch
 rig_guest_files virt ml-alpha ovl-alpha "alpine-base" "$MAC1.tar.gz"
 rig_guest_files lts ml-beta ovl-beta "alpine-base"
 rm "$RIG_ROOT/boot/modloop-lts"
-rig_config <<'EOF_CONF'
-[server]
-check = off
-
-[profile alpha]
-flavor = virt
-branch = v3.20
-mirror = http://@SRV@/alpine
-apkovl = apkovl/{MAC}.tar.gz
-cmdline = console=ttyS0
-
-[profile beta]
-flavor = lts
-branch = v3.20
-mirror = http://@SRV@/alpine
-cmdline = console=ttyS0
-
-[client 52:54:00:4e:17:01]
-profile = alpha
-
-[client 52:54:00:4e:17:02]
-profile = beta
-EOF_CONF
+{
+	printf '[server]\ncheck = off\n\n'
+	rig_profile alpha apkovl="apkovl/{MAC}.tar.gz"
+	rig_profile beta flavor=lts apkovl=           # no apkovl: c2 cannot reach userspace
+	rig_client $MAC1 alpha
+	rig_client $MAC2 beta
+} | rig_config
 rig_start
 rig_vm c1 bios virtio-net-pci $MAC1
 rig_vm c2 bios virtio-net-pci $MAC2

@@ -48,95 +48,67 @@ DB_CRT=/usr/share/ovmf/PkKek-1-snakeoil.pem
 	rig_die "signing the kernel"
 ksha=$(sha256sum "$RIG_ROOT/boot/vmlinuz-virt" | cut -d' ' -f1)
 isha=$(sha256sum "$RIG_ROOT/boot/initramfs-virt" | cut -d' ' -f1)
-rig_config <<EOF_CONF
-[server]
-plan-key = $K/plan.key
+{
+	printf '[server]\nplan-key = %s\n\n' "$K/plan.key"
+	rig_profile default apkovl="apkovl/{MAC}.tar.gz" kernel-sha256=$ksha initrd-sha256=$isha
+	printf '[client %s]\nkernel = boot/vmlinuz-debian\nkernel-sha256 = %s\n\n' $MAC3 $dsha
+	printf '[client %s]\ninitrd-sha256 = %s\n' $MAC4 "$(printf x | sha256sum | cut -d' ' -f1)"
+} | rig_config
+RIG_APKOVL="apkovl/{MAC}.tar.gz"
 
-[profile default]
-flavor = virt
-branch = v3.20
-mirror = http://@SRV@/alpine
-apkovl = apkovl/{MAC}.tar.gz
-cmdline = console=ttyS0
-kernel-sha256 = $ksha
-initrd-sha256 = $isha
-
-[client $MAC3]
-kernel = boot/vmlinuz-debian
-kernel-sha256 = $dsha
-
-[client $MAC4]
-initrd-sha256 = $(printf x | sha256sum | cut -d' ' -f1)
-EOF_CONF
-
-flash() {  # NAME MAC PLAN-KEY.pub: stamp, then sign, then a FAT disk image
-	local app=$RIG_DIR/$1.efi img=$RIG_DIR/$1.img
-	cp "$RIG_EFI" "$app"
-	"$RIG_EMBED" stamp "$app" --config "$RIG_CONF" --server "http://$RIG_SRV" --mac "$2" \
-		--plan-key "$3" --require-signature 2>/dev/null || rig_die "stamp $1"
-	"$RIG_EMBED" sign --key "$K/db.key" --cert "$DB_CRT" "$app" 2>/dev/null || rig_die "sign $1"
-	mkfs.fat -C -n NBFLASH "$img" 32768 >/dev/null
-	mmd -i "$img" ::EFI ::EFI/BOOT
-	mcopy -i "$img" "$app" ::EFI/BOOT/BOOTX64.EFI
+flash() {  # NAME MAC PLAN-KEY.pub [unsigned]: stamp, sign, a FAT disk image
+	rig_stamp "$RIG_DIR/$1.efi" "$RIG_EFI" --mac "$2" --plan-key "$3" --require-signature 2>/dev/null
+	[ "${4:-}" = unsigned ] ||
+		"$RIG_EMBED" sign --key "$K/db.key" --cert "$DB_CRT" "$RIG_DIR/$1.efi" 2>/dev/null || rig_die "sign $1"
+	rig_fat_disk "$RIG_DIR/$1.img" "$RIG_DIR/$1.efi" BOOTX64.EFI
 }
 flash c1 $MAC1 "$K/plan.key.pub"
 flash c2 $MAC2 "$K/other.key.pub"
 flash c3 $MAC3 "$K/plan.key.pub"
 flash c4 $MAC4 "$K/plan.key.pub"
-# c6: stamped like the others, not signed.
-cp "$RIG_EFI" "$RIG_DIR/c6.efi"
-"$RIG_EMBED" stamp "$RIG_DIR/c6.efi" --config "$RIG_CONF" --server "http://$RIG_SRV" --mac $MAC6 \
-	--plan-key "$K/plan.key.pub" --require-signature 2>/dev/null || rig_die "stamp c6"
-mkfs.fat -C -n NBFLASH "$RIG_DIR/c6.img" 32768 >/dev/null
-mmd -i "$RIG_DIR/c6.img" ::EFI ::EFI/BOOT
-mcopy -i "$RIG_DIR/c6.img" "$RIG_DIR/c6.efi" ::EFI/BOOT/BOOTX64.EFI
+flash c6 $MAC6 "$K/plan.key.pub" unsigned   # stamped like the others, not signed
+
+# sb_vm NAME MAC [ERE WHAT]...: NAME boots its disk with $SB_ARGS; then
+# its console shows each line in order (90 s at most after the one before).
+sb_vm() {
+	local n=$1 mac=$2; shift 2
+	rig_disk_vm $n uefi virtio-net-pci,romfile= $mac "$RIG_DIR/$n.img" "${SB_ARGS[@]}"
+	rig_expect_serials $n 90 "$@"
+}
 
 rig_start   # proxyDHCP on: the loader's own PXE DHCP is answered at once
-rig_vm c1 uefi virtio-net-pci,romfile= $MAC1 "${SB_ARGS[@]}" \
-	-drive "if=none,id=d0,format=raw,file=$RIG_DIR/c1.img" -device virtio-blk-pci,drive=d0,bootindex=0
-rig_expect_serial c1 'alpineboot: trust: Secure Boot on, plan key stamped, plan signatures required' \
-	"c1: Secure Boot is on and the stamp's plan key is in force" 60
-rig_expect_serial c1 'alpineboot: plan: signature good' "c1: the server's signed plan verifies" 90
-rig_expect_alpine c1 $MAC1 virt ml-15 ovl-15 "apkovl/{MAC}.tar.gz" "alpine-base" \
-	http://$RIG_SRV/alpine/v3.20/main http://$RIG_SRV/alpine/v3.20/community
-
-rig_vm c2 uefi virtio-net-pci,romfile= $MAC2 "${SB_ARGS[@]}" \
-	-drive "if=none,id=d1,format=raw,file=$RIG_DIR/c2.img" -device virtio-blk-pci,drive=d1,bootindex=0
-rig_expect_serial c2 'plan from the server refused: signed by another key' \
-	"c2: a plan signed by another key is refused" 90
-rig_expect_serial c2 'alpineboot: plan: using the stamped plan' "c2: the verified stamped plan is used" 30
-rig_expect_alpine c2 $MAC2 virt ml-15 ovl-15 "apkovl/{MAC}.tar.gz" "alpine-base" \
-	http://$RIG_SRV/alpine/v3.20/main http://$RIG_SRV/alpine/v3.20/community
-rig_vm c3 uefi virtio-net-pci,romfile= $MAC3 "${SB_ARGS[@]}" \
-	-drive "if=none,id=d2,format=raw,file=$RIG_DIR/c3.img" -device virtio-blk-pci,drive=d2,bootindex=0
-rig_expect_serial c3 'alpineboot: plan: signature good' "c3: its signed plan verifies" 90
-rig_expect_serial c3 'kernel: sha256 verified' "c3: the kernel matches its pin" 60
-rig_expect_serial c3 'LoadImage: ([Aa]ccess [Dd]enied|[Ss]ecurity [Vv]iolation)' \
-	"c3: the firmware refuses a kernel the site did not sign" 60
-rig_expect_serial c3 'Reboot into firmware setup' "c3: the fallback menu opens (it offers the firmware)" 60
-rig_vm c4 uefi virtio-net-pci,romfile= $MAC4 "${SB_ARGS[@]}" \
-	-drive "if=none,id=d3,format=raw,file=$RIG_DIR/c4.img" -device virtio-blk-pci,drive=d3,bootindex=0
-rig_expect_serial c4 'alpineboot: plan: signature good' "c4: its signed plan verifies" 90
-rig_expect_serial c4 'initrd http://[0-9.]+/boot/initramfs-virt: SHA-256 mismatch: refusing to boot it' \
-	"c4: an initramfs that does not match its pin is refused" 60
-rig_expect_serial c4 'alpineboot: menu: booting failed' "c4: the menu opens" 30
-
-rig_vm c6 uefi virtio-net-pci,romfile= $MAC6 "${SB_ARGS[@]}" \
-	-drive "if=none,id=d5,format=raw,file=$RIG_DIR/c6.img" -device virtio-blk-pci,drive=d5,bootindex=0
-rig_expect_serial c6 'BdsDxe: failed to load Boot0001 .*: Access Denied' \
-	"c6: the firmware refuses the unsigned loader (Access Denied)" 90
+sb_vm c1 $MAC1 \
+	'alpineboot: trust: Secure Boot on, plan key stamped, plan signatures required' \
+		"c1: Secure Boot is on and the stamp's plan key is in force" \
+	'alpineboot: plan: signature good' "c1: the server's signed plan verifies"
+rig_expect_boot c1 $MAC1
+sb_vm c2 $MAC2 \
+	'plan from the server refused: signed by another key' "c2: a plan signed by another key is refused" \
+	'alpineboot: plan: using the stamped plan' "c2: the verified stamped plan is used"
+rig_expect_boot c2 $MAC2
+sb_vm c3 $MAC3 \
+	'alpineboot: plan: signature good' "c3: its signed plan verifies" \
+	'kernel: sha256 verified' "c3: the kernel matches its pin" \
+	'LoadImage: ([Aa]ccess [Dd]enied|[Ss]ecurity [Vv]iolation)' "c3: the firmware refuses a kernel the site did not sign" \
+	'Reboot into firmware setup' "c3: the fallback menu opens (it offers the firmware)"
+sb_vm c4 $MAC4 \
+	'alpineboot: plan: signature good' "c4: its signed plan verifies" \
+	'initrd http://[0-9.]+/boot/initramfs-virt: SHA-256 mismatch: refusing to boot it' \
+		"c4: an initramfs that does not match its pin is refused" \
+	'alpineboot: menu: booting failed' "c4: the menu opens"
+sb_vm c6 $MAC6 \
+	'BdsDxe: failed to load Boot0001 .*: Access Denied' "c6: the firmware refuses the unsigned loader (Access Denied)"
 rig_log_lacks "boot.plan\\?mac=52-54-00-4e-15-06" "c6: no plan was fetched for it"
 
 # Secure Boot off (Debian's plain OVMF): the same signed, stamped disk boots.
 OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
 OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
+SB_ARGS=()
 cp "$RIG_DIR/c1.img" "$RIG_DIR/c5.img"
-rig_vm c5 uefi virtio-net-pci,romfile= $MAC1 \
-	-drive "if=none,id=d4,format=raw,file=$RIG_DIR/c5.img" -device virtio-blk-pci,drive=d4,bootindex=0
-rig_expect_serial c5 'alpineboot: trust: Secure Boot off, plan key stamped, plan signatures required' \
-	"c5: Secure Boot off; the stamp still requires signatures" 60
-rig_expect_serial c5 'alpineboot: plan: signature good' "c5: the signed plan verifies" 90
-rig_expect_alpine c5 $MAC1 virt ml-15 ovl-15 "apkovl/{MAC}.tar.gz" "alpine-base" \
-	http://$RIG_SRV/alpine/v3.20/main http://$RIG_SRV/alpine/v3.20/community
+sb_vm c5 $MAC1 \
+	'alpineboot: trust: Secure Boot off, plan key stamped, plan signatures required' \
+		"c5: Secure Boot off; the stamp still requires signatures" \
+	'alpineboot: plan: signature good' "c5: the signed plan verifies"
+rig_expect_boot c5 $MAC1
 rig_log_has "info http [0-9.:]+ GET /boot.plan\\?mac=52-54-00-4e-15-01 200" "c1's plan served"
 rig_done
