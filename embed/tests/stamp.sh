@@ -59,40 +59,53 @@ section() {  # image -> "OFFSET SIZE" in decimal
 	[ -n "${off:-}" ] && echo $((16#$off)) $((16#$size))
 }
 
-round_trip() {  # label image
-	local label=$1 img=$2 off size before after
-	read -r off size < <(section "$img")
-	[ -n "${off:-}" ] || { t_fail "$label: no .nbplan in objdump -h"; return; }
+# stamp_once LABEL IMAGE OFF SIZE WHERE: stamp IMAGE for 52:54:00:12:34:56
+# (the original kept as $T/orig.efi): it exits 0, keeps the size, changes
+# bytes only in OFF..OFF+SIZE (WHERE names that place), and `show` prints
+# what `render --format plan` prints (kept as $T/want.plan, $T/got.plan).
+stamp_once() {
+	local label=$1 img=$2 off=$3 size=$4 where=$5 first last n
 	cp "$img" "$T/orig.efi"
-	objdump -h "$img" > "$T/h.before"
-	sbverify --list "$img" > "$T/sb.before" 2>&1
-
 	t_check "$label: stamp exits 0" \
 		"$NE" stamp "$img" --config "$T/site.conf" --mac 52:54:00:12:34:56
 	t_check "$label: size unchanged" \
 		test "$(stat -c %s "$img")" = "$(stat -c %s "$T/orig.efi")"
-	objdump -h "$img" > "$T/h.after"
-	t_check "$label: objdump -h unchanged" cmp -s "$T/h.before" "$T/h.after"
-	sbverify --list "$img" > "$T/sb.after" 2>&1
-	t_check "$label: sbverify --list unchanged" cmp -s "$T/sb.before" "$T/sb.after"
 	# cmp -l prints 1-based offsets of differing bytes.
 	read -r first last n < <(cmp -l "$T/orig.efi" "$img" |
 		awk 'NR == 1 { f = $1 } { l = $1 } END { print f + 0, l + 0, NR }')
-	t_check "$label: bytes changed only inside .nbplan ($n bytes, $first..$last)" \
+	t_check "$label: bytes changed only inside $where ($n bytes, $first..$last)" \
 		test "$n" -gt 0 -a "$first" -gt "$off" -a "$last" -le $((off + size))
 	"$NE" render --config "$T/site.conf" --mac 52:54:00:12:34:56 --format plan > "$T/want.plan"
 	"$NE" show "$img" > "$T/got.plan"
 	t_check "$label: show prints the rendered plan" cmp -s "$T/want.plan" "$T/got.plan"
+}
+
+# restamp LABEL IMAGE: stamping for another client replaces, never appends.
+restamp() {
+	local label=$1 img=$2
+	"$NE" stamp "$img" --config "$T/site.conf" --mac 52:54:00:00:00:02 2>/dev/null
+	t_check "$label: restamp replaces the plan" \
+		sh -c "'$NE' show '$img' | grep -q 52-54-00-00-00-02 && ! '$NE' show '$img' | grep -q 52-54-00-12-34-56"
+}
+
+round_trip() {  # label image
+	local label=$1 img=$2 off size
+	read -r off size < <(section "$img")
+	[ -n "${off:-}" ] || { t_fail "$label: no .nbplan in objdump -h"; return; }
+	objdump -h "$img" > "$T/h.before"
+	sbverify --list "$img" > "$T/sb.before" 2>&1
+	stamp_once "$label" "$img" "$off" "$size" .nbplan
+	objdump -h "$img" > "$T/h.after"
+	t_check "$label: objdump -h unchanged" cmp -s "$T/h.before" "$T/h.after"
+	sbverify --list "$img" > "$T/sb.after" 2>&1
+	t_check "$label: sbverify --list unchanged" cmp -s "$T/sb.before" "$T/sb.after"
 	t_check "$label: the plan carries this MAC's apkovl" \
 		grep -q 'apkovl=http://198.18.0.1/ovl/52-54-00-12-34-56.apkovl.tar.gz' "$T/got.plan"
 	# Header: length field = plan size, little-endian at +16.
 	len=$(od -An -tu4 -j $((off + 16)) -N4 "$img" | tr -d ' ')
 	t_check "$label: stamp length field = $(stat -c %s "$T/want.plan")" \
 		test "$len" = "$(stat -c %s "$T/want.plan")"
-	# Restamp for another client: replaces, never appends.
-	"$NE" stamp "$img" --config "$T/site.conf" --mac 52:54:00:00:00:02 2>/dev/null
-	t_check "$label: restamp replaces the plan" \
-		sh -c "'$NE' show '$img' | grep -q 52-54-00-00-00-02 && ! '$NE' show '$img' | grep -q 52-54-00-12-34-56"
+	restamp "$label" "$img"
 }
 
 refused() {  # label image
@@ -154,26 +167,13 @@ fi
 # The stamp by its magic: page-aligned file offsets only (the .rodata copy
 # of the magic, if any, is not one).
 round_trip_page() {  # label image
-	local label=$1 img=$2 off first last n
+	local label=$1 img=$2 off
 	off=$(grep -abo ALPINEBOOTSTAMP1 "$img" | awk -F: '$1 % 4096 == 0 {print $1}')
 	t_check "$label: the magic starts exactly one page (at $(echo $off))" \
 		test "$(echo $off | wc -w)" -eq 1
 	[ "$(echo $off | wc -w)" -eq 1 ] || return
-	cp "$img" "$T/orig.efi"
-	t_check "$label: stamp exits 0" \
-		"$NE" stamp "$img" --config "$T/site.conf" --mac 52:54:00:12:34:56
-	t_check "$label: size unchanged" \
-		test "$(stat -c %s "$img")" = "$(stat -c %s "$T/orig.efi")"
-	read -r first last n < <(cmp -l "$T/orig.efi" "$img" |
-		awk 'NR == 1 { f = $1 } { l = $1 } END { print f + 0, l + 0, NR }')
-	t_check "$label: bytes changed only inside the stamp page ($n bytes, $first..$last)" \
-		test "$n" -gt 0 -a "$first" -gt "$off" -a "$last" -le $((off + 16384))
-	"$NE" render --config "$T/site.conf" --mac 52:54:00:12:34:56 --format plan > "$T/want.plan"
-	"$NE" show "$img" > "$T/got.plan"
-	t_check "$label: show prints the rendered plan" cmp -s "$T/want.plan" "$T/got.plan"
-	"$NE" stamp "$img" --config "$T/site.conf" --mac 52:54:00:00:00:02 2>/dev/null
-	t_check "$label: restamp replaces the plan" \
-		sh -c "'$NE' show '$img' | grep -q 52-54-00-00-00-02 && ! '$NE' show '$img' | grep -q 52-54-00-12-34-56"
+	stamp_once "$label" "$img" "$off" 16384 "the stamp page"
+	restamp "$label" "$img"
 	# Offset 4096 is the first page of the header's ".text" section.
 	cp "$T/orig.efi" "$T/twice.efi"
 	printf ALPINEBOOTSTAMP1 | dd of="$T/twice.efi" bs=1 seek=4096 conv=notrunc 2> /dev/null
