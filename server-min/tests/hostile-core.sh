@@ -259,9 +259,9 @@ case_stalled_stderr() {
 	STALLED_PID=$pid
 }
 attack http "stderr nobody reads" case_stalled_stderr
-kill -TERM "$STALLED_PID"
-for i in $(seq 1 50); do kill -0 "$STALLED_PID" 2>/dev/null || break; sleep 0.1; done
-wait "$STALLED_PID"; t_check "the stalled-stderr netbootd exits 0 on SIGTERM" test $? -eq 0
+# lib.sh's stop: SIGTERM, at most 5 s, then SIGKILL (and a failure).
+T_NBD_PID=$STALLED_PID
+t_check "the stalled-stderr netbootd exits 0 on SIGTERM" t_stop_netbootd
 exec 9<&-
 
 # --- who it runs as ---------------------------------------------------------
