@@ -19,6 +19,7 @@ NBD=${1:-build/san/netbootd}
 NE=${2:-build/san/netboot-embed}
 # The count, its closing line and the clean-up on exit come from the
 # protocol tests' harness; this test makes no namespaces (no t_init).
+# shellcheck source=server-min/tests/lib.sh
 . "$(dirname "$0")/../../server-min/tests/lib.sh"
 T_NAME=hostile-config
 T_DIR=$(mktemp -d /tmp/nbtest-hostile.XXXXXX)

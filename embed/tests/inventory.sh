@@ -22,6 +22,7 @@ NCLI=${3:-100000}
 NFILES=${4:-1000}
 # The count, its closing line and the clean-up on exit come from the
 # protocol tests' harness; this test makes no namespaces (no t_init).
+# shellcheck source=server-min/tests/lib.sh
 . "$(dirname "$0")/../../server-min/tests/lib.sh"
 T_NAME=inventory
 T_DIR=$(mktemp -d /tmp/nbtest-inventory.XXXXXX)

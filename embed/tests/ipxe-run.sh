@@ -19,6 +19,7 @@ NE=${1:-build/san/netboot-embed}
 LKRN=/usr/lib/ipxe/ipxe.lkrn
 # The count, its closing line and the clean-up on exit come from the
 # protocol tests' harness; this test makes no namespaces (no t_init).
+# shellcheck source=server-min/tests/lib.sh
 . "$(dirname "$0")/../../server-min/tests/lib.sh"
 T_NAME=ipxe-run
 T_DIR=$(mktemp -d /tmp/nbipxe.XXXXXX)

@@ -22,6 +22,7 @@ EFI=${2:-build/efi-shim/alpineboot.efi}
 EFI_ARM64=${3:-$(dirname "$EFI")/alpineboot-arm64.efi}
 # The count, its closing line and the clean-up on exit come from the
 # protocol tests' harness; this test makes no namespaces (no t_init).
+# shellcheck source=server-min/tests/lib.sh
 . "$(dirname "$0")/../../server-min/tests/lib.sh"
 T_NAME=stamp
 T_DIR=$(mktemp -d /tmp/nbstamp.XXXXXX)
