@@ -14,14 +14,9 @@
 #include <cmocka.h>
 
 #include "bench/load_parse.h"
+#include "plan/test_util.h"
 
 #define PKT(s) (const uint8_t *)(s), sizeof(s) - 1
-
-#define FAIL_AT(line, ...) do { \
-	print_error("table row at %s:%d: ", __FILE__, line); \
-	print_error(__VA_ARGS__); \
-	fail(); \
-} while (0)
 
 /* A table row that names its line; the fields by name after it. */
 #define ROW(...) { .line = __LINE__, __VA_ARGS__ }
@@ -306,15 +301,12 @@ static void test_head(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_oack),
-		cmocka_unit_test(test_menu),
-		cmocka_unit_test(test_expand),
-		cmocka_unit_test(test_parse_url),
-		cmocka_unit_test(test_head),
-	};
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_oack),
+	cmocka_unit_test(test_menu),
+	cmocka_unit_test(test_expand),
+	cmocka_unit_test(test_parse_url),
+	cmocka_unit_test(test_head),
+};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(tests, NULL)

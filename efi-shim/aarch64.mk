@@ -43,14 +43,12 @@ EFI_A64_LDS     = $(EFI_A64_LIBDIR)/elf_aarch64_efi.lds
 EFI_A64_IMAGE   = $(B)/efi-shim/alpineboot-arm64.efi
 EFI_A64_OBJS    = $(patsubst %.c,$(B)/efi-aarch64/%.o,$(EFI_SHIM_SRCS) $(PLAN_SRCS))
 
-# EFI_CFLAGS of rules.mk less its x86-only flags: -mno-red-zone (AAPCS64
+# rules.mk's EFI_ANY_CFLAGS, not its x86-only ones: -mno-red-zone (AAPCS64
 # has no red zone), -maccumulate-outgoing-args and -DGNU_EFI_USE_MS_ABI
 # (arm64 UEFI uses the platform's own calling convention: gnu-efi's EFIAPI
 # is empty there). The rest says why in rules.mk.
-EFI_A64_CFLAGS = -std=gnu11 $(WARN) -O2 -g -ffreestanding -fpic -fshort-wchar \
-                 -ffunction-sections -fdata-sections -fvisibility=hidden \
-                 -fno-stack-protector -fno-strict-aliasing -DNB_EFI \
-                 -I. -isystem $(EFI_A64_INC) -isystem $(EFI_A64_INC)/aarch64 \
+EFI_A64_CFLAGS = $(EFI_ANY_CFLAGS) \
+                 -isystem $(EFI_A64_INC) -isystem $(EFI_A64_INC)/aarch64 \
                  -isystem $(EFI_A64_INC)/protocol
 
 # One target stands for the whole unpacked tree (the script checks every
@@ -72,10 +70,10 @@ $(B)/efi-aarch64/%.o: %.c | $(EFI_A64_CRT0)
 EFI_A64_LDS_GC = $(B)/efi-shim/elf_aarch64_efi_gc.lds
 $(EFI_A64_LDS_GC): $(EFI_A64_LDS)
 	@mkdir -p $(@D)
-	sed -e 's/^\([[:space:]]*\)\*(\.bss)/\1*(.bss .bss.*)/' \
+	sed $(EFI_LDS_BSS_SED) \
 	    -e 's/^\([[:space:]]*\)\.rela\.dyn[[:space:]]*:/  .nbplan : ALIGN(4096) { KEEP (*(.nbplan)) }\n&/' \
 	    $< >$@.tmp
-	grep -q '\*(\.bss \.bss\.\*)' $@.tmp || { echo "$<: no .bss rule to extend" >&2; exit 1; }
+	$(EFI_LDS_BSS_CHECK)
 	grep -q 'KEEP (\*(\.nbplan))' $@.tmp || { echo "$<: no .rela.dyn to put .nbplan before" >&2; exit 1; }
 	mv $@.tmp $@
 
@@ -83,8 +81,7 @@ $(EFI_A64_LDS_GC): $(EFI_A64_LDS)
 # header takes from the link: 10, EFI application.
 $(B)/efi-shim/alpineboot-arm64.so: $(EFI_A64_OBJS) $(EFI_A64_CRT0) $(EFI_A64_LDS_GC)
 	@mkdir -p $(@D)
-	$(EFI_A64_LD) -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined \
-	  --gc-sections --defsym=EFI_SUBSYSTEM=0xa \
+	$(EFI_A64_LD) $(EFI_LDFLAGS) --defsym=EFI_SUBSYSTEM=0xa \
 	  -T $(EFI_A64_LDS_GC) -L$(EFI_A64_LIBDIR) -o $@ $(EFI_A64_CRT0) $(EFI_A64_OBJS) \
 	  -lefi -lgnuefi
 

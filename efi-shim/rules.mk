@@ -45,11 +45,12 @@ EFI_OBJS = $(patsubst %.c,$(B)/efi/%.o,$(EFI_SHIM_SRCS) $(PLAN_SRCS))
 # -fvisibility=hidden: nothing here is an export; without it every global
 #   function would be a dynamic symbol of the shared object, which
 #   --gc-sections must keep.
-EFI_CFLAGS = -std=gnu11 $(WARN) -O2 -g -ffreestanding -fpic -fshort-wchar \
-             -ffunction-sections -fdata-sections -fvisibility=hidden \
-             -mno-red-zone -fno-stack-protector -fno-strict-aliasing \
-             -maccumulate-outgoing-args -DGNU_EFI_USE_MS_ABI -DNB_EFI \
-             -I. -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 -isystem $(EFI_INC)/protocol
+# EFI_ANY_CFLAGS: what every architecture's loader takes (aarch64.mk too).
+EFI_ANY_CFLAGS = -std=gnu11 $(WARN) -O2 -g -ffreestanding -fpic -fshort-wchar \
+                 -ffunction-sections -fdata-sections -fvisibility=hidden \
+                 -fno-stack-protector -fno-strict-aliasing -DNB_EFI -I.
+EFI_CFLAGS = $(EFI_ANY_CFLAGS) -mno-red-zone -maccumulate-outgoing-args -DGNU_EFI_USE_MS_ABI \
+             -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 -isystem $(EFI_INC)/protocol
 
 $(B)/efi/%.o: %.c
 	@mkdir -p $(@D)
@@ -71,18 +72,23 @@ $(B)/efi/%.o: %.c
 #   seen as a #GP in OVMF), so the copy takes `.bss.*` as well.
 #   check-image.sh checks that .reloc, .dynamic, .nbplan and _start/efi_main
 #   survived and that every allocated section reached the PE.
+# The .bss edit and the link flags are every architecture's (aarch64.mk);
+# EFI_LDS_BSS_CHECK fails the build when gnu-efi's script has no such rule.
+EFI_LDS_BSS_SED   = -e 's/^\([[:space:]]*\)\*(\.bss)/\1*(.bss .bss.*)/'
+EFI_LDS_BSS_CHECK = grep -q '\*(\.bss \.bss\.\*)' $@.tmp || { echo "$<: no .bss rule to extend" >&2; exit 1; }
+EFI_LDFLAGS = -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined --gc-sections
 EFI_LDS_GC = $(B)/efi-shim/elf_x86_64_efi_gc.lds
 $(EFI_LDS_GC): $(EFI_LDS)
 	@mkdir -p $(@D)
 	sed -e 's/^\([[:space:]]*\)\*(\.reloc)/\1KEEP (*(.reloc))/' \
-	    -e 's/^\([[:space:]]*\)\*(\.bss)/\1*(.bss .bss.*)/' $< >$@.tmp
+	    $(EFI_LDS_BSS_SED) $< >$@.tmp
 	grep -q 'KEEP (\*(\.reloc))' $@.tmp || { echo "$<: no .reloc rule to KEEP" >&2; exit 1; }
-	grep -q '\*(\.bss \.bss\.\*)' $@.tmp || { echo "$<: no .bss rule to extend" >&2; exit 1; }
+	$(EFI_LDS_BSS_CHECK)
 	mv $@.tmp $@
 
 $(B)/efi-shim/alpineboot.so: $(EFI_OBJS) $(EFI_CRT0) $(EFI_LDS_GC)
 	@mkdir -p $(@D)
-	$(LD) -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined --gc-sections \
+	$(LD) $(EFI_LDFLAGS) \
 	  -T $(EFI_LDS_GC) -L$(EFI_LIBDIR) -o $@ $(EFI_CRT0) $(EFI_OBJS) -lefi -lgnuefi
 
 # Sections copied into the PE image: gnu-efi's set plus the stamp section

@@ -195,11 +195,17 @@ static const char *p_branch(void *field, size_t size, const char *v, size_t n)
 	return why ? why : nb_put_str(field, size, v, n);
 }
 
-static const char *list_add(char (*list)[NB_URL_MAX], unsigned *count,
-			    unsigned max, const char *why, const char *v, size_t n)
+/* A URL or path (http only unless https_ok), checked as put_url checks
+ * one, added to a list that holds max (why_full when it is full). */
+static const char *url_list_add(char (*list)[NB_URL_MAX], unsigned *count, unsigned max,
+				const char *why_full, const char *v, size_t n, int https_ok)
 {
-	if (*count >= max)
+	const char *why;
+
+	if ((why = check_url_text(v, n, 0)) || (why = check_scheme(v, n, https_ok)))
 		return why;
+	if (*count >= max)
+		return why_full;
 	if (nb_strlcpy(list[*count], NB_URL_MAX, v, n))
 		return "URL too long";
 	(*count)++;
@@ -208,18 +214,14 @@ static const char *list_add(char (*list)[NB_URL_MAX], unsigned *count,
 
 static const char *p_mirror(void *field, size_t size, const char *v, size_t n)
 {
-	const char *why;
+	struct nb_url_list *l = field;
 
 	(void)size;
 	while (n > 0 && v[n - 1] == '/')
 		n--;
 	/* A path without "://" is a mirror on this server (${server}/PATH). */
-	struct nb_url_list *l = field;
-
-	if ((why = check_url_text(v, n, 0)) || (why = check_scheme(v, n, 1)))
-		return why;
-	return list_add(l->v, &l->n, NB_MAX_MIRRORS,
-			"mirror: at most 16 (the boot menu shows what fits)", v, n);
+	return url_list_add(l->v, &l->n, NB_MAX_MIRRORS,
+			    "mirror: at most 16 (the boot menu shows what fits)", v, n, 1);
 }
 
 /* Each word of v (split on spaces, and commas when comma is set) all ok()
@@ -286,16 +288,12 @@ static const char *p_path(void *field, size_t size, const char *v, size_t n)
 
 static const char *p_path_add(void *field, size_t size, const char *v, size_t n)
 {
-	const char *why;
-
-	(void)size;
 	struct nb_initrd_list *l = field;
 
-	if ((why = check_url_text(v, n, 0)) || (why = check_scheme(v, n, 0)))
-		return why;
+	(void)size;
 	/* alpineboot.efi hands over at most NB_PLAN_MAX_INITRDS initrds. */
-	return list_add(l->v, &l->n, NB_PLAN_MAX_INITRDS,
-			"initrd: at most 4 (what alpineboot.efi loads)", v, n);
+	return url_list_add(l->v, &l->n, NB_PLAN_MAX_INITRDS,
+			    "initrd: at most 4 (what alpineboot.efi loads)", v, n, 0);
 }
 
 /* modloop and apkovl are fetched by Alpine's userspace (wget), which can

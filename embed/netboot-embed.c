@@ -821,17 +821,28 @@ static void print_section(const struct nb_client_conf *cc)
 	       nb_config_file(cfg, &cc->at), cc->at.line);
 }
 
+/* The start of a subcommand that takes --config and no file: 0 with the
+ * config loaded, else its exit status (2: usage or a config error, 1: the
+ * config could not be read). */
+static int config_command(int argc, char **argv, struct opts *o)
+{
+	if (parse_opts(argc, argv, o) < 0 || optind != argc || !o->config) {
+		usage();
+		return 2;
+	}
+	if (load_config(o->config) < 0)
+		return config_bad ? 2 : 1;
+	return 0;
+}
+
 static int cmd_list(int argc, char **argv)
 {
 	struct opts o;
 	unsigned i;
+	int r;
 
-	if (parse_opts(argc, argv, &o) < 0 || optind != argc || !o.config) {
-		usage();
-		return 2;
-	}
-	if (load_config(o.config) < 0)
-		return config_bad ? 2 : 1;
+	if ((r = config_command(argc, argv, &o)) != 0)
+		return r;
 	for (i = 0; i < cfg->n_client; i++)
 		print_section(&cfg->client[i]);
 	return fflush(stdout) == 0 ? 0 : 1;
@@ -844,13 +855,10 @@ static int cmd_which(int argc, char **argv)
 	const struct nb_client_conf *cc;
 	struct nb_client c;
 	struct opts o;
+	int r;
 
-	if (parse_opts(argc, argv, &o) < 0 || optind != argc || !o.config) {
-		usage();
-		return 2;
-	}
-	if (load_config(o.config) < 0)
-		return config_bad ? 2 : 1;
+	if ((r = config_command(argc, argv, &o)) != 0)
+		return r;
 	if (make_client(&o, &c) < 0)
 		return 2;
 	if ((cc = nb_config_match(cfg, &c)) != NULL)

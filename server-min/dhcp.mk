@@ -1,14 +1,7 @@
 # server-min/dhcp.mk: the dhcp part of netbootd (sources, tests, fuzzers).
 # dhcp_proto.c is pure and shared: netbootd, the unit test, the fuzzer, our
 # DHCP test client nb-dhcptest (and the bench load generator) link it.
-netbootd_SRCS += server-min/proxydhcp.c server-min/dhcp_proto.c
-
-UNIT_TESTS += dhcp_test
-dhcp_test_SRCS = server-min/dhcp_test.c server-min/dhcp_proto.c
-
-FUZZERS += dhcp_fuzz
-dhcp_fuzz_SRCS = server-min/dhcp_fuzz.c server-min/dhcp_proto.c
-dhcp_fuzz_SEEDS = server-min/fuzz/dhcp
+$(eval $(call netbootd_protocol,dhcp,server-min/proxydhcp.c))
 
 # Our DHCP test client: sends PXE requests, checks every field of the answer.
 PROGRAMS += nb-dhcptest

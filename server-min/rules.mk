@@ -12,6 +12,19 @@ $(B)/host/server-min/main.o $(B)/san/server-min/main.o: \
   CPPFLAGS += -DNETBOOTD_LIBDIR='"$(PREFIX)/lib/netbootd"'
 DEPS_PKGS   += ipxe iproute2 curl iputils-ping procps
 
+# One protocol of netbootd: its server loop $(2) and its pure parser
+# server-min/$(1)_proto.c, which the unit test $(1)_test and the fuzzer
+# $(1)_fuzz (seeds in server-min/fuzz/$(1)) link as well, with the extra
+# sources $(3) the parser needs. The fragments below call it.
+define netbootd_protocol
+netbootd_SRCS += $(2) server-min/$(1)_proto.c
+UNIT_TESTS += $(1)_test
+$(1)_test_SRCS = server-min/$(1)_test.c server-min/$(1)_proto.c $(3)
+FUZZERS += $(1)_fuzz
+$(1)_fuzz_SRCS = server-min/$(1)_fuzz.c server-min/$(1)_proto.c $(3)
+$(1)_fuzz_SEEDS = server-min/fuzz/$(1)
+endef
+
 include server-min/http.mk
 include server-min/tftp.mk
 include server-min/dhcp.mk

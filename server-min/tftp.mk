@@ -1,12 +1,5 @@
 # server-min/tftp.mk: the tftp part of netbootd (sources, tests, fuzzers).
-netbootd_SRCS += server-min/tftp.c server-min/tftp_proto.c
-
-UNIT_TESTS += tftp_test
-tftp_test_SRCS = server-min/tftp_test.c server-min/tftp_proto.c
-
-FUZZERS += tftp_fuzz
-tftp_fuzz_SRCS = server-min/tftp_fuzz.c server-min/tftp_proto.c
-tftp_fuzz_SEEDS = server-min/fuzz/tftp
+$(eval $(call netbootd_protocol,tftp,server-min/tftp.c))
 
 # The misbehaving client of the protocol test (tests/tftp.sh).
 $(B)/test/tftp_probe: $(B)/host/server-min/tests/tftp_probe.o

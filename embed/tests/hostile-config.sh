@@ -17,18 +17,19 @@
 set -u
 NBD=${1:-build/san/netbootd}
 NE=${2:-build/san/netboot-embed}
-PASS=0
-FAIL=0
-T=$(mktemp -d /tmp/nbtest-hostile.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+# The count, its closing line and the clean-up on exit come from the
+# protocol tests' harness; this test makes no namespaces (no t_init).
+# shellcheck source=server-min/tests/lib.sh
+. "$(dirname "$0")/../../server-min/tests/lib.sh"
+T_NAME=hostile-config
+T_DIR=$(mktemp -d /tmp/nbtest-hostile.XXXXXX)
+T=$T_DIR
+trap t_cleanup EXIT
 mkdir -p "$T/root"
 
 for tool in "$NBD" "$NE"; do
 	[ -x "$tool" ] || { echo "hostile-config: no $tool"; exit 1; }
 done
-
-ok()   { PASS=$((PASS + 1)); echo "ok   - $*"; }
-bad_() { FAIL=$((FAIL + 1)); echo "FAIL - $*"; }
 
 N=0
 write_conf() {  # SECTION LINE4 -> $CONF
@@ -57,15 +58,15 @@ refuse() {
 	run_both
 	what="row $N: $1 / $(printf '%q' "$2")"
 	if [ "$rc_d" -eq 2 ] && grep -qF "$CONF:$want: $3" "$T/err_d"; then
-		ok "netbootd refuses $what"
+		t_ok "netbootd refuses $what"
 	else
-		bad_ "netbootd refuses $what (exit $rc_d: $(head -c 200 "$T/err_d"))"
+		t_fail "netbootd refuses $what (exit $rc_d: $(head -c 200 "$T/err_d"))"
 	fi
 	if [ "$rc_e" -eq 2 ] && grep -qF "netboot-embed: $CONF:$want: $3" "$T/err_e" &&
 	   [ ! -s "$T/out_e" ]; then
-		ok "netboot-embed refuses $what"
+		t_ok "netboot-embed refuses $what"
 	else
-		bad_ "netboot-embed refuses $what (exit $rc_e: $(head -c 200 "$T/err_e"))"
+		t_fail "netboot-embed refuses $what (exit $rc_e: $(head -c 200 "$T/err_e"))"
 	fi
 }
 
@@ -75,12 +76,12 @@ accept() {
 	write_conf "$1" "$2"
 	run_both
 	what="row $N: $1 / $2"
-	if [ "$rc_d" -eq 0 ]; then ok "netbootd accepts $what"
-	else bad_ "netbootd accepts $what (exit $rc_d: $(head -c 200 "$T/err_d"))"; fi
+	if [ "$rc_d" -eq 0 ]; then t_ok "netbootd accepts $what"
+	else t_fail "netbootd accepts $what (exit $rc_d: $(head -c 200 "$T/err_d"))"; fi
 	if [ "$rc_e" -eq 0 ] && grep -qF -- "$3" "$T/out_e"; then
-		ok "netboot-embed renders $what"
+		t_ok "netboot-embed renders $what"
 	else
-		bad_ "netboot-embed renders $what (exit $rc_e, want '$3': $(head -c 200 "$T/err_e"))"
+		t_fail "netboot-embed renders $what (exit $rc_e, want '$3': $(head -c 200 "$T/err_e"))"
 	fi
 }
 
@@ -131,5 +132,4 @@ accept "$C" 'title = Lab: rack 3, row 2 / 50% = ok? A & B' 'menu Lab: rack 3, ro
 accept '[client 52:54:00:*]' 'hostname = node-1.lab' 'hostname=node-1.lab'
 accept '[server]' 'protect = ovl/ keys/'              'kernel http://198.18.0.1/boot/vmlinuz-lts '
 
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+t_done

@@ -20,19 +20,20 @@ NBD=${1:-build/san/netbootd}
 NE=${2:-build/san/netboot-embed}
 NCLI=${3:-100000}
 NFILES=${4:-1000}
-PASS=0
-FAIL=0
-T=$(mktemp -d /tmp/nbtest-inventory.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+# The count, its closing line and the clean-up on exit come from the
+# protocol tests' harness; this test makes no namespaces (no t_init).
+# shellcheck source=server-min/tests/lib.sh
+. "$(dirname "$0")/../../server-min/tests/lib.sh"
+T_NAME=inventory
+T_DIR=$(mktemp -d /tmp/nbtest-inventory.XXXXXX)
+T=$T_DIR
+trap t_cleanup EXIT
 mkdir -p "$T/root" "$T/etc/clients.d"
 
 for tool in "$NBD" "$NE"; do
 	[ -x "$tool" ] || { echo "inventory: no $tool"; exit 1; }
 done
 command -v /usr/bin/time >/dev/null || { echo "inventory: needs GNU time (Debian: time)"; exit 1; }
-
-ok()   { PASS=$((PASS + 1)); echo "ok   - $*"; }
-bad_() { FAIL=$((FAIL + 1)); echo "FAIL - $*"; }
 
 # Client i: MAC 02:00:00:HH:MM:LL from i, profile p(i % 10), hostname hI,
 # in file clients.d/FFFF.conf with i / (NCLI / NFILES) = FFFF.
@@ -65,16 +66,16 @@ echo "inventory: $NCLI clients in $(ls "$T/etc/clients.d" | wc -l) files," \
 rc=$?
 read -r secs rss < "$T/time"
 if [ $rc -eq 0 ] && grep -q ': ok$' "$T/out"; then
-	ok "netbootd --check-config with $NCLI clients: ${secs} s, peak RSS ${rss} KiB"
+	t_ok "netbootd --check-config with $NCLI clients: ${secs} s, peak RSS ${rss} KiB"
 else
-	bad_ "netbootd --check-config exit $rc: $(tail -3 "$T/out")"
+	t_fail "netbootd --check-config exit $rc: $(tail -3 "$T/out")"
 fi
-awk -v s="$secs" 'BEGIN { exit !(s < 60) }' && ok "check under 60 s" || bad_ "check took $secs s"
+awk -v s="$secs" 'BEGIN { exit !(s < 60) }' && t_ok "check under 60 s" || t_fail "check took $secs s"
 
 # --- list: every section, with FILE:LINE -------------------------------------
 "$NE" list --config "$T/etc/netbootd.conf" > "$T/list" 2>&1
 n=$(grep -c ' profile=p[0-9] .*clients.d/[0-9]*\.conf:[0-9]*$' "$T/list")
-[ "$n" = "$NCLI" ] && ok "list: $n sections with FILE:LINE" || bad_ "list: $n of $NCLI sections"
+[ "$n" = "$NCLI" ] && t_ok "list: $n sections with FILE:LINE" || t_fail "list: $n of $NCLI sections"
 
 # --- every 1,000th client renders its own profile ----------------------------
 step=1000
@@ -91,22 +92,22 @@ for ((i = 0; i < NCLI; i += step)); do
 		echo "  client $i ($mac): $line"
 	fi
 done
-[ $good -eq $tried ] && ok "$good of $tried sampled clients render their profile and hostname" \
-	|| bad_ "$good of $tried sampled clients render their profile"
+[ $good -eq $tried ] && t_ok "$good of $tried sampled clients render their profile and hostname" \
+	|| t_fail "$good of $tried sampled clients render their profile"
 
 i=$((NCLI - 1))
 w=$("$NE" which --config "$T/etc/netbootd.conf" --mac "$(mac_of $i)" 2>&1)
 f=$(printf '%04d' $((i / per)))
 [[ "$w" == "$(mac_of $i) profile=p$((i % 10)) $T/etc/clients.d/$f.conf:"* ]] \
-	&& ok "which: $w" || bad_ "which: $w"
+	&& t_ok "which: $w" || t_fail "which: $w"
 
 # --- a MAC not listed: the default profile, not a known client ---------------
 line=$("$NE" render --config "$T/etc/netbootd.conf" --mac 02:00:01:00:00:01 --format cmdline 2>&1)
 [[ "$line" == *"/latest-stable/main"* && "$line" != *hostname=* ]] \
-	&& ok "unlisted MAC boots the default profile" || bad_ "unlisted MAC: $line"
+	&& t_ok "unlisted MAC boots the default profile" || t_fail "unlisted MAC: $line"
 w=$("$NE" which --config "$T/etc/netbootd.conf" --mac 02:00:01:00:00:01 2>&1)
-[ "$w" = "none (the default profile)" ] && ok "unlisted MAC matches no section (answer = known ignores it)" \
-	|| bad_ "which for an unlisted MAC: $w"
+[ "$w" = "none (the default profile)" ] && t_ok "unlisted MAC matches no section (answer = known ignores it)" \
+	|| t_fail "which for an unlisted MAC: $w"
 
 # --- render cost: 10 clients against the whole inventory ---------------------
 mkdir -p "$T/small/clients.d"
@@ -130,19 +131,18 @@ lines=$(wc -l < "$T/etc/clients.d/$last.conf")
 "$NBD" --check-config --root "$T/root" --config "$T/etc/netbootd.conf" > "$T/out" 2>&1
 rc=$?
 want="$T/etc/clients.d/$last.conf:$((lines - 1)): duplicate client section (first at $T/etc/clients.d/0000.conf:$((7 * 5 + 2))): '$(mac_of 7)'"
-[ $rc -eq 2 ] && grep -qxF "$want" "$T/out" && ok "duplicate MAC across files: exit 2, both places" \
-	|| bad_ "duplicate MAC: exit $rc: $(head -2 "$T/out")"
+[ $rc -eq 2 ] && grep -qxF "$want" "$T/out" && t_ok "duplicate MAC across files: exit 2, both places" \
+	|| t_fail "duplicate MAC: exit $rc: $(head -2 "$T/out")"
 "$NE" render --config "$T/etc/netbootd.conf" > "$T/out" 2>&1
 rc=$?
-[ $rc -eq 2 ] && grep -qF "$want" "$T/out" && ok "netboot-embed: the same error, exit 2" \
-	|| bad_ "netboot-embed duplicate: exit $rc: $(head -2 "$T/out")"
+[ $rc -eq 2 ] && grep -qF "$want" "$T/out" && t_ok "netboot-embed: the same error, exit 2" \
+	|| t_fail "netboot-embed duplicate: exit $rc: $(head -2 "$T/out")"
 
 # --- a folder that does not exist --------------------------------------------
 printf '[server]\ncheck = off\ninclude = hosts.d/*.conf\n' > "$T/typo.conf"
 "$NBD" --check-config --root "$T/root" --listen 127.0.0.1 --config "$T/typo.conf" > "$T/out" 2>&1
 rc=$?
 [ $rc -eq 2 ] && grep -qxF "$T/typo.conf:3: include $T/hosts.d/*.conf: no such folder" "$T/out" \
-	&& ok "missing include folder: exit 2, FILE:LINE" || bad_ "missing folder: exit $rc: $(cat "$T/out")"
+	&& t_ok "missing include folder: exit 2, FILE:LINE" || t_fail "missing folder: exit $rc: $(cat "$T/out")"
 
-echo "inventory: $PASS passed, $FAIL failed"
-[ $FAIL -eq 0 ]
+t_done

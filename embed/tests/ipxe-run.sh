@@ -17,15 +17,17 @@
 set -u
 NE=${1:-build/san/netboot-embed}
 LKRN=/usr/lib/ipxe/ipxe.lkrn
-PASS=0
-FAIL=0
-T=$(mktemp -d /tmp/nbipxe.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+# The count, its closing line and the clean-up on exit come from the
+# protocol tests' harness; this test makes no namespaces (no t_init).
+# shellcheck source=server-min/tests/lib.sh
+. "$(dirname "$0")/../../server-min/tests/lib.sh"
+T_NAME=ipxe-run
+T_DIR=$(mktemp -d /tmp/nbipxe.XXXXXX)
+T=$T_DIR
+trap t_cleanup EXIT
 
-ok()   { PASS=$((PASS + 1)); echo "ok   $*"; }
-bad()  { FAIL=$((FAIL + 1)); echo "FAIL $*"; }
 has()  {  # what pattern file
-	if grep -aqF -- "$2" "$3"; then ok "$1"; else bad "$1"; echo "--- $3:"; tail -c 3000 "$3" | cat -v; fi
+	if grep -aqF -- "$2" "$3"; then t_ok "$1"; else t_fail "$1"; echo "--- $3:"; tail -c 3000 "$3" | cat -v; fi
 }
 
 [ -x "$NE" ] || { echo "ipxe-run: no $NE"; exit 1; }
@@ -53,14 +55,14 @@ apkovl = ovl/{MAC}.apkovl.tar.gz
 fallback = retry mirrors branch:edge flavor no-apkovl shell reboot exit
 CONF
 "$NE" render --config "$T/r.conf" --server http://198.18.0.1 \
-	--mac 52:54:00:12:34:56 --format ipxe > "$T/r.ipxe" || { bad "render"; exit 1; }
+	--mac 52:54:00:12:34:56 --format ipxe > "$T/r.ipxe" || { t_fail "render"; exit 1; }
 
 cmds=$(cat embed/testdata/*.ipxe "$T/r.ipxe" |
 	awk '$0 !~ /^(#|:|$)/ { print $1 }' | sort -u)
 avail=$(tr -s ' \r' '\n\n' < "$T/probe.log" | sort -u)
 for c in $cmds; do
-	if printf '%s\n' "$avail" | grep -qx -- "$c"; then ok "iPXE 2019 has '$c'"
-	else bad "iPXE 2019 lacks '$c', which the renderer uses"; fi
+	if printf '%s\n' "$avail" | grep -qx -- "$c"; then t_ok "iPXE 2019 has '$c'"
+	else t_fail "iPXE 2019 lacks '$c', which the renderer uses"; fi
 done
 
 # --- 2. a rendered script, run ---------------------------------------------------
@@ -76,8 +78,7 @@ for item in "Retry" "Alpine lts latest-stable, mirror dl-cdn.alpinelinux.org" \
 	    "Exit to firmware"; do
 	has "menu item: $item" "$item" "$T/run.log"
 done
-if [ "$rc" -eq 0 ]; then ok "menu timeout ran the default item, reboot (QEMU exited)"
-else bad "QEMU did not exit by reboot (status $rc)"; fi
+if [ "$rc" -eq 0 ]; then t_ok "menu timeout ran the default item, reboot (QEMU exited)"
+else t_fail "QEMU did not exit by reboot (status $rc)"; fi
 
-echo "ipxe-run: $PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+t_done

@@ -20,14 +20,14 @@ set -u
 NE=${1:-build/san/netboot-embed}
 EFI=${2:-build/efi-shim/alpineboot.efi}
 EFI_ARM64=${3:-$(dirname "$EFI")/alpineboot-arm64.efi}
-PASS=0
-FAIL=0
-T=$(mktemp -d /tmp/nbstamp.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-
-ok()   { PASS=$((PASS + 1)); echo "ok   $*"; }
-bad()  { FAIL=$((FAIL + 1)); echo "FAIL $*"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
+# The count, its closing line and the clean-up on exit come from the
+# protocol tests' harness; this test makes no namespaces (no t_init).
+# shellcheck source=server-min/tests/lib.sh
+. "$(dirname "$0")/../../server-min/tests/lib.sh"
+T_NAME=stamp
+T_DIR=$(mktemp -d /tmp/nbstamp.XXXXXX)
+T=$T_DIR
+trap t_cleanup EXIT
 
 [ -x "$NE" ] || { echo "stamp.sh: no $NE"; exit 1; }
 
@@ -60,40 +60,53 @@ section() {  # image -> "OFFSET SIZE" in decimal
 	[ -n "${off:-}" ] && echo $((16#$off)) $((16#$size))
 }
 
-round_trip() {  # label image
-	local label=$1 img=$2 off size before after
-	read -r off size < <(section "$img")
-	[ -n "${off:-}" ] || { bad "$label: no .nbplan in objdump -h"; return; }
+# stamp_once LABEL IMAGE OFF SIZE WHERE: stamp IMAGE for 52:54:00:12:34:56
+# (the original kept as $T/orig.efi): it exits 0, keeps the size, changes
+# bytes only in OFF..OFF+SIZE (WHERE names that place), and `show` prints
+# what `render --format plan` prints (kept as $T/want.plan, $T/got.plan).
+stamp_once() {
+	local label=$1 img=$2 off=$3 size=$4 where=$5 first last n
 	cp "$img" "$T/orig.efi"
-	objdump -h "$img" > "$T/h.before"
-	sbverify --list "$img" > "$T/sb.before" 2>&1
-
-	check "$label: stamp exits 0" \
+	t_check "$label: stamp exits 0" \
 		"$NE" stamp "$img" --config "$T/site.conf" --mac 52:54:00:12:34:56
-	check "$label: size unchanged" \
+	t_check "$label: size unchanged" \
 		test "$(stat -c %s "$img")" = "$(stat -c %s "$T/orig.efi")"
-	objdump -h "$img" > "$T/h.after"
-	check "$label: objdump -h unchanged" cmp -s "$T/h.before" "$T/h.after"
-	sbverify --list "$img" > "$T/sb.after" 2>&1
-	check "$label: sbverify --list unchanged" cmp -s "$T/sb.before" "$T/sb.after"
 	# cmp -l prints 1-based offsets of differing bytes.
 	read -r first last n < <(cmp -l "$T/orig.efi" "$img" |
 		awk 'NR == 1 { f = $1 } { l = $1 } END { print f + 0, l + 0, NR }')
-	check "$label: bytes changed only inside .nbplan ($n bytes, $first..$last)" \
+	t_check "$label: bytes changed only inside $where ($n bytes, $first..$last)" \
 		test "$n" -gt 0 -a "$first" -gt "$off" -a "$last" -le $((off + size))
 	"$NE" render --config "$T/site.conf" --mac 52:54:00:12:34:56 --format plan > "$T/want.plan"
 	"$NE" show "$img" > "$T/got.plan"
-	check "$label: show prints the rendered plan" cmp -s "$T/want.plan" "$T/got.plan"
-	check "$label: the plan carries this MAC's apkovl" \
+	t_check "$label: show prints the rendered plan" cmp -s "$T/want.plan" "$T/got.plan"
+}
+
+# restamp LABEL IMAGE: stamping for another client replaces, never appends.
+restamp() {
+	local label=$1 img=$2
+	"$NE" stamp "$img" --config "$T/site.conf" --mac 52:54:00:00:00:02 2>/dev/null
+	t_check "$label: restamp replaces the plan" \
+		sh -c "'$NE' show '$img' | grep -q 52-54-00-00-00-02 && ! '$NE' show '$img' | grep -q 52-54-00-12-34-56"
+}
+
+round_trip() {  # label image
+	local label=$1 img=$2 off size
+	read -r off size < <(section "$img")
+	[ -n "${off:-}" ] || { t_fail "$label: no .nbplan in objdump -h"; return; }
+	objdump -h "$img" > "$T/h.before"
+	sbverify --list "$img" > "$T/sb.before" 2>&1
+	stamp_once "$label" "$img" "$off" "$size" .nbplan
+	objdump -h "$img" > "$T/h.after"
+	t_check "$label: objdump -h unchanged" cmp -s "$T/h.before" "$T/h.after"
+	sbverify --list "$img" > "$T/sb.after" 2>&1
+	t_check "$label: sbverify --list unchanged" cmp -s "$T/sb.before" "$T/sb.after"
+	t_check "$label: the plan carries this MAC's apkovl" \
 		grep -q 'apkovl=http://198.18.0.1/ovl/52-54-00-12-34-56.apkovl.tar.gz' "$T/got.plan"
 	# Header: length field = plan size, little-endian at +16.
 	len=$(od -An -tu4 -j $((off + 16)) -N4 "$img" | tr -d ' ')
-	check "$label: stamp length field = $(stat -c %s "$T/want.plan")" \
+	t_check "$label: stamp length field = $(stat -c %s "$T/want.plan")" \
 		test "$len" = "$(stat -c %s "$T/want.plan")"
-	# Restamp for another client: replaces, never appends.
-	"$NE" stamp "$img" --config "$T/site.conf" --mac 52:54:00:00:00:02 2>/dev/null
-	check "$label: restamp replaces the plan" \
-		sh -c "'$NE' show '$img' | grep -q 52-54-00-00-00-02 && ! '$NE' show '$img' | grep -q 52-54-00-12-34-56"
+	restamp "$label" "$img"
 }
 
 refused() {  # label image
@@ -101,8 +114,8 @@ refused() {  # label image
 	sum=$(sha256sum < "$img")
 	"$NE" stamp "$img" --config "$T/site.conf" --mac 52:54:00:12:34:56 2> "$T/err"
 	rc=$?
-	check "$label: refused with exit 1 ($(head -c 80 "$T/err"))" test "$rc" -eq 1
-	check "$label: file untouched" test "$(sha256sum < "$img")" = "$sum"
+	t_check "$label: refused with exit 1 ($(head -c 80 "$T/err"))" test "$rc" -eq 1
+	t_check "$label: file untouched" test "$(sha256sum < "$img")" = "$sum"
 }
 
 mkpe good 16384 ALPINEBOOTSTAMP1 || { echo "stamp.sh: cannot build a PE"; exit 1; }
@@ -131,9 +144,9 @@ if command -v sbsign > /dev/null && command -v openssl > /dev/null; then
 	refused "signed image" "$T/signed.efi"
 fi
 
-check "show on an unstamped image fails" sh -c "! '$NE' show '$T/nomagic.efi' 2>/dev/null"
+t_check "show on an unstamped image fails" sh -c "! '$NE' show '$T/nomagic.efi' 2>/dev/null"
 mkpe fresh 16384 ALPINEBOOTSTAMP1
-check "show on a never-stamped image says so" \
+t_check "show on a never-stamped image says so" \
 	sh -c "'$NE' show '$T/fresh.efi' 2>&1 | grep -q 'not stamped'"
 
 # A stamped image whose length field runs past the section (plan/stamp.c
@@ -142,7 +155,7 @@ mkpe corrupt 16384 ALPINEBOOTSTAMP1
 "$NE" stamp "$T/corrupt.efi" --config "$T/site.conf" 2> /dev/null
 off=$(grep -abo ALPINEBOOTSTAMP1 "$T/corrupt.efi" | head -n 1 | cut -d: -f1)
 printf '\377\377\000\000' | dd of="$T/corrupt.efi" bs=1 seek=$((off + 16)) conv=notrunc 2> /dev/null
-check "show on a stamp whose length runs past the section says corrupt" \
+t_check "show on a stamp whose length runs past the section says corrupt" \
 	sh -c "! '$NE' show '$T/corrupt.efi' > /dev/null 2> '$T/corrupt.err' && grep -q 'is corrupt' '$T/corrupt.err'"
 
 if [ -f "$EFI" ]; then
@@ -155,32 +168,19 @@ fi
 # The stamp by its magic: page-aligned file offsets only (the .rodata copy
 # of the magic, if any, is not one).
 round_trip_page() {  # label image
-	local label=$1 img=$2 off first last n
+	local label=$1 img=$2 off
 	off=$(grep -abo ALPINEBOOTSTAMP1 "$img" | awk -F: '$1 % 4096 == 0 {print $1}')
-	check "$label: the magic starts exactly one page (at $(echo $off))" \
+	t_check "$label: the magic starts exactly one page (at $(echo $off))" \
 		test "$(echo $off | wc -w)" -eq 1
 	[ "$(echo $off | wc -w)" -eq 1 ] || return
-	cp "$img" "$T/orig.efi"
-	check "$label: stamp exits 0" \
-		"$NE" stamp "$img" --config "$T/site.conf" --mac 52:54:00:12:34:56
-	check "$label: size unchanged" \
-		test "$(stat -c %s "$img")" = "$(stat -c %s "$T/orig.efi")"
-	read -r first last n < <(cmp -l "$T/orig.efi" "$img" |
-		awk 'NR == 1 { f = $1 } { l = $1 } END { print f + 0, l + 0, NR }')
-	check "$label: bytes changed only inside the stamp page ($n bytes, $first..$last)" \
-		test "$n" -gt 0 -a "$first" -gt "$off" -a "$last" -le $((off + 16384))
-	"$NE" render --config "$T/site.conf" --mac 52:54:00:12:34:56 --format plan > "$T/want.plan"
-	"$NE" show "$img" > "$T/got.plan"
-	check "$label: show prints the rendered plan" cmp -s "$T/want.plan" "$T/got.plan"
-	"$NE" stamp "$img" --config "$T/site.conf" --mac 52:54:00:00:00:02 2>/dev/null
-	check "$label: restamp replaces the plan" \
-		sh -c "'$NE' show '$img' | grep -q 52-54-00-00-00-02 && ! '$NE' show '$img' | grep -q 52-54-00-12-34-56"
+	stamp_once "$label" "$img" "$off" 16384 "the stamp page"
+	restamp "$label" "$img"
 	# Offset 4096 is the first page of the header's ".text" section.
 	cp "$T/orig.efi" "$T/twice.efi"
 	printf ALPINEBOOTSTAMP1 | dd of="$T/twice.efi" bs=1 seek=4096 conv=notrunc 2> /dev/null
 	refused "$label, the magic on a second page" "$T/twice.efi"
-	grep -q 'more than one page' "$T/err" && ok "$label: says the magic is on more than one page" ||
-		bad "$label: says the magic is on more than one page"
+	grep -q 'more than one page' "$T/err" && t_ok "$label: says the magic is on more than one page" ||
+		t_fail "$label: says the magic is on more than one page"
 	cp "$T/orig.efi" "$T/gone.efi"
 	dd if=/dev/zero of="$T/gone.efi" bs=1 seek="$off" count=16 conv=notrunc 2> /dev/null
 	refused "$label without the magic" "$T/gone.efi"
@@ -192,5 +192,4 @@ else
 	echo "note: $EFI_ARM64 not built (make efi-arm64); its stamp round trip did not run"
 fi
 
-echo "stamp: $PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+t_done

@@ -65,6 +65,13 @@ normal() {
 	fi
 }
 row() { t_case "$@"; normal; }
+# malformed WHAT KIND NB-DHCPTEST-ARGS...: a row whose packet netbootd must
+# drop and count as malformed, so the count expected at the end goes up.
+malformed() {
+	local what=$1; shift
+	row "malformed: $what" case_malformed "$@"
+	MALFORMED=$((MALFORMED + 1))
+}
 
 # log_count 'ERE': how many lines of the server log match.
 log_count() { grep -Ec -- "$1" "$T_LOG"; }
@@ -157,18 +164,12 @@ row "flood: $FLOOD DISCOVERs from random MACs" case_flood
 row "exact copies: 50 identical packets" case_copies
 row "a real retransmission is not a copy" case_retransmit
 
-row "malformed: options cut short" case_malformed truncated --truncate 250
-MALFORMED=$((MALFORMED + 1))
-row "malformed: option overload pointing at itself" case_malformed overload-self --mangle overload-self
-MALFORMED=$((MALFORMED + 1))
-row "malformed: an option longer than the packet" case_malformed huge-opt --mangle huge-opt
-MALFORMED=$((MALFORMED + 1))
-row "malformed: hlen 17" case_malformed hlen17 --mangle hlen17
-MALFORMED=$((MALFORMED + 1))
-row "malformed: zero chaddr" case_malformed zero-mac --mangle zero-mac
-MALFORMED=$((MALFORMED + 1))
-row "malformed: broadcast chaddr" case_malformed bcast-mac --mangle bcast-mac
-MALFORMED=$((MALFORMED + 1))
+malformed "options cut short" truncated --truncate 250
+malformed "option overload pointing at itself" overload-self --mangle overload-self
+malformed "an option longer than the packet" huge-opt --mangle huge-opt
+malformed "hlen 17" hlen17 --mangle hlen17
+malformed "zero chaddr" zero-mac --mangle zero-mac
+malformed "broadcast chaddr" bcast-mac --mangle bcast-mac
 # A wrong magic cookie is BOOTP, not DHCP: ignored (counted), never answered.
 row "bad magic cookie" case_malformed cookie --mangle cookie
 
