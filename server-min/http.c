@@ -62,6 +62,7 @@
 #include "server-min/log.h"
 #include "server-min/netbootd.h"
 #include "server-min/status.h"
+#include "server-min/util.h"
 
 /* A boot storm of 1000 clients opens a few connections each (script,
  * kernel, initramfs, then modloop and apkovl from Alpine's init). Past the
@@ -200,7 +201,7 @@ struct http_conn {
 	int fd;
 	enum conn_state state;
 	struct sockaddr_in peer;
-	char client[INET_ADDRSTRLEN + 8];  /* "IP:PORT" for the log */
+	char client[NB_PEER_TEXT_MAX];     /* "IP:PORT" for the log */
 	char mac[18];                      /* the client's MAC for the log, "" unknown */
 	int mac_looked;                    /* conn_mac's memo: mac[] is final */
 	struct ev_timer timer;             /* meaning depends on state */
@@ -255,15 +256,6 @@ static const char *conn_mac(struct http_conn *cn)
 
 
 static void conn_process(struct http_conn *cn);
-
-static double elapsed_s(const struct timespec *t0)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - t0->tv_sec) +
-	       (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
-}
 
 /* The client's path (and query) for the log: printable ASCII only, so a
  * hostile name cannot forge log lines or send terminal escapes. */
@@ -548,7 +540,7 @@ static void conn_history(struct http_conn *cn, double s, const char *why)
  * connection for the next request or close it. */
 static void conn_finish(struct http_conn *cn)
 {
-	double s = elapsed_s(&cn->t0);
+	double s = nb_elapsed_s(&cn->t0);
 	double rate = s > 0 ? (double)cn->sent / s / 1e6 : 0;
 
 	if (cn->why)
@@ -655,12 +647,12 @@ static void conn_send_failed(struct http_conn *cn, int err, int progress)
 		logm_warn("http", cn->client, conn_mac(cn),
 			  "%s %s %d failed after %llu bytes: file shrank",
 			  cn->method, cn->path, cn->status, (unsigned long long)cn->sent);
-		conn_history(cn, elapsed_s(&cn->t0), "file shrank");
+		conn_history(cn, nb_elapsed_s(&cn->t0), "file shrank");
 	} else {
 		logm_info("http", cn->client, conn_mac(cn), "%s %s %d aborted after "
 			  "%llu bytes in %.3f s: %s", cn->method, cn->path, cn->status,
-			  (unsigned long long)cn->sent, elapsed_s(&cn->t0), strerror(-err));
-		conn_history(cn, elapsed_s(&cn->t0), strerror(-err));
+			  (unsigned long long)cn->sent, nb_elapsed_s(&cn->t0), strerror(-err));
+		conn_history(cn, nb_elapsed_s(&cn->t0), strerror(-err));
 	}
 	conn_free(cn);
 }
@@ -991,7 +983,7 @@ static void conn_send_timeout(struct http_conn *cn)
 		  "%s %s %d stalled: no progress in %d s after %llu bytes, closed",
 		  cn->method, cn->path, cn->status,
 		  HTTP_SEND_TIMEOUT_MS / 1000, (unsigned long long)cn->sent);
-	conn_history(cn, elapsed_s(&cn->t0), "stalled");
+	conn_history(cn, nb_elapsed_s(&cn->t0), "stalled");
 	conn_free(cn);
 }
 
@@ -1030,7 +1022,6 @@ static void conn_new(struct http_server *srv, int fd,
 {
 	struct http_conn *cn;
 	struct http_peer *pe;
-	char ip[INET_ADDRSTRLEN];
 	int one = 1, r;
 
 	pe = peer_get(srv, peer->sin_addr);
@@ -1052,8 +1043,7 @@ static void conn_new(struct http_server *srv, int fd,
 	cn->fd = fd;
 	cn->peer = *peer;
 	cn->c.fd = -1;
-	inet_ntop(AF_INET, &peer->sin_addr, ip, sizeof(ip));
-	snprintf(cn->client, sizeof(cn->client), "%s:%u", ip, ntohs(peer->sin_port));
+	nb_peer_text(peer, cn->client);
 	/* Heads and small bodies go out as one writev; no reason to let
 	 * Nagle hold the last segment of a response. */
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));

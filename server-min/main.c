@@ -56,6 +56,7 @@
 #include "server-min/history.h"
 #include "server-min/log.h"
 #include "server-min/netbootd.h"
+#include "server-min/util.h"
 #include "server-min/plansign.h"
 #include "server-min/status.h"
 #include "server-min/workers.h"
@@ -607,10 +608,11 @@ static int resolve_address(struct netbootd *nb, char addr_text[INET_ADDRSTRLEN])
 		return 2;
 	}
 	inet_ntop(AF_INET, &nb->addr, addr_text, INET_ADDRSTRLEN);
-	if (nb->http_port == 80)
-		snprintf(nb->http_base, sizeof(nb->http_base), "http://%s", addr_text);
-	else
-		snprintf(nb->http_base, sizeof(nb->http_base), "http://%s:%u", addr_text, nb->http_port);
+	/* 64 bytes hold any "http://A.B.C.D:PORT"; a failure is a bug. */
+	if (nb_http_base(nb->http_base, sizeof(nb->http_base), addr_text, nb->http_port) < 0) {
+		fprintf(stderr, "netbootd: http base for %s does not fit\n", addr_text);
+		return 2;
+	}
 	return 0;
 }
 
