@@ -360,6 +360,62 @@ int tftp_ack_block(uint64_t acked, uint64_t sent_hi, uint16_t wire, uint64_t *re
 	return 1;
 }
 
+void tftp_rto_init(struct tftp_rto *r, uint32_t timeout_s)
+{
+	memset(r, 0, sizeof(*r));
+	r->ceil_ms = timeout_s ? (uint64_t)timeout_s * 1000 : TFTP_RTO_CEIL_MS;
+}
+
+static uint64_t absdiff(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : b - a;
+}
+
+/* RFC 6298 sec. 2.2 and 2.3, with alpha = 1/8 and beta = 1/4. A sample
+ * is capped at the ceiling first: one stall of minutes must not leave an
+ * estimate that takes dozens of samples to come back down. */
+void tftp_rto_sample(struct tftp_rto *r, uint64_t rtt_us)
+{
+	if (rtt_us > r->ceil_ms * 1000)
+		rtt_us = r->ceil_ms * 1000;
+	if (!r->sampled) {
+		r->srtt_us = rtt_us;
+		r->rttvar_us = rtt_us / 2;
+		r->sampled = 1;
+		return;
+	}
+	r->rttvar_us = (3 * r->rttvar_us + absdiff(r->srtt_us, rtt_us)) / 4;
+	r->srtt_us = (7 * r->srtt_us + rtt_us) / 8;
+}
+
+uint64_t tftp_rto_ms(const struct tftp_rto *r, unsigned backoff)
+{
+	uint64_t ms, var;
+
+	if (!r->sampled) {
+		ms = TFTP_RTO_INITIAL_MS;
+	} else {
+		var = 4 * r->rttvar_us > TFTP_RTO_G_US ? 4 * r->rttvar_us : TFTP_RTO_G_US;
+		ms = (r->srtt_us + var + 999) / 1000;
+	}
+	if (ms < TFTP_RTO_FLOOR_MS)
+		ms = TFTP_RTO_FLOOR_MS;
+	/* doubling stops at the ceiling (255 s at most): no overflow */
+	for (unsigned i = 0; i < backoff && i < 24 && ms < r->ceil_ms; i++)
+		ms *= 2;
+	return ms < r->ceil_ms ? ms : r->ceil_ms;
+}
+
+uint64_t tftp_giveup_ms(uint32_t timeout_s)
+{
+	return timeout_s ? (uint64_t)TFTP_GIVEUP_ROUNDS * timeout_s * 1000 : TFTP_GIVEUP_DEFAULT_MS;
+}
+
+int tftp_dup_ack_resend(uint64_t now_ms, uint64_t head_sent_ms, uint64_t rto_ms)
+{
+	return now_ms >= head_sent_ms && now_ms - head_sent_ms >= rto_ms;
+}
+
 size_t tftp_netascii_encode(const uint8_t *in, size_t in_len, size_t *ret_used,
 			    uint8_t *out, size_t out_cap, uint8_t *pending)
 {

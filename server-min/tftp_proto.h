@@ -141,6 +141,59 @@ int tftp_build_data_hdr(uint8_t *buf, size_t cap, uint16_t block);
  * window (at most TFTP_WINDOWSIZE_GRANT) guarantees. */
 int tftp_ack_block(uint64_t acked, uint64_t sent_hi, uint16_t wire, uint64_t *ret_block);
 
+/* --- retransmission timeout (RFC 6298, adapted to TFTP on a LAN) ------- */
+
+/* The floor of the adaptive timeout. RFC 6298's 1 s floor covers WAN paths
+ * and TCP's delayed ACKs; a TFTP client ACKs at once and a LAN's round trip
+ * is well under 1 ms, so what the floor must cover is scheduling: both ends
+ * are ordinary processes, and a loaded host (a 2-core box in a boot storm,
+ * a 100 Hz kernel) wakes one up a few ms late, 10 ms per tick. 20 ms is two
+ * such ticks: a block that is only late is rarely resent, a lost one costs
+ * 20 ms instead of today's full second. */
+#define TFTP_RTO_FLOOR_MS      20
+/* Before the first sample (RFC 6298 sec. 2.1), and the server's default
+ * timeout when the client set none. */
+#define TFTP_RTO_INITIAL_MS    1000
+/* The ceiling when the client set no timeout: the longest interval of the
+ * old fixed ladder (1 s doubled three times). With a timeout option the
+ * ceiling is the client's value (RFC 2349: it asked us to wait that long). */
+#define TFTP_RTO_CEIL_MS       8000
+/* Clock granularity G of RFC 6298 sec. 2: our timers tick in ms. */
+#define TFTP_RTO_G_US          1000
+/* Give up after this many rounds of the client's timeout without progress,
+ * or after the old ladder's total (1+2+4+8+8+8 s) without one: the same
+ * bounds as before the timeout adapted. */
+#define TFTP_GIVEUP_ROUNDS     6
+#define TFTP_GIVEUP_DEFAULT_MS 31000
+
+/* One transfer's round-trip estimate (RFC 6298 sec. 2), in microseconds:
+ * the samples are well under a millisecond on a LAN. */
+struct tftp_rto {
+	uint64_t srtt_us;      /* smoothed round trip */
+	uint64_t rttvar_us;    /* its mean deviation */
+	uint64_t ceil_ms;      /* the client's timeout, or TFTP_RTO_CEIL_MS */
+	int sampled;           /* 0 until the first sample */
+};
+
+/* timeout_s: the negotiated timeout option, 0 when none. */
+void tftp_rto_init(struct tftp_rto *r, uint32_t timeout_s);
+/* One round trip measured on a block sent once (Karn: never one from a
+ * retransmitted block, whose ACK may answer either copy). */
+void tftp_rto_sample(struct tftp_rto *r, uint64_t rtt_us);
+/* The timeout after `backoff` consecutive expiries without progress:
+ * (SRTT + max(G, 4 RTTVAR)) doubled backoff times (RFC 6298 sec. 5.5),
+ * within [TFTP_RTO_FLOOR_MS, ceil_ms]; TFTP_RTO_INITIAL_MS (at most the
+ * ceiling) before the first sample. */
+uint64_t tftp_rto_ms(const struct tftp_rto *r, unsigned backoff);
+/* How long a verified transfer may go without progress before we give up. */
+uint64_t tftp_giveup_ms(uint32_t timeout_s);
+/* A duplicate ACK (of the block already acknowledged: the client saw our
+ * previous block again, or timed out waiting) resends the window only when
+ * its first block went out at least one RTO ago: at most one resend per
+ * RTO however many duplicates come (the Sorcerer's Apprentice, RFC 1123
+ * sec. 4.2.3.1, answered one resend per duplicate). 1: resend now. */
+int tftp_dup_ack_resend(uint64_t now_ms, uint64_t head_sent_ms, uint64_t rto_ms);
+
 /* The RFC 1350 text of an error code ("Undefined error" for unknown). */
 const char *tftp_err_text(unsigned code);
 const char *tftp_mode_name(enum tftp_mode mode);

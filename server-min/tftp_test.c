@@ -663,6 +663,124 @@ static void test_refusal(void **state)
 	assert_null(why);
 }
 
+/* --- retransmission timeout (RFC 6298) ---------------------------------- */
+
+#define RTO_SAMPLES_MAX 3
+
+struct rto_case {
+	int line;
+	uint32_t timeout_s;                   /* negotiated option, 0: none */
+	uint64_t samples_us[RTO_SAMPLES_MAX]; /* fed in order; 0 ends the list */
+	unsigned backoff;
+	uint64_t want_ms;
+};
+
+#define RTO(...) { __LINE__, __VA_ARGS__ }
+#define NO_SAMPLE { 0 }
+
+static const struct rto_case rto_cases[] = {
+	/* timeout, samples, backoff, want */
+	/* before any sample: 1 s (RFC 6298 sec. 2.1), doubling to the ceiling */
+	RTO(0, NO_SAMPLE, 0, 1000),
+	RTO(0, NO_SAMPLE, 3, 8000),
+	RTO(0, NO_SAMPLE, 4, 8000),
+	RTO(1, NO_SAMPLE, 0, 1000),
+	RTO(1, NO_SAMPLE, 1, 1000),               /* the client's 1 s is the ceiling */
+	/* a LAN: 100 us, RTO = 100 + max(G, 200) us, lifted to the floor */
+	RTO(0, { 100 }, 0, TFTP_RTO_FLOOR_MS),
+	RTO(0, { 100 }, 1, 2 * TFTP_RTO_FLOOR_MS),
+	RTO(0, { 100 }, 5, 32 * TFTP_RTO_FLOOR_MS),
+	RTO(0, { 100 }, 9, 8000),
+	RTO(5, { 100 }, 8, 5000),                 /* 5120 capped at timeout 5 s */
+	RTO(5, { 100 }, 30, 5000),                /* any backoff: still 5 s */
+	RTO(255, { 100 }, 100, 255000),
+	/* first sample R: SRTT = R, RTTVAR = R/2, RTO = 3R (sec. 2.2) */
+	RTO(0, { 100000 }, 0, 300),
+	/* then RTTVAR = 3/4 RTTVAR + 1/4 |SRTT - R|, SRTT = 7/8 SRTT + 1/8 R */
+	RTO(0, { 100000, 100000 }, 0, 250),
+	RTO(0, { 10000, 30000 }, 0, 48),           /* 12500 + 4 * 8750 us, rounded up */
+	RTO(0, { 10000, 30000 }, 1, 96),
+	RTO(0, { 1000, 1000, 1000 }, 0, TFTP_RTO_FLOOR_MS),
+	/* a stall of minutes is capped at the ceiling before it counts */
+	RTO(0, { 600000000 }, 0, 8000),
+	RTO(255, { 200000000 }, 0, 255000),
+	RTO(10, { 2000000 }, 0, 6000),
+};
+
+static void test_rto_table(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(rto_cases) / sizeof(rto_cases[0]); i++) {
+		const struct rto_case *c = &rto_cases[i];
+		struct tftp_rto r;
+		uint64_t got;
+
+		tftp_rto_init(&r, c->timeout_s);
+		for (size_t k = 0; k < RTO_SAMPLES_MAX && c->samples_us[k]; k++)
+			tftp_rto_sample(&r, c->samples_us[k]);
+		got = tftp_rto_ms(&r, c->backoff);
+		if (got != c->want_ms)
+			FAIL_AT(c->line, "rto %llu ms, want %llu\n", (unsigned long long)got,
+				(unsigned long long)c->want_ms);
+	}
+}
+
+/* The give-up time stays what the fixed ladder gave: 31 s, or 6 rounds of
+ * the client's timeout. */
+static void test_giveup(void **state)
+{
+	(void)state;
+	assert_int_equal(tftp_giveup_ms(0), 1000 + 2000 + 4000 + 8000 + 8000 + 8000);
+	assert_int_equal(tftp_giveup_ms(1), 6000);
+	assert_int_equal(tftp_giveup_ms(255), 6 * 255000);
+}
+
+struct dup_case {
+	int line;
+	uint64_t now_ms, head_sent_ms, rto_ms;
+	int want;
+};
+
+#define DUP(...) { __LINE__, __VA_ARGS__ }
+
+static const struct dup_case dup_cases[] = {
+	/* now, head sent, rto, resend? */
+	DUP(100, 80, 20, 1),     /* a whole RTO since the window's first block */
+	DUP(100, 81, 20, 0),     /* a duplicate within the RTO: nothing */
+	DUP(100, 100, 20, 0),    /* right after sending (the dup crossed it) */
+	DUP(5000, 0, 1000, 1),
+	DUP(5, 10, 20, 0),       /* a clock that went back: nothing */
+};
+
+static void test_dup_ack_table(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(dup_cases) / sizeof(dup_cases[0]); i++) {
+		const struct dup_case *c = &dup_cases[i];
+		int got = tftp_dup_ack_resend(c->now_ms, c->head_sent_ms, c->rto_ms);
+
+		if (got != c->want)
+			FAIL_AT(c->line, "resend %d, want %d\n", got, c->want);
+	}
+}
+
+/* However many duplicates arrive, at most one resend per RTO: 1000
+ * duplicates, one a millisecond, for a second at RTO 20 ms draw 50. */
+static void test_dup_ack_storm(void **state)
+{
+	uint64_t head = 0, rto = TFTP_RTO_FLOOR_MS;
+	unsigned resends = 0;
+
+	(void)state;
+	for (uint64_t now = 1; now <= 1000; now++) {
+		if (tftp_dup_ack_resend(now, head, rto)) {
+			resends++;
+			head = now;   /* the resend is the window's new first send */
+		}
+	}
+	assert_int_equal(resends, 1000 / TFTP_RTO_FLOOR_MS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -682,6 +800,10 @@ int main(void)
 		cmocka_unit_test(test_netascii_roundtrip),
 		cmocka_unit_test(test_admit_table),
 		cmocka_unit_test(test_refusal),
+		cmocka_unit_test(test_rto_table),
+		cmocka_unit_test(test_giveup),
+		cmocka_unit_test(test_dup_ack_table),
+		cmocka_unit_test(test_dup_ack_storm),
 	};
 
 	return cmocka_run_group_tests_name("tftp_proto", tests, NULL, NULL);
