@@ -21,9 +21,19 @@
  * - blksize is clamped to the path MTU minus IP (20), UDP (8) and TFTP (4)
  *   headers: 1468 on Ethernet. Fragmented DATA is lost whole when one
  *   fragment is, and PXE ROMs reassemble badly or not at all.
- * - A duplicate ACK never triggers a resend (Sorcerer's Apprentice,
- *   RFC 1123 sec. 4.2.3.1): only our own timer retransmits, the
- *   whole current window, at most TFTP_RETRIES times, then we give up.
+ * - Loss recovery (issue 15): once the client has ACKed, our timer runs
+ *   on an adaptive timeout from the measured round trip (RFC 6298: SRTT
+ *   and RTTVAR, Karn's rule: no sample from a block sent twice; a 20 ms
+ *   floor for a LAN, the client's `timeout` option, else 8 s, as ceiling;
+ *   doubling on each expiry without progress), so a lost DATA or ACK
+ *   costs tens of milliseconds, not a second. An expiry resends the
+ *   window from the first unacknowledged block (RFC 7440). We give up
+ *   after as long without progress as the old fixed ladder took
+ *   (31 s, or 6 rounds of the client's timeout).
+ * - A duplicate ACK (of the block already acknowledged) resends the
+ *   window at most once per RTO, counted from when its first block last
+ *   went out; never one resend per duplicate (Sorcerer's Apprentice,
+ *   RFC 1123 sec. 4.2.3.1: that doubles every packet from then on).
  * - An ACK in the middle of the window (the client saw a gap) restarts the
  *   window after it, as RFC 7440 sec. 4 describes. A window is granted at
  *   most 128 KiB in flight (tftp_negotiate): more overflows the client's
@@ -107,14 +117,14 @@
 #define TFTP_MAX_XFERS      2048
 #define TFTP_NOFILE_WANT    8192   /* soft RLIMIT_NOFILE we ask for */
 #define TFTP_NOFILE_SHARE   4      /* TFTP takes 1/4 of it: 2 fds each */
-#define TFTP_RETRIES        5
 /* Before its first ACK a transfer runs on our round, never the client's
  * timeout, and is freed after this many silent rounds: 3 s in all. */
 #define TFTP_UNVERIFIED_MS      1000
 #define TFTP_UNVERIFIED_ROUNDS  3
+/* More doublings than any RTO needs to reach its ceiling (20 ms to 255 s
+ * takes 14): only keeps the counter bounded. */
+#define TFTP_BACKOFF_MAX        16
 #define TFTP_WARN_EVERY_MS      1000   /* at most one drop warning per second */
-#define TFTP_TIMEOUT_MS     1000   /* when the client set no timeout */
-#define TFTP_BACKOFF_MAX    3      /* default timeout doubles up to 8 s */
 #define TFTP_RX_BUDGET      64     /* packets per socket per wakeup */
 #define TFTP_REQ_BUF        2048   /* RRQs beyond this are malformed */
 /* Receive buffer of the request socket: a boot storm (hundreds of PXE ROMs
@@ -134,11 +144,47 @@ _Static_assert(TFTP_RING > TFTP_WINDOWSIZE_GRANT + 1, "ring must hold a window a
 #define TFTP_BATCH_BYTES    (128 * 1024)
 _Static_assert(TFTP_BATCH_BYTES >= TFTP_BLKSIZE_MAX, "a batch holds the biggest block");
 
+/* Every phase of a transfer. Transitions happen in xfer_set_state() only,
+ * as xfer_next[] allows:
+ *
+ *   UNVERIFIED --first ACK--> DATA --ACK of the last block--> SENT
+ *   UNVERIFIED --ERROR right after our OACK--> PROBED (edk2's tsize probe)
+ *   UNVERIFIED, DATA --ERROR--> ABORTED
+ *   UNVERIFIED, DATA --give up, read error, replaced, stopping--> FAILED
+ *   UNVERIFIED --ACK of a one-block file--> SENT
+ *
+ * The last four are ends: xfer_end() enters one, logs it as xfer_ends[]
+ * says and frees the transfer in the same call. (want_out is no phase: it
+ * mirrors what epoll watches, so that we call epoll_ctl only on a change.) */
 enum xfer_state {
 	XFER_UNVERIFIED,  /* first answer sent (OACK, or DATA 1 when no option
 	                   * was accepted); no ACK yet, so the source address
 	                   * may be forged: our timer sends nothing */
-	XFER_DATA,        /* the client ACKed: window after `acked` being sent */
+	XFER_DATA,        /* the client ACKed: window after `acked` being sent,
+	                   * our adaptive timer resends */
+	XFER_SENT,        /* end: the client acknowledged the last block */
+	XFER_PROBED,      /* end: ERROR right after our OACK, no failure */
+	XFER_ABORTED,     /* end: the client sent ERROR */
+	XFER_FAILED,      /* end: we gave up or could not go on */
+	XFER_STATES
+};
+
+#define XS(s) (1u << (s))
+#define XS_ENDS (XS(XFER_SENT) | XS(XFER_PROBED) | XS(XFER_ABORTED) | XS(XFER_FAILED))
+static const unsigned xfer_next[XFER_STATES] = {
+	[XFER_UNVERIFIED] = XS(XFER_DATA) | XS_ENDS,
+	[XFER_DATA]       = XS(XFER_SENT) | XS(XFER_ABORTED) | XS(XFER_FAILED),
+};
+
+/* How each end is logged and counted. */
+static const struct {
+	const char *verb;
+	int failure;   /* counted in tftp_failed, noted in the history */
+} xfer_ends[XFER_STATES] = {
+	[XFER_SENT]    = { "sent", 0 },
+	[XFER_PROBED]  = { "aborted", 0 },
+	[XFER_ABORTED] = { "aborted", 1 },
+	[XFER_FAILED]  = { "failed", 1 },
 };
 
 /* Where block n starts: in the source (off, plus a netascii pair's second
@@ -184,10 +230,22 @@ struct tftp_xfer {
 	uint64_t next_send;           /* next block to send */
 	uint64_t sent_hi;             /* highest block sent so far */
 	uint64_t last;                /* the final, short block; 0: not yet known */
-	unsigned retries;             /* timeouts since the last progress */
+	unsigned retries;             /* timer expiries since the last progress
+	                               * (unverified: silent rounds) */
+	unsigned backoff;             /* RTO doublings; kept until a fresh sample
+	                               * (Karn, RFC 6298 sec. 5.7: an ACK of a resent
+	                               * block says nothing of the round trip) */
 	uint64_t answered_ms;         /* unverified: when the first answer last went out */
-	int want_out;                 /* waiting for EPOLLOUT after EAGAIN */
-	int aborted;                  /* ended by the client's ERROR */
+	uint64_t answered_us;         /* ...on the fine clock, for the first RTT sample */
+	unsigned answers;             /* first answers sent (Karn: sample only after one) */
+	struct tftp_rto rto;          /* round-trip estimate (RFC 6298) */
+	uint64_t giveup_ms;           /* without progress this long: give up */
+	uint64_t progress_ms;         /* when acked last moved (or the first ACK) */
+	uint64_t head_sent_ms;        /* when block acked + 1 last went out */
+	uint64_t timed_block;         /* block whose ACK we time; 0: none */
+	uint64_t timed_us;            /* ...when it went out */
+	uint64_t resent;              /* blocks sent more than once */
+	int want_out;                 /* epoll watches EPOLLOUT too (after EAGAIN) */
 	struct block_start ring[TFTP_RING];
 	uint8_t *pkt;                 /* TFTP_HDR + blksize */
 	uint8_t *scratch;             /* netascii source bytes, blksize */
@@ -242,6 +300,16 @@ static double elapsed_s(const struct timespec *since)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (double)(now.tv_sec - since->tv_sec) +
 	       (double)(now.tv_nsec - since->tv_nsec) / 1e9;
+}
+
+/* The fine clock for round-trip samples: a LAN's round trip is well under
+ * the loop's millisecond. */
+static uint64_t now_us(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)now.tv_sec * 1000000 + (uint64_t)now.tv_nsec / 1000;
 }
 
 static int same_peer(const struct sockaddr_in *a, const struct sockaddr_in *b)
@@ -397,44 +465,85 @@ static void xfer_free(struct tftp_xfer *t)
 	free(t);
 }
 
-/* The one way out of a transfer: log its line, count it, free it.
- * why: NULL when the client acknowledged the last block. */
-static void xfer_end(struct tftp_xfer *t, enum log_level lvl, const char *verb,
+/* The one place a transfer changes phase (see enum xfer_state). */
+static void xfer_set_state(struct tftp_xfer *t, enum xfer_state to)
+{
+	if (!(xfer_next[t->state] & XS(to))) {
+		/* a bug, not the client's doing: say so, keep the phase */
+		logm_error("tftp", t->client, t->mac, "no transition from state %d to %d",
+			   (int)t->state, (int)to);
+		return;
+	}
+	t->state = to;
+}
+
+/* The one way out of a transfer: enter the end `to`, log its line, count
+ * it, free it. why: NULL for XFER_SENT. */
+static void xfer_end(struct tftp_xfer *t, enum xfer_state to, enum log_level lvl,
 		     const char *why)
 {
 	struct netbootd_stats *st = &t->srv->nb->stats;
 	double s = elapsed_s(&t->started);
 	uint64_t bytes = xfer_bytes(t);
 	double rate = s > 0 ? (double)bytes / s / 1e6 : 0;
-	/* edk2's tsize probe (below) is no transfer of the boot's */
-	int probe = why && t->state == XFER_UNVERIFIED && t->params.oack && t->aborted;
+	char tail[128];
 
-	if (!probe)
+	xfer_set_state(t, to);
+	/* edk2's tsize probe (XFER_PROBED) is no transfer of the boot's */
+	if (t->state != XFER_PROBED)
 		history_note_transfer(t->srv->nb, HP_TFTP, &t->peer, t->name, bytes, s, why);
+	if (t->state == XFER_SENT)
+		st->tftp_done++;
+	else if (xfer_ends[t->state].failure)
+		st->tftp_failed++;
 
 	/* A request is often the first packet from its address (the client
 	 * resolved only ours), so the neighbour table learns it from our
 	 * answers: one more look at the end when the start found nothing. */
 	if (!t->mac[0])
 		peer_mac(t->srv->nb, &t->peer, t->mac);
-	if (!why) {
-		st->tftp_done++;
+	snprintf(tail, sizeof(tail), "blksize=%u windowsize=%u mode=%s resent=%llu",
+		 t->params.blksize, t->params.windowsize, tftp_mode_name(t->mode),
+		 (unsigned long long)t->resent);
+	if (!why)
+		log_msg_mac(lvl, "tftp", t->client, t->mac, "%s %s %llu bytes in %.3f s (%.1f MB/s) %s",
+			    xfer_ends[t->state].verb, t->name, (unsigned long long)bytes, s, rate,
+			    tail);
+	else
 		log_msg_mac(lvl, "tftp", t->client, t->mac,
-			"%s %s %llu bytes in %.3f s (%.1f MB/s) blksize=%u windowsize=%u mode=%s",
-			verb, t->name, (unsigned long long)bytes, s, rate,
-			t->params.blksize, t->params.windowsize, tftp_mode_name(t->mode));
-	} else {
-		/* An abort right after our OACK is how edk2 (OVMF) and Intel
-		 * PXE ROMs learn a file's size: ask tsize, abort, ask again.
-		 * Not a failure worth counting. */
-		if (!probe)
-			st->tftp_failed++;
-		log_msg_mac(lvl, "tftp", t->client, t->mac,
-			"%s %s after %llu bytes in %.3f s (%.1f MB/s): %s blksize=%u windowsize=%u mode=%s",
-			verb, t->name, (unsigned long long)bytes, s, rate, why,
-			t->params.blksize, t->params.windowsize, tftp_mode_name(t->mode));
-	}
+			    "%s %s after %llu bytes in %.3f s (%.1f MB/s): %s %s",
+			    xfer_ends[t->state].verb, t->name, (unsigned long long)bytes, s, rate,
+			    why, tail);
 	xfer_free(t);
+}
+
+/* Blocks first..first+count-1 went out: the bookkeeping of retransmission.
+ * The first block of a window dates the duplicate-ACK gate; one block in
+ * flight at a time is timed for the RTT, and (Karn's rule) its timing is
+ * dropped when a copy of it, or of a block before it, goes out again:
+ * the ACK could then answer either copy. */
+static void xfer_sent(struct tftp_xfer *t, uint64_t first, uint64_t count)
+{
+	uint64_t hi = first + count - 1;
+
+	if (count == 0)
+		return;
+	if (first == t->acked + 1)
+		t->head_sent_ms = ev_now_ms(t->srv->nb->loop);
+	if (first <= t->sent_hi) {
+		uint64_t again = hi <= t->sent_hi ? count : t->sent_hi - first + 1;
+
+		t->resent += again;
+		if (t->timed_block && first <= t->timed_block)
+			t->timed_block = 0;
+	}
+	if (hi > t->sent_hi) {
+		if (!t->timed_block) {
+			t->timed_block = hi;
+			t->timed_us = now_us();
+		}
+		t->sent_hi = hi;
+	}
 }
 
 static void xfer_want_out(struct tftp_xfer *t, int on)
@@ -513,9 +622,8 @@ static int xfer_pump_batch(struct tftp_xfer *t, uint64_t limit)
 			return sent;
 		if (sent == 0)
 			break;   /* ENOBUFS and the like: as if lost, the timer resends */
+		xfer_sent(t, t->next_send, (uint64_t)sent);
 		t->next_send += (uint64_t)sent;
-		if (t->next_send - 1 > t->sent_hi)
-			t->sent_hi = t->next_send - 1;
 	}
 	xfer_want_out(t, 0);
 	return 0;
@@ -546,8 +654,7 @@ static int xfer_pump(struct tftp_xfer *t)
 			/* ENOBUFS and the like: as if lost, the timer resends */
 			break;
 		}
-		if (t->next_send > t->sent_hi)
-			t->sent_hi = t->next_send;
+		xfer_sent(t, t->next_send, 1);
 		t->next_send++;
 	}
 	xfer_want_out(t, 0);
@@ -564,19 +671,20 @@ static void xfer_send_oack(struct tftp_xfer *t)
 			     sizeof(t->peer));
 }
 
+/* Unverified: our own short round (a forger may ask timeout 255).
+ * Verified: the adaptive RTO, doubled per expiry without progress, and
+ * never past the moment we give up. */
 static void xfer_arm(struct tftp_xfer *t)
 {
-	uint64_t ms;
+	uint64_t now = ev_now_ms(t->srv->nb->loop), end, ms;
 
 	if (t->state == XFER_UNVERIFIED) {
-		/* our round, not the client's: a forger may ask timeout 255 */
 		ms = TFTP_UNVERIFIED_MS;
-	} else if (t->params.timeout) {
-		/* RFC 2349: the client's value, as it asked */
-		ms = (uint64_t)t->params.timeout * 1000;
 	} else {
-		unsigned shift = t->retries < TFTP_BACKOFF_MAX ? t->retries : TFTP_BACKOFF_MAX;
-		ms = (uint64_t)TFTP_TIMEOUT_MS << shift;
+		ms = tftp_rto_ms(&t->rto, t->backoff);
+		end = t->progress_ms + t->giveup_ms;
+		if (now + ms > end)
+			ms = end > now ? end - now : 0;
 	}
 	ev_timer_arm(t->srv->nb->loop, &t->timer, ms);
 }
@@ -595,7 +703,7 @@ static void xfer_fail_read(struct tftp_xfer *t, int err)
 		send_error(t->fd, &t->peer, TFTP_ERR_UNDEF, "Read error");
 		snprintf(why, sizeof(why), "read error: %s", strerror(-err));
 	}
-	xfer_end(t, LOG_LVL_ERROR, "failed", why);
+	xfer_end(t, XFER_FAILED, LOG_LVL_ERROR, why);
 }
 
 /* Send what the window allows; the timer is re-armed only once the client
@@ -620,12 +728,49 @@ static int xfer_go(struct tftp_xfer *t)
 static int xfer_answer(struct tftp_xfer *t)
 {
 	t->answered_ms = ev_now_ms(t->srv->nb->loop);
+	t->answered_us = now_us();
+	t->answers++;
 	if (t->params.oack) {
 		xfer_send_oack(t);
 		return 0;
 	}
 	t->next_send = 1;
 	return xfer_go(t);
+}
+
+/* The client answered on our port for the first time: its address is its
+ * own. The OACK's round trip is the first RTT sample when it went out once. */
+static void xfer_verified(struct tftp_xfer *t)
+{
+	xfer_set_state(t, XFER_DATA);
+	if (t->params.oack && t->answers == 1) {
+		tftp_rto_sample(&t->rto, now_us() - t->answered_us);
+		t->backoff = 0;
+	}
+	t->retries = 0;
+	t->progress_ms = ev_now_ms(t->srv->nb->loop);
+}
+
+/* The window's first unacknowledged block onward again: the timer's
+ * expiry, or a duplicate ACK past its gate. 1 when t was freed. */
+static int xfer_resend(struct tftp_xfer *t)
+{
+	t->next_send = t->acked + 1;
+	return xfer_go(t);
+}
+
+/* An ACK that does not move the window: a duplicate of the block already
+ * acknowledged may resend, time-gated (tftp_dup_ack_resend); any other is
+ * stale or bogus and changes nothing. 1 when t was freed. */
+static int xfer_dup_ack(struct tftp_xfer *t, uint16_t block)
+{
+	uint64_t now = ev_now_ms(t->srv->nb->loop);
+
+	if (t->state != XFER_DATA || block != (uint16_t)t->acked)
+		return 0;
+	if (!tftp_dup_ack_resend(now, t->head_sent_ms, tftp_rto_ms(&t->rto, 0)))
+		return 0;
+	return xfer_resend(t);
 }
 
 /* 1 when t was freed. */
@@ -636,18 +781,23 @@ static int xfer_ack(struct tftp_xfer *t, uint16_t block)
 	if (t->state == XFER_UNVERIFIED && t->params.oack) {
 		if (block != 0)
 			return 0;          /* stray: only ACK 0 answers an OACK */
-		t->state = XFER_DATA;      /* it knows our port: the address is its own */
-		t->retries = 0;
+		xfer_verified(t);          /* it knows our port: the address is its own */
 		return xfer_go(t);
 	}
-	/* a duplicate, old or unsent block: never resend on it */
 	if (!tftp_ack_block(t->acked, t->sent_hi, block, &n))
-		return 0;
-	t->state = XFER_DATA;
+		return xfer_dup_ack(t, block);
+	if (t->state == XFER_UNVERIFIED)
+		xfer_verified(t);
+	if (t->timed_block && n >= t->timed_block) {
+		tftp_rto_sample(&t->rto, now_us() - t->timed_us);
+		t->timed_block = 0;
+		t->backoff = 0;
+	}
 	t->acked = n;
 	t->retries = 0;
+	t->progress_ms = ev_now_ms(t->srv->nb->loop);
 	if (t->last && t->acked >= t->last) {
-		xfer_end(t, LOG_LVL_INFO, "sent", NULL);
+		xfer_end(t, XFER_SENT, LOG_LVL_INFO, NULL);
 		return 1;
 	}
 	t->next_send = t->acked + 1;   /* RFC 7440: the next window starts here */
@@ -678,8 +828,11 @@ static int xfer_input(struct tftp_xfer *t, const uint8_t *buf, size_t len,
 		if (tftp_parse_error(buf, len, &code, msg, sizeof(msg)) < 0)
 			break;
 		snprintf(why, sizeof(why), "client sent ERROR %u (%s)", (unsigned)code, msg);
-		t->aborted = 1;
-		xfer_end(t, LOG_LVL_INFO, "aborted", why);
+		/* An abort right after our OACK is how edk2 (OVMF) and Intel
+		 * PXE ROMs learn a file's size: ask tsize, abort, ask again.
+		 * Not a failure worth counting. */
+		xfer_end(t, t->state == XFER_UNVERIFIED && t->params.oack ?
+			 XFER_PROBED : XFER_ABORTED, LOG_LVL_INFO, why);
 		return 1;
 	default:
 		break;
@@ -726,25 +879,26 @@ static void xfer_io(struct ev_loop *loop, int fd, uint32_t events, void *arg)
 static void xfer_timeout(struct ev_loop *loop, void *arg)
 {
 	struct tftp_xfer *t = arg;
-	char why[64];
+	char why[96];
 
-	(void)loop;
 	t->retries++;
 	if (t->state == XFER_UNVERIFIED) {
 		/* not a word from the client yet: send nothing unasked */
 		if (t->retries >= TFTP_UNVERIFIED_ROUNDS)
-			xfer_end(t, LOG_LVL_INFO, "failed", "client never answered");
+			xfer_end(t, XFER_FAILED, LOG_LVL_INFO, "client never answered");
 		else
 			xfer_arm(t);
 		return;
 	}
-	if (t->retries > TFTP_RETRIES) {
-		snprintf(why, sizeof(why), "timeout after %u retries", TFTP_RETRIES);
-		xfer_end(t, LOG_LVL_WARN, "failed", why);
+	if (ev_now_ms(loop) - t->progress_ms >= t->giveup_ms) {
+		snprintf(why, sizeof(why), "timeout after %u retries, %.1f s without progress",
+			 t->retries - 1, (double)t->giveup_ms / 1000);
+		xfer_end(t, XFER_FAILED, LOG_LVL_WARN, why);
 		return;
 	}
-	t->next_send = t->acked + 1;   /* the whole current window again */
-	(void)xfer_go(t);
+	if (t->backoff < TFTP_BACKOFF_MAX)
+		t->backoff++;
+	(void)xfer_resend(t);
 }
 
 /* Scan once: the peer's own transfer (or NULL) and how many its IP holds. */
@@ -821,7 +975,7 @@ static int admit(struct tftp_server *srv, const char *name, const struct sockadd
 	case TFTP_ADMIT_REPLACE:
 		srv->n_replaced++;
 		snprintf(why, sizeof(why), "replaced by a request for %s", name);
-		xfer_end(t, LOG_LVL_INFO, "failed", why);
+		xfer_end(t, XFER_FAILED, LOG_LVL_INFO, why);
 		return 0;
 	case TFTP_ADMIT_ANSWER_AGAIN:
 		logm_debug("tftp", client, t->mac, "repeated request for %s: first answer again", name);
@@ -880,6 +1034,8 @@ static int xfer_new(struct tftp_server *srv, const struct tftp_request *req,
 	t->mode = req->mode;
 	t->content = *c;
 	t->params = params;
+	tftp_rto_init(&t->rto, params.timeout);
+	t->giveup_ms = tftp_giveup_ms(params.timeout);
 	t->pkt = t->buf;
 	t->scratch = req->mode == TFTP_MODE_NETASCII ? t->buf + TFTP_HDR + params.blksize : NULL;
 	t->next_send = 1;
@@ -1117,7 +1273,7 @@ void tftp_stop(struct tftp_server *srv)
 	if (!srv)
 		return;
 	while (srv->xfers)
-		xfer_end(srv->xfers, LOG_LVL_WARN, "failed", "server stopping");
+		xfer_end(srv->xfers, XFER_FAILED, LOG_LVL_WARN, "server stopping");
 	log_info("tftp", "-", "requests dropped: %llu at the cap, %llu over tftp-per-ip, "
 		 "%llu for another file while a verified transfer ran; "
 		 "%llu repeats ignored, %llu unverified transfers replaced",

@@ -20,3 +20,10 @@ CHECKS += test-hostile-tftp
 .PHONY: test-hostile-tftp
 test-hostile-tftp: $(B)/san/netbootd $(B)/test/tftp_probe
 	NETBOOTD=$(B)/san/netbootd PROBE=$(B)/test/tftp_probe bash server-min/tests/hostile-tftp.sh
+
+# Loss recovery: 1% and 5% random loss each way (nftables), an NBP and a
+# 4 MiB file through curl, tftp-hpa and atftp windowsize 16, all intact.
+CHECKS += test-tftp-loss
+.PHONY: test-tftp-loss
+test-tftp-loss: $(B)/san/netbootd
+	NETBOOTD=$(B)/san/netbootd bash server-min/tests/tftp-loss.sh
