@@ -435,6 +435,8 @@ echo "- one TFTP figure: \`nbload tftp --server 198.18.0.1 --tftp-port PORT --fi
 echo "- one HTTP figure: \`wrk -t2 -c100 -d${HTTP_SECONDS}s http://198.18.0.1:PORT/big20\`"
 echo "- server command lines: see \`bench/run.sh\` (start_*); raw rows and per-client CSVs: \`build/bench/\` of the run (\`make bench-publish\` copies only this file, bench.png and *.dat)."
 } >"$MD"
+# TFTP through random loss: bench/loss.sh writes its own section.
+[ -s "$RAW/loss.md" ] && cat "$RAW/loss.md" >>"$MD"
 
 # --- plot ------------------------------------------------------------------
 awk -F'\t' '$1=="netbootd" {n[$2]=$5/1000" "$7/1000} $1=="reference" {r[$2]=$5/1000" "$7/1000}

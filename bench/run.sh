@@ -72,7 +72,7 @@ ACK_DELAY_US=${BENCH_ACK_DELAY_US:-200}
 HTTP_SECONDS=${BENCH_HTTP_SECONDS:-5}
 INVENTORY=${BENCH_INVENTORY:-100000}
 INV_STORM=${BENCH_INVENTORY_STORM:-1000}
-ONLY=${BENCH_ONLY:-storm transfers inventory shaped}
+ONLY=${BENCH_ONLY:-storm transfers inventory shaped loss}
 want() { [[ " $ONLY " == *" $1 "* ]]; }
 RAW=${BENCH_RAW:-$PWD/build/bench}
 OUT=${BENCH_OUT:-$RAW}
@@ -457,6 +457,10 @@ shaped_http() {
 pw=$!; sleep 0.2; kill -TERM $pw; wait $pw
 NBD_HWM_END=$(kv hwm_sum_kb "$(cat "$RAW/pw-end")")
 stop_stack
+
+# --- 5. TFTP through random loss: bench/loss.sh (knobs BENCH_LOSS="1 5",
+# BENCH_LOSS_REPS=3, BENCH_LOSS_CAP=60), namespaces of its own, loss.md
+want loss && { NETBOOTD=$NETBOOTD bench/loss.sh "$RAW" >"$RAW/loss.out" 2>&1 || b_log "loss: failed"; }
 
 # --- report ------------------------------------------------------------------
 T_END=$(date +%s)

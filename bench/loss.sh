@@ -1,0 +1,148 @@
+#!/bin/bash
+# bench/loss.sh: TFTP through random loss, netbootd against tftp-hpa's
+# in.tftpd (issue 15 item 5).
+#
+# nftables in each namespace of a pair of its own (bench/lib.sh) drops
+# `numgen random mod 100 < N` of the incoming UDP packets, for each N in
+# BENCH_LOSS (percent, each way): DATA on the client's side, ACKs on the
+# server's. The two request ports are spared, so what is measured is
+# recovery inside a transfer. Per loss rate, the same client against each
+# server: a 100 KB NBP and a 4 MiB file in lockstep at blksize 1468 (curl),
+# and the 4 MiB file asking windowsize 16 (atftp; in.tftpd has no
+# windowsize, so it answers lockstep, which is what such a client gets
+# from it). Client-measured wall time, median of BENCH_LOSS_REPS, each
+# transfer capped at BENCH_LOSS_CAP seconds and then reported as "> CAP s";
+# a median is known to be over the cap once two of three runs hit it, so
+# the third is skipped. Every copy is checked (SHA-256).
+#
+#   NETBOOTD=build/netbootd bench/loss.sh OUTDIR
+#
+# Writes OUTDIR/loss.tsv (server, loss, file, client, rep, seconds, intact)
+# and OUTDIR/loss.md, the section bench/report.sh appends to results.md.
+cd "$(dirname "$0")/.." || exit 1
+. bench/lib.sh
+NETBOOTD=${NETBOOTD:-build/netbootd}
+LOSS=${BENCH_LOSS:-"1 5"}
+REPS=${BENCH_LOSS_REPS:-3}
+CAP=${BENCH_LOSS_CAP:-60}
+OUTDIR=${1:?usage: loss.sh OUTDIR}
+P_NBD=3069 P_HPA=1069
+B_ADDRS=1
+
+[ -x "$NETBOOTD" ] || b_die "no $NETBOOTD (make build/netbootd)"
+for t in curl atftp in.tftpd nft; do
+	command -v $t >/dev/null || b_die "$t missing (make deps)"
+done
+mkdir -p "$OUTDIR"
+OUTDIR=$(realpath "$OUTDIR")
+b_init loss
+b_netns_up
+ROOT=$B_DIR/root
+b_file "$ROOT/nbp" 102400
+b_file "$ROOT/big4" $((4 * 1048576))
+chmod -R a+rX "$B_DIR"
+declare -A SHA
+for f in nbp big4; do SHA[$f]=$(sha256sum "$ROOT/$f" | cut -d' ' -f1); done
+
+b_start netbootd "$OUTDIR/loss-netbootd.log" "$NETBOOTD" --interface nbs0 --root "$ROOT" \
+	--no-dhcp --no-http --tftp-port $P_NBD
+b_wait_listen u $P_NBD
+# shellcheck disable=SC2046
+b_start tftp-hpa "$OUTDIR/loss-tftpd-hpa.out" in.tftpd \
+	$(grep -v '^#' bench/conf/tftpd-hpa.args) --address "$B_SRV_IP:$P_HPA" "$ROOT"
+b_wait_listen u $P_HPA
+
+# loss_set PCT: replace the rules in both namespaces (0: none).
+loss_set() {
+	local ns
+	for ns in "$B_NS_SRV" "$B_NS_CLI"; do
+		ip netns exec "$ns" nft delete table inet loss 2>/dev/null
+		[ "$1" -gt 0 ] || continue
+		ip netns exec "$ns" nft -f - <<EOF_NFT
+table inet loss {
+	chain in {
+		type filter hook input priority 0;
+		udp dport != { $P_NBD, $P_HPA } numgen random mod 100 < $1 drop
+	}
+}
+EOF_NFT
+	done
+}
+
+# one PORT FILE CLIENT OUT: one capped transfer; echo "SECONDS INTACT".
+one() {
+	local t0 t1 ok=0
+	rm -f "$4"
+	t0=$(date +%s%N)
+	case $3 in
+	curl) b_cli curl -s --max-time "$CAP" --tftp-blksize 1468 -o "$4" \
+		"tftp://$B_SRV_IP:$1/$2" ;;
+	atftp-w16) b_cli timeout "$CAP" atftp --option "blksize 1468" --option "windowsize 16" \
+		-g -r "$2" -l "$4" $B_SRV_IP "$1" >/dev/null 2>&1 ;;
+	esac
+	t1=$(date +%s%N)
+	[ -f "$4" ] && [ "$(sha256sum "$4" | cut -d' ' -f1)" = "${SHA[$2]}" ] && ok=1
+	awk -v ns=$((t1 - t0)) -v ok=$ok 'BEGIN { printf "%.3f %d\n", ns / 1e9, ok }'
+}
+
+CFGS=("nbp curl" "big4 curl" "big4 atftp-w16")
+: >"$OUTDIR/loss.tsv"
+for pct in $LOSS; do
+	loss_set "$pct"
+	for cfg in "${CFGS[@]}"; do
+		set -- $cfg
+		for srv in "netbootd $P_NBD" "tftp-hpa $P_HPA"; do
+			capped=0
+			for rep in $(seq 1 "$REPS"); do
+				# shellcheck disable=SC2086
+				read -r secs ok < <(one ${srv#* } "$1" "$2" "$B_DIR/got")
+				printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${srv% *}" "$pct" "$1" "$2" \
+					"$rep" "$secs" "$ok" >>"$OUTDIR/loss.tsv"
+				b_log "loss $pct%: ${srv% *} $1 $2 run $rep: $secs s intact=$ok"
+				[ "$ok" = 1 ] || capped=$((capped + 1))
+				[ $capped -ge 2 ] && [ "$REPS" -eq 3 ] && break
+			done
+		done
+	done
+done
+loss_set 0
+
+# --- the section of results.md -------------------------------------------------
+# median of the runs per (server, loss, file, client); a run that did not
+# bring the file intact within the cap counts as over it.
+awk -F'\t' -v cap="$CAP" -v reps="$REPS" '
+	{ k = $2 SUBSEP $3 SUBSEP $4; keys[k] = 1
+	  v = ($7 == 1 && $6 < cap) ? $6 : cap + 1
+	  n[$1, k]++; x[$1, k, n[$1, k]] = v; bad[$1, k] += ($7 != 1) }
+	function med(s, k,   m, i, j, t, a) {
+		m = n[s, k]; if (!m) return -1
+		for (i = 1; i <= m; i++) a[i] = x[s, k, i]
+		# runs skipped after two caps count as capped too
+		for (i = m + 1; i <= reps; i++) a[i] = cap + 1
+		m = m < reps ? reps : m
+		for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++)
+			if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+		return a[int((m + 1) / 2)]
+	}
+	function show(v) { return v > cap ? sprintf("> %d s", cap) : sprintf("%.2f s", v) }
+	END {
+		print "\n## TFTP through random loss (bench/loss.sh)\n"
+		printf "nftables drops `numgen random mod 100 < N` of incoming UDP in each namespace "
+		printf "(each way), request ports spared; client wall time, median of %d, ", reps
+		printf "each transfer capped at %d s. lockstep: curl --tftp-blksize 1468; ", cap
+		printf "w16: atftp blksize 1468 windowsize 16 (in.tftpd has no windowsize: lockstep).\n\n"
+		print "| loss each way | file | client | netbootd | tftp-hpa | tftp-hpa / netbootd | netbootd runs not intact |"
+		print "| --- | --- | --- | --- | --- | --- | --- |"
+		for (k in keys) order[++nk] = k
+		for (i = 1; i <= nk; i++) for (j = i + 1; j <= nk; j++)
+			if (order[j] < order[i]) { t = order[i]; order[i] = order[j]; order[j] = t }
+		for (i = 1; i <= nk; i++) {
+			k = order[i]; split(k, f, SUBSEP)
+			a = med("netbootd", k); b = med("tftp-hpa", k)
+			r = (a > 0 && a <= cap) ? sprintf("%s%.1fx", b > cap ? "> " : "", b / a) : "-"
+			printf "| %s%% | %s | %s | %s | %s | %s | %d |\n", f[1], f[2],
+				f[3] == "curl" ? "lockstep (curl)" : "w16 (atftp)", show(a), show(b), r,
+				bad["netbootd", k]
+		}
+	}' "$OUTDIR/loss.tsv" >"$OUTDIR/loss.md"
+cat "$OUTDIR/loss.md"
