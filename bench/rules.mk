@@ -11,7 +11,7 @@
 PROGRAMS += nbload procwatch
 nbload_SRCS = bench/nbload.c bench/load_dhcp.c bench/load_tftp.c \
               bench/load_http.c bench/load_parse.c \
-              server-min/dhcp_proto.c server-min/tftp_proto.c
+              server-min/dhcp_proto.c server-min/tftp_proto.c plan/str.c
 procwatch_SRCS = bench/procwatch.c
 # nbrender: one client's render cost, load excluded (issue 14).
 PROGRAMS += nbrender

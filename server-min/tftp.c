@@ -842,6 +842,31 @@ static int xfer_input(struct tftp_xfer *t, const uint8_t *buf, size_t len,
 	return 0;
 }
 
+/* One datagram of at most size bytes: 1, *from and *ret_len; 0 when it is
+ * to be skipped (not IPv4, from port 0: nowhere to answer; or too long,
+ * then counted as malformed); -1 when the socket is drained (EAGAIN, or a
+ * queued ICMP error: nothing to do). */
+static int recv_dgram(struct tftp_server *srv, int fd, uint8_t *buf, size_t size,
+		      struct sockaddr_in *from, size_t *ret_len)
+{
+	socklen_t fl = sizeof(*from);
+	ssize_t n;
+
+	do
+		n = recvfrom(fd, buf, size, MSG_TRUNC, (struct sockaddr *)from, &fl);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -1;
+	if (fl != sizeof(*from) || from->sin_family != AF_INET || from->sin_port == 0)
+		return 0;
+	if ((size_t)n > size) {
+		srv->nb->stats.tftp_malformed++;
+		return 0;
+	}
+	*ret_len = (size_t)n;
+	return 1;
+}
+
 static void xfer_io(struct ev_loop *loop, int fd, uint32_t events, void *arg)
 {
 	struct tftp_xfer *t = arg;
@@ -856,22 +881,12 @@ static void xfer_io(struct ev_loop *loop, int fd, uint32_t events, void *arg)
 	for (int i = 0; i < TFTP_RX_BUDGET; i++) {
 		uint8_t buf[TFTP_XFER_BUF];
 		struct sockaddr_in from;
-		socklen_t fl = sizeof(from);
-		ssize_t n;
+		size_t n;
+		int r = recv_dgram(t->srv, fd, buf, sizeof(buf), &from, &n);
 
-		n = recvfrom(fd, buf, sizeof(buf), MSG_TRUNC, (struct sockaddr *)&from, &fl);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return;    /* EAGAIN, or a queued ICMP error: nothing to do */
-		}
-		if (fl != sizeof(from) || from.sin_family != AF_INET)
-			continue;
-		if ((size_t)n > sizeof(buf)) {
-			t->srv->nb->stats.tftp_malformed++;
-			continue;
-		}
-		if (xfer_input(t, buf, (size_t)n, &from))
+		if (r < 0)
+			return;
+		if (r > 0 && xfer_input(t, buf, n, &from))
 			return;
 	}
 }
@@ -1163,22 +1178,13 @@ static void server_io(struct ev_loop *loop, int fd, uint32_t events, void *arg)
 	for (int i = 0; i < TFTP_RX_BUDGET; i++) {
 		uint8_t buf[TFTP_REQ_BUF];
 		struct sockaddr_in from;
-		socklen_t fl = sizeof(from);
-		ssize_t n;
+		size_t n;
+		int r = recv_dgram(srv, fd, buf, sizeof(buf), &from, &n);
 
-		n = recvfrom(fd, buf, sizeof(buf), MSG_TRUNC, (struct sockaddr *)&from, &fl);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+		if (r < 0)
 			return;
-		}
-		if (fl != sizeof(from) || from.sin_family != AF_INET || from.sin_port == 0)
-			continue;    /* nowhere to answer */
-		if ((size_t)n > sizeof(buf)) {
-			srv->nb->stats.tftp_malformed++;
-			continue;
-		}
-		server_input(srv, buf, (size_t)n, &from);
+		if (r > 0)
+			server_input(srv, buf, n, &from);
 	}
 }
 

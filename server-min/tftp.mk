@@ -1,5 +1,5 @@
 # server-min/tftp.mk: the tftp part of netbootd (sources, tests, fuzzers).
-$(eval $(call netbootd_protocol,tftp,server-min/tftp.c))
+$(eval $(call netbootd_protocol,tftp,server-min/tftp.c,plan/str.c))
 
 # The misbehaving client of the protocol test (tests/tftp.sh).
 $(B)/test/tftp_probe: $(B)/host/server-min/tests/tftp_probe.o

@@ -3,7 +3,7 @@
  * Every parser walks (buf, len) with an explicit offset and looks for the
  * terminating NUL with memchr inside the remaining length, so a packet
  * without one is malformed, never an over-read. Numbers from the wire go
- * through parse_num(), which takes decimal digits only and a bound.
+ * through parse_num() (plan/str.c's nb_parse_u64): digits only, a bound.
  *
  * RFC 1350, RFC 2347, RFC 2348, RFC 2349, RFC 7440.
  */
@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "plan/str.h"
 #include "server-min/tftp_proto.h"
 
 /* RFC 1350 appendix "Error Codes"; 8 from RFC 2347. */
@@ -80,32 +81,21 @@ static void put16(uint8_t *p, uint16_t v)
 	p[1] = (uint8_t)v;
 }
 
-/* Decimal digits only (no sign, no spaces, no hex), at most 20 of them;
- * a value above max comes back as max + 1 so the caller can clamp or
- * refuse without overflow. max < UINT64_MAX. 0, or -EINVAL when s is not a
- * number. */
+/* An option's value: decimal digits only (no sign, no spaces, no hex), at
+ * most NUM_DIGITS_MAX of them (more, even zeros, is malformed), through
+ * plan/'s bounded parser. A value above max comes back as max + 1 so the
+ * caller can clamp or refuse. max < UINT64_MAX. 0, or -EINVAL when s is
+ * not a number. */
 static int parse_num(const char *s, size_t len, uint64_t max, uint64_t *ret)
 {
-	uint64_t v = 0;
+	int r;
 
-	if (len == 0 || len > NUM_DIGITS_MAX)
+	if (len > NUM_DIGITS_MAX)
 		return -EINVAL;
-	for (size_t i = 0; i < len; i++) {
-		uint64_t d;
-
-		if (s[i] < '0' || s[i] > '9')
-			return -EINVAL;
-		d = (uint64_t)(s[i] - '0');
-		if (v > max)
-			continue;
-		if (v > (UINT64_MAX - d) / 10)
-			v = UINT64_MAX;
-		else
-			v = v * 10 + d;
-	}
-	/* max is below UINT64_MAX for every caller, so max + 1 is exact */
-	*ret = v > max ? max + 1 : v;
-	return 0;
+	r = nb_parse_u64(s, len, max, ret);
+	if (r == -ERANGE)
+		*ret = max + 1;
+	return r == -ERANGE ? 0 : r;
 }
 
 /* The NUL-terminated string at buf[*off..len): its start and length, *off

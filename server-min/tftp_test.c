@@ -19,6 +19,13 @@
 
 #define PKT(s) (const uint8_t *)(s), sizeof(s) - 1
 #define BIT(o) (1u << (o))
+#define B_ BIT(TFTP_OPT_BLKSIZE)
+#define T_ BIT(TFTP_OPT_TIMEOUT)
+#define S_ BIT(TFTP_OPT_TSIZE)
+#define W_ BIT(TFTP_OPT_WINDOWSIZE)
+/* Every row of a table, c pointing at it. */
+#define FOR_ROWS(c, table) \
+	for (const __typeof__((table)[0]) *c = (table); c < (table) + sizeof(table) / sizeof((table)[0]); c++)
 
 #define FAIL_AT(line, ...) do { \
 	print_error("table row at %s:%d: ", __FILE__, line); \
@@ -57,6 +64,10 @@ struct req_case {
 #define REQ(p, ...) { __LINE__, p, sizeof(p) - 1, __VA_ARGS__ }
 #define OK_RRQ(p, mode_, name, ...) REQ(p, 0, TFTP_OP_RRQ, mode_, name, __VA_ARGS__)
 #define BAD(p, rc_) REQ(p, rc_, 0, 0, NULL, 0, 0, 0, 0, 0)
+/* A read request for "f" in octet mode with options p: what it sets... */
+#define OPT(p, ...) OK_RRQ("\0\1f\0octet\0" p, TFTP_MODE_OCTET, "f", __VA_ARGS__)
+/* ...or options ignored, as if not sent */
+#define IGNORED(p) OPT(p, 0, 0, 0, 0, 0)
 
 static const struct req_case req_cases[] = {
 	/* plain RFC 1350 */
@@ -69,58 +80,42 @@ static const struct req_case req_cases[] = {
 	OK_RRQ("\0\1../x\0octet\0", TFTP_MODE_OCTET, "../x", 0, 0, 0, 0, 0),
 	OK_RRQ("\0\1..\\x\0octet\0", TFTP_MODE_OCTET, "..\\x", 0, 0, 0, 0, 0),
 	/* padding after the mode (some PXE ROMs) */
-	OK_RRQ("\0\1f\0octet\0\0\0\0", TFTP_MODE_OCTET, "f", 0, 0, 0, 0, 0),
+	IGNORED("\0\0\0"),
 	/* options, RFC 2347/2348/2349/7440 */
-	OK_RRQ("\0\1f\0octet\0blksize\0" "1468\0", TFTP_MODE_OCTET, "f",
-	       BIT(TFTP_OPT_BLKSIZE), 1468, 0, 0, 0),
-	OK_RRQ("\0\1f\0octet\0BlkSize\0" "8\0", TFTP_MODE_OCTET, "f",
-	       BIT(TFTP_OPT_BLKSIZE), 8, 0, 0, 0),
-	OK_RRQ("\0\1f\0octet\0blksize\0" "65464\0", TFTP_MODE_OCTET, "f",
-	       BIT(TFTP_OPT_BLKSIZE), 65464, 0, 0, 0),
+	OPT("blksize\0" "1468\0", B_, 1468, 0, 0, 0),
+	OPT("BlkSize\0" "8\0", B_, 8, 0, 0, 0),
+	OPT("blksize\0" "65464\0", B_, 65464, 0, 0, 0),
 	/* larger blksize asks are clamped (RFC 2348 lets us answer smaller) */
-	OK_RRQ("\0\1f\0octet\0blksize\0" "65465\0", TFTP_MODE_OCTET, "f",
-	       BIT(TFTP_OPT_BLKSIZE), 65464, 0, 0, 0),
-	OK_RRQ("\0\1f\0octet\0blksize\0" "99999999999999999999\0", TFTP_MODE_OCTET, "f",
-	       BIT(TFTP_OPT_BLKSIZE), 65464, 0, 0, 0),
+	OPT("blksize\0" "65465\0", B_, 65464, 0, 0, 0),
+	OPT("blksize\0" "99999999999999999999\0", B_, 65464, 0, 0, 0),
 	/* ...smaller, malformed or over-long ones ignored */
-	OK_RRQ("\0\1f\0octet\0blksize\0" "7\0", TFTP_MODE_OCTET, "f", 0, 0, 0, 0, 0),
-	OK_RRQ("\0\1f\0octet\0blksize\0" "0\0", TFTP_MODE_OCTET, "f", 0, 0, 0, 0, 0),
-	OK_RRQ("\0\1f\0octet\0blksize\0" "\0", TFTP_MODE_OCTET, "f", 0, 0, 0, 0, 0),
-	OK_RRQ("\0\1f\0octet\0blksize\0" "12a\0", TFTP_MODE_OCTET, "f", 0, 0, 0, 0, 0),
-	OK_RRQ("\0\1f\0octet\0blksize\0" "+512\0", TFTP_MODE_OCTET, "f", 0, 0, 0, 0, 0),
-	OK_RRQ("\0\1f\0octet\0blksize\0" " 512\0", TFTP_MODE_OCTET, "f", 0, 0, 0, 0, 0),
-	OK_RRQ("\0\1f\0octet\0blksize\0" "0x200\0", TFTP_MODE_OCTET, "f", 0, 0, 0, 0, 0),
-	OK_RRQ("\0\1f\0octet\0blksize\0" "000000000000000000001468\0", TFTP_MODE_OCTET, "f",
-	       0, 0, 0, 0, 0),
+	IGNORED("blksize\0" "7\0"),
+	IGNORED("blksize\0" "0\0"),
+	IGNORED("blksize\0" "\0"),
+	IGNORED("blksize\0" "12a\0"),
+	IGNORED("blksize\0" "+512\0"),
+	IGNORED("blksize\0" " 512\0"),
+	IGNORED("blksize\0" "0x200\0"),
+	IGNORED("blksize\0" "000000000000000000001468\0"),
 	/* the first of two wins */
-	OK_RRQ("\0\1f\0octet\0blksize\0" "1024\0blksize\0" "2048\0", TFTP_MODE_OCTET, "f",
-	       BIT(TFTP_OPT_BLKSIZE), 1024, 0, 0, 0),
+	OPT("blksize\0" "1024\0blksize\0" "2048\0", B_, 1024, 0, 0, 0),
 	/* timeout 1..255, never clamped (RFC 2349: answer the same value) */
-	OK_RRQ("\0\1f\0octet\0timeout\0" "1\0", TFTP_MODE_OCTET, "f",
-	       BIT(TFTP_OPT_TIMEOUT), 0, 1, 0, 0),
-	OK_RRQ("\0\1f\0octet\0timeout\0" "255\0", TFTP_MODE_OCTET, "f",
-	       BIT(TFTP_OPT_TIMEOUT), 0, 255, 0, 0),
-	OK_RRQ("\0\1f\0octet\0timeout\0" "0\0", TFTP_MODE_OCTET, "f", 0, 0, 0, 0, 0),
-	OK_RRQ("\0\1f\0octet\0timeout\0" "256\0", TFTP_MODE_OCTET, "f", 0, 0, 0, 0, 0),
+	OPT("timeout\0" "1\0", T_, 0, 1, 0, 0),
+	OPT("timeout\0" "255\0", T_, 0, 255, 0, 0),
+	IGNORED("timeout\0" "0\0"),
+	IGNORED("timeout\0" "256\0"),
 	/* tsize: 0 in a read request; any number accepted */
-	OK_RRQ("\0\1f\0octet\0tsize\0" "0\0", TFTP_MODE_OCTET, "f",
-	       BIT(TFTP_OPT_TSIZE), 0, 0, 0, 0),
-	OK_RRQ("\0\1f\0octet\0tsize\0" "41943040\0", TFTP_MODE_OCTET, "f",
-	       BIT(TFTP_OPT_TSIZE), 0, 0, 0, 41943040),
-	OK_RRQ("\0\1f\0octet\0tsize\0" "18446744073709551615\0", TFTP_MODE_OCTET, "f",
-	       0, 0, 0, 0, 0),
+	OPT("tsize\0" "0\0", S_, 0, 0, 0, 0),
+	OPT("tsize\0" "41943040\0", S_, 0, 0, 0, 41943040),
+	IGNORED("tsize\0" "18446744073709551615\0"),
 	/* windowsize 1..65535 */
-	OK_RRQ("\0\1f\0octet\0windowsize\0" "16\0", TFTP_MODE_OCTET, "f",
-	       BIT(TFTP_OPT_WINDOWSIZE), 0, 0, 16, 0),
-	OK_RRQ("\0\1f\0octet\0windowsize\0" "65535\0", TFTP_MODE_OCTET, "f",
-	       BIT(TFTP_OPT_WINDOWSIZE), 0, 0, 65535, 0),
-	OK_RRQ("\0\1f\0octet\0windowsize\0" "0\0", TFTP_MODE_OCTET, "f", 0, 0, 0, 0, 0),
-	OK_RRQ("\0\1f\0octet\0windowsize\0" "65536\0", TFTP_MODE_OCTET, "f", 0, 0, 0, 0, 0),
+	OPT("windowsize\0" "16\0", W_, 0, 0, 16, 0),
+	OPT("windowsize\0" "65535\0", W_, 0, 0, 65535, 0),
+	IGNORED("windowsize\0" "0\0"),
+	IGNORED("windowsize\0" "65536\0"),
 	/* all four, and an unknown one in the middle (RFC 2347: ignore it) */
-	OK_RRQ("\0\1f\0octet\0tsize\0" "0\0multicast\0\0blksize\0" "1432\0"
-	       "timeout\0" "3\0windowsize\0" "8\0", TFTP_MODE_OCTET, "f",
-	       BIT(TFTP_OPT_BLKSIZE) | BIT(TFTP_OPT_TIMEOUT) | BIT(TFTP_OPT_TSIZE) |
-	       BIT(TFTP_OPT_WINDOWSIZE), 1432, 3, 8, 0),
+	OPT("tsize\0" "0\0multicast\0\0blksize\0" "1432\0" "timeout\0" "3\0windowsize\0" "8\0",
+	    B_ | T_ | S_ | W_, 1432, 3, 8, 0),
 	/* malformed: dropped and counted by the caller */
 	BAD("", -EBADMSG),
 	BAD("\0", -EBADMSG),
@@ -146,8 +141,7 @@ static const struct req_case req_cases[] = {
 static void test_parse_request_table(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(req_cases) / sizeof(req_cases[0]); i++) {
-		const struct req_case *c = &req_cases[i];
+	FOR_ROWS(c, req_cases) {
 		struct tftp_request r;
 		int rc;
 
@@ -291,10 +285,6 @@ struct neg_case {
 };
 
 #define NEG(...) { __LINE__, __VA_ARGS__ }
-#define B_ BIT(TFTP_OPT_BLKSIZE)
-#define T_ BIT(TFTP_OPT_TIMEOUT)
-#define S_ BIT(TFTP_OPT_TSIZE)
-#define W_ BIT(TFTP_OPT_WINDOWSIZE)
 
 static const struct neg_case neg_cases[] = {
 	/* nothing asked: RFC 1350 defaults, no OACK */
@@ -332,8 +322,7 @@ static const struct neg_case neg_cases[] = {
 static void test_negotiate_table(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(neg_cases) / sizeof(neg_cases[0]); i++) {
-		const struct neg_case *c = &neg_cases[i];
+	FOR_ROWS(c, neg_cases) {
 		struct tftp_request r = {
 			.op = TFTP_OP_RRQ, .mode = TFTP_MODE_OCTET, .opts = c->opts,
 			.blksize = c->blksize, .timeout = c->timeout,
@@ -453,8 +442,7 @@ static const struct ack_case ack_cases[] = {
 static void test_ack_block_table(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(ack_cases) / sizeof(ack_cases[0]); i++) {
-		const struct ack_case *c = &ack_cases[i];
+	FOR_ROWS(c, ack_cases) {
 		uint64_t b = 12345;
 		int rc = tftp_ack_block(c->acked, c->sent_hi, c->wire, &b);
 
@@ -511,8 +499,7 @@ static size_t encode_chunked(const uint8_t *in, size_t in_len, uint8_t *out, siz
 static void test_netascii_table(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(ascii_cases) / sizeof(ascii_cases[0]); i++) {
-		const struct ascii_case *c = &ascii_cases[i];
+	FOR_ROWS(c, ascii_cases) {
 
 		/* every block size from 1 up gives the same stream */
 		for (size_t chunk = 1; chunk <= 9; chunk++) {
@@ -629,8 +616,7 @@ static const struct admit_case admit_cases[] = {
 static void test_admit_table(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(admit_cases) / sizeof(admit_cases[0]); i++) {
-		const struct admit_case *c = &admit_cases[i];
+	FOR_ROWS(c, admit_cases) {
 		enum tftp_admit got = tftp_admit(&c->in);
 
 		if (got != c->want)
@@ -710,8 +696,7 @@ static const struct rto_case rto_cases[] = {
 static void test_rto_table(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(rto_cases) / sizeof(rto_cases[0]); i++) {
-		const struct rto_case *c = &rto_cases[i];
+	FOR_ROWS(c, rto_cases) {
 		struct tftp_rto r;
 		uint64_t got;
 
@@ -755,8 +740,7 @@ static const struct dup_case dup_cases[] = {
 static void test_dup_ack_table(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(dup_cases) / sizeof(dup_cases[0]); i++) {
-		const struct dup_case *c = &dup_cases[i];
+	FOR_ROWS(c, dup_cases) {
 		int got = tftp_dup_ack_resend(c->now_ms, c->head_sent_ms, c->rto_ms);
 
 		if (got != c->want)

@@ -165,6 +165,21 @@ static long finish(int fd, struct sockaddr_in *peer, unsigned next, long bytes)
 	return -1;
 }
 
+/* A plain RRQ (no options) from fd, then DATA 1: its payload length and
+ * *peer (the server's transfer ID), or -1 after saying so. */
+static long first_data(int fd, const char *file, struct sockaddr_in *peer)
+{
+	ssize_t n;
+
+	send_rrq(fd, file, NULL, 0);
+	n = recv_within(fd, 3000, peer);
+	if (n < 4 || op() != 3 || blk() != 1) {
+		printf("no DATA 1\n");
+		return -1;
+	}
+	return n - 4;
+}
+
 static int cmd_oack(const char *file, char **opts, int nopts)
 {
 	struct sockaddr_in from;
@@ -230,11 +245,9 @@ static int cmd_wrongport(const char *file)
 	ssize_t n;
 	long bytes;
 
-	send_rrq(a, file, NULL, 0);
-	n = recv_within(a, 3000, &peer);
-	if (n < 4 || op() != 3 || blk() != 1)
-		return printf("no DATA 1\n"), 1;
-	bytes = n - 4;
+	bytes = first_data(a, file, &peer);
+	if (bytes < 0)
+		return 1;
 	send_ack(b, &peer, 1);
 	n = recv_within(b, 3000, &from);
 	print_packet("stranger", n);
@@ -569,11 +582,9 @@ static int cmd_switch(const char *f1, const char *f2, int verified)
 	ssize_t n;
 	long bytes;
 
-	send_rrq(fd, f1, NULL, 0);
-	n = recv_within(fd, 3000, &a);
-	if (n < 4 || op() != 3 || blk() != 1)
-		return printf("no DATA 1\n"), 1;
-	bytes = n - 4;
+	bytes = first_data(fd, f1, &a);
+	if (bytes < 0)
+		return 1;
 	if (verified) {
 		send_ack(fd, &a, 1);
 		n = recv_within(fd, 3000, &from);
@@ -606,14 +617,11 @@ static int cmd_future(const char *file)
 {
 	struct sockaddr_in peer, from;
 	int fd = udp_socket();
-	ssize_t n;
 	long bytes;
 
-	send_rrq(fd, file, NULL, 0);
-	n = recv_within(fd, 3000, &peer);
-	if (n < 4 || op() != 3 || blk() != 1)
-		return printf("no DATA 1\n"), 1;
-	bytes = n - 4;
+	bytes = first_data(fd, file, &peer);
+	if (bytes < 0)
+		return 1;
 	send_ack(fd, &peer, 7);
 	print_packet("future reply", recv_within(fd, 1500, &from));
 	send_ack(fd, &peer, 1);
@@ -629,10 +637,8 @@ static int cmd_errmid(const char *file)
 	int fd = udp_socket();
 	ssize_t n;
 
-	send_rrq(fd, file, NULL, 0);
-	n = recv_within(fd, 3000, &peer);
-	if (n < 4 || op() != 3 || blk() != 1)
-		return printf("no DATA 1\n"), 1;
+	if (first_data(fd, file, &peer) < 0)
+		return 1;
 	send_ack(fd, &peer, 1);
 	n = recv_within(fd, 3000, &from);
 	print_packet("errmid", n);
