@@ -5,7 +5,10 @@
  * builders, and the results are checked against the RFC ranges, so a
  * parser that accepts nonsense fails here, not only one that over-reads.
  * The input's tail also drives the netascii encoder in small blocks, and its
- * first bytes the admission policy (tftp_admit), checked against its rules.
+ * first bytes the admission policy (tftp_admit), checked against its rules,
+ * and the round-trip estimator (the samples are the client's timing, so a
+ * hostile client chooses them): whatever it is fed, the timeout stays
+ * within [floor, ceiling] and never shrinks with more backoff.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -95,6 +98,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		if (a == TFTP_ADMIT_REPLACE && (!in.peer_xfer || in.peer_verified || in.same_file))
 			abort();
+	}
+
+	/* RTO: samples from the input, up to minutes long */
+	if (size >= 4) {
+		struct tftp_rto r;
+		uint64_t prev = 0;
+
+		tftp_rto_init(&r, data[0] % 2 ? data[1] : 0);
+		for (size_t i = 2; i + 4 <= size && i < 2 + 4 * 64; i += 4)
+			tftp_rto_sample(&r, ((uint64_t)data[i] << 24 | (uint64_t)data[i + 1] << 16 |
+					     (uint64_t)data[i + 2] << 8 | data[i + 3]) * 16);
+		for (unsigned k = 0; k < 40; k++) {
+			uint64_t ms = tftp_rto_ms(&r, k);
+
+			if (ms < TFTP_RTO_FLOOR_MS || ms > r.ceil_ms || ms < prev)
+				abort();
+			prev = ms;
+		}
 	}
 
 	/* netascii: the output never exceeds the block, input never overruns */
