@@ -486,15 +486,18 @@ static void xfer_end(struct tftp_xfer *t, enum xfer_state to, enum log_level lvl
 	double s = elapsed_s(&t->started);
 	uint64_t bytes = xfer_bytes(t);
 	double rate = s > 0 ? (double)bytes / s / 1e6 : 0;
+	const char *verb = xfer_ends[to].verb ? xfer_ends[to].verb : "ended";
 	char tail[128];
 
+	/* logged and counted as `to` says even if the table refused it (a
+	 * bug, logged there): the transfer is freed either way */
 	xfer_set_state(t, to);
 	/* edk2's tsize probe (XFER_PROBED) is no transfer of the boot's */
-	if (t->state != XFER_PROBED)
+	if (to != XFER_PROBED)
 		history_note_transfer(t->srv->nb, HP_TFTP, &t->peer, t->name, bytes, s, why);
-	if (t->state == XFER_SENT)
+	if (to == XFER_SENT)
 		st->tftp_done++;
-	else if (xfer_ends[t->state].failure)
+	else if (xfer_ends[to].failure)
 		st->tftp_failed++;
 
 	/* A request is often the first packet from its address (the client
@@ -507,12 +510,12 @@ static void xfer_end(struct tftp_xfer *t, enum xfer_state to, enum log_level lvl
 		 (unsigned long long)t->resent);
 	if (!why)
 		log_msg_mac(lvl, "tftp", t->client, t->mac, "%s %s %llu bytes in %.3f s (%.1f MB/s) %s",
-			    xfer_ends[t->state].verb, t->name, (unsigned long long)bytes, s, rate,
+			    verb, t->name, (unsigned long long)bytes, s, rate,
 			    tail);
 	else
 		log_msg_mac(lvl, "tftp", t->client, t->mac,
 			    "%s %s after %llu bytes in %.3f s (%.1f MB/s): %s %s",
-			    xfer_ends[t->state].verb, t->name, (unsigned long long)bytes, s, rate,
+			    verb, t->name, (unsigned long long)bytes, s, rate,
 			    why, tail);
 	xfer_free(t);
 }
