@@ -108,10 +108,11 @@ done
 loss_set 0
 
 # --- the section of results.md -------------------------------------------------
-# median of the runs per (server, loss, file, client); a run that did not
-# bring the file intact within the cap counts as over it.
+# median of the runs per (server, loss, file, client), rows in the order
+# they ran; a run that did not bring the file intact within the cap counts
+# as over it.
 awk -F'\t' -v cap="$CAP" -v reps="$REPS" '
-	{ k = $2 SUBSEP $3 SUBSEP $4; keys[k] = 1
+	{ k = $2 SUBSEP $3 SUBSEP $4; if (!(k in keys)) order[++nk] = k; keys[k] = 1
 	  v = ($7 == 1 && $6 < cap) ? $6 : cap + 1
 	  n[$1, k]++; x[$1, k, n[$1, k]] = v; bad[$1, k] += ($7 != 1) }
 	function med(s, k,   m, i, j, t, a) {
@@ -133,9 +134,6 @@ awk -F'\t' -v cap="$CAP" -v reps="$REPS" '
 		printf "w16: atftp blksize 1468 windowsize 16 (in.tftpd has no windowsize: lockstep).\n\n"
 		print "| loss each way | file | client | netbootd | tftp-hpa | tftp-hpa / netbootd | netbootd runs not intact |"
 		print "| --- | --- | --- | --- | --- | --- | --- |"
-		for (k in keys) order[++nk] = k
-		for (i = 1; i <= nk; i++) for (j = i + 1; j <= nk; j++)
-			if (order[j] < order[i]) { t = order[i]; order[i] = order[j]; order[j] = t }
 		for (i = 1; i <= nk; i++) {
 			k = order[i]; split(k, f, SUBSEP)
 			a = med("netbootd", k); b = med("tftp-hpa", k)
