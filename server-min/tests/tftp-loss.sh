@@ -119,7 +119,9 @@ for pct in 1 5; do
 		done
 	done
 done
-t_log_lacks "failed [a-z]+-[a-z0-9-]+ after .*(read error|shrank|never answered)" \
+# (A lost first answer may leave "client never answered" before the
+# client's repeated request starts the transfer again: not asserted.)
+t_log_lacks "failed [a-z]+-[a-z0-9-]+ after .*(read error|shrank|server stopping)" \
 	"log: no transfer failed for another reason"
 
 echo "--- transfer times (client-measured, build $(basename "$(dirname "$NETBOOTD")")/$(basename "$NETBOOTD")):"
