@@ -88,6 +88,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdint.h>
@@ -966,6 +967,19 @@ static void drop_warn(struct tftp_server *srv, uint64_t *last_ms, const char *cl
 	}
 }
 
+/* Take one of the whole server's transfer slots before the work of
+ * starting a transfer: read and raised in one atomic step, so two worker
+ * loops cannot both take the last one (tftp_admit's look at xfers_all is
+ * only a snapshot). 0, or -EBUSY at the cap. xfer_free gives it back;
+ * handle_rrq does when the start fails. */
+static int slot_take(const struct tftp_server *srv)
+{
+	if (atomic_fetch_add(&xfers_all, 1) < srv->max_xfers)
+		return 0;
+	atomic_fetch_sub(&xfers_all, 1);
+	return -EBUSY;
+}
+
 /* Before starting anything: what to do with a request while others run
  * (tftp_admit). 1 when the request is handled (dropped, or answered from
  * the peer's running transfer); 0 when a new transfer should start. */
@@ -989,12 +1003,18 @@ static int admit(struct tftp_server *srv, const char *name, const struct sockadd
 	in.active_max = srv->max_xfers;
 	switch (tftp_admit(&in)) {
 	case TFTP_ADMIT_START:
-		return 0;
+		if (slot_take(srv) == 0)
+			return 0;
+		in.active = srv->max_xfers;   /* another loop took the last */
+		goto full;
 	case TFTP_ADMIT_REPLACE:
 		srv->n_replaced++;
 		snprintf(why, sizeof(why), "replaced by a request for %s", name);
 		xfer_end(t, XFER_FAILED, LOG_LVL_INFO, why);
-		return 0;
+		if (slot_take(srv) == 0)
+			return 0;
+		in.active = srv->max_xfers;   /* another loop took the last */
+		goto full;
 	case TFTP_ADMIT_ANSWER_AGAIN:
 		logm_debug("tftp", client, t->mac, "repeated request for %s: first answer again", name);
 		(void)xfer_answer(t);
@@ -1015,6 +1035,7 @@ static int admit(struct tftp_server *srv, const char *name, const struct sockadd
 		drop_warn(srv, &srv->per_ip_warned_ms, client, name, why);
 		return 1;
 	case TFTP_ADMIT_FULL:
+	full:
 		srv->n_cap++;
 		snprintf(why, sizeof(why), "%u transfers running", in.active);
 		drop_warn(srv, &srv->cap_warned_ms, client, name, why);
@@ -1069,8 +1090,7 @@ static int xfer_new(struct tftp_server *srv, const struct tftp_request *req,
 	if (srv->xfers)
 		srv->xfers->prev = t;
 	srv->xfers = t;
-	srv->active++;
-	xfers_all++;
+	srv->active++;   /* xfers_all: the slot admit took (slot_take) */
 	nb->stats.tftp_started++;
 	nb->stats.tftp_active++;
 	*ret = t;
@@ -1096,7 +1116,7 @@ static void handle_rrq(struct tftp_server *srv, const struct tftp_request *req,
 	fd = open_tid(nb);
 	if (fd < 0) {
 		logm_error("tftp", client, mac, "no socket for %s: %s", name, strerror(-fd));
-		return;
+		goto out_slot;
 	}
 	/* "boot.plan?mac=..." over TFTP: the same query as over HTTP */
 	snprintf(path, sizeof(path), "%s", req->filename);
@@ -1131,6 +1151,8 @@ out_content:
 	content_close(&c);
 out_close:
 	close(fd);
+out_slot:
+	atomic_fetch_sub(&xfers_all, 1);
 }
 
 /* One packet on the request socket. */
