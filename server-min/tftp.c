@@ -110,6 +110,7 @@
 #include "server-min/log.h"
 #include "server-min/netbootd.h"
 #include "server-min/tftp_proto.h"
+#include "server-min/util.h"
 
 /* The whole server's transfers, over every worker loop (xfers_all): a
  * boot storm of 1000 PXE ROMs must not be dropped at the cap (at 512, 797
@@ -219,7 +220,7 @@ struct tftp_xfer {
 	enum xfer_state state;
 	int fd;                       /* our transfer ID */
 	struct sockaddr_in peer;      /* the client's transfer ID */
-	char client[INET_ADDRSTRLEN + 8];
+	char client[NB_PEER_TEXT_MAX];
 	char mac[18];                 /* the client's MAC for the log, "" unknown */
 	char name[TFTP_FILENAME_MAX]; /* as requested, printable, for the log */
 	enum tftp_mode mode;
@@ -274,15 +275,6 @@ static void peer_mac(const struct netbootd *nb, const struct sockaddr_in *peer, 
 		nb_mac_format(mac, ':', out);
 }
 
-static void fmt_client(const struct sockaddr_in *sin, char *out, size_t size)
-{
-	char ip[INET_ADDRSTRLEN];
-
-	if (!inet_ntop(AF_INET, &sin->sin_addr, ip, sizeof(ip)))
-		snprintf(ip, sizeof(ip), "?");
-	snprintf(out, size, "%s:%u", ip, (unsigned)ntohs(sin->sin_port));
-}
-
 /* Request file names are the client's bytes: keep them printable in logs. */
 static void fmt_name(const char *in, char *out, size_t size)
 {
@@ -292,15 +284,6 @@ static void fmt_name(const char *in, char *out, size_t size)
 		out[i] = ((unsigned char)in[i] >= 0x21 && (unsigned char)in[i] < 0x7f) ?
 			 in[i] : '?';
 	out[i] = '\0';
-}
-
-static double elapsed_s(const struct timespec *since)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - since->tv_sec) +
-	       (double)(now.tv_nsec - since->tv_nsec) / 1e9;
 }
 
 /* The fine clock for round-trip samples: a LAN's round trip is well under
@@ -484,7 +467,7 @@ static void xfer_end(struct tftp_xfer *t, enum xfer_state to, enum log_level lvl
 		     const char *why)
 {
 	struct netbootd_stats *st = &t->srv->nb->stats;
-	double s = elapsed_s(&t->started);
+	double s = nb_elapsed_s(&t->started);
 	uint64_t bytes = xfer_bytes(t);
 	double rate = s > 0 ? (double)bytes / s / 1e6 : 0;
 	const char *verb = xfer_ends[to].verb ? xfer_ends[to].verb : "ended";
@@ -1160,10 +1143,10 @@ static void server_input(struct tftp_server *srv, const uint8_t *buf, size_t len
 			 const struct sockaddr_in *from)
 {
 	struct tftp_request req;
-	char client[INET_ADDRSTRLEN + 8], name[TFTP_FILENAME_MAX];
+	char client[NB_PEER_TEXT_MAX], name[TFTP_FILENAME_MAX];
 	int op = tftp_opcode(buf, len), r, fd;
 
-	fmt_client(from, client, sizeof(client));
+	nb_peer_text(from, client);
 	if (op != TFTP_OP_RRQ && op != TFTP_OP_WRQ)
 		goto malformed;   /* DATA/ACK/ERROR/OACK have no business on port 69 */
 	r = tftp_parse_request(buf, len, &req);
@@ -1246,10 +1229,10 @@ int tftp_start(struct netbootd *nb, struct tftp_server **ret)
 		.sin_port = htons(nb->tftp_port),
 	};
 	struct tftp_server *srv;
-	char where[INET_ADDRSTRLEN + 8];
+	char where[NB_PEER_TEXT_MAX];
 	int r;
 
-	fmt_client(&sin, where, sizeof(where));
+	nb_peer_text(&sin, where);
 	srv = calloc(1, sizeof(*srv));
 	if (!srv)
 		return -ENOMEM;
