@@ -120,9 +120,11 @@
 #define TFTP_NOFILE_WANT    8192   /* soft RLIMIT_NOFILE we ask for */
 #define TFTP_NOFILE_SHARE   4      /* TFTP takes 1/4 of it: 2 fds each */
 /* Before its first ACK a transfer runs on our round, never the client's
- * timeout, and is freed after this many silent rounds: 3 s in all. */
+ * timeout, and is freed after this many silent rounds: 7 s in all, more
+ * than the 5 s after which curl, tftp-hpa and atftp repeat a lost first
+ * ACK (tests/tftp-loss.sh, first_ack_lost). */
 #define TFTP_UNVERIFIED_MS      1000
-#define TFTP_UNVERIFIED_ROUNDS  3
+#define TFTP_UNVERIFIED_ROUNDS  7
 /* More doublings than any RTO needs to reach its ceiling (20 ms to 255 s
  * takes 14): only keeps the counter bounded. */
 #define TFTP_BACKOFF_MAX        16

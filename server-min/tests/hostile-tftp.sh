@@ -24,7 +24,7 @@
 PROBE=${PROBE:-build/test/tftp_probe}
 SPOOF_BASE=198.18.1.1
 SPOOF_ADDRS=150        # 600 forged requests: 4 per address
-UNVERIFIED_ROUNDS=3    # tftp.c: rounds of 1 s before an unanswered transfer is freed
+UNVERIFIED_ROUNDS=7    # tftp.c: rounds of 1 s before an unanswered transfer is freed
 
 t_init hostile-tftp
 [ -x "$PROBE" ] || { echo "hostile-tftp: no probe at $PROBE"; exit 1; }
@@ -85,7 +85,7 @@ wait_for() {
 # the address gets tftp-per-ip transfers, each answered once, no more.
 case_spoof_one_ip() {
 	local got
-	got=$(probe spoof small-s1 600 $CLI_IP 1 5000 timeout 255)
+	got=$(probe spoof small-s1 600 $CLI_IP 1 9000 timeout 255)
 	has "one address, 600 ports: only tftp-per-ip ($PER_IP) answered" \
 		"^spoof answered=$PER_IP unanswered=$((600 - PER_IP)) " "$got"
 	has "...each with exactly one packet (no resend to an unverified source)" \
@@ -98,10 +98,10 @@ case_spoof_one_ip() {
 }
 
 # 600 forged requests from 150 addresses (4 each), timeout 255: the global
-# cap (512) fills, one packet each, and every slot is free after 3 rounds.
+# cap (512) fills, one packet each, and every slot is free after 7 rounds.
 case_spoof_flood() {
 	local got n held
-	got=$(probe spoof small-s2 600 $SPOOF_BASE $SPOOF_ADDRS 5000 timeout 255)
+	got=$(probe spoof small-s2 600 $SPOOF_BASE $SPOOF_ADDRS 9000 timeout 255)
 	echo "    $got"
 	has "150 addresses x 4: the cap's 512 answered, 88 dropped" \
 		'^spoof answered=512 unanswered=88 ' "$got"
@@ -120,7 +120,7 @@ case_spoof_flood() {
 # once per round at most; the repeats are counted and ignored.
 case_repeat() {
 	local got n
-	got=$(probe repeat small-r 50 5000)
+	got=$(probe repeat small-r 50 9000)
 	echo "    $got"
 	REPEAT_GOT=$got
 	has "50 RRQs from one port: 1 to $UNVERIFIED_ROUNDS packets back, not 50" \

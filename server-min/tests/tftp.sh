@@ -67,7 +67,7 @@ big_ok() {   # big_ok FILE desc
 }
 
 # A client that asks once and never answers (what a forged source address
-# looks like): its slot is freed after 3 rounds of 1 s; asserted at the end.
+# looks like): its slot is freed after 7 rounds of 1 s; asserted at the end.
 probe() { t_cli "$PROBE" $SRV_IP 69 "$@"; }
 hex() { printf %s "$1" | od -An -tx1 | tr -d ' \n'; }
 got=$(probe raw "0001$(hex small-ghost)00$(hex octet)00" 2>&1)

@@ -147,7 +147,7 @@ t_check "tftp-per-ip = 2: 12 ports of $B0 get exactly 2 transfers ($out)" \
 	grep -Eq '^spoof answered=2 unanswered=10 ' <<<"$out"
 out=$(t_cli "$PROBE" $SRV_IP 69 spoof small 12 $B1 1 2500)
 t_check "...and of $B1 (worker 1) exactly 2 ($out)" grep -Eq '^spoof answered=2 unanswered=10 ' <<<"$out"
-sleep 4   # the unverified slots of those addresses are freed after 3 rounds
+sleep 8   # the unverified slots of those addresses are freed after 7 rounds
 
 # --- a client mix -------------------------------------------------------------------
 metrics; h0=$(wk 0 http); h1=$(wk 1 http); f0=$(wk 0 tftp); f1=$(wk 1 tftp)
