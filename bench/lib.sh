@@ -112,3 +112,13 @@ b_wait_log() {
 	b_log "no /$2/ in $1:"; tail -20 "$1" >&2
 	return 1
 }
+
+# machine_busy: CPU seconds the whole machine has spent busy since boot
+# (user, nice, system, irq, softirq of /proc/stat's cpu line; idle, iowait
+# and steal left out). The difference over a storm is every process's and
+# every softirq's share, whoever the kernel bills it to: on a veth the
+# receiver's TCP work often runs in the sender's system time.
+machine_busy() {
+	awk -v hz="$(getconf CLK_TCK)" '$1 == "cpu" {
+		printf "%.2f\n", ($2 + $3 + $4 + $7 + $8) / hz; exit }' /proc/stat
+}

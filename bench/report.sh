@@ -10,7 +10,7 @@
 #              dhcp_retransmits tftp_retransmits wall_s peak_pss_kb
 #              tftp_bytes http_bytes tftp_rrq_retransmits tftp_errors
 #              http_syn_retransmits cap_tftp cap_http listen_drops
-#              udp_rcvbuf_errors
+#              udp_rcvbuf_errors machine_busy_s
 #   shaped.tsv like storm.tsv, then rate_bps qdisc_bytes qdisc_drops
 #   http-shaped.tsv  server connections rate_bps MBps (wrk through the bucket)
 #   tftp.tsv, tftp-lan.tsv
@@ -53,11 +53,11 @@ caps() { echo "$(dash "$(col 20 "$1")") / $(dash "$(col 21 "$1")")"; }
 
 # storm_header, storm_line ROW: a storm table's head; one stack's line.
 storm_header() {
-	echo "| N | stack | ok | failed | p50 s | p99 s | max s | server CPU s | GB served | CPU s / GB | peak RSS MiB | peak PSS MiB | retransmits DHCP / TFTP | cap refusals TFTP / HTTP |"
-	echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+	echo "| N | stack | ok | failed | p50 s | p99 s | max s | server CPU s | machine CPU s | GB served | CPU s / GB | peak RSS MiB | peak PSS MiB | retransmits DHCP / TFTP | cap refusals TFTP / HTTP |"
+	echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 }
 storm_line() {
-	echo "| $(col 2 "$1") | $(col 1 "$1") | $(col 3 "$1") | $(col 4 "$1") | $(sec "$(col 5 "$1")") | $(sec "$(col 6 "$1")") | $(sec "$(col 7 "$1")") | $(col 8 "$1") | $(gb "$1") | $(cpu_gb "$1") | $(mib "$(col 9 "$1")") | $(mib "$(col 14 "$1")") | $(col 11 "$1") / $(col 12 "$1") | $(caps "$1") |"
+	echo "| $(col 2 "$1") | $(col 1 "$1") | $(col 3 "$1") | $(col 4 "$1") | $(sec "$(col 5 "$1")") | $(sec "$(col 6 "$1")") | $(sec "$(col 7 "$1")") | $(col 8 "$1") | $(dash "$(col 24 "$1")") | $(gb "$1") | $(cpu_gb "$1") | $(mib "$(col 9 "$1")") | $(mib "$(col 14 "$1")") | $(col 11 "$1") / $(col 12 "$1") | $(caps "$1") |"
 }
 
 # storm_table TSV [ratios]: head, both stacks' lines for each N, and with
@@ -73,7 +73,7 @@ storm_table() {
 		[ "${2:-}" = ratios ] || continue
 		a=$(awk -F'\t' -v n="$n" '$1 == "netbootd" && $2 == n' "$1")
 		b=$(awk -F'\t' -v n="$n" '$1 == "reference" && $2 == n' "$1")
-		echo "| $n | **ratio** (ref / netbootd) | | | $(ratio "$(col 5 "$b")" "$(col 5 "$a")")x | $(ratio "$(col 6 "$b")" "$(col 6 "$a")")x | $(ratio "$(col 7 "$b")" "$(col 7 "$a")")x | $(ratio "$(col 8 "$b")" "$(col 8 "$a")")x | | $(ratio "$(cpu_gb "$b")" "$(cpu_gb "$a")")x | $(ratio "$(col 9 "$b")" "$(col 9 "$a")")x | $(ratio "$(col 14 "$b")" "$(col 14 "$a")")x | | |"
+		echo "| $n | **ratio** (ref / netbootd) | | | $(ratio "$(col 5 "$b")" "$(col 5 "$a")")x | $(ratio "$(col 6 "$b")" "$(col 6 "$a")")x | $(ratio "$(col 7 "$b")" "$(col 7 "$a")")x | $(ratio "$(col 8 "$b")" "$(col 8 "$a")")x | $(ratio "$(col 24 "$b")" "$(col 24 "$a")")x | | $(ratio "$(cpu_gb "$b")" "$(cpu_gb "$a")")x | $(ratio "$(col 9 "$b")" "$(col 9 "$a")")x | $(ratio "$(col 14 "$b")" "$(col 14 "$a")")x | | |"
 	done
 }
 
@@ -85,21 +85,21 @@ echo "| N | stack | DHCP resent | TFTP resent | of which RRQ unanswered | TFTP E
 echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|"
 while IFS= read -r r; do
 	n=$(col 2 "$r")
-	[ -n "$(col 24 "$r")" ] && n="$n at $(rate_name "$(col 24 "$r")")"
+	[ -n "$(col 25 "$r")" ] && n="$n at $(rate_name "$(col 25 "$r")")"
 	echo "| $n | $(col 1 "$r") | $(col 11 "$r") | $(col 12 "$r") | $(dash "$(col 17 "$r")") | $(dash "$(col 18 "$r")") | $(dash "$(col 19 "$r")") | $(caps "$r") | $(dash "$(col 22 "$r")") / $(dash "$(col 23 "$r")") |"
 done <"$1"
 }
 
 # frac ROW: payload (TFTP + HTTP, nbload's count) per wall second as a
-# fraction of the bucket's rate (column 24, bit/s); qfrac ROW: the same
-# for the bytes the qdisc itself sent (column 25: headers, ACKs and
+# fraction of the bucket's rate (column 25, bit/s); qfrac ROW: the same
+# for the bytes the qdisc itself sent (column 26: headers, ACKs and
 # retransmissions included, what the wire carried).
-frac() { awk -v t="$(col 15 "$1")" -v h="$(col 16 "$1")" -v w="$(col 13 "$1")" -v r="$(col 24 "$1")" \
+frac() { awk -v t="$(col 15 "$1")" -v h="$(col 16 "$1")" -v w="$(col 13 "$1")" -v r="$(col 25 "$1")" \
 	'BEGIN { if (w <= 0 || r <= 0) print "-"; else printf "%.3f", (t + h) * 8 / w / r }'; }
-qfrac() { awk -v q="$(col 25 "$1")" -v w="$(col 13 "$1")" -v r="$(col 24 "$1")" \
+qfrac() { awk -v q="$(col 26 "$1")" -v w="$(col 13 "$1")" -v r="$(col 25 "$1")" \
 	'BEGIN { if (w <= 0 || r <= 0) print "-"; else printf "%.3f", q * 8 / w / r }'; }
 rate_name() { awk -v r="$1" 'BEGIN { printf "%g Gbit/s", r / 1e9 }'; }
-srow() { awk -F'\t' -v s="$1" -v r="$2" -v n="$3" '$1 == s && $24 == r && $2 == n' "$RAW/shaped.tsv"; }
+srow() { awk -F'\t' -v s="$1" -v r="$2" -v n="$3" '$1 == s && $25 == r && $2 == n' "$RAW/shaped.tsv"; }
 
 # shaped_section: part 5's tables (run.sh shaped_storms, shaped_http).
 shaped_section() {
@@ -118,12 +118,12 @@ echo "the bytes the qdisc sent (headers and retransmissions included) over the r
 echo
 echo "| rate | N | stack | ok | failed | p50 s | p99 s | max s | wall s | GB served | of rate | wire | qdisc drops | server CPU s | cap refusals TFTP / HTTP |"
 echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-for rate in $(cut -f24 "$RAW/shaped.tsv" | awk '!seen[$1]++'); do
-	for n in $(awk -F'\t' -v r="$rate" '$24 == r {print $2}' "$RAW/shaped.tsv" | awk '!seen[$1]++'); do
+for rate in $(cut -f25 "$RAW/shaped.tsv" | awk '!seen[$1]++'); do
+	for n in $(awk -F'\t' -v r="$rate" '$25 == r {print $2}' "$RAW/shaped.tsv" | awk '!seen[$1]++'); do
 		for st in netbootd reference; do
 			r=$(srow $st "$rate" "$n")
 			[ -n "$r" ] || continue
-			echo "| $(rate_name "$rate") | $n | $st | $(col 3 "$r") | $(col 4 "$r") | $(sec "$(col 5 "$r")") | $(sec "$(col 6 "$r")") | $(sec "$(col 7 "$r")") | $(col 13 "$r") | $(gb "$r") | $(frac "$r") | $(qfrac "$r") | $(col 26 "$r") | $(col 8 "$r") | $(caps "$r") |"
+			echo "| $(rate_name "$rate") | $n | $st | $(col 3 "$r") | $(col 4 "$r") | $(sec "$(col 5 "$r")") | $(sec "$(col 6 "$r")") | $(sec "$(col 7 "$r")") | $(col 13 "$r") | $(gb "$r") | $(frac "$r") | $(qfrac "$r") | $(col 27 "$r") | $(col 8 "$r") | $(caps "$r") |"
 		done
 		a=$(srow netbootd "$rate" "$n") b=$(srow reference "$rate" "$n")
 		echo "| $(rate_name "$rate") | $n | **ratio** (ref / netbootd; of rate: netbootd / ref) | | | $(ratio "$(col 5 "$b")" "$(col 5 "$a")")x | $(ratio "$(col 6 "$b")" "$(col 6 "$a")")x | $(ratio "$(col 7 "$b")" "$(col 7 "$a")")x | $(ratio "$(col 13 "$b")" "$(col 13 "$a")")x | | $(ratio "$(frac "$a")" "$(frac "$b")")x | | | $(ratio "$(col 8 "$b")" "$(col 8 "$a")")x | |"
@@ -168,7 +168,7 @@ if [ -s "$RAW/http-shaped.tsv" ]; then
 	okh=$(awk -v r="$rs" 'BEGIN { print (r != "-" && r >= 0.9) ? 1 : 0 }')
 	echo "| shaped 10 Gbit/s: netbootd >= 0.9x the best of nginx alone and netbootd (wrk, 100 connections) | netbootd $hn MB/s, nginx $hg MB/s: ${rs}x of the best | $(yes_no "$okh") |"
 fi
-for n in $(awk -F'\t' '$24 == 10000000000 {print $2}' "$RAW/shaped.tsv" | awk '!seen[$1]++'); do
+for n in $(awk -F'\t' '$25 == 10000000000 {print $2}' "$RAW/shaped.tsv" | awk '!seen[$1]++'); do
 	a=$(srow netbootd 10000000000 "$n") b=$(srow reference 10000000000 "$n")
 	fa=$(frac "$a") fb=$(frac "$b")
 	best=$(awk -v a="$fa" -v b="$fb" 'BEGIN { print (a > b) ? a : b }')

@@ -24,7 +24,7 @@ load_parse_test_SRCS = bench/load_parse_test.c bench/load_parse.c
 DEPS_PKGS += dnsmasq-base tftpd-hpa nginx-light wrk gnuplot-nox iproute2 time \
              ipxe linux-perf valgrind curl
 
-.PHONY: bench bench-smoke bench-publish
+.PHONY: bench bench-smoke bench-publish bench-profile
 # Like check: packages first, then the build in a make run that sees them.
 bench:
 	$(MAKE) deps
@@ -32,6 +32,14 @@ bench:
 	$(MAKE) $(EFI_IMAGE) || echo "bench: no alpineboot.efi, the UEFI storm is left out"
 	NETBOOTD=$(B)/netbootd NBLOAD=$(B)/nbload PROCWATCH=$(B)/procwatch \
 	  EFI_IMAGE=$(EFI_IMAGE) BENCH_RAW=$(abspath $(B)/bench) bench/run.sh
+
+# Where a storm's CPU goes (bench/profile.sh): perf over both stacks'
+# storms of 1000, into $(B)/bench-profile/profile.md.
+bench-profile:
+	$(MAKE) deps
+	$(MAKE) $(B)/netbootd $(B)/nbload $(B)/procwatch
+	NETBOOTD=$(B)/netbootd NBLOAD=$(B)/nbload PROCWATCH=$(B)/procwatch \
+	  BENCH_RAW=$(abspath $(B)/bench-profile) bench/profile.sh
 
 # Refuses, before copying anything, unless the last run was a whole one:
 # report.sh plots bench.png only when the storm and HTTP parts ran, so a

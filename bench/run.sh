@@ -39,6 +39,9 @@
 # BENCH_SHAPED="1gbit:50,200 10gbit:50,200,1000" (RATE:N,N... for part 5),
 # BENCH_SHAPED_HTTP=1 (0: no wrk through the bucket), BENCH_ONLY="storm
 # transfers inventory shaped" (the parts to run; e.g. BENCH_ONLY=shaped),
+# BENCH_STACKS="netbootd reference" (the storms' stacks, in order),
+# BENCH_NBD_ARGS (more netbootd arguments, e.g. "--workers 1"),
+# BENCH_PERF=0 (seconds of perf record per storm; bench/profile.sh),
 # BENCH_QUICK=1 (a subset, below).
 # Bounded: every server start, client and wait has a timeout. The whole
 # run is sized to finish within 25 minutes here (docs/benchmarks.md,
@@ -73,6 +76,8 @@ HTTP_SECONDS=${BENCH_HTTP_SECONDS:-5}
 INVENTORY=${BENCH_INVENTORY:-100000}
 INV_STORM=${BENCH_INVENTORY_STORM:-1000}
 ONLY=${BENCH_ONLY:-storm transfers inventory shaped loss}
+STACKS=${BENCH_STACKS:-netbootd reference}
+NBD_ARGS=${BENCH_NBD_ARGS:-}
 want() { [[ " $ONLY " == *" $1 "* ]]; }
 RAW=${BENCH_RAW:-$PWD/build/bench}
 OUT=${BENCH_OUT:-$RAW}
@@ -135,8 +140,9 @@ start_netbootd() {   # extra netbootd arguments; --config $NBD_CONFIG when set
 	# "ready" (a big config takes a moment to load and check), not for
 	# the one an earlier start left there. At most 30 s.
 	before=$(grep -c 'main - ready' "$RAW/netbootd.log" 2>/dev/null)
+	# shellcheck disable=SC2086
 	b_start netbootd "$RAW/netbootd.log" "$NETBOOTD" --interface nbs0 \
-		--root "$ROOT" ${NBD_CONFIG:+--config "$NBD_CONFIG"} "$@"
+		--root "$ROOT" ${NBD_CONFIG:+--config "$NBD_CONFIG"} $NBD_ARGS "$@"
 	STACK_PIDS=("$B_LAST_PID")
 	for i in $(seq 1 300); do
 		[ "$(grep -c 'main - ready' "$RAW/netbootd.log")" -gt "${before:-0}" ] && return 0
@@ -211,6 +217,23 @@ wrk_mbs() {
 kv() { sed -n "s/.*[ :]$1=\([^ ]*\).*/\1/p" <<<"$2"; }
 
 # --- 1. boot storm -----------------------------------------------------------
+# BENCH_PERF=SECONDS (bench/profile.sh): a system-wide `perf record` of
+# that many seconds in the middle of each storm, from its 2nd second, into
+# $RAW/perf-TAG.data. Off by default: perf slows every stack it watches.
+PERF_SECONDS=${BENCH_PERF:-0}
+PERF_PID=
+perf_begin() {   # tag
+	[ "$PERF_SECONDS" -gt 0 ] || return 0
+	(sleep 2; exec perf record -q -e cpu-clock -F 499 -a -g \
+		-o "$RAW/perf-$1.data" -- sleep "$PERF_SECONDS") >/dev/null 2>&1 &
+	PERF_PID=$!
+}
+perf_end() {
+	[ -n "$PERF_PID" ] || return 0
+	wait "$PERF_PID"
+	PERF_PID=
+}
+
 # One row per stack and N in $RAW/storm.tsv.
 storm_one() {   # stack N flow(bios|uefi) tsv [tag suffix]
 	local stack=$1 n=$2 flow=$3 tsv=$4 tag pw out sum args lines=0 d0 d1 caps
@@ -236,13 +259,15 @@ storm_one() {   # stack N flow(bios|uefi) tsv [tag suffix]
 	pw=$!
 	sleep 0.3    # the first sample: idle RSS
 	b_log "storm: $stack, $n clients, $flow"
-	d0=$(ns_drops)
+	d0=$(ns_drops) m0=$(machine_busy)
+	perf_begin "$tag"
 	out=$(b_cli timeout 420 "$NBLOAD" storm --interface nbc0 \
 		--server $B_SRV_IP --clients "$n" "${args[@]}" \
 		--addr-base $B_ADDR_BASE --addrs $B_ADDRS --deadline 300 \
 		--files $FILES --csv "$RAW/storm-$tag.csv" \
 		2>"$RAW/storm-$tag.err")
-	d1=$(ns_drops)
+	d1=$(ns_drops) m1=$(machine_busy)
+	perf_end
 	kill -TERM $pw; wait $pw
 	[ "$stack" = netbootd ] &&
 		b_srv curl -s -m 5 -o "$RAW/metrics-$tag" "http://$B_SRV_IP/metrics"
@@ -250,7 +275,7 @@ storm_one() {   # stack N flow(bios|uefi) tsv [tag suffix]
 	caps=$(storm_caps "$stack" "$lines" "$tag")
 	sum=$(cat "$RAW/pw-storm-$tag")
 	b_log "$out"
-	b_log "$sum"
+	b_log "$sum machine_busy_s=$(awk -v a="$m0" -v b="$m1" 'BEGIN { printf "%.1f", b - a }')"
 	b_log "cap refusals (TFTP HTTP) $caps; kernel drops (listen, UDP) before $d0, after $d1"
 	[ -n "$out" ] || { b_log "nbload gave no summary:"; cat "$RAW/storm-$tag.err" >&2; }
 	# Columns 15, 16: payload bytes the clients received over TFTP and
@@ -259,8 +284,11 @@ storm_one() {   # stack N flow(bios|uefi) tsv [tag suffix]
 	# answer, TFTP ERRORs, connects whose SYN was resent); 20, 21: the
 	# server's own count of requests refused at a cap (TFTP, HTTP);
 	# 22, 23: the server namespace's kernel drops during the storm
-	# (listen queue, UDP receive buffers).
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$stack" "$n" \
+	# (listen queue, UDP receive buffers); 24: the whole machine's busy
+	# CPU seconds (bench/lib.sh machine_busy: on a veth the kernel bills
+	# the receiver's TCP work to whichever process it interrupts, so a
+	# stack's own CPU s tells only part of its cost).
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$stack" "$n" \
 		"$(kv ok "$out")" "$(kv failed "$out")" "$(kv p50_ms "$out")" \
 		"$(kv p99_ms "$out")" "$(kv max_ms "$out")" "$(kv cpu_s "$sum")" \
 		"$(kv peak_rss_kb "$sum")" "$(kv start_rss_kb "$sum")" \
@@ -269,7 +297,8 @@ storm_one() {   # stack N flow(bios|uefi) tsv [tag suffix]
 		"$(kv tftp_bytes "$out")" "$(kv http_bytes "$out")" \
 		"$(kv tftp_rrq_retransmits "$out")" "$(kv tftp_errors "$out")" \
 		"$(kv http_syn_retransmits "$out")" $caps \
-		"$(( ${d1% *} - ${d0% *} ))" "$(( ${d1#* } - ${d0#* } ))" >>"$tsv"
+		"$(( ${d1% *} - ${d0% *} ))" "$(( ${d1#* } - ${d0#* } ))" \
+		"$(awk -v a="$m0" -v b="$m1" 'BEGIN { printf "%.1f", b - a }')" >>"$tsv"
 }
 
 # storm_caps STACK LOG_LINES TAG: "tftp http" requests the stack refused at
@@ -289,14 +318,12 @@ storm_caps() {
 : >"$RAW/storm.tsv"
 want storm || STORM="" STORM_UEFI=""
 for n in $STORM; do
-	storm_one netbootd "$n" bios "$RAW/storm.tsv"
-	storm_one reference "$n" bios "$RAW/storm.tsv"
+	for s in $STACKS; do storm_one "$s" "$n" bios "$RAW/storm.tsv"; done
 done
 : >"$RAW/storm-uefi.tsv"
 if [ -f "$ROOT/alpineboot.efi" ] || [ -z "$STORM_UEFI" ]; then
 	for n in $STORM_UEFI; do
-		storm_one netbootd "$n" uefi "$RAW/storm-uefi.tsv"
-		storm_one reference "$n" uefi "$RAW/storm-uefi.tsv"
+		for s in $STACKS; do storm_one "$s" "$n" uefi "$RAW/storm-uefi.tsv"; done
 	done
 else
 	b_log "no $EFI_IMAGE: the UEFI storm is left out"
