@@ -29,7 +29,10 @@
  *     HTTP_HEADER_TIMEOUT_MS after its first byte (or after accept) however
  *     slowly it comes; then 408 and close;
  *   - stops reading its body: dropped after HTTP_SEND_TIMEOUT_MS without
- *     progress;
+ *     progress (it goes on ACKing our zero-window probes); a path that
+ *     drops our segments instead (a full switch queue in a boot storm, TCP
+ *     retransmitting on a backed-off timer) is given up to
+ *     HTTP_SEND_LOSS_ROUNDS rounds, since clients wait that long;
  *   - sends a head line by line: the scan resumes where it stopped
  *     (struct http_scan), so this costs what one read costs.
  * Refusals and timeouts are counted (/metrics) and logged at most once a
@@ -76,6 +79,9 @@
 #define HTTP_ACCEPT_BATCH       64
 #define HTTP_HEADER_TIMEOUT_MS  10000
 #define HTTP_SEND_TIMEOUT_MS    30000
+/* Rounds of the send clock a connection may spend with TCP retransmitting
+ * into a lossy path (conn_send_timeout) before it is closed: 4 x 30 s. */
+#define HTTP_SEND_LOSS_ROUNDS   4
 #define HTTP_LINGER_MS          2000
 #define HTTP_LINGER_BYTES       (64 * 1024)
 #define HTTP_ACCEPT_RETRY_MS    500
@@ -231,6 +237,7 @@ struct http_conn {
 	int status;
 	const char *why;                   /* malformed: the defect, else NULL */
 	uint64_t sent;                     /* body bytes handed to the kernel */
+	unsigned loss_rounds;              /* send clock rounds spent in TCP loss */
 	size_t linger_bytes;
 
 	size_t in_len;
@@ -680,6 +687,7 @@ static void conn_send(struct http_conn *cn)
 			return;
 		}
 		progress = 1;
+		cn->loss_rounds = 0;
 		budget -= (size_t)n < budget ? (size_t)n : budget;
 	}
 	ev_timer_arm(cn->srv->nb->loop, &cn->timer, HTTP_SEND_TIMEOUT_MS);
@@ -975,14 +983,43 @@ static void conn_read_timeout(struct http_conn *cn)
 	conn_free(cn);
 }
 
+/* Is TCP retransmitting data the path lost, rather than probing a window
+ * the client keeps shut? A client that stops reading ACKs our zero-window
+ * probes (tcpi_probes counts them, the state stays Open); segments lost on
+ * the way put the connection in Recovery or Loss, with RTO rounds
+ * (tcpi_retransmits) on a doubling timer that can exceed a whole send
+ * clock round. */
+static int conn_tcp_in_loss(int fd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0)
+		return 0;
+	return ti.tcpi_probes == 0 &&
+	       (ti.tcpi_ca_state == TCP_CA_Loss || ti.tcpi_ca_state == TCP_CA_Recovery ||
+		ti.tcpi_retransmits > 0);
+}
+
 /* SENDING_HEAD or SENDING_BODY and no progress for HTTP_SEND_TIMEOUT_MS:
- * a client that stopped reading. */
+ * a client that stopped reading, closed; or a lossy path, waited for up to
+ * HTTP_SEND_LOSS_ROUNDS rounds in all. */
 static void conn_send_timeout(struct http_conn *cn)
 {
+	if (++cn->loss_rounds < HTTP_SEND_LOSS_ROUNDS && conn_tcp_in_loss(cn->fd)) {
+		if (cn->loss_rounds == 1)
+			logm_info("http", cn->client, conn_mac(cn), "%s %s %d no progress in %d s "
+				  "after %llu bytes: TCP is retransmitting (a lossy path), waiting "
+				  "up to %d s", cn->method, cn->path, cn->status,
+				  HTTP_SEND_TIMEOUT_MS / 1000, (unsigned long long)cn->sent,
+				  HTTP_SEND_LOSS_ROUNDS * HTTP_SEND_TIMEOUT_MS / 1000);
+		ev_timer_arm(cn->srv->nb->loop, &cn->timer, HTTP_SEND_TIMEOUT_MS);
+		return;
+	}
 	logm_warn("http", cn->client, conn_mac(cn),
 		  "%s %s %d stalled: no progress in %d s after %llu bytes, closed",
 		  cn->method, cn->path, cn->status,
-		  HTTP_SEND_TIMEOUT_MS / 1000, (unsigned long long)cn->sent);
+		  cn->loss_rounds * HTTP_SEND_TIMEOUT_MS / 1000, (unsigned long long)cn->sent);
 	conn_history(cn, nb_elapsed_s(&cn->t0), "stalled");
 	conn_free(cn);
 }
