@@ -379,7 +379,7 @@ shaped_storms() {
 		bps=$(shape_bps "$rate") || b_die "BENCH_SHAPED: unknown rate $rate (1gbit, 10gbit)"
 		shape_on "$rate"
 		for n in ${ns//,/ }; do
-			for st in netbootd reference; do
+			for st in $STACKS; do
 				q0=$(shape_stats)
 				: >"$RAW/shaped-one.tsv"
 				storm_one "$st" "$n" bios "$RAW/shaped-one.tsv" "-$rate"

@@ -58,6 +58,9 @@ struct nb_server_conf {
 	uint32_t history_clients;
 	uint32_t history_events;
 	uint32_t workers;         /* event loops (threads) serving TFTP and HTTP; 0 unset */
+	/* TCP congestion control of HTTP connections; "" unset and "system":
+	 * the host's default. */
+	char http_congestion[16];
 };
 
 /* [server] check = (server-min/filecheck.h); unset means warn. */

@@ -83,6 +83,8 @@ static const struct server_key server_keys[] = {
 	SK("plan-key", plan_key, 1),
 	/* the loops and their sockets are made once, before root is gone */
 	SK("workers", workers, 1),
+	/* probed once at start, after root is gone (main.c) */
+	SK("http-congestion", http_congestion, 1),
 	SK("status-allow", status_allow, 0),
 	/* the history's tables are sized once */
 	SK("history-clients", history_clients, 1),
@@ -215,6 +217,12 @@ static int printable_char(char c)
 static int user_char(char c)
 {
 	return nb_is_alnum(c) || c == '_' || c == '-';
+}
+
+/* The kernel's congestion control names: tcp_available_congestion_control. */
+static int cc_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
 }
 
 /* Boot file names and the iPXE URL go into DHCP option 67 as they are;
@@ -431,6 +439,9 @@ static const struct nb_key server_conf_keys[] = {
 	   "events per client"),
 	/* event loops (workers.c); 64 is NETBOOTD_WORKERS_MAX */
 	SN("workers", workers, 1u << 27, 1, 64, "event loops"),
+	ST("http-congestion", http_congestion, 1u << 28, 1, 15, cc_char,
+	   "http-congestion: 1 to 15 characters",
+	   "http-congestion: not a congestion control name (a-z, 0-9, _)"),
 };
 
 #define N_SERVER_CONF_KEYS (sizeof(server_conf_keys) / sizeof(server_conf_keys[0]))

@@ -1084,6 +1084,9 @@ static void conn_new(struct http_server *srv, int fd,
 	/* Heads and small bodies go out as one writev; no reason to let
 	 * Nagle hold the last segment of a response. */
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (srv->nb->http_cc[0])   /* tried at start (main.c http_cc_setup) */
+		setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, srv->nb->http_cc,
+			   (socklen_t)strlen(srv->nb->http_cc));
 	ev_timer_init(&cn->timer, conn_timeout, cn);
 	r = ev_add(srv->nb->loop, fd, conn_phases[CONN_NEW].events, conn_io, cn);
 	if (r < 0) {

@@ -46,6 +46,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include "embed/config.h"
 #include "plan/str.h"
@@ -552,6 +554,67 @@ static int merge_policy(struct netbootd *nb, const struct nb_server_conf *cli)
 	return 0;
 }
 
+/* The first line of a /proc/sys file, or "?". */
+static void proc_line(const char *path, char *buf, size_t n)
+{
+	FILE *f = fopen(path, "r");
+
+	snprintf(buf, n, "?");
+	if (f == NULL)
+		return;
+	if (!fgets(buf, (int)n, f))
+		snprintf(buf, n, "?");
+	buf[strcspn(buf, "\n")] = 0;
+	fclose(f);
+}
+
+/* Is name one of the space-separated words of list? */
+static int in_word_list(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; *p; p += strcspn(p, " "), p += strspn(p, " "))
+		if (strncmp(p, name, n) == 0 && (p[n] == ' ' || p[n] == 0))
+			return 1;
+	return 0;
+}
+
+/* [server] http-congestion, decided before the loops copy *nb. Unset or
+ * "system": the host's default, as for any server. A name: that one on
+ * every HTTP connection; a site whose host runs BBR (v1) and whose storms
+ * cross a shallow switch queue sets cubic (docs/http.md, "Congestion
+ * control", has the measurements). netbootd sets it on each connection
+ * after root is gone, so the name must be one the host allows to users
+ * (net.ipv4.tcp_allowed_congestion_control). 0, or -1 after an error line. */
+static int http_cc_setup(struct netbootd *nb)
+{
+	const char *want = nb_config_server(nb->config)->http_congestion;
+	const char *why = NULL;
+	char host[64], allowed[256], avail[256];
+
+	nb->http_cc[0] = 0;
+	if (!nb->http_on)
+		return 0;
+	proc_line("/proc/sys/net/ipv4/tcp_congestion_control", host, sizeof(host));
+	if (want[0] == 0 || strcmp(want, "system") == 0) {
+		log_info("http", "-", "TCP congestion control: the host's default, %s", host);
+		return 0;
+	}
+	proc_line("/proc/sys/net/ipv4/tcp_allowed_congestion_control", allowed, sizeof(allowed));
+	proc_line("/proc/sys/net/ipv4/tcp_available_congestion_control", avail, sizeof(avail));
+	if (!in_word_list(allowed, want))
+		why = in_word_list(avail, want) ? "not allowed without privileges" :
+						  "no such congestion control in this kernel";
+	if (why) {
+		log_error("main", "-", "[server] http-congestion = %s: %s (allowed here: %s; "
+			  "\"system\" keeps the host's default)", want, why, allowed);
+		return -1;
+	}
+	snprintf(nb->http_cc, sizeof(nb->http_cc), "%s", want);
+	log_info("http", "-", "TCP congestion control: %s (the host's default: %s)", want, host);
+	return 0;
+}
+
 /* One loop per online CPU, at most NETBOOTD_WORKERS_MAX. */
 static unsigned default_workers(void)
 {
@@ -825,6 +888,8 @@ static int serve(struct netbootd *nb, const char *user, const char *addr_text,
 	install_signals();
 	raise_nofile();
 	if (watch_reload_signals(rl, reload_set) < 0)
+		goto out;
+	if (http_cc_setup(nb) < 0)
 		goto out;
 	if (workers_new(nb, &ws) < 0)
 		goto out;

@@ -84,6 +84,7 @@ struct netbootd {
 	char http_base[64];               /* "http://ADDR" or "http://ADDR:PORT" */
 	struct netbootd_stats stats;
 	struct netbootd_limits limits;
+	char http_cc[16];                 /* TCP congestion control of HTTP; "" the host's */
 	int answer_known;                 /* [server] answer = known */
 	struct clients *clients;          /* MAC <-> IP seen in DHCP; never NULL while serving */
 	char protect[NETBOOTD_PROTECT_MAX][NB_PROTECT_LEN];   /* content.c */

@@ -79,6 +79,49 @@ t_check "runs as $want_user without --user" test "$(ps -o user= -p "$T_NBD_PID")
 t_check "holds no capability" grep -Eq '^CapEff:[[:space:]]+0+$' "/proc/$T_NBD_PID/status"
 t_log_has "main - ready .* user=$want_user\$"
 t_check "SIGTERM: exit 0" t_stop_netbootd
+# [server] http-congestion (docs/http.md, "Congestion control"): the
+# namespace's default (reno here) unless the config names one, which every
+# HTTP connection then runs; a name the kernel lacks stops the start before
+# binding, with the reason and what the host allows; a name that cannot be
+# one is a config error with FILE:LINE.
+t_srv sysctl -qw net.ipv4.tcp_congestion_control=reno
+head -c 8388608 /dev/zero >"$T_ROOT/eight.bin"
+# cc_of_download: the congestion control ss shows on netbootd's side of a
+# slow download, once data has gone out (netbootd sets it after accept;
+# before that the socket has the namespace's default).
+cc_of_download() {
+	t_cli curl -s --limit-rate 1M --max-time 20 -o /dev/null "http://$SRV_IP/eight.bin" &
+	local pid=$! i cc=
+	for i in $(seq 1 100); do
+		cc=$(t_srv ss -Htni state established '( sport = :80 )' | grep 'data_segs_out:' |
+			grep -oE '(^|[[:space:]])(cubic|reno|bbr)([[:space:]]|$)' | tr -d '[:space:]' | head -1)
+		[ -n "$cc" ] && break
+		sleep 0.1
+	done
+	kill $pid 2>/dev/null; wait $pid 2>/dev/null
+	echo "$cc"
+}
+t_start_netbootd --root "$T_ROOT" --no-dhcp --no-tftp
+t_log_has "http - TCP congestion control: the host's default, reno"
+cc=$(cc_of_download)
+t_check "unset: an HTTP connection runs the namespace's default, reno (${cc:-none seen})" \
+	test "$cc" = reno
+t_check "SIGTERM: exit 0" t_stop_netbootd
+printf '[server]\nhttp-congestion = cubic\n' >"$T_DIR/cc-cubic.conf"
+t_start_netbootd --root "$T_ROOT" --no-dhcp --no-tftp --config "$T_DIR/cc-cubic.conf"
+t_log_has "http - TCP congestion control: cubic \(the host's default: reno\)"
+cc=$(cc_of_download)
+t_check "http-congestion = cubic: an HTTP connection runs cubic (${cc:-none seen})" \
+	test "$cc" = cubic
+t_check "SIGTERM: exit 0" t_stop_netbootd
+printf '[server]\nhttp-congestion = nosuchcc\n' >"$T_DIR/cc-none.conf"
+run_srv 1 'http-congestion = nosuchcc: no such congestion control in this kernel \(allowed here: [a-z0-9_ ]+' \
+	--root "$T_ROOT" --interface nbs0 --no-dhcp --no-tftp --config "$T_DIR/cc-none.conf"
+t_check "the refused congestion control left nothing bound" ports_free
+printf '[server]\nhttp-congestion = Cubic!\n' >"$T_DIR/cc-syntax.conf"
+run_srv 2 'cc-syntax.conf:2: .*not a congestion control name' \
+	--root "$T_ROOT" --interface nbs0 --config "$T_DIR/cc-syntax.conf"
+
 # A user that does not exist: exit 1 after binding, with the reason.
 run_srv 1 'no such user: no-such-user' --root "$T_ROOT" --interface nbs0 --no-dhcp --no-tftp \
 	--user no-such-user
