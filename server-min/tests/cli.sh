@@ -85,32 +85,35 @@ t_check "SIGTERM: exit 0" t_stop_netbootd
 # binding, with the reason and what the host allows; a name that cannot be
 # one is a config error with FILE:LINE.
 t_srv sysctl -qw net.ipv4.tcp_congestion_control=reno
-head -c 8388608 /dev/zero >"$T_ROOT/eight.bin"
-# cc_of_download: the congestion control ss shows on netbootd's side of a
-# slow download, once data has gone out (netbootd sets it after accept;
-# before that the socket has the namespace's default).
-cc_of_download() {
-	t_cli curl -s --limit-rate 1M --max-time 20 -o /dev/null "http://$SRV_IP/eight.bin" &
-	local pid=$! i cc=
-	for i in $(seq 1 100); do
-		cc=$(t_srv ss -Htni state established '( sport = :80 )' | grep 'data_segs_out:' |
+# cc_of_connection: the congestion control ss shows on netbootd's side of
+# a kept-alive connection once its answer has gone out (netbootd sets it
+# after accept; before that the socket has the namespace's default). The
+# client holds the connection open for 5 s after its request.
+cc_of_connection() {
+	t_cli bash -c "exec 3<>/dev/tcp/$SRV_IP/80 &&
+		printf 'GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n' >&3 && sleep 5" &
+	local pid=$! i cc= out=
+	for i in $(seq 1 40); do
+		out=$(t_srv ss -Htni state established '( sport = :80 )')
+		cc=$(grep 'data_segs_out:' <<<"$out" |
 			grep -oE '(^|[[:space:]])(cubic|reno|bbr)([[:space:]]|$)' | tr -d '[:space:]' | head -1)
 		[ -n "$cc" ] && break
 		sleep 0.1
 	done
+	[ -n "$cc" ] || echo "cc_of_connection: ss showed: ${out:-nothing}" >&2
 	kill $pid 2>/dev/null; wait $pid 2>/dev/null
 	echo "$cc"
 }
 t_start_netbootd --root "$T_ROOT" --no-dhcp --no-tftp
 t_log_has "http - TCP congestion control: the host's default, reno"
-cc=$(cc_of_download)
+cc=$(cc_of_connection)
 t_check "unset: an HTTP connection runs the namespace's default, reno (${cc:-none seen})" \
 	test "$cc" = reno
 t_check "SIGTERM: exit 0" t_stop_netbootd
 printf '[server]\nhttp-congestion = cubic\n' >"$T_DIR/cc-cubic.conf"
 t_start_netbootd --root "$T_ROOT" --no-dhcp --no-tftp --config "$T_DIR/cc-cubic.conf"
 t_log_has "http - TCP congestion control: cubic \(the host's default: reno\)"
-cc=$(cc_of_download)
+cc=$(cc_of_connection)
 t_check "http-congestion = cubic: an HTTP connection runs cubic (${cc:-none seen})" \
 	test "$cc" = cubic
 t_check "SIGTERM: exit 0" t_stop_netbootd
