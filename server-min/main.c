@@ -568,13 +568,14 @@ static void proc_line(const char *path, char *buf, size_t n)
 	fclose(f);
 }
 
-/* Is name one of the space-separated words of list? */
+/* Is name one of the words of list (nb_word_next's words)? */
 static int in_word_list(const char *list, const char *name)
 {
-	size_t n = strlen(name);
+	size_t pos = 0, wn, n = strlen(name);
+	const char *w;
 
-	for (const char *p = list; *p; p += strcspn(p, " "), p += strspn(p, " "))
-		if (strncmp(p, name, n) == 0 && (p[n] == ' ' || p[n] == 0))
+	while ((wn = nb_word_next(list, strlen(list), &pos, 0, &w)) > 0)
+		if (wn == n && memcmp(w, name, n) == 0)
 			return 1;
 	return 0;
 }
